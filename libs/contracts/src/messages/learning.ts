@@ -1,0 +1,82 @@
+import type { DecimalString, Direction, ExecutionMode, OrderOrigin, OrderType, RiskLevel, Session } from './common';
+import type { ExitReason } from './execution';
+import type { StrategyId } from './scanner';
+
+export interface ExperienceFill {
+  readonly ts: number;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: DecimalString;
+  readonly price: DecimalString;
+  readonly fee: DecimalString;
+  readonly slippage: DecimalString;
+  readonly role: string;
+}
+
+/**
+ * One closed trade with its whole decision context: the row appended to the
+ * trade-experience store. The envelope id is the experience id.
+ */
+export interface ExperienceRecordedData {
+  readonly positionId: string;
+  readonly signalId?: string;
+  readonly origin: OrderOrigin;
+  readonly strategy: StrategyId;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly direction: Direction;
+  readonly session?: Session;
+  readonly signalQuality?: number;
+  readonly features: Readonly<Record<string, number>>;
+  readonly decision?: {
+    readonly confidence: number;
+    readonly sizeMultiplier: number;
+    readonly sampledWinRate: number;
+    readonly paramsVersion: number;
+  };
+  readonly risk?: { readonly level: RiskLevel; readonly riskAmount: DecimalString; readonly quantity: DecimalString };
+  readonly approval?: { readonly mode: ExecutionMode; readonly approvedBy: string };
+  readonly orderType: OrderType;
+  readonly fills: readonly ExperienceFill[];
+  /** Total slippage cost in quote currency (positive = paid). */
+  readonly slippageCost: DecimalString;
+  readonly spreadAtEntry?: DecimalString;
+  readonly exitReason: ExitReason;
+  readonly entryPrice: DecimalString;
+  readonly exitPrice: DecimalString;
+  readonly quantity: DecimalString;
+  /** Net of fees. */
+  readonly pnl: DecimalString;
+  readonly fees: DecimalString;
+  /** P&L in multiples of the initial risk (stop distance), when a stop was set. */
+  readonly rMultiple?: number;
+  readonly win: boolean;
+  readonly holdingMs: number;
+  readonly maxAdverseExcursion: number;
+  readonly maxFavorableExcursion: number;
+  readonly openedAt: number;
+  readonly closedAt: number;
+}
+
+/** Learned statistics for one (strategy, symbol, direction). */
+export interface LearnedParameter {
+  readonly strategy: StrategyId;
+  readonly symbol: string;
+  readonly direction: Direction;
+  readonly trades: number;
+  readonly wins: number;
+  readonly winRate: number;
+  /** Mean net P&L per trade in R multiples when known, else in quote currency. */
+  readonly expectancy: number;
+  readonly averageHoldingMs: number;
+  /** Mean adverse excursion as a fraction of entry price. */
+  readonly averageAdverseExcursion: number;
+  /** Beta posterior over the win rate (prior included). */
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+export interface LearnedParametersPublishedData {
+  /** Monotonic version; rl-decision records which version each decision used. */
+  readonly paramsVersion: number;
+  readonly parameters: readonly LearnedParameter[];
+}
