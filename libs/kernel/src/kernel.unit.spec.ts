@@ -1,0 +1,100 @@
+import { clientOrderIdFor, deriveId, nextBeta, nextFloat, seedPrng, clonePrng } from './index';
+import { dec, roundMoney, roundToStep, moneyStr } from './money';
+import { instrumentFor } from './instruments';
+import { utcHour, utcWeekday, utcDayStart } from './time';
+import { EMA } from 'trading-signals';
+
+describe('deterministic ids', () => {
+  it('derive_id_when_same_cause_then_same_id_and_differs_by_index', () => {
+    expect(deriveId('a', 'risk', 0)).toBe(deriveId('a', 'risk', 0));
+    expect(deriveId('a', 'risk', 0)).not.toBe(deriveId('a', 'risk', 1));
+    expect(deriveId('a', 'risk', 0)).not.toBe(deriveId('a', 'governor', 0));
+  });
+  it('client_order_id_when_derived_then_short_alphanumeric_and_stable', () => {
+    const c = clientOrderIdFor('order-1');
+    expect(c).toMatch(/^TLE[0-9a-f]{28}$/);
+    expect(c.length).toBeLessThanOrEqual(36);
+    expect(clientOrderIdFor('order-1')).toBe(c);
+  });
+});
+
+describe('seeded prng', () => {
+  it('same_seed_when_drawn_then_same_sequence', () => {
+    const a = seedPrng(42);
+    const b = seedPrng(42);
+    const xs = Array.from({ length: 5 }, () => nextFloat(a));
+    expect(Array.from({ length: 5 }, () => nextFloat(b))).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+  it('clone_when_advanced_separately_then_independent', () => {
+    const a = seedPrng(7);
+    const b = clonePrng(a);
+    nextFloat(a);
+    expect(nextFloat(b)).not.toBe(nextFloat(a));
+  });
+  it('beta_samples_when_many_then_mean_matches_alpha_over_sum', () => {
+    const st = seedPrng(1);
+    let s = 0;
+    const n = 20000;
+    for (let i = 0; i < n; i++) s += nextBeta(st, 3, 7);
+    expect(s / n).toBeCloseTo(0.3, 2);
+  });
+  it('non_integer_seed_then_throws', () => {
+    expect(() => seedPrng(1.5)).toThrow(/seed must be an integer/);
+  });
+});
+
+describe('exact money', () => {
+  it('round_to_step_when_modes_then_floor_ceil_nearest', () => {
+    expect(roundToStep('1.234567', '0.00001', 'down').toFixed()).toBe('1.23456');
+    expect(roundToStep('1.234561', '0.00001', 'up').toFixed()).toBe('1.23457');
+    expect(roundToStep('0.123456', '0.00001').toFixed()).toBe('0.12346');
+  });
+  it('round_money_when_half_then_half_even_to_minor_unit', () => {
+    expect(roundMoney('2.345', 'USD').toFixed()).toBe('2.34');
+    expect(roundMoney('2.355', 'USD').toFixed()).toBe('2.36');
+    expect(roundMoney('1234.5', 'JPY').toFixed()).toBe('1234');
+    expect(moneyStr('5', 'USD')).toBe('5.00');
+  });
+  it('decimal_sum_when_floats_would_drift_then_exact', () => {
+    let total = dec(0);
+    for (let i = 0; i < 10; i++) total = total.plus('0.1');
+    expect(total.toFixed()).toBe('1');
+  });
+  it('dec_when_nan_then_throws', () => {
+    expect(() => dec(Number.NaN)).toThrow(/not a finite number/);
+  });
+});
+
+describe('instruments', () => {
+  it('defaults_per_asset_class', () => {
+    expect(instrumentFor('EURUSD')).toMatchObject({ assetClass: 'forex', tickSize: '0.00001', priceTolerance: 0.001, quoteCurrency: 'USD' });
+    expect(instrumentFor('USDJPY')).toMatchObject({ tickSize: '0.001', quoteCurrency: 'JPY' });
+    expect(instrumentFor('XAUUSD')).toMatchObject({ assetClass: 'metal', priceTolerance: 5 });
+    expect(instrumentFor('BTCUSDT')).toMatchObject({ assetClass: 'crypto', priceTolerance: 100, quoteCurrency: 'USDT' });
+    expect(instrumentFor('BTC-PERP')).toMatchObject({ assetClass: 'crypto', quoteCurrency: 'USD' });
+  });
+  it('overrides_when_given_then_win', () => {
+    expect(instrumentFor('EURUSD', { priceTolerance: 0.0005 }).priceTolerance).toBe(0.0005);
+  });
+  it('unknown_symbol_then_throws_naming_it', () => {
+    expect(() => instrumentFor('FOO')).toThrow(/unknown instrument "FOO"/);
+  });
+});
+
+describe('utc time', () => {
+  it('hour_weekday_daystart_without_date', () => {
+    const ts = Date.UTC(2014, 4, 6, 13, 45);
+    expect(utcHour(ts)).toBe(13);
+    expect(utcWeekday(ts)).toBe(2); // Tuesday
+    expect(utcDayStart(ts)).toBe(Date.UTC(2014, 4, 6));
+  });
+});
+
+describe('trading-signals loads under jest', () => {
+  it('ema_when_updated_then_result', () => {
+    const e = new EMA(3);
+    [1, 2, 3, 4].forEach((v) => e.update(v));
+    expect(e.getResult()).toBeGreaterThan(2);
+  });
+});
