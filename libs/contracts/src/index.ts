@@ -1,2 +1,4 @@
 export * from './messages';
 export * from './catalog';
+export * from './schemas';
+export * from './decode';

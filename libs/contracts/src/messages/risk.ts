@@ -1,4 +1,4 @@
-import type { DecimalString, OrderOrigin, OrderType, RiskLevel, Side, TimeInForce } from './common';
+import type { DecimalString, OrderOrigin, OrderType, RiskLevel, Side, TimeInForce, TradingState } from './common';
 import type { StrategyId } from './scanner';
 
 export const DENIAL_REASONS = [
@@ -21,6 +21,8 @@ export const DENIAL_REASONS = [
   'INSUFFICIENT_CASH',
   'MESSAGE_RATE',
   'UNKNOWN_INSTRUMENT',
+  /** Malformed request: bad number, quantity off the lot grid, price missing or off the tick grid. */
+  'INVALID_ORDER',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
@@ -55,6 +57,12 @@ export interface RiskApprovedData {
   readonly referencePrice: DecimalString;
   /** Signal quality 0–100 (100 for manual orders), used by the governor's threshold. */
   readonly quality: number;
+  /**
+   * The trading state risk checked the order under. The governor passes an approval in
+   * REDUCING only if risk already saw REDUCING (and so applied its reduce-only check): an
+   * approval issued under ACTIVE that was in flight when the state changed is not placed.
+   */
+  readonly tradingState?: TradingState;
 }
 
 export interface OrderDeniedData {

@@ -1,0 +1,258 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsPositive,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
+import { isTimeframe } from '@tradeloop/kernel';
+
+/*
+ * Property decorators for the message schemas. Each one states one rule with one message,
+ * and the validator runs with `stopAtFirstError`, so every bad field yields exactly one
+ * readable error ("must be a positive number") instead of a pile of overlapping ones.
+ */
+
+type MessageFn = (args: ValidationArguments) => string;
+
+/** A missing field is reported as missing, whatever the rule it would have broken. */
+const requiredOr =
+  (message: string): MessageFn =>
+  (args) =>
+    args.value === undefined ? 'is required' : message;
+
+function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+}
+
+const FINITE = { allowNaN: false, allowInfinity: false } as const;
+
+/**
+ * Optional means absent, not null: JSON has no undefined, and a `null` slipping through as
+ * an optional price would break every `!== undefined` check downstream. (class-validator's
+ * IsOptional also lets null through, hence this.)
+ */
+export function OptionalField(): PropertyDecorator {
+  return ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+}
+
+export function IsNonEmptyString(maxLength?: number): PropertyDecorator {
+  const message = requiredOr(
+    maxLength === undefined ? 'must be a non-empty string' : `must be a non-empty string of at most ${maxLength} characters`,
+  );
+  const rules = [IsString({ message }), MinLength(1, { message })];
+  if (maxLength !== undefined) rules.push(MaxLength(maxLength, { message }));
+  return compose(...rules);
+}
+
+/** Free text (reasons, details): may be empty. */
+export function IsText(): PropertyDecorator {
+  return IsString({ message: requiredOr('must be a string') });
+}
+
+export function IsStringArray(): PropertyDecorator {
+  const message = requiredOr('must be an array of strings');
+  return compose(IsArray({ message }), IsString({ each: true, message }));
+}
+
+export function IsFlag(): PropertyDecorator {
+  return IsBoolean({ message: requiredOr('must be true or false') });
+}
+
+export function IsOneOf(values: readonly string[]): PropertyDecorator {
+  return IsIn(values as string[], { message: requiredOr(`must be one of ${values.join(', ')}`) });
+}
+
+export function IsFiniteNumber(): PropertyDecorator {
+  return IsNumber(FINITE, { message: requiredOr('must be a finite number') });
+}
+
+/** A price: finite and strictly positive. */
+export function IsPrice(): PropertyDecorator {
+  const message = requiredOr('must be a positive number');
+  return compose(IsNumber(FINITE, { message }), IsPositive({ message }));
+}
+
+export function IsPositiveNumber(): PropertyDecorator {
+  return IsPrice();
+}
+
+export function IsNonNegativeNumber(): PropertyDecorator {
+  const message = requiredOr('must be a number ≥ 0');
+  return compose(IsNumber(FINITE, { message }), Min(0, { message }));
+}
+
+export function IsNumberBetween(min: number, max: number): PropertyDecorator {
+  const message = requiredOr(`must be a number between ${min} and ${max}`);
+  return compose(IsNumber(FINITE, { message }), Min(min, { message }), Max(max, { message }));
+}
+
+/** Signal quality, thresholds: 0–100. */
+export function IsQuality(): PropertyDecorator {
+  return IsNumberBetween(0, 100);
+}
+
+/** Confidences, win rates, multipliers: 0–1. */
+export function IsFraction(): PropertyDecorator {
+  return IsNumberBetween(0, 1);
+}
+
+/** Safe integers only: beyond 2^53 an integer is no longer exact and ids/counts would drift. */
+export function IsInteger(): PropertyDecorator {
+  const message = requiredOr('must be an integer');
+  return compose(
+    IsInt({ message }),
+    Min(Number.MIN_SAFE_INTEGER, { message }),
+    Max(Number.MAX_SAFE_INTEGER, { message }),
+  );
+}
+
+export function IsNonNegativeInteger(): PropertyDecorator {
+  const message = requiredOr('must be an integer ≥ 0');
+  return compose(IsInt({ message }), Min(0, { message }), Max(Number.MAX_SAFE_INTEGER, { message }));
+}
+
+export function IsPositiveInteger(): PropertyDecorator {
+  const message = requiredOr('must be an integer ≥ 1');
+  return compose(IsInt({ message }), Min(1, { message }), Max(Number.MAX_SAFE_INTEGER, { message }));
+}
+
+/** Epoch milliseconds (UTC). */
+export function IsEpochMs(): PropertyDecorator {
+  const message = requiredOr('must be epoch milliseconds (an integer ≥ 0)');
+  return compose(IsInt({ message }), Min(0, { message }), Max(Number.MAX_SAFE_INTEGER, { message }));
+}
+
+export function IsTimeframe(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isTimeframe',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isTimeframe(value),
+      defaultMessage: requiredOr('must be a known timeframe (e.g. 1m, 1h, 1d)'),
+    },
+  });
+}
+
+/**
+ * The wire form of an exact decimal: optional sign, digits, optional fraction. No exponent
+ * ("1e5"), no NaN/Infinity, no bare "." forms (".5", "1."), no whitespace — every value
+ * `decStr`/`moneyStr` produce matches, and nothing Decimal would read differently does.
+ */
+export const DECIMAL_STRING_PATTERN = /^[+-]?\d+(\.\d+)?$/;
+
+export type DecimalSign = 'any' | 'positive' | 'non-negative';
+
+export function isDecimalString(value: unknown, sign: DecimalSign = 'any'): value is string {
+  if (typeof value !== 'string' || !DECIMAL_STRING_PATTERN.test(value)) return false;
+  if (sign === 'any') return true;
+  const zero = !/[1-9]/.test(value);
+  if (sign === 'positive') return !zero && value[0] !== '-';
+  return zero || value[0] !== '-';
+}
+
+const DECIMAL_MESSAGES: Readonly<Record<DecimalSign, string>> = {
+  any: 'must be a decimal string (e.g. "-12.50")',
+  positive: 'must be a positive decimal string (e.g. "12.50")',
+  'non-negative': 'must be a decimal string ≥ 0 (e.g. "12.50")',
+};
+
+export function IsDecimalString(options: { sign?: DecimalSign } = {}): PropertyDecorator {
+  const sign = options.sign ?? 'any';
+  return ValidateBy({
+    name: 'isDecimalString',
+    constraints: [sign],
+    validator: {
+      validate: (value: unknown) => isDecimalString(value, sign),
+      defaultMessage: requiredOr(DECIMAL_MESSAGES[sign]),
+    },
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Names the offending entries so a bad feature is findable without the payload at hand. */
+function recordRule(name: string, entryOk: (v: unknown) => boolean, what: string): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => isRecord(value) && Object.keys(value).every((k) => entryOk(value[k])),
+      defaultMessage: (args) => {
+        const record: unknown = args?.value;
+        if (record === undefined) return 'is required';
+        if (!isRecord(record)) return `must be an object of ${what}`;
+        const bad = Object.keys(record).filter((k) => !entryOk(record[k]));
+        const shown = bad.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40)));
+        return `must be an object of ${what} (bad: ${shown.join(', ')}${bad.length > 5 ? ', …' : ''})`;
+      },
+    },
+  });
+}
+
+const isFinite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+/** Indicator values and the like: name → finite number. */
+export function IsFiniteNumberRecord(): PropertyDecorator {
+  return recordRule('isFiniteNumberRecord', isFinite, 'finite numbers');
+}
+
+/** Run settings: name → string, finite number or boolean. */
+export function IsScalarRecord(): PropertyDecorator {
+  return recordRule(
+    'isScalarRecord',
+    (v) => typeof v === 'string' || typeof v === 'boolean' || isFinite(v),
+    'strings, finite numbers or booleans',
+  );
+}
+
+export function IsHex(length: number): PropertyDecorator {
+  const pattern = new RegExp(`^[0-9a-fA-F]{${length}}$`);
+  return ValidateBy({
+    name: 'isHex',
+    constraints: [length],
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && pattern.test(value),
+      defaultMessage: requiredOr(`must be ${length} hexadecimal characters`),
+    },
+  });
+}
+
+/** A plain (non-array, non-null) object; the envelope's `data` before its own schema runs. */
+export function IsObjectValue(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isObjectValue',
+    validator: { validate: isRecord, defaultMessage: requiredOr('must be an object') },
+  });
+}
+
+type Ctor = new () => object;
+
+/** A nested object validated by its own schema. */
+export function Nested(schema: () => Ctor): PropertyDecorator {
+  const message = requiredOr('must be an object');
+  return compose(IsObjectValue(), ValidateNested({ message }), Type(schema));
+}
+
+/** An array of objects, each validated by `schema`; errors name the index (`bids.0.price`). */
+export function NestedArray(schema: () => Ctor): PropertyDecorator {
+  return compose(
+    IsArray({ message: requiredOr('must be an array') }),
+    ValidateNested({ each: true, message: 'must be an object' }),
+    Type(schema),
+  );
+}

@@ -1,0 +1,124 @@
+import {
+  DIRECTIONS,
+  EXECUTION_MODES,
+  ORDER_ORIGINS,
+  ORDER_TYPES,
+  RISK_LEVELS,
+  SESSIONS,
+  SIDES,
+  type DecimalString,
+  type Direction,
+  type ExecutionMode,
+  type ExitReason,
+  type ExperienceFill,
+  type ExperienceRecordedData,
+  type LearnedParameter,
+  type LearnedParametersPublishedData,
+  type OrderOrigin,
+  type OrderType,
+  type RiskLevel,
+  type Session,
+  type StrategyId,
+} from '../messages';
+import {
+  IsDecimalString,
+  IsEpochMs,
+  IsFiniteNumber,
+  IsFiniteNumberRecord,
+  IsFlag,
+  IsFraction,
+  IsNonEmptyString,
+  IsNonNegativeInteger,
+  IsNonNegativeNumber,
+  IsOneOf,
+  IsPositiveNumber,
+  IsQuality,
+  Nested,
+  NestedArray,
+  OptionalField,
+} from './decorators';
+import { EXIT_REASONS } from './enums';
+
+type ExperienceDecision = NonNullable<ExperienceRecordedData['decision']>;
+type ExperienceRisk = NonNullable<ExperienceRecordedData['risk']>;
+type ExperienceApproval = NonNullable<ExperienceRecordedData['approval']>;
+
+export class ExperienceFillSchema implements ExperienceFill {
+  @IsEpochMs() readonly ts!: number;
+  @IsOneOf(SIDES) readonly side!: 'buy' | 'sell';
+  @IsDecimalString({ sign: 'positive' }) readonly quantity!: DecimalString;
+  @IsDecimalString({ sign: 'positive' }) readonly price!: DecimalString;
+  @IsDecimalString() readonly fee!: DecimalString;
+  @IsDecimalString() readonly slippage!: DecimalString;
+  @IsNonEmptyString() readonly role!: string;
+}
+
+export class ExperienceDecisionSchema implements ExperienceDecision {
+  @IsFraction() readonly confidence!: number;
+  @IsFraction() readonly sizeMultiplier!: number;
+  @IsFraction() readonly sampledWinRate!: number;
+  @IsNonNegativeInteger() readonly paramsVersion!: number;
+}
+
+export class ExperienceRiskSchema implements ExperienceRisk {
+  @IsOneOf(RISK_LEVELS) readonly level!: RiskLevel;
+  @IsDecimalString({ sign: 'non-negative' }) readonly riskAmount!: DecimalString;
+  @IsDecimalString({ sign: 'positive' }) readonly quantity!: DecimalString;
+}
+
+export class ExperienceApprovalSchema implements ExperienceApproval {
+  @IsOneOf(EXECUTION_MODES) readonly mode!: ExecutionMode;
+  @IsNonEmptyString() readonly approvedBy!: string;
+}
+
+export class ExperienceRecordedDataSchema implements ExperienceRecordedData {
+  @IsNonEmptyString() readonly positionId!: string;
+  @OptionalField() @IsNonEmptyString() readonly signalId?: string;
+  @IsOneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
+  @IsNonEmptyString() readonly strategy!: StrategyId;
+  @IsNonEmptyString() readonly venue!: string;
+  @IsNonEmptyString() readonly symbol!: string;
+  @IsOneOf(DIRECTIONS) readonly direction!: Direction;
+  @OptionalField() @IsOneOf(SESSIONS) readonly session?: Session;
+  @OptionalField() @IsQuality() readonly signalQuality?: number;
+  @IsFiniteNumberRecord() readonly features!: Readonly<Record<string, number>>;
+  @OptionalField() @Nested(() => ExperienceDecisionSchema) readonly decision?: ExperienceDecisionSchema;
+  @OptionalField() @Nested(() => ExperienceRiskSchema) readonly risk?: ExperienceRiskSchema;
+  @OptionalField() @Nested(() => ExperienceApprovalSchema) readonly approval?: ExperienceApprovalSchema;
+  @IsOneOf(ORDER_TYPES) readonly orderType!: OrderType;
+  @NestedArray(() => ExperienceFillSchema) readonly fills!: readonly ExperienceFillSchema[];
+  @IsDecimalString() readonly slippageCost!: DecimalString;
+  @OptionalField() @IsDecimalString({ sign: 'non-negative' }) readonly spreadAtEntry?: DecimalString;
+  @IsOneOf(EXIT_REASONS) readonly exitReason!: ExitReason;
+  @IsDecimalString({ sign: 'positive' }) readonly entryPrice!: DecimalString;
+  @IsDecimalString({ sign: 'positive' }) readonly exitPrice!: DecimalString;
+  @IsDecimalString({ sign: 'positive' }) readonly quantity!: DecimalString;
+  @IsDecimalString() readonly pnl!: DecimalString;
+  @IsDecimalString() readonly fees!: DecimalString;
+  @OptionalField() @IsFiniteNumber() readonly rMultiple?: number;
+  @IsFlag() readonly win!: boolean;
+  @IsNonNegativeInteger() readonly holdingMs!: number;
+  @IsNonNegativeNumber() readonly maxAdverseExcursion!: number;
+  @IsNonNegativeNumber() readonly maxFavorableExcursion!: number;
+  @IsEpochMs() readonly openedAt!: number;
+  @IsEpochMs() readonly closedAt!: number;
+}
+
+export class LearnedParameterSchema implements LearnedParameter {
+  @IsNonEmptyString() readonly strategy!: StrategyId;
+  @IsNonEmptyString() readonly symbol!: string;
+  @IsOneOf(DIRECTIONS) readonly direction!: Direction;
+  @IsNonNegativeInteger() readonly trades!: number;
+  @IsNonNegativeInteger() readonly wins!: number;
+  @IsFraction() readonly winRate!: number;
+  @IsFiniteNumber() readonly expectancy!: number;
+  @IsNonNegativeNumber() readonly averageHoldingMs!: number;
+  @IsNonNegativeNumber() readonly averageAdverseExcursion!: number;
+  @IsPositiveNumber() readonly alpha!: number;
+  @IsPositiveNumber() readonly beta!: number;
+}
+
+export class LearnedParametersPublishedDataSchema implements LearnedParametersPublishedData {
+  @IsNonNegativeInteger() readonly paramsVersion!: number;
+  @NestedArray(() => LearnedParameterSchema) readonly parameters!: readonly LearnedParameterSchema[];
+}
