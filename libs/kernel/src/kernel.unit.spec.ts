@@ -94,7 +94,7 @@ describe('utc time', () => {
 describe('trading-signals loads under jest', () => {
   it('ema_when_updated_then_result', () => {
     const e = new EMA(3);
-    [1, 2, 3, 4].forEach((v) => e.update(v));
+    [1, 2, 3, 4].forEach((v) => e.add(v));
     expect(e.getResult()).toBeGreaterThan(2);
   });
 });
