@@ -1,0 +1,235 @@
+import { Decider, Envelope, NO_OUTPUTS } from '@tradeloop/kernel';
+import { draft, DraftOf, Message } from '@tradeloop/contracts';
+import { LearningConfig, LearningConfigInput, resolveLearningConfig } from './learning.config';
+import { buildExperience } from './learning.experience';
+import { addExperience, parameterTable } from './learning.parameters';
+import { dropChain, findChain, initialLearningState, LearningState, markLive, openChain } from './learning.state';
+
+export type LearningInput = Message<
+  | 'SignalDetected'
+  | 'DecisionMade'
+  | 'RiskApproved'
+  | 'OrderApproved'
+  | 'ApprovalRequested'
+  | 'OrderSubmitted'
+  | 'OrderFilled'
+  | 'PositionClosed'
+>;
+export type LearningOutput = DraftOf<'ExperienceRecorded' | 'LearnedParametersPublished'>;
+export type LearningDecider = Decider<LearningState, LearningInput, LearningOutput> & { readonly config: LearningConfig };
+
+export const LEARNING = 'learning';
+
+/**
+ * Joins each trade's decision chain (signal → decision → risk → approval → order → fills) by
+ * correlationId and, when its position closes, appends one ExperienceRecorded and publishes
+ * the next version of the parameter table that rl-decision learns from.
+ *
+ * Joins prefer explicit ids over the envelope's correlationId (riskApprovalId for approvals
+ * and orders, orderId for fills, entryOrderId for the close), so a chain still assembles when
+ * a stage correlates its outputs with a command or a bar instead of the signal.
+ *
+ * All work happens in evolve, including building the outputs (kept in `outbox`): folding the
+ * log without decide rebuilds exactly the live state, parameter versions included.
+ */
+export function createLearning(input?: LearningConfigInput): LearningDecider {
+  const config = resolveLearningConfig(input);
+  const cap = config.maxOpenChains;
+
+  function onSignal(state: LearningState, m: Message<'SignalDetected'>): void {
+    const s = m.data;
+    const c = openChain(state, m.correlationId, cap);
+    c.signalId = m.id;
+    c.origin = 'strategy';
+    c.strategy = s.strategy;
+    c.venue = s.venue;
+    c.symbol = s.symbol;
+    c.direction = s.direction;
+    c.session = s.session;
+    c.signalQuality = s.quality;
+    c.features = s.features;
+    c.signalStop = s.stop;
+  }
+
+  function onDecision(state: LearningState, m: Message<'DecisionMade'>): void {
+    const d = m.data;
+    // A skipped signal will never trade: forget it now rather than wait for eviction.
+    if (d.action !== 'take') {
+      dropChain(state, m.correlationId);
+      return;
+    }
+    const c = openChain(state, m.correlationId, cap);
+    c.signalId ??= d.signalId;
+    c.strategy ??= d.strategy;
+    c.venue ??= d.venue;
+    c.symbol ??= d.symbol;
+    c.direction ??= d.direction;
+    c.signalQuality ??= d.quality;
+    c.signalStop ??= d.stop;
+    c.decision = {
+      confidence: d.confidence,
+      sizeMultiplier: d.sizeMultiplier,
+      sampledWinRate: d.sampledWinRate,
+      paramsVersion: d.paramsVersion,
+    };
+  }
+
+  function onRiskApproved(state: LearningState, m: Message<'RiskApproved'>): void {
+    const { order } = m.data;
+    const c = openChain(state, m.correlationId, cap);
+    c.risk = { level: m.data.riskLevel, riskAmount: m.data.riskAmount, quantity: order.quantity };
+    if (order.stopLoss !== undefined) c.initialStop = order.stopLoss;
+    c.origin = order.origin;
+    c.strategy ??= order.strategy;
+    c.venue ??= order.venue;
+    c.symbol ??= order.symbol;
+    c.direction ??= order.side === 'buy' ? 'long' : 'short';
+    c.orderType = order.type;
+    state.riskApprovals.set(m.id, c.correlationId);
+    c.riskApprovalIds.push(m.id);
+  }
+
+  function onApprovalRequested(state: LearningState, m: Message<'ApprovalRequested'>): void {
+    const c = openChain(state, state.riskApprovals.get(m.data.riskApprovalId) ?? m.correlationId, cap);
+    // Who approved is only known from OrderApproved; until then the approval is pending.
+    c.approval = { mode: m.data.mode, approvedBy: 'pending' };
+  }
+
+  function onOrderApproved(state: LearningState, m: Message<'OrderApproved'>): void {
+    const d = m.data;
+    const c = openChain(state, state.riskApprovals.get(d.riskApprovalId) ?? m.correlationId, cap);
+    c.approval = { mode: d.mode, approvedBy: d.approvedBy };
+    c.orderType = d.order.type;
+    c.initialStop ??= d.order.stopLoss;
+    c.origin ??= d.order.origin;
+  }
+
+  function onOrderSubmitted(state: LearningState, m: Message<'OrderSubmitted'>): void {
+    const d = m.data;
+    const corr =
+      state.riskApprovals.get(d.riskApprovalId) ??
+      (d.parentOrderId !== undefined ? state.orders.get(d.parentOrderId) : undefined) ??
+      m.correlationId;
+    // Only an entry starts a chain; a protective or closing order without one has nothing to join.
+    const c = d.role === 'entry' ? openChain(state, corr, cap) : findChain(state, corr);
+    if (!c) return;
+    if (d.role === 'entry') c.orderType = d.type;
+    state.orders.set(d.orderId, c.correlationId);
+    c.orderIds.push(d.orderId);
+  }
+
+  function onFilled(state: LearningState, m: Message<'OrderFilled'>): void {
+    const d = m.data;
+    const c =
+      findChain(state, state.orders.get(d.orderId)) ??
+      findChain(state, m.correlationId) ??
+      (d.role !== 'entry' ? findChain(state, state.liveBySymbol.get(d.symbol)) : undefined);
+    if (!c) return;
+    c.fills.push({
+      ts: m.ts,
+      side: d.side,
+      quantity: d.quantity,
+      price: d.price,
+      fee: d.fee,
+      slippage: d.slippage,
+      role: d.role,
+    });
+    if (d.role === 'entry' && c.spreadAtEntry === undefined && d.spread !== undefined) c.spreadAtEntry = d.spread;
+    c.symbol ??= d.symbol;
+    markLive(state, c, cap);
+  }
+
+  function onClosed(state: LearningState, m: Message<'PositionClosed'>): void {
+    const p = m.data;
+    if (!state.recordedPositions.add(p.positionId)) return;
+    const c =
+      findChain(state, state.orders.get(p.entryOrderId)) ??
+      findChain(state, m.correlationId) ??
+      findChain(state, state.liveBySymbol.get(p.symbol));
+    const experience = buildExperience(p, c, config);
+    addExperience(state.stats, state.table, experience);
+    state.paramsVersion += 1;
+    state.outbox = {
+      causeId: m.id,
+      experience,
+      parameters: { paramsVersion: state.paramsVersion, parameters: parameterTable(state.table, config) },
+    };
+    if (c) dropChain(state, c.correlationId);
+  }
+
+  return {
+    name: LEARNING,
+    config,
+    consumes: [
+      'SignalDetected',
+      'DecisionMade',
+      'RiskApproved',
+      'OrderApproved',
+      'ApprovalRequested',
+      'OrderSubmitted',
+      'OrderFilled',
+      'PositionClosed',
+    ],
+    initialState: () => initialLearningState(config),
+
+    evolve(state: LearningState, m: LearningInput | Envelope): LearningState {
+      // Envelope types are plain strings here (the host also folds our own outputs), so each
+      // case narrows by cast after matching the type tag.
+      switch (m.type) {
+        case 'SignalDetected':
+          onSignal(state, m as Message<'SignalDetected'>);
+          break;
+        case 'DecisionMade':
+          onDecision(state, m as Message<'DecisionMade'>);
+          break;
+        case 'RiskApproved':
+          onRiskApproved(state, m as Message<'RiskApproved'>);
+          break;
+        case 'ApprovalRequested':
+          onApprovalRequested(state, m as Message<'ApprovalRequested'>);
+          break;
+        case 'OrderApproved':
+          onOrderApproved(state, m as Message<'OrderApproved'>);
+          break;
+        case 'OrderSubmitted':
+          onOrderSubmitted(state, m as Message<'OrderSubmitted'>);
+          break;
+        case 'OrderFilled':
+          onFilled(state, m as Message<'OrderFilled'>);
+          break;
+        case 'PositionClosed':
+          // A redelivered close must not re-emit the previous close's outputs.
+          state.outbox = undefined;
+          onClosed(state, m as Message<'PositionClosed'>);
+          break;
+        case 'LearnedParametersPublished':
+          // Our own last output: the outbox has been published, release it.
+          state.outbox = undefined;
+          break;
+      }
+      return state;
+    },
+
+    decide(input: LearningInput, state: LearningState): readonly LearningOutput[] {
+      switch (input.type) {
+        case 'PositionClosed': {
+          const out = state.outbox;
+          if (out === undefined || out.causeId !== input.id) return NO_OUTPUTS;
+          return [draft('ExperienceRecorded', out.experience), draft('LearnedParametersPublished', out.parameters)];
+        }
+        case 'SignalDetected':
+        case 'DecisionMade':
+        case 'RiskApproved':
+        case 'OrderApproved':
+        case 'ApprovalRequested':
+        case 'OrderSubmitted':
+        case 'OrderFilled':
+          return NO_OUTPUTS;
+        default: {
+          const _exhaustive: never = input;
+          return _exhaustive;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type {
+  DecimalString,
+  Direction,
+  ExecutionMode,
+  ExperienceFill,
+  ExperienceRecordedData,
+  LearnedParametersPublishedData,
+  OrderOrigin,
+  OrderType,
+  RiskLevel,
+  Session,
+} from '@tradeloop/contracts';
+import { BoundedSet } from './bounded-set';
+import type { LearningConfig } from './learning.config';
+import type { KeyStats } from './learning.parameters';
+
+/**
+ * Everything known about one trade idea, from the signal (or manual command) to its fills,
+ * keyed by correlationId. Filled in whatever order the messages arrive; every part optional
+ * because learning may start mid-chain or miss a message and must still record the outcome.
+ */
+export interface Chain {
+  readonly correlationId: string;
+  signalId?: string;
+  origin?: OrderOrigin;
+  strategy?: string;
+  venue?: string;
+  symbol?: string;
+  direction?: Direction;
+  session?: Session;
+  signalQuality?: number;
+  features?: Readonly<Record<string, number>>;
+  /** The signal's stop, used for the R multiple when risk's exact stop is unknown. */
+  signalStop?: number;
+  decision?: { confidence: number; sizeMultiplier: number; sampledWinRate: number; paramsVersion: number };
+  risk?: { level: RiskLevel; riskAmount: DecimalString; quantity: DecimalString };
+  /** The protective stop risk sized the order with (exact). */
+  initialStop?: DecimalString;
+  approval?: { mode: ExecutionMode; approvedBy: string };
+  orderType?: OrderType;
+  fills: ExperienceFill[];
+  spreadAtEntry?: DecimalString;
+  /** Index entries to remove when the chain is dropped. */
+  readonly orderIds: string[];
+  readonly riskApprovalIds: string[];
+}
+
+/** The outputs of the PositionClosed being handled, computed in evolve so a fold rebuilds them. */
+export interface Outbox {
+  readonly causeId: string;
+  readonly experience: ExperienceRecordedData;
+  readonly parameters: LearnedParametersPublishedData;
+}
+
+export interface LearningState {
+  /** Chains without a fill yet, oldest first (Map iteration is insertion order). */
+  readonly pending: Map<string, Chain>;
+  /** Chains with at least one fill: an open or closing position. */
+  readonly live: Map<string, Chain>;
+  /** orderId → correlationId, so fills are joined even when their envelope is correlated elsewhere. */
+  readonly orders: Map<string, string>;
+  /** RiskApproved id → correlationId, for approvals and orders correlated with a command. */
+  readonly riskApprovals: Map<string, string>;
+  /** symbol → correlationId of the live chain: exit orders the chain did not submit (kill switch). */
+  readonly liveBySymbol: Map<string, string>;
+  readonly stats: Map<string, KeyStats>;
+  /** The stats rows sorted by (strategy, symbol, direction): the published table's order. */
+  readonly table: KeyStats[];
+  paramsVersion: number;
+  readonly recordedPositions: BoundedSet;
+  outbox: Outbox | undefined;
+}
+
+export function initialLearningState(config: LearningConfig): LearningState {
+  return {
+    pending: new Map(),
+    live: new Map(),
+    orders: new Map(),
+    riskApprovals: new Map(),
+    liveBySymbol: new Map(),
+    stats: new Map(),
+    table: [],
+    paramsVersion: 0,
+    recordedPositions: new BoundedSet(config.dedupeWindow),
+    outbox: undefined,
+  };
+}
+
+export function findChain(state: LearningState, correlationId: string | undefined): Chain | undefined {
+  if (correlationId === undefined) return undefined;
+  return state.live.get(correlationId) ?? state.pending.get(correlationId);
+}
+
+export function openChain(state: LearningState, correlationId: string, maxOpenChains: number): Chain {
+  const found = findChain(state, correlationId);
+  if (found) return found;
+  const chain: Chain = { correlationId, fills: [], orderIds: [], riskApprovalIds: [] };
+  state.pending.set(correlationId, chain);
+  if (state.pending.size > maxOpenChains) {
+    const oldest = state.pending.keys().next().value as string;
+    dropChain(state, oldest);
+  }
+  return chain;
+}
+
+/** A first fill turns a pending chain live: it now has a position to close, so it must not be evicted with never-traded ones. */
+export function markLive(state: LearningState, chain: Chain, maxOpenChains: number): void {
+  if (state.live.has(chain.correlationId)) return;
+  state.pending.delete(chain.correlationId);
+  state.live.set(chain.correlationId, chain);
+  if (chain.symbol !== undefined) state.liveBySymbol.set(chain.symbol, chain.correlationId);
+  if (state.live.size > maxOpenChains) {
+    const oldest = state.live.keys().next().value as string;
+    dropChain(state, oldest);
+  }
+}
+
+export function dropChain(state: LearningState, correlationId: string): void {
+  const chain = findChain(state, correlationId);
+  if (!chain) return;
+  state.pending.delete(correlationId);
+  state.live.delete(correlationId);
+  for (const id of chain.orderIds) if (state.orders.get(id) === correlationId) state.orders.delete(id);
+  for (const id of chain.riskApprovalIds) if (state.riskApprovals.get(id) === correlationId) state.riskApprovals.delete(id);
+  if (chain.symbol !== undefined && state.liveBySymbol.get(chain.symbol) === correlationId) {
+    state.liveBySymbol.delete(chain.symbol);
+  }
+}

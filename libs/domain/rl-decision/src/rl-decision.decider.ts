@@ -1,0 +1,135 @@
+import { Decider, Envelope, nextBeta, NO_OUTPUTS } from '@tradeloop/kernel';
+import { draft, DraftOf, is, Message } from '@tradeloop/contracts';
+import { resolveRlDecisionConfig, RlDecisionConfig, RlDecisionConfigInput } from './rl-decision.config';
+import { evaluate } from './rl-decision.policy';
+import {
+  agentKey,
+  initialRlDecisionState,
+  isDirection,
+  pairPerformanceFrom,
+  Posterior,
+  RlDecisionState,
+} from './rl-decision.state';
+
+export type RlDecisionInput = Message<'SignalDetected' | 'ExperienceRecorded' | 'LearnedParametersPublished'>;
+export type RlDecisionOutput = DraftOf<'DecisionMade'>;
+export type RlDecisionDecider = Decider<RlDecisionState, RlDecisionInput, RlDecisionOutput> & {
+  readonly config: RlDecisionConfig;
+};
+
+export const RL_DECISION = 'rl-decision';
+
+/**
+ * A Thompson-sampling agent per (strategy, symbol, direction): each signal draws a win rate
+ * from the agent's Beta posterior, so well-understood agents exploit and uncertain ones
+ * explore, and replay with the same seed reproduces every draw.
+ *
+ * Posterior bookkeeping: ExperienceRecorded updates the agent at once; LearnedParameters-
+ * Published replaces every agent with the learning service's posterior (the source of
+ * truth). Parameters include every experience recorded before them, so adopting them
+ * overwrites — never adds to — the local updates; an experience that arrives after the
+ * parameters that include it (same causationId) is ignored, as is a redelivered one.
+ */
+export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecider {
+  const config = resolveRlDecisionConfig(input);
+
+  function posterior(state: RlDecisionState, key: string): Posterior {
+    let p = state.agents.get(key);
+    if (p === undefined) {
+      p = { alpha: config.priorAlpha, beta: config.priorBeta };
+      state.agents.set(key, p);
+    }
+    return p;
+  }
+
+  function onSignal(state: RlDecisionState, m: Message<'SignalDetected'>): void {
+    const s = m.data;
+    if (!isDirection(s.direction)) {
+      state.draw = undefined;
+      return;
+    }
+    const post = state.agents.get(agentKey(s.strategy, s.symbol, s.direction));
+    const alpha = post ? post.alpha : config.priorAlpha;
+    const beta = post ? post.beta : config.priorBeta;
+    state.draw = { signalId: m.id, alpha, beta, p: nextBeta(state.rng, alpha, beta) };
+  }
+
+  function onExperience(state: RlDecisionState, m: Message<'ExperienceRecorded'>): void {
+    if (!state.seenExperiences.add(m.id)) return;
+    const e = m.data;
+    if (e.origin !== 'strategy' || !isDirection(e.direction)) return;
+    if (state.adoptedCauses.has(m.causationId)) return;
+    const p = posterior(state, agentKey(e.strategy, e.symbol, e.direction));
+    if (e.win) p.alpha += 1;
+    else p.beta += 1;
+  }
+
+  function onParameters(state: RlDecisionState, m: Message<'LearnedParametersPublished'>): void {
+    const { paramsVersion, parameters } = m.data;
+    // Versions only move forward: a redelivered or out-of-order older table must not roll
+    // the posterior back over experiences already adopted.
+    if (!Number.isSafeInteger(paramsVersion) || paramsVersion <= state.paramsVersion) return;
+    state.adoptedCauses.add(m.causationId);
+    const agents = new Map<string, Posterior>();
+    for (const p of parameters) {
+      if (!isDirection(p.direction)) continue;
+      if (!(Number.isFinite(p.alpha) && p.alpha > 0 && Number.isFinite(p.beta) && p.beta > 0)) continue;
+      agents.set(agentKey(p.strategy, p.symbol, p.direction), { alpha: p.alpha, beta: p.beta });
+    }
+    state.agents = agents;
+    state.pairs = pairPerformanceFrom(parameters, config.pairExpectancyScale);
+    state.paramsVersion = paramsVersion;
+  }
+
+  return {
+    name: RL_DECISION,
+    config,
+    consumes: ['SignalDetected', 'ExperienceRecorded', 'LearnedParametersPublished'],
+    initialState: () => initialRlDecisionState(config),
+
+    evolve(state: RlDecisionState, m: RlDecisionInput | Envelope): RlDecisionState {
+      if (is(m, 'SignalDetected')) onSignal(state, m);
+      else if (is(m, 'ExperienceRecorded')) onExperience(state, m);
+      else if (is(m, 'LearnedParametersPublished')) onParameters(state, m);
+      return state;
+    },
+
+    decide(input: RlDecisionInput, state: RlDecisionState): readonly RlDecisionOutput[] {
+      switch (input.type) {
+        case 'SignalDetected': {
+          const s = input.data;
+          const draw = state.draw !== undefined && state.draw.signalId === input.id ? state.draw : undefined;
+          const ev = evaluate(s, draw, state.pairs.get(s.symbol), config);
+          return [
+            draft('DecisionMade', {
+              signalId: input.id,
+              strategy: s.strategy,
+              venue: s.venue,
+              symbol: s.symbol,
+              direction: s.direction,
+              action: ev.action,
+              confidence: ev.confidence,
+              sizeMultiplier: ev.sizeMultiplier,
+              reasons: ev.reasons,
+              entry: s.entry,
+              stop: s.stop,
+              target: s.target,
+              quality: s.quality,
+              posteriorAlpha: draw ? draw.alpha : config.priorAlpha,
+              posteriorBeta: draw ? draw.beta : config.priorBeta,
+              sampledWinRate: draw ? draw.p : 0,
+              paramsVersion: state.paramsVersion,
+            }),
+          ];
+        }
+        case 'ExperienceRecorded':
+        case 'LearnedParametersPublished':
+          return NO_OUTPUTS;
+        default: {
+          const _exhaustive: never = input;
+          return _exhaustive;
+        }
+      }
+    },
+  };
+}
