@@ -1,0 +1,215 @@
+import { type Decider, type Envelope, NO_OUTPUTS } from '@tradeloop/kernel';
+import {
+  draft,
+  type DraftOf,
+  EXECUTION_MODES,
+  type ExecutionModeChangedData,
+  type Message,
+  type OrderDisplayedData,
+  type TradingStateChangedData,
+  type ApprovalRequestedData,
+} from '@tradeloop/contracts';
+import { type GovernorConfig, isThreshold, resolveGovernorConfig } from './governor.config';
+import { dueApprovals, earliestExpiry, type GovernorState, initialGovernorState } from './governor.state';
+
+export const GOVERNOR_CONSUMES = [
+  'RiskApproved',
+  'ApproveOrder',
+  'RejectOrder',
+  'HaltTrading',
+  'ResumeTrading',
+  'SetExecutionMode',
+  'TimerFired',
+] as const;
+
+export type GovernorInput = Message<(typeof GOVERNOR_CONSUMES)[number]>;
+export type GovernorOutput = DraftOf<
+  | 'OrderApproved'
+  | 'ApprovalRequested'
+  | 'ApprovalGranted'
+  | 'ApprovalRejected'
+  | 'ApprovalExpired'
+  | 'OrderDisplayed'
+  | 'TradingStateChanged'
+  | 'ExecutionModeChanged'
+>;
+
+/** `by` on approvals the governor itself refuses (halted, display-only, reduce-only). */
+export const GOVERNOR_ACTOR = 'governor';
+
+/**
+ * Governor: the execution mode and the kill switch between risk and the executor. It owns
+ * ACTIVE / REDUCING / HALTED, and its OrderApproved is the only message the executor acts on.
+ *
+ * State changes only through the governor's own outputs, so folding its log rebuilds it.
+ * Commands it must refuse but cannot answer (an approver not on the allow-list, an invalid
+ * mode, an unknown or already decided approval id) produce no output and change nothing:
+ * the gateway and notifier validate and report those before they reach this decider.
+ */
+export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<GovernorState, GovernorInput, GovernorOutput> {
+  const cfg = resolveGovernorConfig(config);
+  const allowed = (by: string) => cfg.approvers.length === 0 || cfg.approvers.includes(by);
+
+  function decide(input: GovernorInput, state: GovernorState): readonly GovernorOutput[] {
+    const out: GovernorOutput[] = [];
+    // Expiry first, on any input at or past the deadline: a late timer must not let an
+    // approval slip through after its time.
+    for (const p of dueApprovals(state, input.ts)) {
+      out.push(draft('ApprovalExpired', { approvalId: p.approvalId, riskApprovalId: p.riskApprovalId }, { correlationId: p.correlationId }));
+    }
+    const live = (id: string) => {
+      const p = state.pending.get(id);
+      return p !== undefined && p.expiresAt > input.ts ? p : undefined;
+    };
+
+    switch (input.type) {
+      case 'TimerFired':
+        break;
+
+      case 'RiskApproved': {
+        const d = input.data;
+        const display = (reason: OrderDisplayedData['reason']) =>
+          out.push(draft('OrderDisplayed', { riskApprovalId: input.id, order: d.order, reason }));
+        if (state.tradingState === 'HALTED') display('TRADING_HALTED');
+        // Risk approved it under another state (it was in flight when REDUCING began), so
+        // nobody checked that it only reduces.
+        else if (state.tradingState === 'REDUCING' && d.tradingState !== 'REDUCING') display('REDUCE_ONLY');
+        else if (state.mode === 'display_only') display('DISPLAY_ONLY');
+        else if (state.mode === 'fully_automated' || (state.mode === 'quality_based' && d.quality >= state.threshold)) {
+          out.push(draft('OrderApproved', { riskApprovalId: input.id, order: d.order, mode: state.mode, approvedBy: 'auto' }));
+        } else {
+          const request: ApprovalRequestedData = {
+            riskApprovalId: input.id,
+            order: d.order,
+            quality: d.quality,
+            threshold: state.threshold,
+            mode: state.mode,
+            expiresAt: input.ts + cfg.approvalTtlMs,
+          };
+          out.push(draft('ApprovalRequested', request));
+        }
+        break;
+      }
+
+      case 'ApproveOrder': {
+        const { approvalId, by } = input.data;
+        const p = allowed(by) ? live(approvalId) : undefined;
+        if (p === undefined) break;
+        const chain = { correlationId: p.correlationId };
+        const refuse = (reason: string) =>
+          out.push(draft('ApprovalRejected', { approvalId, riskApprovalId: p.riskApprovalId, by: GOVERNOR_ACTOR, reason }, chain));
+        // Refusing (rather than ignoring) closes the approval: the person hears why, risk
+        // releases the reserved exposure, and no stale approval can be granted after a resume.
+        if (state.tradingState === 'HALTED') refuse(`TRADING_HALTED: approval by ${by} refused while trading is halted`);
+        else if (state.mode === 'display_only') refuse(`DISPLAY_ONLY: approval by ${by} refused, the governor only displays orders`);
+        else if (state.tradingState === 'REDUCING' && p.requestedUnder !== 'REDUCING') {
+          refuse(`REDUCE_ONLY: approval by ${by} refused, trading is REDUCING and this order was not checked as reduce-only`);
+        } else {
+          out.push(draft('ApprovalGranted', { approvalId, riskApprovalId: p.riskApprovalId, by }, chain));
+          out.push(
+            draft('OrderApproved', { riskApprovalId: p.riskApprovalId, order: p.order, mode: p.mode, approvedBy: by, approvalId }, chain),
+          );
+        }
+        break;
+      }
+
+      case 'RejectOrder': {
+        const { approvalId, by, reason } = input.data;
+        const p = allowed(by) ? live(approvalId) : undefined;
+        if (p !== undefined) {
+          out.push(draft('ApprovalRejected', { approvalId, riskApprovalId: p.riskApprovalId, by, reason }, { correlationId: p.correlationId }));
+        }
+        break;
+      }
+
+      case 'HaltTrading': {
+        // Always answered, even when already halted: pressing the kill switch again must
+        // cancel whatever is still working.
+        const d = input.data;
+        const changed: TradingStateChangedData = {
+          state: 'HALTED',
+          previous: state.tradingState,
+          reason: d.reason,
+          by: d.by,
+          cancelWorkingOrders: d.cancelWorkingOrders === true,
+        };
+        out.push(draft('TradingStateChanged', changed));
+        break;
+      }
+
+      case 'ResumeTrading': {
+        const d = input.data;
+        if ((d.state === 'ACTIVE' || d.state === 'REDUCING') && d.state !== state.tradingState) {
+          out.push(
+            draft('TradingStateChanged', { state: d.state, previous: state.tradingState, reason: d.reason, by: d.by, cancelWorkingOrders: false }),
+          );
+        }
+        break;
+      }
+
+      case 'SetExecutionMode': {
+        const d = input.data;
+        if (!EXECUTION_MODES.includes(d.mode)) break;
+        if (d.threshold !== undefined && !isThreshold(d.threshold)) break;
+        const changed: ExecutionModeChangedData = {
+          mode: d.mode,
+          previous: state.mode,
+          threshold: d.threshold ?? state.threshold,
+          by: d.by,
+        };
+        out.push(draft('ExecutionModeChanged', changed));
+        break;
+      }
+
+      default: {
+        const _exhaustive: never = input;
+        break;
+      }
+    }
+    return out.length === 0 ? NO_OUTPUTS : out;
+  }
+
+  return {
+    name: 'governor',
+    consumes: GOVERNOR_CONSUMES,
+    initialState: () => initialGovernorState(cfg),
+    evolve: evolveGovernor,
+    decide,
+    wakeAt: earliestExpiry,
+  };
+}
+
+/** Only the governor's own outputs change its state; inputs are folded as no-ops. */
+export function evolveGovernor(state: GovernorState, m: Envelope): GovernorState {
+  switch (m.type) {
+    case 'ApprovalRequested': {
+      const d = m.data as ApprovalRequestedData;
+      state.pending.set(m.id, {
+        approvalId: m.id,
+        riskApprovalId: d.riskApprovalId,
+        order: d.order,
+        mode: d.mode,
+        expiresAt: d.expiresAt,
+        requestedUnder: state.tradingState,
+        correlationId: m.correlationId,
+      });
+      return state;
+    }
+    case 'ApprovalGranted':
+    case 'ApprovalRejected':
+    case 'ApprovalExpired':
+      state.pending.delete((m.data as { approvalId: string }).approvalId);
+      return state;
+    case 'TradingStateChanged':
+      state.tradingState = (m.data as TradingStateChangedData).state;
+      return state;
+    case 'ExecutionModeChanged': {
+      const d = m.data as ExecutionModeChangedData;
+      state.mode = d.mode;
+      state.threshold = d.threshold;
+      return state;
+    }
+    default:
+      return state;
+  }
+}

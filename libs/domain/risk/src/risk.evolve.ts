@@ -1,0 +1,174 @@
+import { dec, type Envelope, MS_PER_DAY, utcDayStart, ZERO } from '@tradeloop/kernel';
+import type {
+  AccountUpdatedData,
+  BarClosedData,
+  OrderFilledData,
+  OrderSubmittedData,
+  PositionClosedData,
+  RiskApprovedData,
+} from '@tradeloop/contracts';
+import type { RiskConfig } from './risk.config';
+import { lookupInstrument, rateToAccount, type RiskState, valuation } from './risk.state';
+
+/** Trailing window of the message-rate limit. */
+export const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Folds one message (an input, or risk's own output) into the state, in place. Restart
+ * safety rests on this being the only place state changes: folding the log of inputs and
+ * outputs rebuilds exactly the state live handling reached.
+ */
+export function evolveRisk(state: RiskState, m: Envelope, cfg: RiskConfig): RiskState {
+  // Days only move forward: a late message from yesterday must not reopen its counters.
+  if (m.ts >= state.dayEnd) rollDay(state, m.ts, cfg);
+  switch (m.type) {
+    case 'BarClosed':
+      storePrice(state, m.data as BarClosedData, m.ts);
+      return state;
+    case 'RiskApproved':
+      reserve(state, m.id, m.data as RiskApprovedData, m.ts, cfg);
+      return state;
+    case 'OrderSubmitted':
+      linkOrder(state, m.data as OrderSubmittedData);
+      return state;
+    case 'OrderFilled':
+      applyFill(state, m.data as OrderFilledData);
+      return state;
+    case 'OrderCancelled':
+    case 'OrderRejected':
+    case 'OrderExpired':
+      releaseOrder(state, (m.data as { orderId: string }).orderId);
+      return state;
+    case 'OrderDisplayed':
+    case 'ApprovalRejected':
+    case 'ApprovalExpired':
+      state.reservations.delete((m.data as { riskApprovalId: string }).riskApprovalId);
+      return state;
+    case 'PositionClosed':
+      recordClose(state, m.data as PositionClosedData, m.ts);
+      return state;
+    case 'AccountUpdated': {
+      const d = m.data as AccountUpdatedData;
+      state.cash = dec(d.cash);
+      state.accountCurrency = d.currency;
+      return state;
+    }
+    case 'TradingStateChanged':
+      state.tradingState = (m.data as { state: RiskState['tradingState'] }).state;
+      return state;
+    default:
+      return state;
+  }
+}
+
+function rollDay(state: RiskState, ts: number, cfg: RiskConfig): void {
+  const first = state.dayEnd === Number.NEGATIVE_INFINITY;
+  state.dayStart = utcDayStart(ts);
+  state.dayEnd = state.dayStart + MS_PER_DAY;
+  state.approvalsToday = 0;
+  state.realisedToday = ZERO;
+  // Once a day, so the Decimal marking here costs nothing on the per-bar path.
+  state.startOfDayEquity = valuation(state, cfg).equity;
+  if (!first && cfg.lossStreakResetsDaily) state.lossStreak = 0;
+}
+
+function storePrice(state: RiskState, d: BarClosedData, ts: number): void {
+  // Quote bars carry the bid in open..close: mark at the mid so longs and shorts are valued alike.
+  const price = d.askClose === undefined ? d.close : (d.close + d.askClose) / 2;
+  if (!(price > 0)) return;
+  const slot = state.prices.get(d.symbol);
+  if (slot === undefined) state.prices.set(d.symbol, { price, ts });
+  else if (ts >= slot.ts) {
+    slot.price = price;
+    slot.ts = ts;
+  }
+}
+
+function reserve(state: RiskState, id: string, d: RiskApprovedData, ts: number, cfg: RiskConfig): void {
+  const qty = dec(d.order.quantity);
+  const inst = lookupInstrument(d.order.symbol, cfg);
+  // decide priced this order moments ago from the same state, so the rate is present; the
+  // quote-currency notional is only a fallback for a log written under other settings.
+  const rate = inst === undefined ? undefined : rateToAccount(state, inst.quoteCurrency);
+  const notional = dec(d.notional);
+  state.reservations.set(id, {
+    symbol: d.order.symbol,
+    side: d.order.side,
+    origin: d.order.origin,
+    remaining: qty,
+    unitNotional: (rate === undefined ? notional : notional.mul(rate)).div(qty),
+    orderId: undefined,
+  });
+  state.approvalsToday += 1;
+  const recent = state.recentApprovals;
+  recent.push(ts);
+  while (recent.length > 0 && recent[0] <= ts - RATE_WINDOW_MS) recent.shift();
+}
+
+function linkOrder(state: RiskState, d: OrderSubmittedData): void {
+  // Only the approval's first primary order holds its reservation: bracket children (and any
+  // later close order tagged with the same approval) must not release it when they end.
+  if (d.parentOrderId !== undefined) return;
+  const r = state.reservations.get(d.riskApprovalId);
+  if (r === undefined || r.orderId !== undefined) return;
+  r.orderId = d.orderId;
+  state.orderApprovals.set(d.orderId, d.riskApprovalId);
+}
+
+function applyFill(state: RiskState, d: OrderFilledData): void {
+  const q = dec(d.quantity);
+  if (q.lte(0)) return;
+  const price = dec(d.price);
+  const signed = d.side === 'buy' ? q : q.neg();
+  const book = state.positions.get(d.symbol);
+  if (book === undefined) {
+    state.positions.set(d.symbol, { qty: signed, avgPrice: price });
+  } else {
+    const old = book.qty;
+    const next = old.plus(signed);
+    if (next.isZero()) {
+      state.positions.delete(d.symbol);
+    } else {
+      if (old.isPos() === signed.isPos()) {
+        book.avgPrice = old.abs().mul(book.avgPrice).plus(q.mul(price)).div(old.abs().plus(q));
+      } else if (next.isPos() !== old.isPos()) {
+        // Flipped through zero: the remainder was opened at this fill's price.
+        book.avgPrice = price;
+      }
+      book.qty = next;
+    }
+  }
+
+  const approvalId = state.orderApprovals.get(d.orderId);
+  if (approvalId === undefined) return;
+  const r = state.reservations.get(approvalId);
+  const done = dec(d.leavesQuantity).lte(0);
+  if (r !== undefined) {
+    r.remaining = r.remaining.minus(q);
+    if (done || r.remaining.lte(0)) state.reservations.delete(approvalId);
+  }
+  if (done) state.orderApprovals.delete(d.orderId);
+}
+
+function releaseOrder(state: RiskState, orderId: string): void {
+  const approvalId = state.orderApprovals.get(orderId);
+  if (approvalId === undefined) return;
+  state.reservations.delete(approvalId);
+  state.orderApprovals.delete(orderId);
+}
+
+function recordClose(state: RiskState, d: PositionClosedData, ts: number): void {
+  const pnl = dec(d.realizedPnl);
+  // P&L arrives in the instrument's quote currency; count it in the account's. With no
+  // linking pair traded yet the raw amount is the only figure there is.
+  const rate = rateToAccount(state, d.currency);
+  const inAccount = rate === undefined ? pnl : pnl.mul(rate);
+  state.realisedToday = state.realisedToday.plus(inAccount);
+  // A break-even close (exactly zero, or "-0.00") neither extends nor ends a streak.
+  if (inAccount.lt(0)) {
+    state.lossStreak += 1;
+    state.lastLossAt.set(d.symbol, ts);
+  } else if (inAccount.gt(0)) {
+    state.lossStreak = 0;
+  }
+}

@@ -1,0 +1,183 @@
+import { dec, Decimal, type Instrument, instrumentFor, ZERO } from '@tradeloop/kernel';
+import type { OrderOrigin, Side, TradingState } from '@tradeloop/contracts';
+import type { RiskConfig } from './risk.config';
+
+/** Last price of a symbol. Updated in place on every bar: the hot path allocates nothing. */
+export interface PriceSlot {
+  price: number;
+  ts: number;
+}
+
+/** Net position on one symbol from fills: signed quantity (long > 0) and average entry price. */
+export interface PositionBook {
+  qty: Decimal;
+  avgPrice: Decimal;
+}
+
+/**
+ * Exposure held by an approved order until it fills or ends. Keyed by the RiskApproved id,
+ * because that id is all the governor's drop messages (OrderDisplayed, ApprovalRejected,
+ * ApprovalExpired) carry; the executor's order id is linked in on OrderSubmitted.
+ */
+export interface Reservation {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly origin: OrderOrigin;
+  /** Quantity not yet filled. */
+  remaining: Decimal;
+  /** Notional per unit in the account currency at approval. */
+  readonly unitNotional: Decimal;
+  /** The primary order placed for this approval, once OrderSubmitted says so. */
+  orderId: string | undefined;
+}
+
+/** Everything risk knows about its one account. Owned by one host; mutated in place by evolve. */
+export interface RiskState {
+  readonly prices: Map<string, PriceSlot>;
+  readonly positions: Map<string, PositionBook>;
+  readonly reservations: Map<string, Reservation>;
+  /** Primary order id → RiskApproved id, until the order is terminal. */
+  readonly orderApprovals: Map<string, string>;
+  /** Symbol → event time of its last losing close (cooldown). */
+  readonly lastLossAt: Map<string, number>;
+  /** Event times of approvals in the trailing minute (message rate); pruned on every approval. */
+  readonly recentApprovals: number[];
+  accountCurrency: string;
+  cash: Decimal;
+  tradingState: TradingState;
+  /** Current UTC day [dayStart, dayEnd); dayEnd = -∞ until the first message. */
+  dayStart: number;
+  dayEnd: number;
+  approvalsToday: number;
+  /** Net realised P&L of positions closed today, account currency. */
+  realisedToday: Decimal;
+  startOfDayEquity: Decimal;
+  lossStreak: number;
+}
+
+export function initialRiskState(cfg: RiskConfig): RiskState {
+  const cash = dec(cfg.startingCash);
+  return {
+    prices: new Map(),
+    positions: new Map(),
+    reservations: new Map(),
+    orderApprovals: new Map(),
+    lastLossAt: new Map(),
+    recentApprovals: [],
+    accountCurrency: cfg.accountCurrency,
+    cash,
+    tradingState: 'ACTIVE',
+    dayStart: Number.NEGATIVE_INFINITY,
+    dayEnd: Number.NEGATIVE_INFINITY,
+    approvalsToday: 0,
+    realisedToday: ZERO,
+    startOfDayEquity: cash,
+    lossStreak: 0,
+  };
+}
+
+/** Instrument metadata, or undefined for a symbol `instrumentFor` does not know. */
+export function lookupInstrument(symbol: string, cfg: RiskConfig): Instrument | undefined {
+  try {
+    return instrumentFor(symbol, cfg.instruments[symbol.toUpperCase()] ?? {});
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stablecoins count as dollars. A depeg is a risk this engine does not model; the notional
+ * limits leave room for the small differences seen in normal markets.
+ */
+const USD_ALIASES: readonly string[] = ['USD', 'USDT', 'USDC', 'BUSD'];
+const USD_LIKE: ReadonlySet<string> = new Set(USD_ALIASES);
+const ONE = new Decimal(1);
+
+function sameMoney(a: string, b: string): boolean {
+  return a === b || (USD_LIKE.has(a) && USD_LIKE.has(b));
+}
+
+/**
+ * Account-currency value of one unit of `currency`, from the last price of a pair that links
+ * the two (e.g. JPY in a USD account: 1 / USDJPY), or undefined when no such pair has traded.
+ * A wrong or guessed rate would mis-size every order, so there is no fallback.
+ */
+export function rateToAccount(state: RiskState, currency: string): Decimal | undefined {
+  const acct = state.accountCurrency;
+  if (sameMoney(currency, acct)) return ONE;
+  const accts = USD_LIKE.has(acct) ? USD_ALIASES : [acct];
+  for (const a of accts) {
+    const direct = state.prices.get(currency + a);
+    if (direct !== undefined) return dec(direct.price);
+    const inverse = state.prices.get(a + currency);
+    if (inverse !== undefined) return ONE.div(dec(inverse.price));
+  }
+  return undefined;
+}
+
+export interface Valuation {
+  /** Cash plus unrealised P&L of every open position at its last price (account currency). */
+  readonly equity: Decimal;
+  /** Σ |position| × last price, account currency. */
+  readonly positionsNotional: Decimal;
+  /** A symbol whose position could not be valued (unknown instrument or no conversion rate). */
+  readonly unvalued?: string;
+}
+
+/**
+ * Marks the book. Positions without a last price are marked at their average price
+ * (no unrealised P&L) — they exist only if a fill came before any bar of the symbol.
+ */
+export function valuation(state: RiskState, cfg: RiskConfig): Valuation {
+  let equity = state.cash;
+  let positionsNotional = ZERO;
+  let unvalued: string | undefined;
+  for (const [symbol, book] of state.positions) {
+    const inst = lookupInstrument(symbol, cfg);
+    const rate = inst && rateToAccount(state, inst.quoteCurrency);
+    if (inst === undefined || rate === undefined) {
+      unvalued ??= symbol;
+      continue;
+    }
+    const slot = state.prices.get(symbol);
+    const mark = slot === undefined ? book.avgPrice : dec(slot.price);
+    const perUnit = dec(inst.contractSize).mul(rate);
+    equity = equity.plus(mark.minus(book.avgPrice).mul(book.qty).mul(perUnit));
+    positionsNotional = positionsNotional.plus(book.qty.abs().mul(mark).mul(perUnit));
+  }
+  return unvalued === undefined ? { equity, positionsNotional } : { equity, positionsNotional, unvalued };
+}
+
+export function reservedNotional(state: RiskState): Decimal {
+  let total = ZERO;
+  for (const r of state.reservations.values()) total = total.plus(r.remaining.mul(r.unitNotional));
+  return total;
+}
+
+/** Σ remaining quantity of working approved orders on `symbol` and `side`. */
+export function workingQuantity(state: RiskState, symbol: string, side: Side): Decimal {
+  let total = ZERO;
+  for (const r of state.reservations.values()) if (r.symbol === symbol && r.side === side) total = total.plus(r.remaining);
+  return total;
+}
+
+export function hasWorkingOrder(state: RiskState, symbol: string): boolean {
+  for (const r of state.reservations.values()) if (r.symbol === symbol) return true;
+  return false;
+}
+
+export function positionQty(state: RiskState, symbol: string): Decimal {
+  return state.positions.get(symbol)?.qty ?? ZERO;
+}
+
+/**
+ * Whether an order only shrinks an open position, even if every working order on its side
+ * fills too. Such orders take risk off, so loss-based and exposure limits do not stop them
+ * (a trader must always be able to close), but trade count, message rate and HALTED do.
+ */
+export function reducesPosition(state: RiskState, symbol: string, side: Side, qty: Decimal): boolean {
+  const pos = positionQty(state, symbol);
+  if (pos.isZero()) return false;
+  if ((side === 'buy') === pos.isPos()) return false;
+  return qty.plus(workingQuantity(state, symbol, side)).lte(pos.abs());
+}
