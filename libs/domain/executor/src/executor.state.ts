@@ -1,0 +1,309 @@
+import {
+  currencyDecimals,
+  dec,
+  Decimal,
+  Envelope,
+  Instrument,
+  MS_PER_DAY,
+  utcDayStart,
+  ZERO,
+} from '@tradeloop/kernel';
+import type {
+  BarClosedData,
+  OrderAcceptedData,
+  OrderApprovedData,
+  OrderFilledData,
+  OrderStatus,
+  OrderSubmittedData,
+} from '@tradeloop/contracts';
+import { parseDecimal, resolveInstrument, ResolvedExecutorConfig } from './executor.config';
+import { applyFill, BarMarks, LedgerContext, markPosition, PositionLedger, widenExcursions } from './executor.ledger';
+
+/** An order as the executor tracks it: the submitted order plus status and matching mirrors. */
+export interface OrderRecord extends OrderSubmittedData {
+  /** Bracket of an entry, attached as OCO children once it fills. */
+  readonly stopLoss?: string;
+  readonly takeProfit?: string;
+  /** Event time of OrderSubmitted; the order may fill on bars that open at or after it. */
+  readonly submittedAt: number;
+  /** DAY orders expire on the first bar opening at or after this (end of the submission's UTC day). */
+  readonly dayEnd: number;
+  readonly correlationId: string;
+  readonly account: string;
+  readonly qty: Decimal;
+  /** Limit or stop price (undefined for market orders) and its float mirror (NaN for market). */
+  readonly price: Decimal | undefined;
+  readonly priceF: number;
+  status: OrderStatus;
+  filledQuantity: Decimal;
+}
+
+/** Per-symbol matching state. The bar fields are the last bar seen while the book was active. */
+export interface SymbolBook extends BarMarks {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  readonly tick: Decimal;
+  readonly contractSize: Decimal;
+  readonly contractSizeF: number;
+  /** Accepted, not yet terminal orders, in submission order. Small: scanned per bar. */
+  readonly working: OrderRecord[];
+  position: PositionLedger | undefined;
+  bidHigh: number;
+  bidLow: number;
+  bidClose: number;
+  askHigh: number;
+  askLow: number;
+  askClose: number;
+}
+
+export interface ExecutorState {
+  readonly startingCash: Decimal;
+  /** Fixed by config or by the first accepted order; one currency per run. */
+  currency: string | undefined;
+  /** Exact account figures; cash = startingCash + realizedPnl − fees at all times. */
+  cash: Decimal;
+  realizedPnl: Decimal;
+  fees: Decimal;
+  /** Float mirror of cash for the per-bar equity read. */
+  cashF: number;
+  /** Every order ever submitted, by order id (terminal ones stay: CancelOrder and audits look them up). */
+  readonly orders: Map<string, OrderRecord>;
+  /** client order id → order id. */
+  readonly clientOrderIds: Map<string, string>;
+  /** OrderApproved ids that already have their one entry order. */
+  readonly approvedIds: Set<string>;
+  /** Brackets of approved orders between OrderApproved and their OrderSubmitted (same handling). */
+  readonly pendingBrackets: Map<string, { readonly stopLoss?: string; readonly takeProfit?: string }>;
+  readonly books: Map<string, SymbolBook>;
+  /** Books holding an open position, for the equity read. */
+  readonly openBooks: SymbolBook[];
+}
+
+export function initialExecutorState(cfg: ResolvedExecutorConfig): ExecutorState {
+  return {
+    startingCash: cfg.startingCashDec,
+    currency: cfg.currency,
+    cash: cfg.startingCashDec,
+    realizedPnl: ZERO,
+    fees: ZERO,
+    cashF: cfg.startingCashDec.toNumber(),
+    orders: new Map(),
+    clientOrderIds: new Map(),
+    approvedIds: new Set(),
+    pendingBrackets: new Map(),
+    books: new Map(),
+    openBooks: [],
+  };
+}
+
+export function isWorking(o: OrderRecord): boolean {
+  return o.status === 'accepted' || o.status === 'partially_filled';
+}
+
+export function isProtective(o: OrderRecord): boolean {
+  return o.role === 'stop_loss' || o.role === 'take_profit';
+}
+
+/** Exact money string with at least the currency's minor-unit decimals ("100000.00"). */
+export function money(d: Decimal, currency: string): string {
+  return d.toFixed(Math.max(currencyDecimals(currency), d.decimalPlaces()));
+}
+
+/** The record evolve keeps for an OrderSubmitted; the decider builds the same for children it places mid-bar. */
+export function orderRecordOf(
+  d: OrderSubmittedData,
+  meta: { ts: number; correlationId: string; account: string },
+  bracket: { readonly stopLoss?: string; readonly takeProfit?: string } | undefined,
+  status: OrderStatus,
+): OrderRecord {
+  const priceStr = d.type === 'limit' ? d.limitPrice : d.type === 'stop' ? d.stopPrice : undefined;
+  const price = priceStr === undefined ? undefined : parseDecimal(priceStr);
+  return {
+    ...d,
+    ...(bracket?.stopLoss !== undefined ? { stopLoss: bracket.stopLoss } : {}),
+    ...(bracket?.takeProfit !== undefined ? { takeProfit: bracket.takeProfit } : {}),
+    submittedAt: meta.ts,
+    dayEnd: utcDayStart(meta.ts) + MS_PER_DAY,
+    correlationId: meta.correlationId,
+    account: meta.account,
+    qty: parseDecimal(d.quantity) ?? ZERO,
+    price,
+    priceF: price === undefined ? Number.NaN : price.toNumber(),
+    status,
+    filledQuantity: ZERO,
+  };
+}
+
+export function bookFor(state: ExecutorState, cfg: ResolvedExecutorConfig, symbol: string): SymbolBook {
+  let b = state.books.get(symbol);
+  if (b === undefined) {
+    const instrument = resolveInstrument(symbol, cfg.instruments);
+    const contractSize = dec(instrument.contractSize);
+    b = {
+      symbol,
+      instrument,
+      tick: dec(instrument.tickSize),
+      contractSize,
+      contractSizeF: contractSize.toNumber(),
+      working: [],
+      position: undefined,
+      // NaN until the first bar: a log folded without bars must not invent excursions or marks.
+      bidHigh: Number.NaN,
+      bidLow: Number.NaN,
+      bidClose: Number.NaN,
+      askHigh: Number.NaN,
+      askLow: Number.NaN,
+      askClose: Number.NaN,
+    };
+    state.books.set(symbol, b);
+  }
+  return b;
+}
+
+export function ledgerContext(state: ExecutorState, book: SymbolBook, fallbackCurrency: string): LedgerContext {
+  return {
+    currency: state.currency ?? fallbackCurrency,
+    contractSize: book.contractSize,
+    contractSizeF: book.contractSizeF,
+    marks: book,
+  };
+}
+
+function removeWorking(state: ExecutorState, o: OrderRecord): void {
+  const b = state.books.get(o.symbol);
+  if (b === undefined) return;
+  const i = b.working.indexOf(o);
+  if (i >= 0) b.working.splice(i, 1);
+}
+
+function setPosition(state: ExecutorState, b: SymbolBook, p: PositionLedger | undefined): void {
+  const wasOpen = b.position !== undefined;
+  b.position = p;
+  if (wasOpen === (p !== undefined)) return;
+  if (p !== undefined) state.openBooks.push(b);
+  else state.openBooks.splice(state.openBooks.indexOf(b), 1);
+}
+
+function onBar(state: ExecutorState, d: BarClosedData): ExecutorState {
+  const b = state.books.get(d.symbol);
+  // Hot path: a symbol with nothing working and nothing held costs one map lookup.
+  if (b === undefined || (b.working.length === 0 && b.position === undefined)) return state;
+  b.bidHigh = d.high;
+  b.bidLow = d.low;
+  b.bidClose = d.close;
+  b.askHigh = d.askHigh ?? d.high;
+  b.askLow = d.askLow ?? d.low;
+  b.askClose = d.askClose ?? d.close;
+  const p = b.position;
+  if (p !== undefined) {
+    widenExcursions(p, b);
+    markPosition(p, b);
+  }
+  return state;
+}
+
+function onFilled(state: ExecutorState, m: Envelope<'OrderFilled', OrderFilledData>): ExecutorState {
+  const d = m.data;
+  const o = state.orders.get(d.orderId);
+  const b = state.books.get(d.symbol);
+  if (o === undefined || b === undefined) return state;
+  const quantity = dec(d.quantity);
+  const fee = dec(d.fee);
+  const out = applyFill(
+    b.position,
+    {
+      fillId: d.fillId,
+      orderId: o.orderId,
+      role: o.role,
+      venue: o.venue,
+      symbol: o.symbol,
+      side: o.side,
+      quantity,
+      price: dec(d.price),
+      fee,
+      ts: m.ts,
+      origin: o.origin,
+      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+    },
+    ledgerContext(state, b, d.feeCurrency),
+  );
+  setPosition(state, b, out.position);
+  o.filledQuantity = o.filledQuantity.plus(quantity);
+  if (o.filledQuantity.gte(o.qty)) {
+    o.status = 'filled';
+    removeWorking(state, o);
+  } else {
+    o.status = 'partially_filled';
+  }
+  state.realizedPnl = state.realizedPnl.plus(out.realized);
+  state.fees = state.fees.plus(fee);
+  state.cash = state.cash.plus(out.realized).minus(fee);
+  state.cashF = state.cash.toNumber();
+  return state;
+}
+
+function terminal(state: ExecutorState, orderId: string, status: OrderStatus): ExecutorState {
+  const o = state.orders.get(orderId);
+  // Terminal stays terminal: a late or repeated report never moves an order back.
+  if (o === undefined || o.status === 'filled' || o.status === 'cancelled' || o.status === 'rejected' || o.status === 'expired') {
+    return state;
+  }
+  o.status = status;
+  removeWorking(state, o);
+  return state;
+}
+
+/**
+ * Folds inputs and the executor's own outputs. Every state change the decider causes arrives
+ * here as one of its outputs, so folding a log rebuilds the live state exactly. Mutates in
+ * place (the host owns the state).
+ */
+export function evolveExecutor(cfg: ResolvedExecutorConfig, state: ExecutorState, m: Envelope): ExecutorState {
+  switch (m.type) {
+    case 'BarClosed':
+      return onBar(state, m.data as BarClosedData);
+    case 'OrderApproved': {
+      const spec = (m.data as OrderApprovedData).order;
+      if (!state.approvedIds.has(m.id) && (spec.stopLoss !== undefined || spec.takeProfit !== undefined)) {
+        state.pendingBrackets.set(m.id, {
+          ...(spec.stopLoss !== undefined ? { stopLoss: spec.stopLoss } : {}),
+          ...(spec.takeProfit !== undefined ? { takeProfit: spec.takeProfit } : {}),
+        });
+      }
+      return state;
+    }
+    case 'OrderSubmitted': {
+      const d = m.data as OrderSubmittedData;
+      if (state.clientOrderIds.has(d.clientOrderId)) return state;
+      let bracket: { stopLoss?: string; takeProfit?: string } | undefined;
+      if (d.role === 'entry') {
+        bracket = state.pendingBrackets.get(d.approvedOrderId);
+        state.pendingBrackets.delete(d.approvedOrderId);
+        state.approvedIds.add(d.approvedOrderId);
+      }
+      state.orders.set(d.orderId, orderRecordOf(d, m, bracket, 'submitted'));
+      state.clientOrderIds.set(d.clientOrderId, d.orderId);
+      return state;
+    }
+    case 'OrderAccepted': {
+      const o = state.orders.get((m.data as OrderAcceptedData).orderId);
+      if (o === undefined || o.status !== 'submitted') return state;
+      o.status = 'accepted';
+      const b = bookFor(state, cfg, o.symbol);
+      b.working.push(o);
+      if (state.currency === undefined) state.currency = b.instrument.quoteCurrency;
+      return state;
+    }
+    case 'OrderFilled':
+      return onFilled(state, m as Envelope<'OrderFilled', OrderFilledData>);
+    case 'OrderCancelled':
+      return terminal(state, (m.data as { orderId: string }).orderId, 'cancelled');
+    case 'OrderRejected':
+      return terminal(state, (m.data as { orderId: string }).orderId, 'rejected');
+    case 'OrderExpired':
+      return terminal(state, (m.data as { orderId: string }).orderId, 'expired');
+    default:
+      // PositionOpened/Changed/Closed and AccountUpdated restate what OrderFilled already applied.
+      return state;
+  }
+}

@@ -1,0 +1,33 @@
+// Named re-exports (see libs/kernel/src/index.ts for why not `export *`).
+export { defaultExecutorConfig, parseDecimal, resolveInstrument, resolveExecutorConfig } from './executor.config';
+export type { ExecutorConfig, ResolvedExecutorConfig } from './executor.config';
+export { createExecutor } from './executor.decider';
+export { positionIdFor, directionOf, widenExcursions, markPosition, applyFill, exitPriceOf } from './executor.ledger';
+export type { PositionLedger, BarMarks, FillFacts, ClosedPosition, FillOutcome, LedgerContext } from './executor.ledger';
+export { EXECUTOR_NAME, CANCEL_REASONS, brokerOrderIdFor, cancelDraft } from './executor.outputs';
+export type { ExecutorInput, ExecutorOutputType, ExecutorOutput } from './executor.outputs';
+export { equityOf, openPositionCount, portfolioOf } from './executor.read';
+export type { PortfolioPosition, Portfolio } from './executor.read';
+export { initialExecutorState, isWorking, isProtective, evolveExecutor } from './executor.state';
+export type { OrderRecord, SymbolBook, ExecutorState } from './executor.state';
+export { rejectionOf } from './executor.validation';
+export {
+  isQuoteBar,
+  openFor,
+  highFor,
+  lowFor,
+  limitTriggered,
+  limitMarketableAtOpen,
+  stopTriggered,
+  withSlippage,
+  marketFill,
+  limitFill,
+  stopFill,
+  triggers,
+  matchOrder,
+  fillOf,
+  feeFor,
+  slippageOf,
+  spreadAtOpen,
+} from './paper-broker';
+export type { LimitFillRule, Liquidity, FillQuote, MatchableOrder, MatchOptions } from './paper-broker';
