@@ -1,0 +1,45 @@
+import { isTimeframe, Timeframe } from '@tradeloop/kernel';
+
+/** What a shared-data file name says about its contents (`EURUSD_OANDA_1m_quotebars_…`). */
+export interface FileNameHints {
+  readonly symbol?: string;
+  readonly venue?: string;
+  readonly timeframe?: Timeframe;
+  /** Market-type token when present: `spot`, `usdmperp`, `coinmperp`, `linearperp`, … */
+  readonly market?: string;
+}
+
+const MARKET_TOKENS = new Set(['spot', 'perp', 'usdmperp', 'coinmperp', 'linearperp', 'inverseperp', 'margin', 'futures']);
+const SYMBOL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
+const VENUE_TOKEN = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** Base name without directory and without a `.csv` extension. */
+export function baseName(fileName: string): string {
+  const slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+  return slash >= 0 ? fileName.slice(slash + 1) : fileName;
+}
+
+/**
+ * `<SYMBOL>_<VENUE>[_<market>][_<timeframe>]_…`. Perpetuals get a `-PERP` suffix
+ * (`BTCUSDT_BINANCE_usdmperp_…` → `BTCUSDT-PERP`): the same venue lists spot and perp under
+ * one ticker, and without the suffix their bars would share ids and subjects although the
+ * prices differ (perp − spot was about −23 USDT on 2024-08-08).
+ */
+export function inferFromFileName(fileName: string): FileNameHints {
+  const stem = baseName(fileName).replace(/\.csv$/i, '');
+  const tokens = stem.split('_');
+  if (tokens.length < 2 || !SYMBOL_TOKEN.test(tokens[0]) || !VENUE_TOKEN.test(tokens[1])) return {};
+  let symbol = tokens[0].toUpperCase();
+  const venue = tokens[1].toUpperCase();
+  const marketToken = tokens.length > 2 ? tokens[2].toLowerCase() : '';
+  const market = MARKET_TOKENS.has(marketToken) ? marketToken : undefined;
+  if (market !== undefined && market.endsWith('perp') && !symbol.includes('PERP')) symbol = `${symbol}-PERP`;
+  let timeframe: Timeframe | undefined;
+  for (let i = 2; i < tokens.length; i++) {
+    if (isTimeframe(tokens[i])) {
+      timeframe = tokens[i] as Timeframe;
+      break;
+    }
+  }
+  return { symbol, venue, ...(timeframe !== undefined && { timeframe }), ...(market !== undefined && { market }) };
+}

@@ -1,0 +1,12 @@
+export { readMarketDataFile, parseMarketData } from './market-data-file';
+export type { BarTimestamp, MarketDataFile, MarketDataFileInfo, MarketDataOptions } from './market-data-file';
+export { readOrdersFile, parseOrders } from './orders-file';
+export type { OrdersFileOptions } from './orders-file';
+export { mergeByTime } from './merge';
+export { toDataRejected, MarketDataFileError, OrdersFileError, MARKET_DATA_SOURCE } from './rejection';
+export type { RejectedRow } from './rejection';
+export { inferFromFileName } from './file-name';
+export type { FileNameHints } from './file-name';
+export { detectFormat, KNOWN_HEADERS } from './formats';
+export type { MarketDataFormat } from './formats';
+export { parseUtcTimestamp, parseNumber } from './fields';

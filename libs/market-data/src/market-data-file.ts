@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Message } from '@tradeloop/contracts';
+import { isTimeframe, Timeframe } from '@tradeloop/kernel';
+import { parseBars, inferBarTimeframe } from './bars';
+import { parseBooks } from './books';
+import { baseName, inferFromFileName } from './file-name';
+import { detectFormat, KNOWN_HEADERS, MarketDataFormat } from './formats';
+import { CsvCursor } from './csv-cursor';
+import { ParseOutcome, ParseSettings } from './parse-context';
+import { MarketDataFileError, RejectedRow } from './rejection';
+import { parseQuotes, parseTrades } from './ticks';
+
+export type BarTimestamp = 'open' | 'close';
+
+export interface MarketDataOptions {
+  /** Defaults to the file name's first token. */
+  readonly symbol?: string;
+  /** Defaults to the file name's second token. */
+  readonly venue?: string;
+  /** Bar files: defaults to the file name's timeframe token, else the most common timestamp step. */
+  readonly timeframe?: Timeframe;
+  /**
+   * What a bar file's timestamp marks. Lean and OctoBot files mark the open; the
+   * nautilus_trader files (FXCM GBPUSD/USDJPY, FTX BTC-PERP) mark the close.
+   */
+  readonly barTimestamp?: BarTimestamp;
+  /** Keep bars whose open time (snapshots whose time) is ≥ from (epoch ms). */
+  readonly from?: number;
+  /** … and < to (epoch ms). */
+  readonly to?: number;
+  readonly account?: string;
+  /** Bar timeframe built from quotes and trades; defaults to `timeframe`, then 1m. */
+  readonly aggregate?: Timeframe;
+}
+
+export interface MarketDataFileInfo {
+  /** Base name of the file. */
+  readonly file: string;
+  /** Of the raw bytes, as read. */
+  readonly sha256: string;
+  /** Data rows in the file (header excluded). */
+  readonly rows: number;
+  /** Rows that passed validation (for books: rows of valid snapshots). */
+  readonly accepted: number;
+  readonly format: MarketDataFormat;
+  readonly venue: string;
+  readonly symbol: string;
+  /** The emitted bars' timeframe (for books: the name's cadence token, else the aggregate). */
+  readonly timeframe: Timeframe;
+  /** How the source timestamps were read; tick-built bars are always keyed by their open. */
+  readonly barTimestamp: BarTimestamp;
+  /** Quotes (or quote-bar closes) with ask < bid: real in FXCM data, so counted, not rejected. */
+  readonly crossedQuotes: number;
+}
+
+export interface MarketDataFile {
+  readonly bars: Message<'BarClosed'>[];
+  /** Book snapshots (books files only; empty otherwise). */
+  readonly books: Message<'BookSnapshot'>[];
+  readonly rejected: RejectedRow[];
+  readonly info: MarketDataFileInfo;
+}
+
+/** Reads, validates and converts one shared-data CSV. Synchronous: files are at most ~15 MB. */
+export function readMarketDataFile(path: string, options: MarketDataOptions = {}): MarketDataFile {
+  return parseMarketData(readFileSync(path), baseName(path), options);
+}
+
+/**
+ * The same from bytes already in memory (an upload, a test fixture). `fileName` supplies the
+ * symbol/venue/timeframe hints and names the file in rejections and errors.
+ */
+export function parseMarketData(content: Buffer | string, fileName: string, options: MarketDataOptions = {}): MarketDataFile {
+  const file = baseName(fileName);
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const text = typeof content === 'string' ? content : content.toString('utf8');
+  const cur = new CsvCursor(text);
+  if (!cur.next()) throw new MarketDataFileError(file, `${file}: empty file (no header)`);
+  const header = cur.line();
+  const spec = detectFormat(header);
+  if (spec === undefined) {
+    throw new MarketDataFileError(
+      file,
+      `${file}: unknown header "${header.slice(0, 200)}"; expected one of:\n  ${KNOWN_HEADERS.join('\n  ')}`,
+    );
+  }
+  const settings = resolveSettings(file, text, spec.format, options);
+  let outcome: ParseOutcome<Message<'BarClosed'>> | ParseOutcome<Message<'BookSnapshot'>>;
+  switch (spec.format) {
+    case 'trade-bars':
+    case 'quote-bars':
+      outcome = parseBars(cur, spec.columns, settings);
+      break;
+    case 'quotes':
+      outcome = parseQuotes(cur, spec.columns, settings);
+      break;
+    case 'trades':
+      outcome = parseTrades(cur, spec.columns, settings);
+      break;
+    case 'books':
+      outcome = parseBooks(cur, spec.columns, settings);
+      break;
+    default: {
+      const exhaustive: never = spec.format;
+      throw new Error(`unhandled format ${String(exhaustive)}`);
+    }
+  }
+  const rows = cur.lineNo - 1;
+  if (rows === 0) throw new MarketDataFileError(file, `${file}: no data rows (header only)`);
+  if (outcome.accepted === 0) {
+    throw new MarketDataFileError(file, `${file}: no valid rows (${rows} rejected); first reasons:`, outcome.rejected);
+  }
+  const isBooks = spec.format === 'books';
+  return {
+    bars: isBooks ? [] : (outcome.items as Message<'BarClosed'>[]),
+    books: isBooks ? (outcome.items as Message<'BookSnapshot'>[]) : [],
+    // Snapshot-level rejections are found after their rows; report in file order.
+    rejected: outcome.rejected.sort((a, b) => a.line - b.line),
+    info: {
+      file,
+      sha256,
+      rows,
+      accepted: outcome.accepted,
+      format: spec.format,
+      venue: settings.venue,
+      symbol: settings.symbol,
+      timeframe: settings.timeframe,
+      barTimestamp: settings.barTimestamp,
+      crossedQuotes: outcome.crossedQuotes,
+    },
+  };
+}
+
+function resolveSettings(file: string, text: string, format: MarketDataFormat, o: MarketDataOptions): ParseSettings {
+  const hints = inferFromFileName(file);
+  const symbol = o.symbol ?? hints.symbol;
+  const venue = o.venue ?? hints.venue;
+  if (symbol === undefined || symbol === '' || venue === undefined || venue === '') {
+    throw new MarketDataFileError(
+      file,
+      `${file}: cannot infer symbol and venue from the file name (expected SYMBOL_VENUE_…); pass them explicitly`,
+    );
+  }
+  for (const [name, tf] of [['timeframe', o.timeframe], ['aggregate', o.aggregate]] as const) {
+    if (tf !== undefined && !isTimeframe(tf)) throw new RangeError(`${file}: unsupported ${name} "${String(tf)}"`);
+  }
+  const from = o.from ?? -Infinity;
+  const to = o.to ?? Infinity;
+  if (from !== from || to !== to || from >= to) throw new RangeError(`${file}: empty or invalid time window from=${o.from} to=${o.to}`);
+
+  const isBarFile = format === 'trade-bars' || format === 'quote-bars';
+  let timeframe: Timeframe;
+  if (isBarFile) {
+    timeframe = o.timeframe ?? hints.timeframe ?? inferredTimeframe(file, text);
+  } else if (format === 'books') {
+    timeframe = hints.timeframe ?? o.aggregate ?? o.timeframe ?? '1m';
+  } else {
+    timeframe = o.aggregate ?? o.timeframe ?? '1m';
+  }
+  return {
+    file,
+    venue,
+    symbol,
+    timeframe,
+    barTimestamp: isBarFile ? (o.barTimestamp ?? 'open') : 'open',
+    account: o.account ?? 'paper',
+    from,
+    to,
+  };
+}
+
+function inferredTimeframe(file: string, text: string): Timeframe {
+  const { timeframe, stepMs } = inferBarTimeframe(text);
+  if (timeframe === undefined) {
+    throw new MarketDataFileError(
+      file,
+      stepMs === undefined
+        ? `${file}: cannot infer the timeframe (fewer than two valid timestamps); pass it explicitly`
+        : `${file}: most common timestamp step is ${stepMs} ms, not a supported timeframe; pass it explicitly`,
+    );
+  }
+  return timeframe;
+}

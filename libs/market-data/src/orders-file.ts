@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { CATALOG, Message, OrderType, Side } from '@tradeloop/contracts';
+import { isPositiveDecimalString, parseUtcTimestamp } from './fields';
+import { baseName } from './file-name';
+import { normalizeHeader } from './formats';
+import { CsvCursor } from './csv-cursor';
+import { columnCountReason, timestampReason } from './parse-context';
+import { MARKET_DATA_SOURCE, OrdersFileError, RejectedRow } from './rejection';
+
+export interface OrdersFileOptions {
+  /** Venue the orders are meant for (the file has no venue column). */
+  readonly venue: string;
+  readonly account?: string;
+}
+
+const BASE_COLUMNS = ['timestamp', 'symbol', 'side', 'quantity', 'type', 'price'];
+const WITH_PROTECTION = [...BASE_COLUMNS, 'stop_loss', 'take_profit'];
+const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+/**
+ * A manual trade log for replay: `timestamp,symbol,side,quantity,type,price` with optional
+ * trailing `stop_loss,take_profit`. Quantities and prices stay decimal strings exactly as
+ * written. Unlike market data this is not best-effort: any bad row fails the whole file,
+ * listing every bad row, because half a trade log replayed gives positions nobody had.
+ */
+export function readOrdersFile(path: string, options: OrdersFileOptions): Message<'SubmitManualOrder'>[] {
+  return parseOrders(readFileSync(path, 'utf8'), baseName(path), options);
+}
+
+export function parseOrders(text: string, fileName: string, options: OrdersFileOptions): Message<'SubmitManualOrder'>[] {
+  const file = baseName(fileName);
+  if (options.venue === undefined || options.venue === '') throw new RangeError(`${file}: orders need a venue`);
+  const cur = new CsvCursor(text);
+  const rawHeader = cur.next() ? cur.line() : '';
+  const header = normalizeHeader(rawHeader);
+  const columns = header === WITH_PROTECTION.join(',') ? WITH_PROTECTION : header === BASE_COLUMNS.join(',') ? BASE_COLUMNS : undefined;
+  if (columns === undefined) {
+    throw new OrdersFileError(file, [
+      { file, line: 1, reason: `header must be "${BASE_COLUMNS.join(',')}" (optionally ",stop_loss,take_profit"), got "${rawHeader}"` },
+    ]);
+  }
+  const account = options.account ?? 'paper';
+  const version = CATALOG.SubmitManualOrder.version;
+  const problems: RejectedRow[] = [];
+  const out: Message<'SubmitManualOrder'>[] = [];
+  let prevTs = -Infinity;
+  let prevLine = 0;
+
+  while (cur.next()) {
+    const lineNo = cur.lineNo;
+    const line = cur.line();
+    // Spreadsheet exports end with blank lines; they carry no order, so they are not errors.
+    if (line.trim() === '') continue;
+    const bad = (field: string | undefined, reason: string): void => {
+      problems.push(field === undefined ? { file, line: lineNo, reason } : { file, line: lineNo, field, reason });
+    };
+    const f = line.split(',').map((x) => x.trim());
+    if (f.length !== columns.length) {
+      bad(undefined, columnCountReason(false, f.length, columns.length));
+      continue;
+    }
+    const [rawTs, rawSymbol, rawSide, quantity, rawType, price] = f;
+    const ts = parseUtcTimestamp(rawTs);
+    if (ts !== ts) {
+      bad('timestamp', timestampReason(rawTs));
+      continue;
+    }
+    if (!SYMBOL.test(rawSymbol)) {
+      bad('symbol', rawSymbol === '' ? 'empty value' : `invalid symbol "${rawSymbol}"`);
+      continue;
+    }
+    const side = rawSide.toLowerCase();
+    if (side !== 'buy' && side !== 'sell') {
+      bad('side', `side must be buy or sell, got "${rawSide}"`);
+      continue;
+    }
+    if (!isPositiveDecimalString(quantity)) {
+      bad('quantity', `quantity must be a positive decimal like 0.5, got "${quantity}"`);
+      continue;
+    }
+    const type = rawType.toLowerCase();
+    if (type !== 'market' && type !== 'limit' && type !== 'stop') {
+      bad('type', `type must be market, limit or stop, got "${rawType}"`);
+      continue;
+    }
+    if (type === 'market' && price !== '') {
+      bad('price', `market orders take no price, got "${price}"`);
+      continue;
+    }
+    if (type !== 'market' && !isPositiveDecimalString(price)) {
+      bad('price', price === '' ? `${type} orders need a price` : `price must be a positive decimal, got "${price}"`);
+      continue;
+    }
+    let stopLoss = '';
+    let takeProfit = '';
+    if (columns === WITH_PROTECTION) {
+      stopLoss = f[6];
+      takeProfit = f[7];
+      if (stopLoss !== '' && !isPositiveDecimalString(stopLoss)) {
+        bad('stop_loss', `stop_loss must be a positive decimal or empty, got "${stopLoss}"`);
+        continue;
+      }
+      if (takeProfit !== '' && !isPositiveDecimalString(takeProfit)) {
+        bad('take_profit', `take_profit must be a positive decimal or empty, got "${takeProfit}"`);
+        continue;
+      }
+    }
+    // Replay feeds orders in file order; a row earlier than its predecessor is more likely a
+    // typo in the date than an intended reordering, so it is refused, not sorted.
+    if (ts < prevTs) {
+      bad('timestamp', `out of order: ${rawTs} is earlier than line ${prevLine}`);
+      continue;
+    }
+    prevTs = ts;
+    prevLine = lineNo;
+    const id = `cmd:orders:${file}:${lineNo}`;
+    out.push({
+      id,
+      type: 'SubmitManualOrder',
+      version,
+      ts,
+      correlationId: id,
+      causationId: id,
+      account,
+      source: MARKET_DATA_SOURCE,
+      data: {
+        venue: options.venue,
+        symbol: rawSymbol.toUpperCase(),
+        side: side as Side,
+        quantity,
+        type: type as OrderType,
+        ...(type !== 'market' && { price }),
+        ...(stopLoss !== '' && { stopLoss }),
+        ...(takeProfit !== '' && { takeProfit }),
+        requestedBy: `csv:${file}`,
+      },
+    });
+  }
+  if (problems.length > 0) throw new OrdersFileError(file, problems);
+  return out;
+}

@@ -1,0 +1,44 @@
+import type { Timeframe } from '@tradeloop/kernel';
+import type { RejectedRow } from './rejection';
+
+/** Everything a format parser needs besides the lines themselves, resolved up front. */
+export interface ParseSettings {
+  readonly file: string;
+  readonly venue: string;
+  readonly symbol: string;
+  /** Bar timeframe (bar files) or aggregation timeframe (ticks, trades). */
+  readonly timeframe: Timeframe;
+  readonly barTimestamp: 'open' | 'close';
+  readonly account: string;
+  /** Inclusive lower bound on bar open time / snapshot time (epoch ms). */
+  readonly from: number;
+  /** Exclusive upper bound. */
+  readonly to: number;
+}
+
+export interface ParseOutcome<T> {
+  readonly items: T[];
+  readonly rejected: RejectedRow[];
+  /** Rows that passed validation (before the from/to window). */
+  readonly accepted: number;
+  readonly crossedQuotes: number;
+}
+
+/** Collects rejections for one file; line numbers are 1-based with the header on line 1. */
+export class Rejections {
+  readonly rows: RejectedRow[] = [];
+
+  constructor(private readonly file: string) {}
+
+  add(line: number, field: string | undefined, reason: string): void {
+    this.rows.push(field === undefined ? { file: this.file, line, reason } : { file: this.file, line, field, reason });
+  }
+}
+
+export function columnCountReason(emptyLine: boolean, got: number, expected: number): string {
+  return emptyLine ? 'empty line' : `wrong column count: ${got}, expected ${expected}`;
+}
+
+export function timestampReason(raw: string): string {
+  return `invalid timestamp: "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}" (ISO-8601 UTC ending in Z expected)`;
+}

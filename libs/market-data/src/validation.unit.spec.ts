@@ -1,0 +1,329 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MarketDataFileError, readMarketDataFile, RejectedRow, toDataRejected } from './index';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tradeloop-md-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const t = (hhmmss: string): number => Date.parse(`2024-01-01T${hhmmss}Z`);
+
+function fixture(name: string, lines: readonly string[], eol = '\n'): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, lines.join(eol) + eol);
+  return file;
+}
+
+/** Line, field and the start of the reason: enough to pin each rejection without copying prose. */
+function summary(rows: readonly RejectedRow[]): [number, string | undefined, string][] {
+  return rows.map((r) => [r.line, r.field, r.reason.split(':')[0]]);
+}
+
+describe('trade bars with one bad row of each kind', () => {
+  const file = fixture('BTCUSD_TEST_1m_bars.csv', [
+    'timestamp,open,high,low,close,volume',
+    '2024-01-01T00:00:00Z,100,101,99,100.5,10', // 2 good
+    '2024-01-01T00:01:00Z,NaN,101,99,100,1', // 3 NaN
+    '2024-01-01T00:02:00Z,100,,99,100,1', // 4 empty field
+    '2024-01-01T00:03:00Z,100,101,0,100,1', // 5 non-positive price
+    '2024-01-01T00:04:00Z,100,99,101,100,1', // 6 high < low
+    '2024-01-01T00:05:00Z,100,101,99,102,1', // 7 close outside [low, high]
+    '2024-01-01T00:06:00Z,100,101,99,100,-5', // 8 negative volume
+    '2024-01-01T00:07:00Z,100,101,99,100', // 9 wrong column count
+    '2024-01-01 00:08:00,100,101,99,100,1', // 10 bad timestamp
+    '2024-01-01T00:08:30Z,100,101,99,100,1', // 11 off the 1m grid
+    '2024-01-01T00:09:00Z,100,101,99,100,1', // 12 good
+    '2024-01-01T00:09:00Z,100,101,99,100,2', // 13 duplicate timestamp
+    '2024-01-01T00:05:00Z,100,101,99,100,1', // 14 out of order
+    '2024-01-01T00:10:00Z,abc,101,99,100,1', // 15 non-numeric
+    '', // 16 empty line
+    '2024-01-01T00:11:00Z,100,101,99,100,1', // 17 good
+    '2024-01-01T00:12:00Z,99.5,101,99,99,0', // 18 good (zero volume is allowed)
+  ]);
+  const r = readMarketDataFile(file);
+
+  it('bad_rows_when_read_then_each_rejected_with_its_line_field_and_reason', () => {
+    expect(summary(r.rejected)).toEqual([
+      [3, 'open', 'not a number'],
+      [4, 'high', 'empty value'],
+      [5, 'low', 'non-positive price'],
+      [6, 'high', 'high < low'],
+      [7, 'close', 'close outside [low, high]'],
+      [8, 'volume', 'negative volume'],
+      [9, undefined, 'wrong column count'],
+      [10, 'timestamp', 'invalid timestamp'],
+      [11, 'timestamp', 'off the 1m grid'],
+      [13, 'timestamp', 'duplicate timestamp'],
+      [14, 'timestamp', 'out of order'],
+      [15, 'open', 'not a number'],
+      [16, undefined, 'empty line'],
+    ]);
+    expect(r.rejected.every((x) => x.file === 'BTCUSD_TEST_1m_bars.csv')).toBe(true);
+  });
+
+  it('good_rows_around_bad_ones_when_read_then_all_survive_in_order', () => {
+    expect(r.bars.map((b) => b.data.openTime)).toEqual([t('00:00:00'), t('00:09:00'), t('00:11:00'), t('00:12:00')]);
+    expect(r.info).toMatchObject({ rows: 17, accepted: 4, symbol: 'BTCUSD', venue: 'TEST', timeframe: '1m' });
+  });
+
+  it('reasons_when_read_then_name_the_offending_values', () => {
+    expect(r.rejected.find((x) => x.line === 3)!.reason).toBe('not a number: "NaN"');
+    expect(r.rejected.find((x) => x.line === 6)!.reason).toBe('high < low: 99 < 101');
+    expect(r.rejected.find((x) => x.line === 9)!.reason).toBe('wrong column count: 5, expected 6');
+    expect(r.rejected.find((x) => x.line === 13)!.reason).toBe('duplicate timestamp: same bar time as line 12');
+    expect(r.rejected.find((x) => x.line === 14)!.reason).toContain('earlier than the previous accepted row (line 12)');
+  });
+});
+
+describe('quote bars', () => {
+  const header = 'timestamp,open,high,low,close,volume,ask_open,ask_high,ask_low,ask_close,bid_size,ask_size';
+
+  it('bad_ask_side_when_read_then_rejected_like_the_bid_side', () => {
+    const r = readMarketDataFile(
+      fixture('EURUSD_TEST_1m_quotebars.csv', [
+        header,
+        '2024-01-01T00:00:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,5,5', // 2 good
+        '2024-01-01T00:01:00Z,1.1,1.2,1.0,1.1,0,1.11,1.01,1.21,1.11,5,5', // 3 ask high < ask low
+        '2024-01-01T00:02:00Z,1.1,1.2,1.0,1.1,0,1.3,1.21,1.01,1.11,5,5', // 4 ask open above ask high
+        '2024-01-01T00:03:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,-1.11,5,5', // 5 ask close non-positive
+        '2024-01-01T00:04:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,-5,5', // 6 negative bid size
+        '2024-01-01T00:05:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,5,5', // 7 good
+      ]),
+    );
+    expect(summary(r.rejected)).toEqual([
+      [3, 'ask_high', 'high < low'],
+      [4, 'ask_open', 'ask_open outside [low, high]'],
+      [5, 'ask_close', 'non-positive price'],
+      [6, 'bid_size', 'negative bid_size'],
+    ]);
+    expect(r.bars.map((b) => b.data.openTime)).toEqual([t('00:00:00'), t('00:05:00')]);
+  });
+
+  it('crossed_close_when_read_then_counted_not_rejected', () => {
+    const r = readMarketDataFile(
+      fixture('EURUSD_TEST_1m_crossed_quotebars.csv', [
+        header,
+        '2024-01-01T00:00:00Z,1.1,1.2,1.0,1.15,0,1.11,1.21,1.01,1.12,5,5', // ask close 1.12 < bid close 1.15
+        '2024-01-01T00:01:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,5,5',
+      ]),
+    );
+    expect(r.rejected).toEqual([]);
+    expect(r.bars).toHaveLength(2);
+    expect(r.info.crossedQuotes).toBe(1);
+  });
+
+  it('close_stamped_bars_when_read_then_grid_checked_on_the_open_time', () => {
+    const r = readMarketDataFile(
+      fixture('GBPUSD_TEST_1m_close_quotebars.csv', [
+        header,
+        '2024-01-01T00:01:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,5,5',
+        '2024-01-01T00:02:30Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,5,5',
+      ]),
+      { barTimestamp: 'close' },
+    );
+    expect(r.bars.map((b) => [b.data.openTime, b.ts])).toEqual([[t('00:00:00'), t('00:01:00')]]);
+    expect(summary(r.rejected)).toEqual([[3, 'timestamp', 'off the 1m grid']]);
+  });
+
+  it('crlf_line_endings_when_read_then_parsed_like_lf', () => {
+    const r = readMarketDataFile(
+      fixture('EURUSD_TEST_1m_crlf_quotebars.csv', [header, '2024-01-01T00:00:00Z,1.1,1.2,1.0,1.1,0,1.11,1.21,1.01,1.11,5,5'], '\r\n'),
+    );
+    expect(r.rejected).toEqual([]);
+    expect(r.bars[0].data.askClose).toBe(1.11);
+  });
+});
+
+describe('quotes (ticks)', () => {
+  const r = readMarketDataFile(
+    fixture('EURUSD_TEST_ticks.csv', [
+      'timestamp,bid,ask,bid_size,ask_size,exchange_time',
+      '2024-01-01T00:00:01.5Z,1.10,1.12,1,1,2024-01-01T00:00:02Z', // 2 good
+      '2024-01-01T00:00:01.5Z,1.10,1.12,1,1,2024-01-01T00:00:02Z', // 3 exact duplicate of 2
+      '2024-01-01T00:00:01.5Z,1.10,1.12,1,2,2024-01-01T00:00:02Z', // 4 same time, new size: kept
+      '2024-01-01T00:00:01.5Z,1.10,1.12,1,1,2024-01-01T00:00:02Z', // 5 back to line 2's values: kept
+      '2024-01-01T00:00:01Z,1.10,1.12,1,1,2024-01-01T00:00:02Z', // 6 out of order
+      '2024-01-01T00:00:30Z,1.13,1.11,1,1,2024-01-01T00:00:31Z', // 7 crossed: kept, counted
+      '2024-01-01T00:00:40Z,1.10,1.12,-1,1,2024-01-01T00:00:41Z', // 8 negative size
+      '2024-01-01T00:00:41Z,1.10,1.12,1,1,yesterday', // 9 bad exchange time
+      '2024-01-01T00:00:42Z,0,1.12,1,1,2024-01-01T00:00:43Z', // 10 non-positive bid
+      '2024-01-01T00:00:43Z,1.09,NaN,1,1,2024-01-01T00:00:44Z', // 11 NaN ask
+      '2024-01-01T00:01:05Z,1.20,1.22,1,1,2024-01-01T00:01:06Z', // 12 good, next minute
+    ]),
+  );
+
+  it('bad_ticks_when_read_then_rejected_and_equal_timestamps_kept', () => {
+    expect(summary(r.rejected)).toEqual([
+      [3, 'timestamp', 'duplicate row'],
+      [6, 'timestamp', 'out of order'],
+      [8, 'bid_size', 'negative bid_size'],
+      [9, 'exchange_time', 'invalid timestamp'],
+      [10, 'bid', 'non-positive price'],
+      [11, 'ask', 'not a number'],
+    ]);
+    expect(r.info).toMatchObject({ rows: 11, accepted: 5, crossedQuotes: 1, format: 'quotes', timeframe: '1m' });
+  });
+
+  it('accepted_ticks_when_aggregated_then_one_quote_bar_per_minute_with_data', () => {
+    expect(r.bars.map((b) => b.data)).toEqual([
+      { venue: 'TEST', symbol: 'EURUSD', timeframe: '1m', openTime: t('00:00:00'), open: 1.1, high: 1.13, low: 1.1, close: 1.13, volume: 0, askOpen: 1.12, askHigh: 1.12, askLow: 1.11, askClose: 1.11 },
+      { venue: 'TEST', symbol: 'EURUSD', timeframe: '1m', openTime: t('00:01:00'), open: 1.2, high: 1.2, low: 1.2, close: 1.2, volume: 0, askOpen: 1.22, askHigh: 1.22, askLow: 1.22, askClose: 1.22 },
+    ]);
+    expect(r.bars.map((b) => b.ts)).toEqual([t('00:01:00'), t('00:02:00')]);
+  });
+});
+
+describe('trades', () => {
+  it('bad_trades_when_read_then_rejected_and_volume_sums_the_rest', () => {
+    const r = readMarketDataFile(
+      fixture('BTCUSDT_TEST_trades.csv', [
+        'timestamp,price,size,side,trade_id,exchange_time',
+        '2024-01-01T00:00:01Z,100,0.5,buy,1,2024-01-01T00:00:02Z', // 2 good
+        '2024-01-01T00:00:01Z,100,0.5,buy,1,2024-01-01T00:00:02Z', // 3 duplicate row
+        '2024-01-01T00:00:02Z,101,0,sell,2,2024-01-01T00:00:03Z', // 4 zero size
+        '2024-01-01T00:00:03Z,101,1,hold,3,2024-01-01T00:00:04Z', // 5 bad side
+        '2024-01-01T00:00:04Z,101,1,buy,,2024-01-01T00:00:05Z', // 6 empty trade id
+        '2024-01-01T00:00:05Z,-101,1,buy,5,2024-01-01T00:00:06Z', // 7 non-positive price
+        '2024-01-01T00:00:06Z,99,0.25,sell,6,2024-01-01T00:00:07Z', // 8 good
+        '2024-01-01T00:00:06Z,102,0.25,buy,7,2024-01-01T00:00:07Z', // 9 good, same time
+        '2024-01-01T00:02:00Z,103,2,buy,8,2024-01-01T00:02:01Z', // 10 good, two minutes later
+      ]),
+    );
+    expect(summary(r.rejected)).toEqual([
+      [3, 'timestamp', 'duplicate row'],
+      [4, 'size', 'non-positive size'],
+      [5, 'side', 'side must be buy or sell, got "hold"'],
+      [6, 'trade_id', 'empty value'],
+      [7, 'price', 'non-positive price'],
+    ]);
+    // No trades in 00:01, so no bar for it.
+    expect(r.bars.map((b) => b.data)).toEqual([
+      { venue: 'TEST', symbol: 'BTCUSDT', timeframe: '1m', openTime: t('00:00:00'), open: 100, high: 102, low: 99, close: 102, volume: 1 },
+      { venue: 'TEST', symbol: 'BTCUSDT', timeframe: '1m', openTime: t('00:02:00'), open: 103, high: 103, low: 103, close: 103, volume: 2 },
+    ]);
+  });
+});
+
+describe('books', () => {
+  it('crossed_or_incomplete_snapshots_when_read_then_rejected_whole_and_others_kept', () => {
+    const r = readMarketDataFile(
+      fixture('BTCUSDT_TEST_L2_1s.csv', [
+        'timestamp,side,price,size,level',
+        '2024-01-01T00:00:01Z,bid,99,1,1', // 2 snapshot 1: fine
+        '2024-01-01T00:00:01Z,bid,98,2,2',
+        '2024-01-01T00:00:01Z,ask,101,1,1',
+        '2024-01-01T00:00:01Z,ask,102,3,2',
+        '2024-01-01T00:00:02Z,bid,101.5,1,1', // 6 snapshot 2: crossed (bid 101.5 >= ask 101)
+        '2024-01-01T00:00:02Z,ask,101,1,1',
+        '2024-01-01T00:00:03Z,bid,99,1,1', // 8 snapshot 3: one bad row
+        '2024-01-01T00:00:03Z,bid,NaN,1,2', // 9
+        '2024-01-01T00:00:03Z,ask,101,1,1',
+        '2024-01-01T00:00:04Z,bid,99,1,1', // 11 snapshot 4: duplicate level
+        '2024-01-01T00:00:04Z,bid,98,1,1', // 12
+        '2024-01-01T00:00:04Z,ask,101,1,1',
+        '2024-01-01T00:00:05Z,ask,102,1,2', // 14 snapshot 5: rows out of price order are sorted best first
+        '2024-01-01T00:00:05Z,ask,101,1,1',
+        '2024-01-01T00:00:05Z,bid,98,1,2',
+        '2024-01-01T00:00:05Z,bid,99,1,1',
+      ]),
+    );
+    expect(summary(r.rejected)).toEqual([
+      [6, 'snapshot', 'crossed book at 2024-01-01T00'],
+      [8, 'snapshot', 'snapshot 2024-01-01T00'],
+      [9, 'price', 'not a number'],
+      [11, 'snapshot', 'snapshot 2024-01-01T00'],
+      [12, 'level', 'duplicate bid level 1 in snapshot 2024-01-01T00'],
+    ]);
+    expect(r.rejected[1].reason).toContain('its row at line 9 was rejected');
+    expect(r.books.map((b) => b.ts)).toEqual([t('00:00:01'), t('00:00:05')]);
+    expect(r.books[1].data).toEqual({
+      venue: 'TEST',
+      symbol: 'BTCUSDT',
+      bids: [
+        { price: 99, size: 1 },
+        { price: 98, size: 1 },
+      ],
+      asks: [
+        { price: 101, size: 1 },
+        { price: 102, size: 1 },
+      ],
+    });
+    expect(r.bars).toEqual([]);
+  });
+});
+
+describe('files that cannot be used', () => {
+  it('file_of_only_bad_rows_when_read_then_throws_naming_the_file_and_first_reasons', () => {
+    const file = fixture('EURUSD_TEST_1m_allbad.csv', [
+      'timestamp,open,high,low,close,volume',
+      '2024-01-01T00:00:00Z,NaN,1,1,1,0',
+      '2024-01-01T00:01:00Z,1,1,2,1,0',
+    ]);
+    expect(() => readMarketDataFile(file)).toThrow(MarketDataFileError);
+    expect(() => readMarketDataFile(file)).toThrow(/EURUSD_TEST_1m_allbad\.csv: no valid rows[\s\S]*:2 \[open\]: not a number[\s\S]*:3 \[high\]: high < low/);
+  });
+
+  it('unknown_header_when_read_then_throws_naming_the_file_and_the_header', () => {
+    const file = fixture('EURUSD_TEST_1m_odd.csv', ['time,o,h,l,c', '2024-01-01T00:00:00Z,1,1,1,1']);
+    expect(() => readMarketDataFile(file)).toThrow(/EURUSD_TEST_1m_odd\.csv: unknown header "time,o,h,l,c"/);
+  });
+
+  it('header_only_when_read_then_throws', () => {
+    const file = fixture('EURUSD_TEST_1m_empty.csv', ['timestamp,bid,ask']);
+    expect(() => readMarketDataFile(file)).toThrow(/EURUSD_TEST_1m_empty\.csv: no data rows/);
+  });
+
+  it('name_without_symbol_and_venue_when_read_without_options_then_throws_and_with_options_reads', () => {
+    const file = fixture('prices.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0', '2024-01-01T00:01:00Z,1,1,1,1,0']);
+    expect(() => readMarketDataFile(file)).toThrow(/prices\.csv: cannot infer symbol and venue/);
+    const r = readMarketDataFile(file, { symbol: 'ETHUSD', venue: 'KRAKEN' });
+    expect(r.bars[0].id).toBe(`md:KRAKEN:ETHUSD:1m:${t('00:00:00')}`);
+  });
+
+  it('empty_time_window_when_given_then_throws', () => {
+    const file = fixture('EURUSD_TEST_1m_window.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0']);
+    expect(() => readMarketDataFile(file, { from: 10, to: 10 })).toThrow(RangeError);
+  });
+});
+
+describe('timeframe inference from timestamps', () => {
+  it('bar_file_without_timeframe_in_name_when_read_then_most_common_step_wins_over_gaps', () => {
+    const r = readMarketDataFile(
+      fixture('XAUUSD_TEST_quotebars.csv', [
+        'timestamp,open,high,low,close,volume,ask_open,ask_high,ask_low,ask_close',
+        '2024-01-01T00:00:00Z,1,1,1,1,0,1,1,1,1',
+        '2024-01-01T00:05:00Z,1,1,1,1,0,1,1,1,1',
+        '2024-01-01T00:10:00Z,1,1,1,1,0,1,1,1,1',
+        '2024-01-01T01:00:00Z,1,1,1,1,0,1,1,1,1',
+        '2024-01-01T01:05:00Z,1,1,1,1,0,1,1,1,1',
+      ]),
+    );
+    expect(r.info.timeframe).toBe('5m');
+    expect(r.bars.map((b) => b.ts - b.data.openTime)).toEqual([300_000, 300_000, 300_000, 300_000, 300_000]);
+  });
+
+  it('steps_that_are_no_timeframe_when_read_then_throws_asking_for_one', () => {
+    const file = fixture('XAUUSD_TEST_bars.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0', '2024-01-01T00:07:00Z,1,1,1,1,0']);
+    expect(() => readMarketDataFile(file)).toThrow(/most common timestamp step is 420000 ms/);
+  });
+});
+
+describe('toDataRejected', () => {
+  it('rejected_row_when_converted_then_data_rejected_message_with_deterministic_id', () => {
+    const m = toDataRejected({ file: 'a.csv', line: 7, field: 'close', reason: 'high < low: 1 < 2' }, 1_700_000_000_000, 'acct-1');
+    expect(m).toEqual({
+      id: 'md:rejected:a.csv:7:close',
+      type: 'DataRejected',
+      version: 1,
+      ts: 1_700_000_000_000,
+      correlationId: 'md:rejected:a.csv:7:close',
+      causationId: 'md:rejected:a.csv:7:close',
+      account: 'acct-1',
+      source: 'market-data',
+      data: { source: 'a.csv', line: 7, field: 'close', reason: 'high < low: 1 < 2' },
+    });
+    const noField = toDataRejected({ file: 'a.csv', line: 9, reason: 'empty line' }, 0);
+    expect(noField.id).toBe('md:rejected:a.csv:9');
+    expect(noField.account).toBe('paper');
+    expect('field' in noField.data).toBe(false);
+  });
+});
