@@ -23,4 +23,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(trading-signals)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

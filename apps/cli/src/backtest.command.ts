@@ -1,0 +1,153 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { instrumentFor, Timeframe } from '@tradeloop/kernel';
+import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
+import { mergeByTime, readMarketDataFile, readOrdersFile } from '@tradeloop/market-data';
+import { runBacktest, PipelineConfig } from '@tradeloop/runtime';
+import {
+  parseBarTimestamp,
+  parseIsoTime,
+  parseMode,
+  parseMoney,
+  parseNumber,
+  parseTimeframe,
+} from './options';
+import { equityChartHtml, reportJson } from './report';
+import { formatSummary } from './summary';
+
+export interface BacktestCliOptions {
+  data: string[];
+  symbol?: string;
+  venue?: string;
+  from?: number;
+  to?: number;
+  mode: ExecutionMode;
+  threshold: number;
+  risk: number;
+  cash: string;
+  feeBps: number;
+  slippageBps: number;
+  orders?: string;
+  seed: number;
+  out?: string;
+  barTimestamp: 'open' | 'close';
+  aggregate: Timeframe;
+  progress: boolean;
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTty: boolean;
+}
+
+export function backtestCommand(io: Io): Command {
+  return new Command('backtest')
+    .description('Run the whole pipeline (scanner → decision → risk → governor → paper broker → learning) over recorded data')
+    .requiredOption('--data <file...>', 'market data CSV file(s): trade bars, bid/ask quote bars, ticks or trades')
+    .option('--symbol <symbol>', 'symbol of the data when the file name does not say; with several files, trade only this one')
+    .option('--venue <venue>', 'venue of the data when the file name does not say')
+    .option('--from <iso>', 'first bar time (UTC, inclusive)', parseIsoTime('--from'))
+    .option('--to <iso>', 'last bar time (UTC, exclusive)', parseIsoTime('--to'))
+    .addOption(
+      new Option('--mode <mode>', 'execution mode: fully_automated | quality_based | fully_manual | display_only')
+        .argParser(parseMode)
+        .default('quality_based'),
+    )
+    .option('--threshold <0-100>', 'quality threshold for quality_based', parseNumber('--threshold', 0, 100), 70)
+    .option('--risk <fraction>', 'risk per trade as a fraction of equity', parseNumber('--risk', 0.0001, 0.1), 0.01)
+    .option('--cash <amount>', 'starting cash in the quote currency', parseMoney('--cash'), '100000')
+    .option('--fee-bps <n>', 'fee in basis points of notional, per fill', parseNumber('--fee-bps', 0, 1000), 0)
+    .option('--slippage-bps <n>', 'slippage in basis points on market and stop fills', parseNumber('--slippage-bps', 0, 1000), 0)
+    .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price) instead of the strategies')
+    .option('--seed <n>', 'seed for the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true), 42)
+    .option('--out <dir>', 'write report.json, events.ndjson and equity.html here')
+    .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
+    .option('--aggregate <tf>', 'bar size for tick and trade files', parseTimeframe, '1m')
+    .option('--no-progress', 'no progress bar')
+    .action((opts: BacktestCliOptions) => {
+      runBacktestCommand(opts, io);
+    });
+}
+
+export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
+  if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) {
+    throw new Error(`--from must be before --to`);
+  }
+  const single = opts.data.length === 1;
+  const files: DataFileInfo[] = [];
+  const lists: Message<'BarClosed'>[][] = [];
+  const rejected: { file: string; line: number; field?: string; reason: string }[] = [];
+  for (const file of opts.data) {
+    const r = readMarketDataFile(resolve(file), {
+      symbol: single ? opts.symbol : undefined,
+      venue: opts.venue,
+      barTimestamp: opts.barTimestamp,
+      from: opts.from,
+      to: opts.to,
+      aggregate: opts.aggregate,
+    });
+    const bars = !single && opts.symbol ? r.bars.filter((b) => b.data.symbol === opts.symbol!.toUpperCase()) : r.bars;
+    lists.push(bars);
+    files.push({ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows });
+    rejected.push(...r.rejected);
+    io.err(
+      `loaded ${r.info.file}: ${bars.length} ${r.info.timeframe} bars of ${r.info.symbol}@${r.info.venue}` +
+        (r.rejected.length ? `, ${r.rejected.length} rows rejected` : '') +
+        '\n',
+    );
+    for (const rej of r.rejected.slice(0, 5)) {
+      io.err(`  rejected ${rej.file}:${rej.line}${rej.field ? ` (${rej.field})` : ''}: ${rej.reason}\n`);
+    }
+    if (r.rejected.length > 5) io.err(`  … and ${r.rejected.length - 5} more (all in events.ndjson)\n`);
+  }
+  const bars = lists.length === 1 ? lists[0] : mergeByTime(...lists);
+  if (bars.length === 0) throw new Error('no bars to run on (check --from/--to/--symbol)');
+  const orders = opts.orders ? readOrdersFile(resolve(opts.orders), { venue: bars[0].data.venue }) : undefined;
+  if (orders) files.push({ name: basename(opts.orders!), sha256: '', rows: orders.length });
+
+  const currency = instrumentFor(bars[0].data.symbol).quoteCurrency;
+  const cfg: PipelineConfig = {
+    account: 'paper',
+    seed: opts.seed,
+    mode: opts.mode,
+    threshold: opts.threshold,
+    // A backtest moves simulated money only: the mode given is the mode used.
+    autoExecute: true,
+    riskPerTrade: opts.risk,
+    startingCash: opts.cash,
+    currency,
+    feeBps: opts.feeBps,
+    slippageBps: opts.slippageBps,
+    strategies: orders === undefined,
+  };
+  io.err(
+    `backtest: ${bars.length} bars, mode ${cfg.mode}${cfg.mode === 'quality_based' ? ` (threshold ${cfg.threshold})` : ''}, ` +
+      `risk ${cfg.riskPerTrade}, cash ${cfg.startingCash} ${currency}, fees ${cfg.feeBps} bps, slippage ${cfg.slippageBps} bps, seed ${cfg.seed}` +
+      (orders ? `, replaying ${orders.length} manual orders` : '') +
+      '\n',
+  );
+
+  const showProgress = opts.progress && io.isTty && bars.length >= 20_000;
+  const bar = showProgress ? new SingleBar({ stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.shades_classic) : undefined;
+  bar?.start(bars.length, 0);
+  const result = runBacktest(
+    { bars, orders, rejected, files },
+    cfg,
+    { onProgress: bar ? (n) => bar.update(n) : undefined, progressEvery: 4096 },
+  );
+  bar?.stop();
+
+  io.out(formatSummary(result) + '\n');
+  if (opts.out) {
+    const dir = resolve(opts.out);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(resolve(dir, 'report.json'), reportJson(result, { config: cfg, files }));
+    writeFileSync(resolve(dir, 'events.ndjson'), result.eventLog.text());
+    writeFileSync(resolve(dir, 'equity.html'), equityChartHtml(result, `Tradeloop backtest ${files.map((f) => f.name).join(', ')}`));
+    io.out(`wrote ${dir}/report.json, events.ndjson, equity.html\n`);
+  }
+  io.out(`event-log sha256: ${result.eventLog.sha256()}\n`);
+}

@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from './main';
+
+const REPO = resolve(__dirname, '../../..');
+const DATA = resolve(REPO, '../shared/data');
+const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'tradeloop', ...args], {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    isTty: false,
+  });
+  return { code, out, err };
+}
+
+describe('tradeloop backtest — arguments', () => {
+  it.each([
+    [['backtest'], /required option '--data <file...>'/],
+    [['backtest', '--data', EURUSD, '--mode', 'yolo'], /--mode must be one of fully_automated, quality_based, fully_manual, display_only; got "yolo"/],
+    [['backtest', '--data', EURUSD, '--threshold', '120'], /--threshold must be between 0 and 100, got 120/],
+    [['backtest', '--data', EURUSD, '--risk', 'abc'], /--risk expects a number, got "abc"/],
+    [['backtest', '--data', EURUSD, '--cash', '-5'], /--cash expects a positive decimal amount/],
+    [['backtest', '--data', EURUSD, '--from', 'yesterday'], /--from expects an ISO-8601 UTC time/],
+    [['backtest', '--data', EURUSD, '--seed', '1.5'], /--seed expects a whole number/],
+    [['backtest', '--data', EURUSD, '--bogus'], /unknown option '--bogus'/],
+  ])('bad_arguments_%#_then_exit_1_naming_the_problem', async (args, message) => {
+    const r = await run(args as string[]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(message as RegExp);
+  });
+
+  it('missing_file_then_exit_2_naming_it', async () => {
+    const r = await run(['backtest', '--data', '/nope/missing.csv']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/missing\.csv/);
+  });
+
+  it('from_after_to_then_exit_2', async () => {
+    const r = await run(['backtest', '--data', EURUSD, '--from', '2014-05-10', '--to', '2014-05-02']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--from must be before --to/);
+  });
+});
+
+describe('tradeloop backtest — runs', () => {
+  it('window_with_out_dir_then_writes_report_events_chart_and_hash_last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const r = await run([
+      'backtest', '--data', EURUSD, '--from', '2014-05-05', '--to', '2014-05-08',
+      '--mode', 'fully_automated', '--fee-bps', '1', '--out', dir,
+    ]);
+    expect(r.err).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^event-log sha256: [0-9a-f]{64}$/);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    for (const k of ['trades', 'winRate', 'netPnl', 'fees', 'maxDrawdown', 'sharpe', 'startingCash', 'finalCash', 'finalEquity']) {
+      expect(report.summary).toHaveProperty(k);
+    }
+    expect(typeof report.summary.netPnl).toBe('string');
+    for (const f of report.fills) {
+      expect(Object.keys(f).sort()).toEqual(['clientOrderId', 'fee', 'orderId', 'price', 'quantity', 'side', 'symbol', 'ts'].sort());
+      expect(f.price).toMatch(/^\d+(\.\d+)?$/);
+    }
+    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(events[0]).type).toBe('RunStarted');
+    const hash = createHash('sha256').update(readFileSync(join(dir, 'events.ndjson'))).digest('hex');
+    expect(lines[lines.length - 1]).toBe(`event-log sha256: ${hash}`);
+    expect(readFileSync(join(dir, 'equity.html'), 'utf8')).toMatch(/<svg/);
+    expect(report.fills.length).toBe(report.stages.fills);
+  });
+
+  it('orders_csv_when_replayed_then_fills_through_risk_governor_executor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-orders-'));
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(
+      orders,
+      'timestamp,symbol,side,quantity,type,price\n' +
+        '2014-05-06T09:00:30Z,EURUSD,buy,10000,market,\n' +
+        '2014-05-06T15:00:00Z,EURUSD,sell,10000,market,\n' +
+        '2014-05-07T09:00:00Z,EURUSD,sell,5000,limit,1.39600\n',
+    );
+    const r = await run(['backtest', '--data', EURUSD, '--orders', orders, '--mode', 'fully_automated', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/manual orders\s+3/);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+    expect(report.fills.length).toBeGreaterThanOrEqual(2);
+    expect(report.fills[0].side).toBe('buy');
+    // filled at the open of the 09:01 bar, stamped when that bar closed
+    expect(report.fills[0].ts).toBe('2014-05-06T09:02:00.000Z');
+    expect(report.stages.signals).toBe(0);
+  });
+
+  it('bad_orders_csv_then_exit_2_listing_lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-badorders-'));
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(orders, 'timestamp,symbol,side,quantity,type,price\n2014-05-06T09:00:00Z,EURUSD,hold,10000,market,\n2014-05-06T09:00:00Z,EURUSD,buy,-1,market,\n');
+    const r = await run(['backtest', '--data', EURUSD, '--orders', orders]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/orders\.csv:2/);
+    expect(r.err).toMatch(/orders\.csv:3/);
+  });
+
+  it('bad_rows_in_data_then_rejected_with_line_and_never_traded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-bad-'));
+    const src = readFileSync(EURUSD, 'utf8').split('\n').slice(0, 3000);
+    src[10] = src[10].replace(/,1\.3\d+,/, ',NaN,');
+    src[20] = src[19]; // duplicate timestamp
+    const file = join(dir, 'EURUSD_OANDA_1m_quotebars_test.csv');
+    writeFileSync(file, src.join('\n') + '\n');
+    const r = await run(['backtest', '--data', file, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/EURUSD_OANDA_1m_quotebars_test\.csv:11/);
+    expect(r.err).toMatch(/EURUSD_OANDA_1m_quotebars_test\.csv:21/);
+    const events = readFileSync(join(dir, 'out', 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const rejected = events.filter((e) => e.type === 'DataRejected');
+    expect(rejected.map((e) => e.data.line).sort((a: number, b: number) => a - b)).toEqual([11, 21]);
+  });
+});
+
+describe('the installed bin', () => {
+  it('npx_tradeloop_help_then_lists_backtest', () => {
+    const bin = resolve(REPO, 'node_modules/.bin/tradeloop');
+    expect(existsSync(bin)).toBe(true);
+    const out = execFileSync(bin, ['--help'], { encoding: 'utf8', cwd: tmpdir() });
+    expect(out).toMatch(/backtest/);
+  });
+
+  it('bad_argument_via_bin_then_nonzero_exit', () => {
+    const bin = resolve(REPO, 'node_modules/.bin/tradeloop');
+    const r = spawnSync(bin, ['backtest', '--data', EURUSD, '--mode', 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--mode must be one of/);
+  });
+});

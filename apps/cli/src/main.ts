@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { backtestCommand, Io } from './backtest.command';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('tradeloop')
+    .description('Tradeloop: event-sourced trade execution — scanner → decision → risk → governor → executor')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(backtestCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
+  return program;
+}
+
+/** Entry point: returns the exit code (0 ok, 1 bad arguments, 2 failed run). */
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; commander already printed the message for real errors
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+function defaultIo(): Io {
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    isTty: Boolean(process.stderr.isTTY),
+  };
+}

@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import { dec, Decimal, Envelope, instrumentFor, moneyStr } from '@tradeloop/kernel';
+import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
+import { equityOf, openPositionCount, portfolioOf } from '@tradeloop/executor';
+import { EventLog } from './event-log';
+import { EquityTracker } from './performance';
+import { createPipeline, PipelineConfig } from './pipeline';
+import { countStage, emptyStageStats, StageStats } from './stage-stats';
+
+export interface BacktestInput {
+  /** Time-ordered bars (all symbols merged). */
+  readonly bars: readonly Message<'BarClosed'>[];
+  /** Manual orders to replay instead of strategies (time-ordered). */
+  readonly orders?: readonly Message<'SubmitManualOrder'>[];
+  /** Rows refused by the reader; logged as DataRejected, never traded on. */
+  readonly rejected?: readonly { file: string; line: number; field?: string; reason: string }[];
+  readonly files: readonly DataFileInfo[];
+}
+
+export interface BacktestOptions {
+  /** Called every `progressEvery` bars with the number done. */
+  readonly onProgress?: (done: number) => void;
+  readonly progressEvery?: number;
+}
+
+export interface FillRow {
+  readonly ts: string;
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: string;
+  readonly quantity: string;
+  readonly price: string;
+  readonly fee: string;
+}
+
+export interface BacktestSummary {
+  readonly trades: number;
+  readonly wins: number;
+  readonly winRate: number;
+  /** Realised, net of fees: finalCash − startingCash. */
+  readonly netPnl: string;
+  readonly grossPnl: string;
+  readonly fees: string;
+  readonly unrealizedPnl: string;
+  readonly maxDrawdown: string;
+  readonly maxDrawdownPct: number;
+  readonly sharpe: number;
+  /** Fraction of bars with a position open. */
+  readonly exposure: number;
+  readonly startingCash: string;
+  readonly finalCash: string;
+  readonly finalEquity: string;
+  readonly currency: string;
+  readonly openPositions: number;
+}
+
+export interface BacktestResult {
+  readonly summary: BacktestSummary;
+  readonly stages: StageStats;
+  readonly fills: readonly FillRow[];
+  readonly closedPositions: readonly PositionClosedData[];
+  readonly equityCurve: ReadonlyArray<readonly [number, number]>;
+  readonly eventLog: EventLog;
+  readonly runId: string;
+}
+
+const NOT_LOGGED = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
+
+function iso(ts: number): string {
+  return new Date(ts).toISOString();
+}
+
+function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(input.files));
+  h.update(JSON.stringify(cfg));
+  h.update(String(input.orders?.length ?? 0));
+  return h.digest('hex').slice(0, 16);
+}
+
+function flatConfig(cfg: PipelineConfig): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(cfg)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (v !== undefined) out[k] = JSON.stringify(v);
+  }
+  return out;
+}
+
+/**
+ * Runs the whole pipeline over recorded bars on the in-process bus with the simulated clock.
+ * Manual orders are delivered once every bar that closed before them has been processed, so
+ * neither risk nor the paper broker can see a price from after the order's time.
+ */
+export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: BacktestOptions = {}): BacktestResult {
+  const { bars } = input;
+  const orders = input.orders ?? [];
+  const runId = runIdOf(input, cfg);
+  const log = new EventLog();
+  const stats = emptyStageStats();
+  const fills: FillRow[] = [];
+  const closed: PositionClosedData[] = [];
+  const pipeline = createPipeline(cfg);
+  const { bus } = pipeline;
+  const executor = pipeline.hosts.executor;
+
+  bus.observe((e: Envelope) => {
+    countStage(stats, e);
+    if (NOT_LOGGED.has(e.type)) return;
+    log.append(e);
+    if (e.type === 'OrderFilled') {
+      const f = e.data as OrderFilledData;
+      fills.push({
+        ts: iso(e.ts),
+        orderId: f.orderId,
+        clientOrderId: f.clientOrderId,
+        symbol: f.symbol,
+        side: f.side,
+        quantity: f.quantity,
+        price: f.price,
+        fee: f.fee,
+      });
+    } else if (e.type === 'PositionClosed') {
+      closed.push(e.data as PositionClosedData);
+    }
+  });
+
+  const firstTs = bars.length > 0 ? bars[0].ts : orders.length > 0 ? orders[0].ts : 0;
+  const runStartedId = `run:${runId}`;
+  const system = (type: 'RunStarted' | 'RunEnded' | 'DataRejected', id: string, ts: number, data: unknown): Envelope => ({
+    id,
+    type,
+    version: CATALOG[type].version,
+    ts,
+    correlationId: runStartedId,
+    causationId: runStartedId,
+    account: cfg.account,
+    source: 'runtime',
+    data,
+  });
+  bus.publish(
+    system('RunStarted', runStartedId, firstTs, {
+      runId,
+      mode: 'backtest',
+      seed: cfg.seed,
+      files: input.files,
+      config: flatConfig(cfg),
+    }),
+  );
+  for (const r of input.rejected ?? []) {
+    bus.publish(
+      system('DataRejected', `rejected:${r.file}:${r.line}`, firstTs, {
+        source: r.file,
+        line: r.line,
+        reason: r.reason,
+        ...(r.field !== undefined ? { field: r.field } : {}),
+      }),
+    );
+  }
+
+  const equity = new EquityTracker();
+  const every = options.progressEvery ?? 8192;
+  const onProgress = options.onProgress;
+  let oi = 0;
+  for (let i = 0; i < bars.length; i++) {
+    const bar = bars[i];
+    while (oi < orders.length && orders[oi].ts < bar.ts) bus.publish(orders[oi++]);
+    bus.publish(bar);
+    const st = executor.state;
+    equity.mark(bar.ts, equityOf(st), openPositionCount(st) > 0);
+    if (onProgress !== undefined && (i + 1) % every === 0) onProgress(i + 1);
+  }
+  while (oi < orders.length) bus.publish(orders[oi++]);
+  const lastTs = Math.max(bus.now, firstTs);
+  bus.publish(system('RunEnded', `run:${runId}:end`, lastTs, { runId, bars: bars.length }));
+  onProgress?.(bars.length);
+  equity.finish();
+
+  const summary = summarise(input, cfg, executor.state, closed, equity);
+  return { summary, stages: stats, fills, closedPositions: closed, equityCurve: equity.curve, eventLog: log, runId };
+}
+
+function lastBars(bars: readonly Message<'BarClosed'>[]): Map<string, Message<'BarClosed'>> {
+  const last = new Map<string, Message<'BarClosed'>>();
+  for (let i = bars.length - 1; i >= 0; i--) {
+    const s = bars[i].data.symbol;
+    if (!last.has(s)) last.set(s, bars[i]);
+  }
+  return last;
+}
+
+function summarise(
+  input: BacktestInput,
+  cfg: PipelineConfig,
+  executorState: unknown,
+  closed: readonly PositionClosedData[],
+  equity: EquityTracker,
+): BacktestSummary {
+  const p = portfolioOf(executorState as never);
+  const currency = p.currency;
+  const marks = lastBars(input.bars);
+  let unrealized: Decimal = dec(0);
+  for (const pos of p.positions) {
+    const bar = marks.get(pos.symbol);
+    if (!bar) continue;
+    const inst = instrumentFor(pos.symbol, cfg.executor?.instruments?.[pos.symbol]);
+    // A long is worth what it sells for (bid), a short what it costs to buy back (ask).
+    const mark = pos.direction === 'long' ? bar.data.close : (bar.data.askClose ?? bar.data.close);
+    const qty = dec(pos.quantity);
+    const sign = pos.direction === 'long' ? 1 : -1;
+    unrealized = unrealized.plus(dec(mark).minus(pos.averagePrice).mul(qty).mul(inst.contractSize).mul(sign));
+  }
+  const wins = closed.filter((c) => dec(c.realizedPnl).gt(0)).length;
+  const start = dec(cfg.startingCash);
+  const cash = dec(p.cash);
+  const crypto = [...marks.keys()].some((s) => instrumentFor(s).assetClass === 'crypto');
+  return {
+    trades: closed.length,
+    wins,
+    winRate: closed.length === 0 ? 0 : round(wins / closed.length, 4),
+    netPnl: moneyStr(cash.minus(start), currency),
+    grossPnl: moneyStr(p.realizedPnl, currency),
+    fees: moneyStr(p.fees, currency),
+    unrealizedPnl: moneyStr(unrealized, currency),
+    maxDrawdown: moneyStr(round(equity.maxDrawdown, 2), currency),
+    maxDrawdownPct: round(equity.maxDrawdownPct, 6),
+    sharpe: round(equity.sharpe(crypto ? 365 : 252), 4),
+    exposure: round(equity.exposure(), 4),
+    startingCash: moneyStr(start, currency),
+    finalCash: moneyStr(cash, currency),
+    finalEquity: moneyStr(cash.plus(unrealized), currency),
+    currency,
+    openPositions: p.positions.length,
+  };
+}
+
+function round(x: number, places: number): number {
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
+}

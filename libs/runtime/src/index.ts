@@ -1,0 +1,6 @@
+export * from './bus';
+export * from './event-log';
+export * from './performance';
+export * from './pipeline';
+export * from './stage-stats';
+export * from './backtest';

@@ -1,0 +1,84 @@
+import { DeciderHost } from '@tradeloop/kernel';
+import type { ExecutionMode } from '@tradeloop/contracts';
+import { createScanner, ScannerConfig } from '@tradeloop/scanner';
+import { createRlDecision, RlDecisionConfig } from '@tradeloop/rl-decision';
+import { createRisk, RiskConfig } from '@tradeloop/risk';
+import { createGovernor, GovernorConfig } from '@tradeloop/governor';
+import { createExecutor, ExecutorConfig } from '@tradeloop/executor';
+import { createLearning, LearningConfig } from '@tradeloop/learning';
+import { InProcessBus } from './bus';
+
+/** Everything that shapes a run's decisions. Two runs with equal configs and inputs are identical. */
+export interface PipelineConfig {
+  readonly account: string;
+  readonly seed: number;
+  readonly mode: ExecutionMode;
+  readonly threshold: number;
+  /** With false the governor forces display_only (the safety default for real brokers). */
+  readonly autoExecute: boolean;
+  readonly riskPerTrade: number;
+  readonly startingCash: string;
+  readonly currency: string;
+  readonly feeBps: number;
+  readonly slippageBps: number;
+  /** false: manual orders only (replay of a trade log); no scanner or rl-decision. */
+  readonly strategies: boolean;
+  readonly scanner?: Partial<ScannerConfig>;
+  readonly rlDecision?: Partial<RlDecisionConfig>;
+  readonly risk?: Partial<RiskConfig>;
+  readonly governor?: Partial<GovernorConfig>;
+  readonly executor?: Partial<ExecutorConfig>;
+  readonly learning?: Partial<LearningConfig>;
+}
+
+export interface Pipeline {
+  readonly bus: InProcessBus;
+  readonly hosts: {
+    readonly scanner?: DeciderHost<any, any, any>;
+    readonly rlDecision?: DeciderHost<any, any, any>;
+    readonly risk: DeciderHost<any, any, any>;
+    readonly governor: DeciderHost<any, any, any>;
+    readonly executor: DeciderHost<any, any, any>;
+    readonly learning: DeciderHost<any, any, any>;
+  };
+}
+
+/**
+ * Wires the deciders as in DESIGN.md §1 on the in-process bus: scanner → rl-decision → risk →
+ * governor → executor, learning closing the loop back into rl-decision. Registration order is
+ * delivery order for a message with several consumers, so it is fixed here.
+ */
+export function createPipeline(cfg: PipelineConfig): Pipeline {
+  const bus = new InProcessBus(cfg.account);
+  const executor = new DeciderHost(
+    createExecutor({
+      startingCash: cfg.startingCash,
+      currency: cfg.currency,
+      takerFeeBps: cfg.feeBps,
+      makerFeeBps: cfg.feeBps,
+      slippageBps: cfg.slippageBps,
+      ...cfg.executor,
+    }),
+  );
+  const risk = new DeciderHost(
+    createRisk({ startingCash: cfg.startingCash, accountCurrency: cfg.currency, riskPerTrade: cfg.riskPerTrade, ...cfg.risk }),
+  );
+  const governor = new DeciderHost(
+    createGovernor({ mode: cfg.mode, threshold: cfg.threshold, autoExecute: cfg.autoExecute, ...cfg.governor }),
+  );
+  const learning = new DeciderHost(createLearning({ ...cfg.learning }));
+  let scanner: DeciderHost<any, any, any> | undefined;
+  let rlDecision: DeciderHost<any, any, any> | undefined;
+  // Executor first on a bar: fills from orders placed earlier happen before new signals.
+  bus.register(executor);
+  bus.register(risk);
+  if (cfg.strategies) {
+    scanner = new DeciderHost(createScanner({ ...cfg.scanner }));
+    rlDecision = new DeciderHost(createRlDecision({ seed: cfg.seed, ...cfg.rlDecision }));
+    bus.register(scanner);
+    bus.register(rlDecision);
+  }
+  bus.register(governor);
+  bus.register(learning);
+  return { bus, hosts: { scanner, rlDecision, risk, governor, executor, learning } };
+}
