@@ -15,7 +15,7 @@ import { rejectionOf } from './executor.validation';
 
 /**
  * The executor: places each approved order exactly once with the paper broker, matches working
- * orders against closed bars, and keeps positions and the account. See FILL-MODEL.md.
+ * orders against closed bars, and keeps positions and the account. See README.md, "The paper broker".
  */
 export function createExecutor(config: Partial<ExecutorConfig> = {}): Decider<ExecutorState, ExecutorInput, ExecutorOutput> {
   const cfg = resolveExecutorConfig(config);

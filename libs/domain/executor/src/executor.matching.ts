@@ -20,7 +20,7 @@ import {
 
 /**
  * Matching working orders against one closed bar: the paper broker's rules (paper-broker.ts)
- * applied in order, with brackets, OCO and position accounting. See FILL-MODEL.md.
+ * applied in order, with brackets, OCO and position accounting. See README.md, "The paper broker".
  */
 
 /**

@@ -3,7 +3,7 @@ import type { BarClosedData, OrderType, Side } from '@tradeloop/contracts';
 
 /**
  * The paper broker's bar matching: pure functions over one closed bar, shared by backtest and
- * paper trading. See FILL-MODEL.md for the rules in prose.
+ * paper trading. The rules in prose: README.md, "The paper broker".
  *
  * Buys trade against the ask, sells against the bid. A quote bar carries both (bid in
  * open..close, ask in askOpen..askClose); a trade bar has one price series used for both sides
