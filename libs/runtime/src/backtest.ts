@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dec, Decimal, Envelope, instrumentFor, moneyStr } from '@tradeloop/kernel';
 import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
-import { equityOf, openPositionCount, portfolioOf } from '@tradeloop/executor';
+import * as executorLib from '@tradeloop/executor';
 import { EventLog } from './event-log';
 import { EquityTracker } from './performance';
 import { createPipeline, PipelineConfig } from './pipeline';
@@ -66,6 +66,11 @@ export interface BacktestResult {
 }
 
 const NOT_LOGGED = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
+
+// Bound once: read through the package's re-export getters on every bar they showed in profiles.
+const equityOf = executorLib.equityOf;
+const openPositionCount = executorLib.openPositionCount;
+const portfolioOf = executorLib.portfolioOf;
 
 function iso(ts: number): string {
   return new Date(ts).toISOString();

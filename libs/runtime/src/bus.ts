@@ -53,20 +53,23 @@ export class InProcessBus {
 
   /** Publishes and delivers everything that follows from `m` before returning. */
   publish(m: Envelope): void {
-    this.queue.push(m);
-    if (!this.draining) this.drain();
-  }
-
-  private drain(): void {
+    if (this.draining) {
+      this.queue.push(m);
+      return;
+    }
     this.draining = true;
     try {
-      while (this.head < this.queue.length) {
-        const m = this.queue[this.head++];
-        if (m.ts >= this.nextWake) this.fireTimers(m.ts);
-        this.deliver(m);
+      // The common case — a bar nobody reacts to — never touches the queue.
+      if (m.ts >= this.nextWake) this.fireTimers(m.ts);
+      this.deliver(m);
+      const q = this.queue;
+      while (this.head < q.length) {
+        const next = q[this.head++];
+        if (next.ts >= this.nextWake) this.fireTimers(next.ts);
+        this.deliver(next);
       }
     } finally {
-      this.queue.length = 0;
+      if (this.queue.length !== 0) this.queue.length = 0;
       this.head = 0;
       this.draining = false;
     }
