@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { ATR, EMA, RSI } from 'trading-signals';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { runBacktest, PipelineConfig } from '@tradeloop/runtime';
+import { runBacktest, pipelineConfig } from '@tradeloop/runtime';
 import { instrumentFor } from '@tradeloop/kernel';
 import type { Message } from '@tradeloop/contracts';
 
@@ -43,19 +43,11 @@ function baseline(bars: readonly Message<'BarClosed'>[]): number {
 }
 
 function pipeline(bars: readonly Message<'BarClosed'>[], name: string): number {
-  const cfg: PipelineConfig = {
-    account: 'paper',
-    seed: 42,
-    mode: 'fully_automated',
-    threshold: 70,
-    autoExecute: true,
-    riskPerTrade: 0.01,
-    startingCash: '100000',
+  const cfg = pipelineConfig({
     currency: instrumentFor(bars[0].data.symbol).quoteCurrency,
     feeBps: 1,
     slippageBps: 1,
-    strategies: true,
-  };
+  });
   const r = runBacktest({ bars, files: [{ name, sha256: '', rows: bars.length }] }, cfg);
   return r.stages.signals;
 }

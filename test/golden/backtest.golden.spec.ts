@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { PipelineConfig, runBacktest } from '@tradeloop/runtime';
+import { PipelineConfig, pipelineConfig, runBacktest } from '@tradeloop/runtime';
 
 const DATA = resolve(__dirname, '../../../shared/data');
 
@@ -38,20 +38,7 @@ const CASES: Case[] = [
 
 function run(c: Case) {
   const r = readMarketDataFile(resolve(DATA, c.file), { barTimestamp: c.barTimestamp });
-  const cfg: PipelineConfig = {
-    account: 'paper',
-    seed: 42,
-    mode: 'fully_automated',
-    threshold: 70,
-    autoExecute: true,
-    riskPerTrade: 0.01,
-    startingCash: '100000',
-    currency: 'USD',
-    feeBps: 0,
-    slippageBps: 0,
-    strategies: true,
-    ...c.config,
-  };
+  const cfg = pipelineConfig(c.config);
   const res = runBacktest({ bars: r.bars, files: [{ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows }] }, cfg);
   return {
     summary: res.summary,

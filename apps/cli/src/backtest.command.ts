@@ -5,7 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
 import { mergeByTime, readMarketDataFile, readOrdersFile } from '@tradeloop/market-data';
-import { runBacktest, PipelineConfig } from '@tradeloop/runtime';
+import { runBacktest, pipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
   parseIsoTime,
@@ -109,8 +109,7 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
   if (orders) files.push({ name: basename(opts.orders!), sha256: '', rows: orders.length });
 
   const currency = instrumentFor(bars[0].data.symbol).quoteCurrency;
-  const cfg: PipelineConfig = {
-    account: 'paper',
+  const cfg = pipelineConfig({
     seed: opts.seed,
     mode: opts.mode,
     threshold: opts.threshold,
@@ -122,7 +121,7 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
     feeBps: opts.feeBps,
     slippageBps: opts.slippageBps,
     strategies: orders === undefined,
-  };
+  });
   io.err(
     `backtest: ${bars.length} bars, mode ${cfg.mode}${cfg.mode === 'quality_based' ? ` (threshold ${cfg.threshold})` : ''}, ` +
       `risk ${cfg.riskPerTrade}, cash ${cfg.startingCash} ${currency}, fees ${cfg.feeBps} bps, slippage ${cfg.slippageBps} bps, seed ${cfg.seed}` +

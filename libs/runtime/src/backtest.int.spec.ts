@@ -3,26 +3,13 @@ import { dec, instrumentFor } from '@tradeloop/kernel';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { portfolioOf } from '@tradeloop/executor';
-import { createPipeline, PipelineConfig, runBacktest } from './index';
+import { createPipeline, PipelineConfig, pipelineConfig, runBacktest } from './index';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
 
 function config(over: Partial<PipelineConfig> = {}): PipelineConfig {
-  return {
-    account: 'paper',
-    seed: 42,
-    mode: 'fully_automated',
-    threshold: 70,
-    autoExecute: true,
-    riskPerTrade: 0.01,
-    startingCash: '100000',
-    currency: 'USD',
-    feeBps: 0.5,
-    slippageBps: 0.5,
-    strategies: true,
-    ...over,
-  };
+  return pipelineConfig({ feeBps: 0.5, slippageBps: 0.5, ...over });
 }
 
 const eurusd = readMarketDataFile(EURUSD, {});

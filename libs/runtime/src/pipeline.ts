@@ -31,6 +31,27 @@ export interface PipelineConfig {
   readonly learning?: Partial<LearningConfig>;
 }
 
+/**
+ * A complete configuration from a few choices: fully automated paper trading with 1% risk on
+ * 100 000 of the given currency, no fees or slippage, strategies on, seed 42.
+ */
+export function pipelineConfig(overrides: Partial<PipelineConfig> = {}): PipelineConfig {
+  return {
+    account: 'paper',
+    seed: 42,
+    mode: 'fully_automated',
+    threshold: 70,
+    autoExecute: true,
+    riskPerTrade: 0.01,
+    startingCash: '100000',
+    currency: 'USD',
+    feeBps: 0,
+    slippageBps: 0,
+    strategies: true,
+    ...overrides,
+  };
+}
+
 export interface Pipeline {
   readonly bus: InProcessBus;
   readonly hosts: {
