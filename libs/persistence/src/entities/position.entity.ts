@@ -1,0 +1,58 @@
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Direction, ExitReason } from '@tradeloop/contracts';
+import { decimalCol, epochMsCol, textCol, textKey } from './columns';
+
+export type PositionStatus = 'open' | 'closed';
+
+/**
+ * The current (or last) position per account and symbol. A closed position stays as a row
+ * with quantity 0 until the next one on the symbol replaces it; closed trades with their full
+ * context live in `trade_experiences`.
+ */
+@Entity({ name: 'positions' })
+@Check('positions_status_check', `"status" IN ('open','closed')`)
+@Check('positions_direction_check', `"direction" IN ('long','short')`)
+export class PositionEntity {
+  @PrimaryColumn(textKey('account'))
+  account!: string;
+
+  @PrimaryColumn(textKey('symbol'))
+  symbol!: string;
+
+  @Column(textCol('position_id'))
+  positionId!: string;
+
+  @Column(textCol('venue'))
+  venue!: string;
+
+  @Column(textCol('direction'))
+  direction!: Direction;
+
+  @Column(decimalCol('quantity'))
+  quantity!: string;
+
+  @Column(decimalCol('average_price'))
+  averagePrice!: string;
+
+  /** Net of fees once closed; running realised P&L while open. */
+  @Column(decimalCol('realized_pnl'))
+  realizedPnl!: string;
+
+  @Column(textCol('status'))
+  status!: PositionStatus;
+
+  @Column(textCol('entry_order_id'))
+  entryOrderId!: string;
+
+  @Column(textCol('exit_reason', true))
+  exitReason!: ExitReason | null;
+
+  @Column(epochMsCol('opened_at'))
+  openedAt!: number;
+
+  @Column(epochMsCol('closed_at', true))
+  closedAt!: number | null;
+
+  @Column(epochMsCol('updated_ts'))
+  updatedTs!: number;
+}

@@ -1,0 +1,62 @@
+export {
+  createDataSource,
+  runMigrations,
+  revertMigrations,
+  PERSISTENCE_ENTITIES,
+  MIGRATIONS_TABLE,
+  type PersistenceOptions,
+} from './data-source';
+export {
+  OrderEntity,
+  FillEntity,
+  PositionEntity,
+  AccountEntity,
+  ApprovalEntity,
+  TradingStateEntity,
+  ProcessedMessageEntity,
+  TradeExperienceEntity,
+  type PositionStatus,
+  type ApprovalStatus,
+} from './entities';
+export { PERSISTENCE_MIGRATIONS, Initial1700000000000, APPEND_ONLY_MESSAGE } from './migrations';
+export {
+  handleOnce,
+  handleOnceSerializable,
+  lockAccount,
+  type HandleOutcome,
+  type MessageRef,
+  type Work,
+  type SerializableOptions,
+} from './idempotent';
+export {
+  projectExecution,
+  projectGovernor,
+  appendExperience,
+  projectMessage,
+  ExperienceConflictError,
+  ORDER_STATUS_RANK,
+  type ProjectionOutcome,
+} from './projections';
+export {
+  listOrders,
+  getOrder,
+  getOrderByClientOrderId,
+  listFills,
+  listPositions,
+  getAccount,
+  getTradingState,
+  listApprovals,
+  listExperiences,
+  InvalidCursorError,
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  type Page,
+  type PageRequest,
+  type Reader,
+  type OrderFilter,
+  type FillFilter,
+  type PositionFilter,
+  type ApprovalFilter,
+  type ExperienceFilter,
+} from './queries';
+export { sqlStateOf, isRetryableTransactionError, SERIALIZATION_FAILURE, DEADLOCK_DETECTED } from './pg-errors';

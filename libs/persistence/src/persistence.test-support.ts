@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Envelope } from '@tradeloop/kernel';
+import type { Message, MessageDataMap, MessageType } from '@tradeloop/contracts';
+// Test fixtures, deliberately not exported from the package's index.
+import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
+import { createDataSource, runMigrations } from './data-source';
+import { quoteIdent } from './sql-names';
+
+/** The integration tests' PostgreSQL (trust auth); DATABASE_URL overrides. */
+export const TEST_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  readonly ds: DataSource;
+  readonly schema: string;
+  /** Drops the schema and closes the pool. */
+  close(): Promise<void>;
+}
+
+/** A fresh schema of its own per test file, so files can run in parallel and leave nothing. */
+export function testSchemaName(): string {
+  return `tl_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+export async function openTestDatabase(options: { migrate?: boolean; poolSize?: number } = {}): Promise<TestDatabase> {
+  const schema = testSchemaName();
+  const ds = createDataSource({ url: TEST_DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: 'persistence-test' });
+  try {
+    await ds.initialize();
+  } catch (err) {
+    throw new Error(
+      `cannot reach PostgreSQL at ${TEST_DATABASE_URL} (set DATABASE_URL): ${(err as Error).message}`,
+    );
+  }
+  if (options.migrate ?? true) await runMigrations(ds);
+  return {
+    ds,
+    schema,
+    async close() {
+      try {
+        await ds.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      } finally {
+        await ds.destroy();
+      }
+    },
+  };
+}
+
+/**
+ * A contract sample with a new envelope id/ts/account and payload fields overridden, so a test
+ * can follow one realistic trade and then vary it.
+ */
+export function sampleOf<K extends MessageType>(
+  type: K,
+  meta: Partial<Pick<Envelope, 'id' | 'ts' | 'account' | 'correlationId'>> = {},
+  data: Partial<MessageDataMap[K]> = {},
+): Message<K> {
+  const base = SAMPLE_MESSAGES[type] as unknown as Envelope<K, MessageDataMap[K]>;
+  return { ...base, ...meta, data: { ...base.data, ...data } } as unknown as Message<K>;
+}
+
+/** Row counts by table in the test schema. */
+export async function countRows(ds: DataSource, schema: string, table: string): Promise<number> {
+  const rows: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM ${quoteIdent(schema)}.${quoteIdent(table)}`);
+  return Number(rows[0].n);
+}

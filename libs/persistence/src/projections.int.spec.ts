@@ -1,0 +1,393 @@
+import type { Message } from '@tradeloop/contracts';
+import { handleOnce, type HandleOutcome } from './idempotent';
+import { projectExecution, projectGovernor, projectMessage, type ProjectionOutcome } from './projections';
+import {
+  AccountEntity,
+  ApprovalEntity,
+  FillEntity,
+  OrderEntity,
+  PositionEntity,
+  TradeExperienceEntity,
+  TradingStateEntity,
+} from './entities';
+import { countRows, openTestDatabase, sampleOf, type TestDatabase } from './persistence.test-support';
+
+const T0 = 1_709_649_000_000;
+const MIN = 60_000;
+const ENTRY = 'ord-9e4c7b13';
+
+/** One EURUSD trade through the pipeline: the contract samples plus its bracket legs. */
+function tradeSequence(): Message[] {
+  const leg = (id: string, role: 'stop_loss' | 'take_profit', type: 'stop' | 'limit', price: string) =>
+    sampleOf(
+      'OrderSubmitted',
+      { id, ts: T0 + 3 * MIN },
+      {
+        orderId: id,
+        clientOrderId: `TL-${id}`,
+        side: 'sell',
+        type,
+        limitPrice: type === 'limit' ? price : undefined,
+        stopPrice: type === 'stop' ? price : undefined,
+        role,
+        parentOrderId: ENTRY,
+        ocoGroup: 'oco-1',
+      },
+    );
+  return [
+    sampleOf('ExecutionModeChanged'),
+    sampleOf('ApprovalRequested'),
+    sampleOf('ApprovalGranted'),
+    sampleOf('OrderSubmitted'),
+    sampleOf('OrderAccepted'),
+    sampleOf('OrderFilled'),
+    sampleOf('PositionOpened'),
+    sampleOf('AccountUpdated', { id: 'acct-0', ts: T0 + 3 * MIN }, { cash: '100000.00', realizedPnl: '0.00', fees: '0.00' }),
+    leg('ord-sl', 'stop_loss', 'stop', '1.08310'),
+    leg('ord-tp', 'take_profit', 'limit', '1.08736'),
+    sampleOf('OrderAccepted', { id: 'acc-sl', ts: T0 + 3 * MIN }, { orderId: 'ord-sl', clientOrderId: 'TL-ord-sl', brokerOrderId: 'paper-18' }),
+    sampleOf('OrderAccepted', { id: 'acc-tp', ts: T0 + 3 * MIN }, { orderId: 'ord-tp', clientOrderId: 'TL-ord-tp', brokerOrderId: 'paper-19' }),
+    sampleOf(
+      'OrderFilled',
+      { id: 'fill-tp', ts: T0 + 45 * MIN },
+      { orderId: 'ord-tp', clientOrderId: 'TL-ord-tp', fillId: 'fill-tp', side: 'sell', price: '1.08736', referencePrice: '1.08736', role: 'take_profit' },
+    ),
+    sampleOf('OrderCancelled', { id: 'ocan-1', ts: T0 + 45 * MIN }, { orderId: 'ord-sl', clientOrderId: 'TL-ord-sl' }),
+    sampleOf('PositionClosed'),
+    sampleOf('AccountUpdated'),
+    sampleOf('ExperienceRecorded'),
+    sampleOf('TradingStateChanged'),
+  ];
+}
+
+describe('projections', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+  });
+
+  afterAll(async () => {
+    await db.close();
+  });
+
+  const deliver = (m: Message): Promise<HandleOutcome> =>
+    handleOnce(db.ds, 'read-models', m, async (manager) => {
+      await projectMessage(manager, m);
+    });
+
+  const project = (m: Message): Promise<ProjectionOutcome> => db.ds.transaction((manager) => projectMessage(manager, m));
+
+  const order = (orderId: string) => db.ds.getRepository(OrderEntity).findOneByOrFail({ orderId });
+
+  describe('one trade end to end', () => {
+    beforeAll(async () => {
+      for (const m of tradeSequence()) expect(await deliver(m)).toBe('applied');
+    });
+
+    it('orders_when_trade_completes_then_entry_and_tp_filled_and_sl_cancelled', async () => {
+      expect(await order(ENTRY)).toEqual({
+        orderId: ENTRY,
+        clientOrderId: 'TLE9e4c7b13a0f24d5c8b61e2f7a9d0',
+        approvedOrderId: 'ord-appr-5a61f0b2',
+        riskApprovalId: 'rsk-7c20e95b',
+        account: 'paper',
+        venue: 'oanda',
+        symbol: 'EURUSD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '10000',
+        limitPrice: '1.08452',
+        stopPrice: null,
+        tif: 'GTC',
+        role: 'entry',
+        parentOrderId: null,
+        ocoGroup: null,
+        origin: 'strategy',
+        strategy: 'structure_break',
+        status: 'filled',
+        statusReason: null,
+        brokerOrderId: 'paper-000017',
+        filledQuantity: '10000',
+        createdTs: T0 + 2 * MIN,
+        updatedTs: T0 + 3 * MIN,
+        correlationId: 'sig-0b6f7d1e',
+      });
+      expect(await order('ord-tp')).toMatchObject({ status: 'filled', filledQuantity: '10000', brokerOrderId: 'paper-19', ocoGroup: 'oco-1', parentOrderId: ENTRY });
+      expect(await order('ord-sl')).toMatchObject({
+        status: 'cancelled',
+        statusReason: 'OCO sibling filled',
+        filledQuantity: '0',
+        stopPrice: '1.08310',
+        updatedTs: T0 + 45 * MIN,
+      });
+    });
+
+    it('fills_when_trade_completes_then_one_row_per_fill_with_exact_amounts', async () => {
+      const fills = await db.ds.getRepository(FillEntity).find({ order: { ts: 'ASC' } });
+      expect(fills.map((f) => [f.fillId, f.orderId, f.side, f.quantity, f.price, f.fee, f.role, f.ts])).toEqual([
+        ['fill-1', ENTRY, 'buy', '10000', '1.08452', '0.00', 'entry', T0 + 3 * MIN],
+        ['fill-tp', 'ord-tp', 'sell', '10000', '1.08736', '0.00', 'take_profit', T0 + 45 * MIN],
+      ]);
+      expect(fills[0]).toMatchObject({ spread: '0.00013', slippage: '0', liquidity: 'maker', feeCurrency: 'USD' });
+    });
+
+    it('position_when_trade_closes_then_row_is_closed_with_net_pnl', async () => {
+      expect(await db.ds.getRepository(PositionEntity).find()).toEqual([
+        {
+          account: 'paper',
+          symbol: 'EURUSD',
+          positionId: 'pos-2f81c6aa',
+          venue: 'oanda',
+          direction: 'long',
+          quantity: '0',
+          averagePrice: '1.08452',
+          realizedPnl: '28.40',
+          status: 'closed',
+          entryOrderId: ENTRY,
+          exitReason: 'take_profit',
+          openedAt: T0 + 3 * MIN,
+          closedAt: T0 + 45 * MIN,
+          updatedTs: T0 + 45 * MIN,
+        },
+      ]);
+    });
+
+    it('account_when_trade_closes_then_holds_the_latest_snapshot', async () => {
+      expect(await db.ds.getRepository(AccountEntity).find()).toEqual([
+        { account: 'paper', currency: 'USD', cash: '100028.40', realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN },
+      ]);
+    });
+
+    it('approval_when_granted_then_records_who_and_when_and_the_order', async () => {
+      const approval = await db.ds.getRepository(ApprovalEntity).findOneByOrFail({ approvalId: 'apr-d3e8a14c' });
+      expect(approval).toMatchObject({
+        riskApprovalId: 'rsk-7c20e95b',
+        account: 'paper',
+        symbol: 'EURUSD',
+        status: 'granted',
+        quality: 78.5,
+        threshold: 80,
+        mode: 'quality_based',
+        expiresAt: T0 + 15 * MIN,
+        requestedTs: T0,
+        decidedTs: T0 + 2 * MIN,
+        decidedBy: 'alice',
+        reason: null,
+      });
+      expect(approval.order).toEqual(sampleOf('ApprovalRequested').data.order);
+    });
+
+    it('trading_state_when_mode_then_halt_then_row_holds_both_halves', async () => {
+      expect(await db.ds.getRepository(TradingStateEntity).find()).toEqual([
+        {
+          account: 'paper',
+          state: 'HALTED',
+          reason: 'kill switch from the dashboard',
+          stateBy: 'alice',
+          stateTs: T0 + 60 * MIN,
+          mode: 'quality_based',
+          threshold: 80,
+          modeBy: 'alice',
+          modeTs: T0 - 60 * MIN,
+          updatedTs: T0 + 60 * MIN,
+        },
+      ]);
+    });
+
+    it('experience_when_recorded_then_store_has_one_row_for_the_position', async () => {
+      const rows = await db.ds.getRepository(TradeExperienceEntity).find();
+      expect(rows.map((r) => [r.experienceId, r.positionId, r.pnl, r.win, r.rMultiple])).toEqual([['exp-1', 'pos-2f81c6aa', '28.40', true, 2]]);
+    });
+
+    it('sequence_when_redelivered_then_every_message_is_a_duplicate', async () => {
+      for (const m of tradeSequence()) expect(await deliver(m)).toBe('duplicate');
+    });
+
+    it('projections_when_rerun_without_the_processed_record_then_read_models_do_not_change', async () => {
+      // The projections are idempotent on their own too (a second consumer name, a rebuilt
+      // processed table): every write is keyed and guarded.
+      const snapshot = async () => ({
+        orders: await db.ds.getRepository(OrderEntity).find({ order: { orderId: 'ASC' } }),
+        fills: await db.ds.getRepository(FillEntity).find({ order: { fillId: 'ASC' } }),
+        positions: await db.ds.getRepository(PositionEntity).find(),
+        accounts: await db.ds.getRepository(AccountEntity).find(),
+        approvals: await db.ds.getRepository(ApprovalEntity).find({ order: { approvalId: 'ASC' } }),
+        state: await db.ds.getRepository(TradingStateEntity).find(),
+        experiences: await countRows(db.ds, db.schema, 'trade_experiences'),
+      });
+      const before = await snapshot();
+      const outcomes: ProjectionOutcome[] = [];
+      for (const m of tradeSequence()) outcomes.push(await project(m));
+      expect(await snapshot()).toEqual(before);
+      expect(tradeSequence().map((m, i) => [m.type, outcomes[i]]).filter(([, o]) => o === 'applied')).toEqual([]);
+    });
+  });
+
+  describe('order status only moves forward (invariant 5)', () => {
+    const submit = (id: string) => sampleOf('OrderSubmitted', { id, ts: T0 }, { orderId: id, clientOrderId: `TL-${id}` });
+    const fill = (orderId: string, fillId: string, qty: string, leaves: string, ts: number) =>
+      sampleOf('OrderFilled', { id: `env-${fillId}-${ts}`, ts }, { orderId, clientOrderId: `TL-${orderId}`, fillId, quantity: qty, leavesQuantity: leaves });
+
+    it('late_events_when_order_is_filled_then_status_stays_filled', async () => {
+      await project(submit('o-late'));
+      await project(fill('o-late', 'f-late', '10000', '0', T0 + MIN));
+      const late = [
+        sampleOf('OrderAccepted', { id: 'late-acc', ts: T0 }, { orderId: 'o-late', brokerOrderId: 'b-1' }),
+        sampleOf('OrderCancelled', { id: 'late-can', ts: T0 + 2 * MIN }, { orderId: 'o-late' }),
+        sampleOf('OrderExpired', { id: 'late-exp', ts: T0 + 3 * MIN }, { orderId: 'o-late' }),
+        sampleOf('OrderRejected', { id: 'late-rej', ts: T0 + 4 * MIN }, { orderId: 'o-late' }),
+      ];
+      const outcomes: ProjectionOutcome[] = [];
+      for (const m of late) outcomes.push(await project(m));
+      // Accepted still records the broker's order id; no status changes.
+      expect(outcomes).toEqual(['applied', 'unchanged', 'unchanged', 'unchanged']);
+      expect(await order('o-late')).toMatchObject({ status: 'filled', brokerOrderId: 'b-1', statusReason: null, updatedTs: T0 + MIN });
+    });
+
+    it('cancel_when_order_already_rejected_then_terminal_state_is_not_replaced', async () => {
+      await project(submit('o-rej'));
+      expect(await project(sampleOf('OrderRejected', { id: 'rej-1', ts: T0 + MIN }, { orderId: 'o-rej', reason: 'insufficient margin' }))).toBe('applied');
+      expect(await project(sampleOf('OrderCancelled', { id: 'can-1', ts: T0 + 2 * MIN }, { orderId: 'o-rej', reason: 'kill switch' }))).toBe('unchanged');
+      expect(await order('o-rej')).toMatchObject({ status: 'rejected', statusReason: 'insufficient margin' });
+    });
+
+    it('fill_when_it_arrives_after_a_cancel_then_it_counts_but_the_order_stays_cancelled', async () => {
+      await project(submit('o-race'));
+      await project(sampleOf('OrderCancelled', { id: 'can-race', ts: T0 + MIN }, { orderId: 'o-race', reason: 'user' }));
+      expect(await project(fill('o-race', 'f-race', '2500', '7500', T0 + MIN))).toBe('applied');
+      expect(await order('o-race')).toMatchObject({ status: 'cancelled', filledQuantity: '2500' });
+    });
+
+    it('partial_fills_when_applied_then_quantity_is_the_sum_and_a_repeated_fill_counts_once', async () => {
+      await project(submit('o-part'));
+      await project(fill('o-part', 'f-a', '4000', '6000', T0 + MIN));
+      expect(await order('o-part')).toMatchObject({ status: 'partially_filled', filledQuantity: '4000' });
+      // The same fill reported again under a new envelope (a broker resend): counted once.
+      expect(await project(fill('o-part', 'f-a', '4000', '6000', T0 + 2 * MIN))).toBe('unchanged');
+      await project(fill('o-part', 'f-b', '6000', '0', T0 + 3 * MIN));
+      expect(await order('o-part')).toMatchObject({ status: 'filled', filledQuantity: '10000', updatedTs: T0 + 3 * MIN });
+      // A late accept after fills moved the order on: broker id recorded, status kept.
+      expect(await project(sampleOf('OrderAccepted', { id: 'acc-part', ts: T0 }, { orderId: 'o-part', brokerOrderId: 'b-part' }))).toBe('applied');
+      expect(await order('o-part')).toMatchObject({ status: 'filled', brokerOrderId: 'b-part' });
+    });
+
+    it('fill_when_projected_outside_a_transaction_then_fill_and_order_are_written_together', async () => {
+      await projectExecution(db.ds.manager, submit('o-notx'));
+      expect(await projectExecution(db.ds.manager, fill('o-notx', 'f-notx', '10000', '0', T0 + MIN))).toBe('applied');
+      expect(await order('o-notx')).toMatchObject({ status: 'filled', filledQuantity: '10000' });
+    });
+
+    it('submit_when_client_order_id_belongs_to_another_order_then_fails_loudly', async () => {
+      await project(submit('o-first'));
+      const clash = sampleOf('OrderSubmitted', { id: 'o-second', ts: T0 }, { orderId: 'o-second', clientOrderId: 'TL-o-first' });
+      await expect(project(clash)).rejects.toThrow(/orders_client_order_id_key/);
+    });
+  });
+
+  describe('late and stale messages', () => {
+    it('account_when_an_older_snapshot_arrives_late_then_it_is_ignored', async () => {
+      const acct = 'acct-stale';
+      expect(await project(sampleOf('AccountUpdated', { id: 'a2', account: acct, ts: T0 + 2 * MIN }, { cash: '100010.00' }))).toBe('applied');
+      expect(await project(sampleOf('AccountUpdated', { id: 'a1', account: acct, ts: T0 + MIN }, { cash: '100005.00' }))).toBe('unchanged');
+      expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100010.00', updatedTs: T0 + 2 * MIN });
+      // Two fills in one bar: two snapshots with one event time; the later delivery wins.
+      expect(await project(sampleOf('AccountUpdated', { id: 'a3', account: acct, ts: T0 + 2 * MIN }, { cash: '100012.50' }))).toBe('applied');
+      expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100012.50' });
+    });
+
+    it('trading_state_when_an_older_state_arrives_late_then_halt_stays_and_mode_is_independent', async () => {
+      const acct = 'acct-state';
+      const state = (id: string, ts: number, s: 'ACTIVE' | 'HALTED') =>
+        sampleOf('TradingStateChanged', { id, account: acct, ts }, { state: s, reason: id });
+      expect(await project(state('halt', T0 + 60 * MIN, 'HALTED'))).toBe('applied');
+      expect(await project(state('old-resume', T0 + 30 * MIN, 'ACTIVE'))).toBe('unchanged');
+      expect(await project(sampleOf('ExecutionModeChanged', { id: 'mode', account: acct, ts: T0 }, { mode: 'fully_manual', threshold: 90 }))).toBe('applied');
+      expect(await db.ds.getRepository(TradingStateEntity).findOneByOrFail({ account: acct })).toMatchObject({
+        state: 'HALTED',
+        reason: 'halt',
+        mode: 'fully_manual',
+        threshold: 90,
+        modeTs: T0,
+        updatedTs: T0 + 60 * MIN,
+      });
+    });
+
+    it('approval_when_decided_twice_then_first_decision_stands', async () => {
+      const request = sampleOf('ApprovalRequested', { id: 'apr-twice', ts: T0 });
+      await project(request);
+      expect(await project(sampleOf('ApprovalExpired', { id: 'exp-twice', ts: T0 + 15 * MIN }, { approvalId: 'apr-twice' }))).toBe('applied');
+      expect(await project(sampleOf('ApprovalGranted', { id: 'grant-late', ts: T0 + 16 * MIN }, { approvalId: 'apr-twice', by: 'bob' }))).toBe('unchanged');
+      expect(await db.ds.getRepository(ApprovalEntity).findOneByOrFail({ approvalId: 'apr-twice' })).toMatchObject({
+        status: 'expired',
+        decidedBy: null,
+        decidedTs: T0 + 15 * MIN,
+      });
+    });
+
+    it('approval_when_rejected_then_reason_and_person_recorded', async () => {
+      await project(sampleOf('ApprovalRequested', { id: 'apr-other', ts: T0, correlationId: 'sig-other' }));
+      expect(await project(sampleOf('ApprovalRejected'))).toBe('applied');
+      expect(await db.ds.getRepository(ApprovalEntity).findOneByOrFail({ approvalId: 'apr-other' })).toMatchObject({
+        status: 'rejected',
+        decidedBy: 'bob',
+        reason: 'news in 5 minutes',
+        correlationId: 'sig-other',
+      });
+    });
+
+    it('positions_when_reversed_and_the_old_close_arrives_late_then_the_new_position_stays', async () => {
+      const acct = 'acct-rev';
+      const opened = (pid: string, dir: 'long' | 'short', ts: number) =>
+        sampleOf('PositionOpened', { id: `open-${pid}`, account: acct, ts }, { positionId: pid, direction: dir, openedAt: ts });
+      const closed = (id: string, pid: string, openedAt: number, ts: number) =>
+        sampleOf('PositionClosed', { id, account: acct, ts }, { positionId: pid, openedAt, closedAt: ts, realizedPnl: '-5.00' });
+
+      await project(opened('pos-a', 'long', T0));
+      expect(
+        await project(sampleOf('PositionChanged', { id: 'chg-a', account: acct, ts: T0 + MIN }, { positionId: 'pos-a', quantity: '5000' })),
+      ).toBe('applied');
+      await project(closed('close-a', 'pos-a', T0, T0 + 10 * MIN));
+      expect(await project(opened('pos-b', 'short', T0 + 10 * MIN))).toBe('applied');
+
+      // The close of pos-a again (resent under a new envelope), and a stale change of pos-a.
+      expect(await project(closed('close-a-again', 'pos-a', T0, T0 + 10 * MIN))).toBe('unchanged');
+      expect(
+        await project(sampleOf('PositionChanged', { id: 'chg-a-late', account: acct, ts: T0 + 2 * MIN }, { positionId: 'pos-a' })),
+      ).toBe('unchanged');
+      expect(await project(opened('pos-a', 'long', T0))).toBe('unchanged');
+
+      expect(await db.ds.getRepository(PositionEntity).findOneByOrFail({ account: acct, symbol: 'EURUSD' })).toMatchObject({
+        positionId: 'pos-b',
+        direction: 'short',
+        status: 'open',
+        quantity: '10000',
+        realizedPnl: '0',
+        closedAt: null,
+        exitReason: null,
+      });
+    });
+
+    it('position_close_when_the_open_was_never_projected_then_the_closed_row_is_written', async () => {
+      const acct = 'acct-close-only';
+      expect(await project(sampleOf('PositionClosed', { id: 'close-only', account: acct }))).toBe('applied');
+      expect(await db.ds.getRepository(PositionEntity).findOneByOrFail({ account: acct, symbol: 'EURUSD' })).toMatchObject({
+        status: 'closed',
+        quantity: '0',
+        realizedPnl: '28.40',
+        exitReason: 'take_profit',
+      });
+    });
+  });
+
+  it('projections_when_message_is_not_theirs_then_not_projected_and_nothing_written', async () => {
+    const before = await countRows(db.ds, db.schema, 'orders');
+    await db.ds.transaction(async (manager) => {
+      expect(await projectExecution(manager, sampleOf('BarClosed'))).toBe('not_projected');
+      expect(await projectExecution(manager, sampleOf('ApprovalGranted'))).toBe('not_projected');
+      expect(await projectGovernor(manager, sampleOf('OrderFilled'))).toBe('not_projected');
+      expect(await projectMessage(manager, sampleOf('OrderApproved'))).toBe('not_projected');
+    });
+    expect(await countRows(db.ds, db.schema, 'orders')).toBe(before);
+  });
+});

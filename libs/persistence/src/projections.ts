@@ -1,0 +1,490 @@
+import type { EntityManager } from 'typeorm';
+import { dec } from '@tradeloop/kernel';
+import type { Message, MessageType, OrderStatus } from '@tradeloop/contracts';
+import { tablesOf } from './sql-names';
+
+/**
+ * Read-model projections: SQL writes keyed by ids from the message, with times from
+ * the envelope. Each is safe to repeat and safe against late messages on its own (a write
+ * that would move a row backwards matches nothing), and is meant to run inside handleOnce, so
+ * a multi-statement projection (a fill and its order) commits with the processed record.
+ *
+ * 'applied': the read model changed. 'unchanged': a duplicate, a repeat of what the row
+ * already says, or a late message the read model has already moved past. 'not_projected': the
+ * message type is not this projection's.
+ */
+export type ProjectionOutcome = 'applied' | 'unchanged' | 'not_projected';
+
+/**
+ * Invariant 5: order states only move forward, terminal states stay terminal. Every status
+ * write compares ranks in SQL, so a late or redelivered event cannot move a row back whatever
+ * order the messages arrive in. Terminal states share a rank: none replaces another.
+ */
+export const ORDER_STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
+  submitted: 0,
+  accepted: 1,
+  partially_filled: 2,
+  filled: 3,
+  cancelled: 3,
+  rejected: 3,
+  expired: 3,
+};
+const TERMINAL_RANK = 3;
+
+const STATUS_RANK_SQL = `(CASE o."status" ${Object.entries(ORDER_STATUS_RANK)
+  .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
+  .join(' ')} END)`;
+
+/**
+ * Runs `fn` in the caller's transaction (handleOnce's), or in a new one when called outside a
+ * transaction, so a multi-statement projection (a fill and its order) is never half written.
+ */
+function inTransaction<T>(manager: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return manager.queryRunner?.isTransactionActive ? fn(manager) : manager.transaction(fn);
+}
+
+/**
+ * Rows inserted or updated. (EntityManager.query returns rows for INSERT but [rows, count] for
+ * UPDATE; the query runner's structured result has the count for both.)
+ */
+async function write(tx: EntityManager, sql: string, params: readonly unknown[]): Promise<number> {
+  const result = await tx.queryRunner!.query(sql, params as unknown[], true);
+  return result.affected ?? 0;
+}
+
+function outcome(rows: number): ProjectionOutcome {
+  return rows > 0 ? 'applied' : 'unchanged';
+}
+
+// ----------------------------------------------------------------------------------------------
+// Execution: orders, fills, positions, account
+// ----------------------------------------------------------------------------------------------
+
+const EXECUTION_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  'OrderSubmitted',
+  'OrderAccepted',
+  'OrderRejected',
+  'OrderCancelled',
+  'OrderExpired',
+  'OrderFilled',
+  'PositionOpened',
+  'PositionChanged',
+  'PositionClosed',
+  'AccountUpdated',
+]);
+
+/** OrderSubmitted … AccountUpdated → orders, fills, positions, accounts. */
+export async function projectExecution(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
+  if (!EXECUTION_TYPES.has(m.type)) return 'not_projected';
+  return inTransaction(manager, (tx) => execution(tx, m));
+}
+
+async function execution(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
+  const t = tablesOf(manager.dataSource);
+  switch (m.type) {
+    case 'OrderSubmitted': {
+      const d = m.data;
+      // Conflict target is the order id only: the same client order id on a different order
+      // violates orders_client_order_id_key and fails loudly (invariant 1), never silently.
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.orders} ("order_id", "client_order_id", "approved_order_id", "risk_approval_id", "account",
+             "venue", "symbol", "side", "type", "quantity", "limit_price", "stop_price", "tif", "role", "parent_order_id",
+             "oco_group", "origin", "strategy", "status", "status_reason", "broker_order_id", "filled_quantity",
+             "created_ts", "updated_ts", "correlation_id")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+             'submitted', NULL, NULL, 0, $19, $19, $20)
+           ON CONFLICT ("order_id") DO NOTHING`,
+          [
+            d.orderId,
+            d.clientOrderId,
+            d.approvedOrderId,
+            d.riskApprovalId,
+            m.account,
+            d.venue,
+            d.symbol,
+            d.side,
+            d.type,
+            d.quantity,
+            d.limitPrice ?? null,
+            d.stopPrice ?? null,
+            d.timeInForce,
+            d.role,
+            d.parentOrderId ?? null,
+            d.ocoGroup ?? null,
+            d.origin,
+            d.strategy ?? null,
+            m.ts,
+            m.correlationId,
+          ],
+        ),
+      );
+    }
+    case 'OrderAccepted':
+      // The broker order id is recorded even when a fill got the status past 'accepted' first.
+      return outcome(
+        await write(
+          manager,
+          `UPDATE ${t.orders} AS o
+             SET "status" = CASE WHEN ${STATUS_RANK_SQL} < $2 THEN 'accepted' ELSE o."status" END,
+                 "broker_order_id" = $3,
+                 "updated_ts" = GREATEST(o."updated_ts", $4)
+           WHERE o."order_id" = $1 AND (${STATUS_RANK_SQL} < $2 OR o."broker_order_id" IS NULL)`,
+          [m.data.orderId, ORDER_STATUS_RANK.accepted, m.data.brokerOrderId, m.ts],
+        ),
+      );
+    case 'OrderRejected':
+      return finishOrder(manager, m.data.orderId, 'rejected', m.data.reason, m.ts);
+    case 'OrderCancelled':
+      return finishOrder(manager, m.data.orderId, 'cancelled', m.data.reason, m.ts);
+    case 'OrderExpired':
+      return finishOrder(manager, m.data.orderId, 'expired', null, m.ts);
+    case 'OrderFilled': {
+      const d = m.data;
+      const inserted = await write(
+        manager,
+        `INSERT INTO ${t.fills} ("fill_id", "order_id", "client_order_id", "account", "venue", "symbol", "side",
+           "quantity", "price", "fee", "fee_currency", "liquidity", "role", "reference_price", "slippage", "spread",
+           "ts", "correlation_id")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ON CONFLICT ("fill_id") DO NOTHING`,
+        [
+          d.fillId,
+          d.orderId,
+          d.clientOrderId,
+          m.account,
+          d.venue,
+          d.symbol,
+          d.side,
+          d.quantity,
+          d.price,
+          d.fee,
+          d.feeCurrency,
+          d.liquidity,
+          d.role,
+          d.referencePrice,
+          d.slippage,
+          d.spread ?? null,
+          m.ts,
+          m.correlationId,
+        ],
+      );
+      if (inserted === 0) return 'unchanged';
+      // Invariant 2: the filled quantity is the sum of the order's fill rows, keyed by fill id,
+      // so a fill can neither count twice nor go missing whatever order fills arrive in. A fill
+      // after a terminal state (a late report of a fill that raced a cancel) is still a fact:
+      // it counts, but the status stays terminal.
+      const status: OrderStatus = dec(d.leavesQuantity).isZero() ? 'filled' : 'partially_filled';
+      await write(
+        manager,
+        `UPDATE ${t.orders} AS o
+           SET "filled_quantity" = (SELECT COALESCE(SUM(f."quantity"), 0) FROM ${t.fills} AS f WHERE f."order_id" = o."order_id"),
+               "status" = CASE WHEN ${STATUS_RANK_SQL} < $2 THEN $3 ELSE o."status" END,
+               "updated_ts" = GREATEST(o."updated_ts", $4)
+         WHERE o."order_id" = $1`,
+        [d.orderId, ORDER_STATUS_RANK[status], status, m.ts],
+      );
+      return 'applied';
+    }
+    case 'PositionOpened': {
+      const d = m.data;
+      // Replaces the symbol's row only with a different, later position (a reversal, or a
+      // close this read model never saw); a late PositionOpened of an older one matches nothing.
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
+             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'open', $8, NULL, $9, NULL, $10)
+           ON CONFLICT ("account", "symbol") DO UPDATE SET
+             "position_id" = EXCLUDED."position_id", "venue" = EXCLUDED."venue", "direction" = EXCLUDED."direction",
+             "quantity" = EXCLUDED."quantity", "average_price" = EXCLUDED."average_price", "realized_pnl" = 0,
+             "status" = 'open', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = NULL,
+             "opened_at" = EXCLUDED."opened_at", "closed_at" = NULL, "updated_ts" = EXCLUDED."updated_ts"
+           WHERE p."position_id" <> EXCLUDED."position_id"
+             AND (EXCLUDED."opened_at" > p."opened_at" OR (EXCLUDED."opened_at" = p."opened_at" AND p."status" = 'closed'))`,
+          [m.account, d.symbol, d.positionId, d.venue, d.direction, d.quantity, d.averagePrice, d.entryOrderId, d.openedAt, m.ts],
+        ),
+      );
+    }
+    case 'PositionChanged': {
+      const d = m.data;
+      return outcome(
+        await write(
+          manager,
+          `UPDATE ${t.positions} AS p
+             SET "direction" = $4, "quantity" = $5, "average_price" = $6, "realized_pnl" = $7, "updated_ts" = $8
+           WHERE p."account" = $1 AND p."symbol" = $2 AND p."position_id" = $3 AND p."status" = 'open' AND p."updated_ts" <= $8
+             AND (p."direction", p."quantity", p."average_price", p."realized_pnl", p."updated_ts")
+                 IS DISTINCT FROM ($4::text, $5::numeric, $6::numeric, $7::numeric, $8::bigint)`,
+          [m.account, d.symbol, d.positionId, d.direction, d.quantity, d.averagePrice, d.realizedPnl, m.ts],
+        ),
+      );
+    }
+    case 'PositionClosed': {
+      const d = m.data;
+      // An upsert, so the close lands even if the open was never projected; it closes the open
+      // row of the same position, or replaces an older position, never a newer one.
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
+             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts")
+           VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 'closed', $8, $9, $10, $11, $12)
+           ON CONFLICT ("account", "symbol") DO UPDATE SET
+             "position_id" = EXCLUDED."position_id", "venue" = EXCLUDED."venue", "direction" = EXCLUDED."direction",
+             "quantity" = 0, "average_price" = EXCLUDED."average_price", "realized_pnl" = EXCLUDED."realized_pnl",
+             "status" = 'closed', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = EXCLUDED."exit_reason",
+             "opened_at" = EXCLUDED."opened_at", "closed_at" = EXCLUDED."closed_at",
+             "updated_ts" = GREATEST(p."updated_ts", EXCLUDED."updated_ts")
+           WHERE (p."position_id" = EXCLUDED."position_id" AND p."status" = 'open')
+              OR (p."position_id" <> EXCLUDED."position_id" AND EXCLUDED."opened_at" > p."opened_at")`,
+          [
+            m.account,
+            d.symbol,
+            d.positionId,
+            d.venue,
+            d.direction,
+            d.entryPrice,
+            d.realizedPnl,
+            d.entryOrderId,
+            d.exitReason,
+            d.openedAt,
+            d.closedAt,
+            m.ts,
+          ],
+        ),
+      );
+    }
+    case 'AccountUpdated': {
+      const d = m.data;
+      // Each AccountUpdated is a full snapshot: the latest by event time wins; at equal times
+      // (several fills in one bar) the later delivery, which is the later snapshot, wins. A
+      // repeat of the current snapshot writes nothing (no dead row version, honest outcome).
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.accounts} AS a ("account", "currency", "cash", "realized_pnl", "fees", "updated_ts")
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT ("account") DO UPDATE SET
+             "currency" = EXCLUDED."currency", "cash" = EXCLUDED."cash", "realized_pnl" = EXCLUDED."realized_pnl",
+             "fees" = EXCLUDED."fees", "updated_ts" = EXCLUDED."updated_ts"
+           WHERE a."updated_ts" <= EXCLUDED."updated_ts"
+             AND (a."currency", a."cash", a."realized_pnl", a."fees", a."updated_ts")
+                 IS DISTINCT FROM (EXCLUDED."currency", EXCLUDED."cash", EXCLUDED."realized_pnl", EXCLUDED."fees", EXCLUDED."updated_ts")`,
+          [m.account, d.currency, d.cash, d.realizedPnl, d.fees, m.ts],
+        ),
+      );
+    }
+    default:
+      return 'not_projected';
+  }
+}
+
+async function finishOrder(
+  manager: EntityManager,
+  orderId: string,
+  status: 'rejected' | 'cancelled' | 'expired',
+  reason: string | null,
+  ts: number,
+): Promise<ProjectionOutcome> {
+  return outcome(
+    await write(
+      manager,
+      `UPDATE ${tablesOf(manager.dataSource).orders} AS o
+         SET "status" = $2, "status_reason" = $3, "updated_ts" = GREATEST(o."updated_ts", $4)
+       WHERE o."order_id" = $1 AND ${STATUS_RANK_SQL} < ${TERMINAL_RANK}`,
+      [orderId, status, reason, ts],
+    ),
+  );
+}
+
+// ----------------------------------------------------------------------------------------------
+// Governor: approvals, trading state, execution mode
+// ----------------------------------------------------------------------------------------------
+
+const GOVERNOR_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  'ApprovalRequested',
+  'ApprovalGranted',
+  'ApprovalRejected',
+  'ApprovalExpired',
+  'TradingStateChanged',
+  'ExecutionModeChanged',
+]);
+
+/** ApprovalRequested/Granted/Rejected/Expired, TradingStateChanged, ExecutionModeChanged. */
+export async function projectGovernor(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
+  if (!GOVERNOR_TYPES.has(m.type)) return 'not_projected';
+  return inTransaction(manager, (tx) => governor(tx, m));
+}
+
+async function governor(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
+  const t = tablesOf(manager.dataSource);
+  switch (m.type) {
+    case 'ApprovalRequested': {
+      const d = m.data;
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.approvals} ("approval_id", "risk_approval_id", "account", "symbol", "status", "quality",
+             "threshold", "mode", "expires_at", "requested_ts", "decided_ts", "decided_by", "reason", "order", "correlation_id")
+           VALUES ($1, $2, $3, $4, 'requested', $5, $6, $7, $8, $9, NULL, NULL, NULL, $10::jsonb, $11)
+           ON CONFLICT ("approval_id") DO NOTHING`,
+          [
+            m.id,
+            d.riskApprovalId,
+            m.account,
+            d.order.symbol,
+            d.quality,
+            d.threshold,
+            d.mode,
+            d.expiresAt,
+            m.ts,
+            JSON.stringify(d.order),
+            m.correlationId,
+          ],
+        ),
+      );
+    }
+    // An approval is decided once: the first decision wins, a later one matches nothing.
+    case 'ApprovalGranted':
+      return decideApproval(manager, m.data.approvalId, 'granted', m.data.by, null, m.ts);
+    case 'ApprovalRejected':
+      return decideApproval(manager, m.data.approvalId, 'rejected', m.data.by, m.data.reason, m.ts);
+    case 'ApprovalExpired':
+      return decideApproval(manager, m.data.approvalId, 'expired', null, null, m.ts);
+    case 'TradingStateChanged': {
+      const d = m.data;
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.tradingState} AS s ("account", "state", "reason", "state_by", "state_ts", "updated_ts")
+           VALUES ($1, $2, $3, $4, $5, $5)
+           ON CONFLICT ("account") DO UPDATE SET
+             "state" = EXCLUDED."state", "reason" = EXCLUDED."reason", "state_by" = EXCLUDED."state_by",
+             "state_ts" = EXCLUDED."state_ts", "updated_ts" = GREATEST(s."updated_ts", EXCLUDED."updated_ts")
+           WHERE (s."state_ts" IS NULL OR s."state_ts" <= EXCLUDED."state_ts")
+             AND (s."state", s."reason", s."state_by", s."state_ts")
+                 IS DISTINCT FROM (EXCLUDED."state", EXCLUDED."reason", EXCLUDED."state_by", EXCLUDED."state_ts")`,
+          [m.account, d.state, d.reason, d.by, m.ts],
+        ),
+      );
+    }
+    case 'ExecutionModeChanged': {
+      const d = m.data;
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.tradingState} AS s ("account", "mode", "threshold", "mode_by", "mode_ts", "updated_ts")
+           VALUES ($1, $2, $3, $4, $5, $5)
+           ON CONFLICT ("account") DO UPDATE SET
+             "mode" = EXCLUDED."mode", "threshold" = EXCLUDED."threshold", "mode_by" = EXCLUDED."mode_by",
+             "mode_ts" = EXCLUDED."mode_ts", "updated_ts" = GREATEST(s."updated_ts", EXCLUDED."updated_ts")
+           WHERE (s."mode_ts" IS NULL OR s."mode_ts" <= EXCLUDED."mode_ts")
+             AND (s."mode", s."threshold", s."mode_by", s."mode_ts")
+                 IS DISTINCT FROM (EXCLUDED."mode", EXCLUDED."threshold", EXCLUDED."mode_by", EXCLUDED."mode_ts")`,
+          [m.account, d.mode, d.threshold, d.by, m.ts],
+        ),
+      );
+    }
+    default:
+      return 'not_projected';
+  }
+}
+
+async function decideApproval(
+  manager: EntityManager,
+  approvalId: string,
+  status: 'granted' | 'rejected' | 'expired',
+  by: string | null,
+  reason: string | null,
+  ts: number,
+): Promise<ProjectionOutcome> {
+  return outcome(
+    await write(
+      manager,
+      `UPDATE ${tablesOf(manager.dataSource).approvals}
+         SET "status" = $2, "decided_by" = $3, "reason" = $4, "decided_ts" = $5
+       WHERE "approval_id" = $1 AND "status" = 'requested'`,
+      [approvalId, status, by, reason, ts],
+    ),
+  );
+}
+
+// ----------------------------------------------------------------------------------------------
+// Learning: the append-only trade-experience store
+// ----------------------------------------------------------------------------------------------
+
+/** A second, different experience for a position the store already holds. */
+export class ExperienceConflictError extends Error {
+  constructor(
+    readonly experienceId: string,
+    readonly positionId: string,
+    readonly existingExperienceId: string,
+  ) {
+    super(
+      `experience ${experienceId} for position ${positionId} conflicts with recorded experience ` +
+        `${existingExperienceId}: the store holds one experience per closed position and never replaces one`,
+    );
+    this.name = 'ExperienceConflictError';
+  }
+}
+
+/**
+ * Appends one ExperienceRecorded to the store. The same experience again (same envelope id) is
+ * 'unchanged'; a different experience for an already recorded position throws
+ * ExperienceConflictError (a bug upstream that must reach a person, not be dropped).
+ */
+export async function appendExperience(manager: EntityManager, m: Message<'ExperienceRecorded'>): Promise<ProjectionOutcome> {
+  return inTransaction(manager, (tx) => experience(tx, m));
+}
+
+async function experience(manager: EntityManager, m: Message<'ExperienceRecorded'>): Promise<ProjectionOutcome> {
+  const table = tablesOf(manager.dataSource).tradeExperiences;
+  const d = m.data;
+  const inserted = await write(
+    manager,
+    `INSERT INTO ${table} ("experience_id", "position_id", "account", "strategy", "venue", "symbol", "direction",
+       "origin", "exit_reason", "signal_id", "pnl", "fees", "r_multiple", "win", "holding_ms", "opened_at", "closed_at",
+       "payload", "recorded_ts", "correlation_id")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20)
+     ON CONFLICT DO NOTHING`,
+    [
+      m.id,
+      d.positionId,
+      m.account,
+      d.strategy,
+      d.venue,
+      d.symbol,
+      d.direction,
+      d.origin,
+      d.exitReason,
+      d.signalId ?? null,
+      d.pnl,
+      d.fees,
+      d.rMultiple ?? null,
+      d.win,
+      d.holdingMs,
+      d.openedAt,
+      d.closedAt,
+      JSON.stringify(d),
+      m.ts,
+      m.correlationId,
+    ],
+  );
+  if (inserted > 0) return 'applied';
+  const existing: { experience_id: string }[] = await manager.query(
+    `SELECT "experience_id" FROM ${table} WHERE "experience_id" = $1 OR "position_id" = $2`,
+    [m.id, d.positionId],
+  );
+  if (existing.some((row) => row.experience_id === m.id)) return 'unchanged';
+  throw new ExperienceConflictError(m.id, d.positionId, existing[0]?.experience_id ?? '?');
+}
+
+/** Every projection this library has, for a consumer that writes all read models. */
+export async function projectMessage(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
+  if (m.type === 'ExperienceRecorded') return appendExperience(manager, m);
+  const execution = await projectExecution(manager, m);
+  return execution === 'not_projected' ? projectGovernor(manager, m) : execution;
+}

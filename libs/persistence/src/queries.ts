@@ -1,0 +1,190 @@
+import { type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { Direction, OrderStatus } from '@tradeloop/contracts';
+import {
+  AccountEntity,
+  ApprovalEntity,
+  FillEntity,
+  OrderEntity,
+  PositionEntity,
+  TradeExperienceEntity,
+  TradingStateEntity,
+  type ApprovalStatus,
+  type PositionStatus,
+} from './entities';
+
+/*
+ * Read-side queries for the gateway. Lists are keyset-paginated (newest first, except positions
+ * by symbol): a cursor names the last row of the previous page, so pages neither skip nor repeat
+ * rows while new ones are being written, and every page is one index range scan.
+ */
+
+export interface PageRequest {
+  /** 1 … 500, default 50. */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 500;
+
+/** A cursor that was not made by this module: the gateway answers 400. */
+export class InvalidCursorError extends RangeError {
+  constructor(cursor: string) {
+    super(`invalid page cursor: ${JSON.stringify(cursor.slice(0, 80))}`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** A DataSource or a transaction's EntityManager. */
+export type Reader = Pick<EntityManager, 'getRepository'>;
+
+type KeyValue = string | number;
+
+function encodeCursor(values: readonly KeyValue[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, arity: number): KeyValue[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError(cursor);
+  }
+  if (
+    !Array.isArray(values) ||
+    values.length !== arity ||
+    !values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
+  ) {
+    throw new InvalidCursorError(cursor);
+  }
+  return values as KeyValue[];
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`page limit must be a positive integer, got ${limit}`);
+  return Math.min(limit, MAX_PAGE_LIMIT);
+}
+
+/** Orders by `keys` (all one direction, the last one unique) and cuts one page. */
+async function keysetPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  keys: readonly (keyof T & string)[],
+  direction: 'ASC' | 'DESC',
+  page: PageRequest,
+): Promise<Page<T>> {
+  const limit = clampLimit(page.limit);
+  const alias = qb.alias;
+  const columns = keys.map((k) => `${alias}.${k}`);
+  if (page.cursor !== undefined) {
+    const after = decodeCursor(page.cursor, keys.length);
+    const params = Object.fromEntries(after.map((v, i) => [`cursor${i}`, v]));
+    // A row comparison matches the composite index order exactly.
+    const op = direction === 'DESC' ? '<' : '>';
+    qb.andWhere(`(${columns.join(', ')}) ${op} (${after.map((_, i) => `:cursor${i}`).join(', ')})`, params);
+  }
+  columns.forEach((c, i) => (i === 0 ? qb.orderBy(c, direction) : qb.addOrderBy(c, direction)));
+  const rows = await qb.limit(limit + 1).getMany();
+  const items = rows.length > limit ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor(keys.map((k) => last[k] as KeyValue)) : null,
+  };
+}
+
+export interface OrderFilter extends PageRequest {
+  readonly symbol?: string;
+  readonly status?: readonly OrderStatus[];
+  readonly correlationId?: string;
+}
+
+export async function listOrders(db: Reader, account: string, filter: OrderFilter = {}): Promise<Page<OrderEntity>> {
+  const qb = db.getRepository(OrderEntity).createQueryBuilder('o').where('o.account = :account', { account });
+  if (filter.symbol !== undefined) qb.andWhere('o.symbol = :symbol', { symbol: filter.symbol });
+  if (filter.status !== undefined) {
+    if (filter.status.length === 0) return { items: [], nextCursor: null };
+    qb.andWhere('o.status IN (:...status)', { status: filter.status });
+  }
+  if (filter.correlationId !== undefined) qb.andWhere('o.correlationId = :cid', { cid: filter.correlationId });
+  return keysetPage(qb, ['createdTs', 'orderId'], 'DESC', filter);
+}
+
+export async function getOrder(db: Reader, orderId: string): Promise<OrderEntity | null> {
+  return db.getRepository(OrderEntity).findOneBy({ orderId });
+}
+
+export async function getOrderByClientOrderId(db: Reader, clientOrderId: string): Promise<OrderEntity | null> {
+  return db.getRepository(OrderEntity).findOneBy({ clientOrderId });
+}
+
+export interface FillFilter extends PageRequest {
+  readonly orderId?: string;
+  readonly symbol?: string;
+}
+
+export async function listFills(db: Reader, account: string, filter: FillFilter = {}): Promise<Page<FillEntity>> {
+  const qb = db.getRepository(FillEntity).createQueryBuilder('f').where('f.account = :account', { account });
+  if (filter.orderId !== undefined) qb.andWhere('f.orderId = :orderId', { orderId: filter.orderId });
+  if (filter.symbol !== undefined) qb.andWhere('f.symbol = :symbol', { symbol: filter.symbol });
+  return keysetPage(qb, ['ts', 'fillId'], 'DESC', filter);
+}
+
+export interface PositionFilter extends PageRequest {
+  /** Default 'open'. */
+  readonly status?: PositionStatus | 'all';
+}
+
+export async function listPositions(db: Reader, account: string, filter: PositionFilter = {}): Promise<Page<PositionEntity>> {
+  const qb = db.getRepository(PositionEntity).createQueryBuilder('p').where('p.account = :account', { account });
+  const status = filter.status ?? 'open';
+  if (status !== 'all') qb.andWhere('p.status = :status', { status });
+  return keysetPage(qb, ['symbol'], 'ASC', filter);
+}
+
+export async function getAccount(db: Reader, account: string): Promise<AccountEntity | null> {
+  return db.getRepository(AccountEntity).findOneBy({ account });
+}
+
+export async function getTradingState(db: Reader, account: string): Promise<TradingStateEntity | null> {
+  return db.getRepository(TradingStateEntity).findOneBy({ account });
+}
+
+export interface ApprovalFilter extends PageRequest {
+  readonly status?: ApprovalStatus;
+}
+
+export async function listApprovals(db: Reader, account: string, filter: ApprovalFilter = {}): Promise<Page<ApprovalEntity>> {
+  const qb = db.getRepository(ApprovalEntity).createQueryBuilder('a').where('a.account = :account', { account });
+  if (filter.status !== undefined) qb.andWhere('a.status = :status', { status: filter.status });
+  return keysetPage(qb, ['requestedTs', 'approvalId'], 'DESC', filter);
+}
+
+export interface ExperienceFilter extends PageRequest {
+  readonly strategy?: string;
+  readonly symbol?: string;
+  readonly direction?: Direction;
+  /** Only experiences closed at or after this event time (epoch ms). */
+  readonly closedFrom?: number;
+}
+
+export async function listExperiences(
+  db: Reader,
+  account: string,
+  filter: ExperienceFilter = {},
+): Promise<Page<TradeExperienceEntity>> {
+  const qb = db.getRepository(TradeExperienceEntity).createQueryBuilder('e').where('e.account = :account', { account });
+  if (filter.strategy !== undefined) qb.andWhere('e.strategy = :strategy', { strategy: filter.strategy });
+  if (filter.symbol !== undefined) qb.andWhere('e.symbol = :symbol', { symbol: filter.symbol });
+  if (filter.direction !== undefined) qb.andWhere('e.direction = :direction', { direction: filter.direction });
+  if (filter.closedFrom !== undefined) qb.andWhere('e.closedAt >= :closedFrom', { closedFrom: filter.closedFrom });
+  return keysetPage(qb, ['closedAt', 'experienceId'], 'DESC', filter);
+}
