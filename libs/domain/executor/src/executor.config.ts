@@ -1,4 +1,4 @@
-import { currencyDecimals, dec, Decimal, Instrument, InstrumentOverrides, instrumentFor } from '@tradeloop/kernel';
+import { currencyDecimals, dec, Decimal, Instrument, InstrumentOverrides, instrumentFor, stepDecimals } from '@tradeloop/kernel';
 import type { LimitFillRule } from './paper-broker';
 
 export interface ExecutorConfig {
@@ -58,15 +58,83 @@ function fail(field: string, rule: string, value: unknown): never {
   throw new RangeError(`executor config: ${field} must be ${rule}, got ${JSON.stringify(value) ?? String(value)}`);
 }
 
+const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+/**
+ * Strings already parsed, shared by every executor in the process. Parsing is a pure function
+ * of the string and a Decimal is never changed after it is made, so sharing is unobservable;
+ * it saves the syntax check and the decimal.js parse (about 1 µs) each time the same string
+ * is read again: an approval's quantity and prices are checked in decide, read again when
+ * evolve records the order and again for its bracket. Cleared when full, so a long live run
+ * cannot grow it without bound.
+ */
+const PARSED = new Map<string, Decimal>();
+const PARSED_LIMIT = 4096;
+
 /** A finite decimal, or undefined: never throws (decimal.js throws on garbage). */
 export function parseDecimal(value: unknown): Decimal | undefined {
-  if (typeof value !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value.trim())) return undefined;
+  if (typeof value !== 'string') return undefined;
+  const known = PARSED.get(value);
+  if (known !== undefined) return known;
+  const s = value.trim();
+  if (!DECIMAL_SYNTAX.test(s)) return undefined;
+  let d: Decimal;
   try {
-    const d = dec(value.trim());
-    return d.isFinite() ? d : undefined;
+    d = dec(s);
   } catch {
     return undefined;
   }
+  if (!d.isFinite()) return undefined;
+  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
+  PARSED.set(value, d);
+  return d;
+}
+
+/** Decimal places of `step` when it is a power of ten 10^-k (k ≥ 0), else -1. */
+export function powerOfTenPlaces(step: Decimal): number {
+  const k = step.decimalPlaces();
+  return step.eq(new Decimal(`1e-${k}`)) ? k : -1;
+}
+
+/** `x` is a whole multiple of `step`; `places` is `powerOfTenPlaces(step)`. */
+export function isMultipleOf(x: Decimal, step: Decimal, places: number): boolean {
+  // For a step of 10^-k this is "at most k decimals", which needs no division.
+  return places >= 0 ? x.decimalPlaces() <= places : x.mod(step).isZero();
+}
+
+/** What the executor derives from an instrument, computed once per symbol. */
+export interface SymbolSpec {
+  readonly instrument: Instrument;
+  readonly tick: Decimal;
+  /** k when the tick is 10^-k, else -1. */
+  readonly tickPlaces: number;
+  readonly lot: Decimal;
+  readonly lotPlaces: number;
+  readonly minQuantity: Decimal;
+  readonly contractSize: Decimal;
+  readonly contractSizeF: number;
+  /** Contract size is exactly 1: multiplying by it changes nothing and is skipped. */
+  readonly unitContract: boolean;
+  /** Decimals kept of a float excursion: a few below the tick, to cut float noise. */
+  readonly excursionDigits: number;
+}
+
+export function symbolSpecOf(instrument: Instrument): SymbolSpec {
+  const tick = dec(instrument.tickSize);
+  const lot = dec(instrument.lotSize);
+  const contractSize = dec(instrument.contractSize);
+  return {
+    instrument,
+    tick,
+    tickPlaces: powerOfTenPlaces(tick),
+    lot,
+    lotPlaces: powerOfTenPlaces(lot),
+    minQuantity: dec(instrument.minQuantity),
+    contractSize,
+    contractSizeF: contractSize.toNumber(),
+    unitContract: contractSize.eq(1),
+    excursionDigits: Math.min(15, stepDecimals(instrument.tickSize) + 4),
+  };
 }
 
 function bps(field: string, v: unknown, max: number): number {

@@ -1,4 +1,4 @@
-import { Decimal, nameId, roundMoney, ZERO } from '@tradeloop/kernel';
+import { currencyDecimals, Decimal, nameId, ZERO } from '@tradeloop/kernel';
 import type { Direction, ExitReason, OrderOrigin, OrderRole, Side, StrategyId } from '@tradeloop/contracts';
 
 /**
@@ -64,6 +64,9 @@ export interface FillFacts {
   readonly ts: number;
   readonly origin: OrderOrigin;
   readonly strategy?: StrategyId;
+  /** `price.toNumber()` and `quantity.toNumber()` when the caller already has them (saves conversions). */
+  readonly priceF?: number;
+  readonly quantityF?: number;
 }
 
 export interface ClosedPosition {
@@ -90,6 +93,38 @@ export interface LedgerContext {
   readonly contractSize: Decimal;
   readonly contractSizeF: number;
   readonly marks: BarMarks;
+  /** Contract size is exactly 1 (multiplying by it is skipped); unset means unknown. */
+  readonly unitContract?: boolean;
+}
+
+const PRECISION = Decimal.precision;
+
+/** Non-zero and within the precision: decimal.js would return it unchanged as the result of an operation. */
+function fits(x: Decimal): boolean {
+  return !x.isZero() && x.sd() <= PRECISION;
+}
+
+/**
+ * `x.plus(y)`, skipping the addition when one side is zero. decimal.js returns the other side
+ * rounded to the precision then, which for a non-zero value within it is that value: the
+ * result is the same Decimal value either way. Running totals often start at zero.
+ */
+export function plusExact(x: Decimal, y: Decimal): Decimal {
+  if (y.isZero() && fits(x)) return x;
+  if (x.isZero() && fits(y)) return y;
+  return x.plus(y);
+}
+
+/** `x.minus(y)`, skipping the subtraction for x − 0 (as plusExact) and for x − x, which decimal.js makes +0. */
+export function minusExact(x: Decimal, y: Decimal): Decimal {
+  if (x === y && x.isFinite()) return ZERO;
+  if (y.isZero() && fits(x)) return x;
+  return x.minus(y);
+}
+
+/** The smaller of two values (the first when equal): `Decimal.min`'s value, without its copies. */
+export function minOf(x: Decimal, y: Decimal): Decimal {
+  return y.lt(x) ? y : x;
 }
 
 /** A position id is a pure function of the fill that opened it. */
@@ -119,9 +154,9 @@ function markOf(sign: 1 | -1, m: BarMarks): number {
   return sign === 1 ? m.bidClose : m.askClose;
 }
 
-function unrealisedF(p: { sign: number; qtyF: number; avgF: number; contractSizeF: number }, mark: number): number {
+function unrealisedF(sign: number, qtyF: number, avgF: number, contractSizeF: number, mark: number): number {
   // No bar seen yet (state rebuilt from a log without bars): carry the position at cost.
-  return Number.isNaN(mark) ? 0 : p.sign * p.qtyF * (mark - p.avgF) * p.contractSizeF;
+  return Number.isNaN(mark) ? 0 : sign * qtyF * (mark - avgF) * contractSizeF;
 }
 
 /**
@@ -146,52 +181,125 @@ export function widenExcursions(p: PositionLedger, m: BarMarks): void {
 export function markPosition(p: PositionLedger, m: BarMarks): number {
   const before = p.upnlF;
   p.markF = markOf(p.sign, m);
-  p.upnlF = unrealisedF(p, p.markF);
+  p.upnlF = unrealisedF(p.sign, p.qtyF, p.avgF, p.contractSizeF, p.markF);
   return p.upnlF - before;
 }
 
-function withQuantity(
-  base: Omit<PositionLedger, 'qtyF' | 'avgF' | 'markF' | 'upnlF'>,
+/**
+ * A position with new figures and the identity and excursions of `pos`. Every ledger object is
+ * built by this function or `open`, with the same properties in the same order: a spread
+ * (`{ ...pos, quantity }`) costs microseconds per property on V8 and gives each copy its own shape.
+ */
+function derive(
+  pos: PositionLedger,
+  quantity: Decimal,
+  averagePrice: Decimal,
+  maxQuantity: Decimal,
+  grossPnl: Decimal,
+  fees: Decimal,
+  exitQuantity: Decimal,
+  exitNotional: Decimal,
+  qtyF: number,
+  avgF: number,
+  markF: number,
+  upnlF: number,
+  maxAdverseExcursion: number,
+  maxFavorableExcursion: number,
+): PositionLedger {
+  return {
+    positionId: pos.positionId,
+    venue: pos.venue,
+    symbol: pos.symbol,
+    direction: pos.direction,
+    quantity,
+    averagePrice,
+    maxQuantity,
+    openedAt: pos.openedAt,
+    entryOrderId: pos.entryOrderId,
+    origin: pos.origin,
+    strategy: pos.strategy,
+    grossPnl,
+    fees,
+    exitQuantity,
+    exitNotional,
+    sign: pos.sign,
+    qtyF,
+    avgF,
+    contractSizeF: pos.contractSizeF,
+    markF,
+    upnlF,
+    maxAdverseExcursion,
+    maxFavorableExcursion,
+  };
+}
+
+/** `pos` with a new quantity (and average), marked at the current bar. */
+function remarked(
+  pos: PositionLedger,
+  quantity: Decimal,
+  averagePrice: Decimal,
+  avgF: number,
+  maxQuantity: Decimal,
+  grossPnl: Decimal,
+  fees: Decimal,
+  exitQuantity: Decimal,
+  exitNotional: Decimal,
+  maxAdverseExcursion: number,
+  maxFavorableExcursion: number,
   ctx: LedgerContext,
 ): PositionLedger {
-  const p: PositionLedger = {
-    ...base,
-    qtyF: base.quantity.toNumber(),
-    avgF: base.averagePrice.toNumber(),
-    markF: 0,
-    upnlF: 0,
-  };
-  p.markF = markOf(p.sign, ctx.marks);
-  p.upnlF = unrealisedF(p, p.markF);
-  return p;
+  const qtyF = quantity.toNumber();
+  const markF = markOf(pos.sign, ctx.marks);
+  const upnlF = unrealisedF(pos.sign, qtyF, avgF, pos.contractSizeF, markF);
+  return derive(
+    pos,
+    quantity,
+    averagePrice,
+    maxQuantity,
+    grossPnl,
+    fees,
+    exitQuantity,
+    exitNotional,
+    qtyF,
+    avgF,
+    markF,
+    upnlF,
+    maxAdverseExcursion,
+    maxFavorableExcursion,
+  );
 }
 
 function open(f: FillFacts, quantity: Decimal, fee: Decimal, ctx: LedgerContext): PositionLedger {
   const sign = f.side === 'buy' ? 1 : -1;
-  const p = withQuantity(
-    {
-      positionId: positionIdFor(f.fillId),
-      venue: f.venue,
-      symbol: f.symbol,
-      direction: directionOf(f.side),
-      quantity,
-      averagePrice: f.price,
-      maxQuantity: quantity,
-      openedAt: f.ts,
-      entryOrderId: f.orderId,
-      origin: f.origin,
-      ...(f.strategy !== undefined ? { strategy: f.strategy } : {}),
-      grossPnl: ZERO,
-      fees: fee,
-      exitQuantity: ZERO,
-      exitNotional: ZERO,
-      sign,
-      contractSizeF: ctx.contractSizeF,
-      maxAdverseExcursion: 0,
-      maxFavorableExcursion: 0,
-    },
-    ctx,
-  );
+  const qtyF = quantity === f.quantity && f.quantityF !== undefined ? f.quantityF : quantity.toNumber();
+  const avgF = f.priceF ?? f.price.toNumber();
+  const contractSizeF = ctx.contractSizeF;
+  const markF = markOf(sign, ctx.marks);
+  const p: PositionLedger = {
+    positionId: positionIdFor(f.fillId),
+    venue: f.venue,
+    symbol: f.symbol,
+    direction: directionOf(f.side),
+    quantity,
+    averagePrice: f.price,
+    maxQuantity: quantity,
+    openedAt: f.ts,
+    entryOrderId: f.orderId,
+    origin: f.origin,
+    strategy: f.strategy,
+    grossPnl: ZERO,
+    fees: fee,
+    exitQuantity: ZERO,
+    exitNotional: ZERO,
+    sign,
+    qtyF,
+    avgF,
+    contractSizeF,
+    markF,
+    upnlF: unrealisedF(sign, qtyF, avgF, contractSizeF, markF),
+    maxAdverseExcursion: 0,
+    maxFavorableExcursion: 0,
+  };
   // The opening bar counts in full: we cannot tell which of its extremes came after the fill.
   widenExcursions(p, ctx.marks);
   return p;
@@ -211,45 +319,79 @@ export function applyFill(pos: PositionLedger | undefined, f: FillFacts, ctx: Le
   if (adds) {
     const quantity = pos.quantity.plus(f.quantity);
     const averagePrice = pos.averagePrice.mul(pos.quantity).plus(f.price.mul(f.quantity)).div(quantity);
-    const next = withQuantity(
-      {
-        ...pos,
-        quantity,
-        averagePrice,
-        maxQuantity: Decimal.max(pos.maxQuantity, quantity),
-        fees: pos.fees.plus(f.fee),
-      },
+    const next = remarked(
+      pos,
+      quantity,
+      averagePrice,
+      averagePrice.toNumber(),
+      Decimal.max(pos.maxQuantity, quantity),
+      pos.grossPnl,
+      pos.fees.plus(f.fee),
+      pos.exitQuantity,
+      pos.exitNotional,
+      pos.maxAdverseExcursion,
+      pos.maxFavorableExcursion,
       ctx,
     );
     return { position: next, closed: undefined, opened: false, realized: ZERO, openedQuantity: f.quantity };
   }
 
-  const closing = Decimal.min(f.quantity, pos.quantity);
-  const remainder = f.quantity.minus(closing);
-  const realized = roundMoney(f.price.minus(pos.averagePrice).mul(closing).mul(ctx.contractSize).mul(pos.sign), ctx.currency);
-  const closeFee = remainder.isZero() ? f.fee : roundMoney(f.fee.mul(closing).div(f.quantity), ctx.currency);
+  const cd = currencyDecimals(ctx.currency);
+  // A bracket child closing its entry's position carries the very quantity object it opened with.
+  const closesAll = f.quantity === pos.quantity || f.quantity.gte(pos.quantity);
+  const closing = closesAll ? pos.quantity : f.quantity;
+  const remainder = closesAll ? minusExact(f.quantity, closing) : ZERO;
+  // Multiplying by a contract size of 1 or by +1 is exact and changes nothing: skipped.
+  let gross = f.price.minus(pos.averagePrice).mul(closing);
+  if (ctx.unitContract !== true) gross = gross.mul(ctx.contractSize);
+  if (pos.sign === -1) gross = gross.neg();
+  const realized = gross.toDecimalPlaces(cd, Decimal.ROUND_HALF_EVEN);
+  const closeFee = remainder.isZero() ? f.fee : f.fee.mul(closing).div(f.quantity).toDecimalPlaces(cd, Decimal.ROUND_HALF_EVEN);
   // The exit price itself counts as an excursion: a stop filled with slippage beyond the bar's
   // extreme still cost that much.
-  const exitMove = (f.price.toNumber() - pos.avgF) * pos.sign;
-  const reduced = {
-    ...pos,
-    grossPnl: pos.grossPnl.plus(realized),
-    fees: pos.fees.plus(closeFee),
-    exitQuantity: pos.exitQuantity.plus(closing),
-    exitNotional: pos.exitNotional.plus(f.price.mul(closing)),
-    maxAdverseExcursion: Math.max(pos.maxAdverseExcursion, -exitMove),
-    maxFavorableExcursion: Math.max(pos.maxFavorableExcursion, exitMove),
-  };
-  if (closing.lt(pos.quantity)) {
-    const next = withQuantity({ ...reduced, quantity: pos.quantity.minus(closing) }, ctx);
+  const exitMove = ((f.priceF ?? f.price.toNumber()) - pos.avgF) * pos.sign;
+  const grossPnl = plusExact(pos.grossPnl, realized);
+  const fees = pos.fees.plus(closeFee);
+  const exitQuantity = plusExact(pos.exitQuantity, closing);
+  const exitNotional = plusExact(pos.exitNotional, f.price.mul(closing));
+  const mae = Math.max(pos.maxAdverseExcursion, -exitMove);
+  const mfe = Math.max(pos.maxFavorableExcursion, exitMove);
+  if (!closesAll) {
+    const next = remarked(
+      pos,
+      pos.quantity.minus(closing),
+      pos.averagePrice,
+      pos.avgF,
+      pos.maxQuantity,
+      grossPnl,
+      fees,
+      exitQuantity,
+      exitNotional,
+      mae,
+      mfe,
+      ctx,
+    );
     return { position: next, closed: undefined, opened: false, realized, openedQuantity: ZERO };
   }
-  const reversed = remainder.gt(0);
-  const closed: ClosedPosition = {
-    position: { ...reduced, quantity: ZERO, qtyF: 0, upnlF: 0 },
-    exitReason: exitReasonFor(f.role, reversed),
-    closedAt: f.ts,
-  };
+  // remainder ≥ 0 here, so > 0 is ≠ 0.
+  const reversed = !remainder.isZero();
+  const final = derive(
+    pos,
+    ZERO,
+    pos.averagePrice,
+    pos.maxQuantity,
+    grossPnl,
+    fees,
+    exitQuantity,
+    exitNotional,
+    0,
+    pos.avgF,
+    pos.markF,
+    0,
+    mae,
+    mfe,
+  );
+  const closed: ClosedPosition = { position: final, exitReason: exitReasonFor(f.role, reversed), closedAt: f.ts };
   if (!reversed) return { position: undefined, closed, opened: false, realized, openedQuantity: ZERO };
   return {
     position: open(f, remainder, f.fee.minus(closeFee), ctx),

@@ -1,22 +1,29 @@
-import { clientOrderIdFor, Decimal, decStr, deriveId, NO_OUTPUTS, stepDecimals, ZERO } from '@tradeloop/kernel';
-import { draft, Message, OrderRole, OrderSubmittedData, Side } from '@tradeloop/contracts';
-import type { ResolvedExecutorConfig } from './executor.config';
-import { applyFill, exitPriceOf, FillOutcome, PositionLedger } from './executor.ledger';
-import { brokerOrderIdFor, CANCEL_REASONS, cancelDraft, EXECUTOR_NAME, ExecutorOutput, meta } from './executor.outputs';
-import { ExecutorState, isProtective, ledgerContext, money, OrderRecord, orderRecordOf, SymbolBook } from './executor.state';
+import { clientOrderIdFor, currencyDecimals, dec, Decimal, deriveId, NO_OUTPUTS, ZERO } from '@tradeloop/kernel';
+import type { BarClosedData, Message, OrderFilledData, OrderRole, OrderSubmittedData, PositionClosedData, Side } from '@tradeloop/contracts';
+import { parseDecimal, ResolvedExecutorConfig } from './executor.config';
+import type { Handoff } from './executor.handoff';
+import { applyFill, exitPriceOf, FillOutcome, LedgerContext, minOf, minusExact, plusExact, PositionLedger } from './executor.ledger';
+import { brokerOrderIdFor, Building, CANCEL_REASONS, cancelDraft, draftFor, EXECUTOR_NAME, ExecutorOutput } from './executor.outputs';
+import { ExecutorState, fixedAtLeast, isProtective, ledgerContext, newOrderRecord, OrderRecord, SymbolBook } from './executor.state';
 import {
-  feeFor,
+  feeAt,
   FillQuote,
-  fillOf,
+  limitFill,
+  LimitFillRule,
   limitMarketableAtOpen,
   limitTriggered,
-  MatchOptions,
+  marketFill,
   slippageOf,
   spreadAtOpen,
   stopFill,
   stopTriggered,
   triggers,
 } from './paper-broker';
+
+// The kernel's shared empty outputs, read once: the CommonJS build reads an imported binding
+// through a getter (two, for a re-export) on every use, and this is read on every bar.
+const NONE: readonly ExecutorOutput[] = NO_OUTPUTS;
+const PRECISION = Decimal.precision;
 
 /**
  * Matching working orders against one closed bar: the paper broker's rules (paper-broker.ts)
@@ -31,9 +38,13 @@ interface BarRun {
   readonly cfg: ResolvedExecutorConfig;
   readonly state: ExecutorState;
   readonly input: Message<'BarClosed'>;
+  readonly bar: BarClosedData;
   readonly book: SymbolBook;
-  readonly opts: MatchOptions;
   readonly currency: string;
+  /** The currency's minor-unit decimals. */
+  readonly places: number;
+  readonly ctx: LedgerContext;
+  readonly handoff: Handoff | undefined;
   readonly outs: ExecutorOutput[];
   /** Orders that reached a terminal state during this bar. */
   readonly done: Set<string>;
@@ -43,17 +54,30 @@ interface BarRun {
   cash: Decimal;
   realized: Decimal;
   fees: Decimal;
+  /** Ask − bid at the open as a wire string, made on the first fill; null until then. */
+  spread: string | undefined | null;
 }
 
-function startRun(cfg: ResolvedExecutorConfig, state: ExecutorState, input: Message<'BarClosed'>, book: SymbolBook): BarRun {
+function startRun(
+  cfg: ResolvedExecutorConfig,
+  state: ExecutorState,
+  input: Message<'BarClosed'>,
+  book: SymbolBook,
+  handoff: Handoff | undefined,
+): BarRun {
+  // Accepted orders fixed the currency; the instrument's is only a fallback for a foreign log.
+  const currency = state.currency ?? book.instrument.quoteCurrency;
+  handoff?.reset();
   return {
     cfg,
     state,
     input,
+    bar: input.data,
     book,
-    opts: { tick: book.tick, slippageRate: cfg.slippageRate, limitFillRule: cfg.limitFillRule },
-    // Accepted orders fixed the currency; the instrument's is only a fallback for a foreign log.
-    currency: state.currency ?? book.instrument.quoteCurrency,
+    currency,
+    places: currencyDecimals(currency),
+    ctx: ledgerContext(state, book, currency),
+    handoff,
     outs: [],
     done: new Set(),
     children: [],
@@ -61,6 +85,7 @@ function startRun(cfg: ResolvedExecutorConfig, state: ExecutorState, input: Mess
     cash: state.cash,
     realized: state.realizedPnl,
     fees: state.fees,
+    spread: null,
   };
 }
 
@@ -68,7 +93,6 @@ function startRun(cfg: ResolvedExecutorConfig, state: ExecutorState, input: Mess
 function nextId(run: BarRun): string {
   return deriveId(run.input.id, EXECUTOR_NAME, run.outs.length);
 }
-
 
 function isDone(run: BarRun | undefined, o: OrderRecord): boolean {
   return run !== undefined && run.done.has(o.orderId);
@@ -80,7 +104,7 @@ function cancel(run: BarRun, o: OrderRecord, reason: string): void {
 }
 
 function expire(run: BarRun, o: OrderRecord): void {
-  run.outs.push(draft('OrderExpired', { orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol }, meta(o)));
+  run.outs.push(draftFor('OrderExpired', { orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol }, o));
   run.done.add(o.orderId);
 }
 
@@ -96,15 +120,39 @@ function isEligible(o: OrderRecord, openTime: number): boolean {
   return openTime >= o.submittedAt;
 }
 
-export function onBar(cfg: ResolvedExecutorConfig, input: Message<'BarClosed'>, state: ExecutorState): readonly ExecutorOutput[] {
+/**
+ * Whether `o` could do anything on this bar: a superset of what the matching below acts on,
+ * checked with float comparisons only, so a bar on which nothing happens allocates nothing.
+ * A protective pair acts only when one of its orders triggers, tested as bracketOnBar tests it.
+ */
+function mayAct(o: OrderRecord, bar: BarClosedData, openTime: number, rule: LimitFillRule): boolean {
+  if (o.type === 'market') return isExpired(o, openTime) || isEligible(o, openTime);
+  if (o.role === 'stop_loss') return stopTriggered(o.side, o.priceF, bar);
+  if (o.role === 'take_profit') return limitTriggered(o.side, o.priceF, bar, rule);
+  if (isExpired(o, openTime)) return true;
+  if (!isEligible(o, openTime)) return false;
+  return o.timeInForce === 'IOC' || o.timeInForce === 'FOK' || triggers(o, bar, rule);
+}
+
+export function onBar(
+  cfg: ResolvedExecutorConfig,
+  input: Message<'BarClosed'>,
+  state: ExecutorState,
+  handoff?: Handoff,
+): readonly ExecutorOutput[] {
   const bar = input.data;
   const book = state.books.get(bar.symbol);
   // Hot path: nothing working on this symbol (an open position alone is marked by evolve).
-  if (book === undefined || book.working.length === 0) return NO_OUTPUTS;
+  if (book === undefined || book.working.length === 0) return NONE;
   const working = book.working;
   const n = working.length;
   const openTime = bar.openTime;
   const rule = cfg.limitFillRule;
+  // Hot path too: resting orders that nothing on this bar reaches (a bracket waiting for its
+  // levels, a limit below the market) cost a few float comparisons.
+  let active = false;
+  for (let i = 0; i < n && !active; i++) active = mayAct(working[i], bar, openTime, rule);
+  if (!active) return NONE;
   let run: BarRun | undefined;
 
   // Market orders first: they fill at the open, before anything else can happen in the bar.
@@ -112,11 +160,11 @@ export function onBar(cfg: ResolvedExecutorConfig, input: Message<'BarClosed'>, 
     const o = working[i];
     if (o.type !== 'market' || isDone(run, o)) continue;
     if (isExpired(o, openTime)) {
-      run ??= startRun(cfg, state, input, book);
+      run ??= startRun(cfg, state, input, book, handoff);
       expire(run, o);
     } else if (isEligible(o, openTime)) {
-      run ??= startRun(cfg, state, input, book);
-      fillEntry(run, o, fillOf(o, bar, run.opts));
+      run ??= startRun(cfg, state, input, book, handoff);
+      fillEntry(run, o, quoteOf(run, o));
     }
   }
 
@@ -125,24 +173,37 @@ export function onBar(cfg: ResolvedExecutorConfig, input: Message<'BarClosed'>, 
     const o = working[i];
     if (o.type === 'market' || isDone(run, o)) continue;
     if (isProtective(o)) {
-      if (isEligible(o, openTime)) run = bracketOnBar(cfg, state, input, book, o, run);
+      if (isEligible(o, openTime)) run = bracketOnBar(cfg, state, input, book, o, run, handoff);
       continue;
     }
     if (isExpired(o, openTime)) {
-      run ??= startRun(cfg, state, input, book);
+      run ??= startRun(cfg, state, input, book, handoff);
       expire(run, o);
     } else if (!isEligible(o, openTime)) {
       continue;
     } else if (triggers(o, bar, rule)) {
-      run ??= startRun(cfg, state, input, book);
-      fillEntry(run, o, fillOf(o, bar, run.opts));
+      run ??= startRun(cfg, state, input, book, handoff);
+      fillEntry(run, o, quoteOf(run, o));
     } else if (o.timeInForce === 'IOC' || o.timeInForce === 'FOK') {
       // Bar mode fills in full or not at all, so IOC and FOK behave alike: first eligible bar or never.
-      run ??= startRun(cfg, state, input, book);
+      run ??= startRun(cfg, state, input, book, handoff);
       cancel(run, o, o.timeInForce === 'IOC' ? CANCEL_REASONS.iocUnfilled : CANCEL_REASONS.fokUnfilled);
     }
   }
-  return run === undefined ? NO_OUTPUTS : run.outs;
+  return run === undefined ? NONE : run.outs;
+}
+
+/** The fill of `o`, known to trigger on the run's bar (paper-broker.ts `fillOf`, with the book's precomputed tick). */
+function quoteOf(run: BarRun, o: OrderRecord): FillQuote {
+  const b = run.book;
+  switch (o.type) {
+    case 'market':
+      return marketFill(o.side, run.bar, b.tick, run.cfg.slippageRate, b.tickPlaces);
+    case 'limit':
+      return limitFill(o.side, o.price ?? dec(o.priceF), run.bar, b.tick, o.priceF, b.tickPlaces);
+    case 'stop':
+      return stopFill(o.side, o.price ?? dec(o.priceF), run.bar, b.tick, run.cfg.slippageRate, o.priceF, b.tickPlaces);
+  }
 }
 
 /** The other live member of `o`'s OCO group, if any. */
@@ -165,6 +226,7 @@ function bracketOnBar(
   book: SymbolBook,
   o: OrderRecord,
   run: BarRun | undefined,
+  handoff: Handoff | undefined,
 ): BarRun | undefined {
   const bar = input.data;
   const rule = cfg.limitFillRule;
@@ -176,18 +238,20 @@ function bracketOnBar(
   const slHit = sl !== undefined && stopTriggered(sl.side, sl.priceF, bar);
   const tpHit = tp !== undefined && limitTriggered(tp.side, tp.priceF, bar, rule);
   if (!slHit && !tpHit) return run;
-  const chosen = slHit && tpHit ? (limitMarketableAtOpen(tp.side, tp.priceF, bar, rule) ? tp : sl) : slHit ? sl : tp;
-  const r = run ?? startRun(cfg, state, input, book);
-  fillProtective(r, chosen as OrderRecord, fillOf(chosen as OrderRecord, bar, r.opts));
+  const chosen = (slHit && tpHit ? (limitMarketableAtOpen(tp.side, tp.priceF, bar, rule) ? tp : sl) : slHit ? sl : tp) as OrderRecord;
+  const r = run ?? startRun(cfg, state, input, book, handoff);
+  fillProtective(r, chosen, quoteOf(r, chosen));
   return r;
 }
 
 function fillEntry(run: BarRun, o: OrderRecord, quote: FillQuote): void {
   const fee = feeOf(run, o.qty, quote);
-  const fillId = emitFill(run, o, quote, o.qty, fee);
-  const out = applyToRun(run, o, fillId, quote.price, o.qty, fee);
+  const cumulative = plusExact(o.filledQuantity, o.qty);
+  const fill = emitFill(run, o, quote, o.qty, fee, cumulative);
+  const out = applyToRun(run, o, fill, quote.price, o.qty, fee, cumulative);
   if (out.closed !== undefined) cancelProtective(run, CANCEL_REASONS.positionClosed);
-  if (out.openedQuantity.gt(0) && (o.stopLoss !== undefined || o.takeProfit !== undefined)) {
+  // openedQuantity is never negative, so > 0 is ≠ 0.
+  if (!out.openedQuantity.isZero() && (o.stopLoss !== undefined || o.takeProfit !== undefined)) {
     placeBracket(run, o, out.openedQuantity);
   }
 }
@@ -199,15 +263,16 @@ function fillEntry(run: BarRun, o: OrderRecord, quote: FillQuote): void {
 function fillProtective(run: BarRun, o: OrderRecord, quote: FillQuote): void {
   const held = run.pos;
   const reduces = held !== undefined && (o.side === 'sell') === (held.sign === 1);
-  const qty = reduces ? Decimal.min(o.qty.minus(o.filledQuantity), held.quantity) : ZERO;
+  const qty = reduces ? minOf(minusExact(o.qty, o.filledQuantity), held.quantity) : ZERO;
   if (qty.isZero()) {
     cancel(run, o, CANCEL_REASONS.positionClosed);
     return;
   }
   const fee = feeOf(run, qty, quote);
-  const fillId = emitFill(run, o, quote, qty, fee);
+  const cumulative = plusExact(o.filledQuantity, qty);
+  const fill = emitFill(run, o, quote, qty, fee, cumulative);
   if (!run.done.has(o.orderId)) cancel(run, o, CANCEL_REASONS.reduceOnly);
-  const out = applyToRun(run, o, fillId, quote.price, qty, fee);
+  const out = applyToRun(run, o, fill, quote.price, qty, fee, cumulative);
   const sib = siblingOf(run.book, run, o);
   if (sib !== undefined) cancel(run, sib, CANCEL_REASONS.oco);
   if (out.closed !== undefined) cancelProtective(run, CANCEL_REASONS.positionClosed);
@@ -221,55 +286,80 @@ function cancelProtective(run: BarRun, reason: string): void {
 
 function feeOf(run: BarRun, qty: Decimal, quote: FillQuote): Decimal {
   const rate = quote.liquidity === 'maker' ? run.cfg.makerRate : run.cfg.takerRate;
-  return feeFor(qty, quote.price, run.book.contractSize, rate, run.currency);
+  const b = run.book;
+  return feeAt(qty, quote.price, b.unitContract ? undefined : b.contractSize, rate, run.places);
 }
 
-function emitFill(run: BarRun, o: OrderRecord, quote: FillQuote, qty: Decimal, fee: Decimal): string {
-  const cumulative = o.filledQuantity.plus(qty);
-  const leaves = o.qty.minus(cumulative);
-  const spread = spreadAtOpen(run.input.data);
-  const fillId = nextId(run);
-  run.outs.push(
-    draft(
-      'OrderFilled',
-      {
-        orderId: o.orderId,
-        clientOrderId: o.clientOrderId,
-        fillId,
-        venue: o.venue,
-        symbol: o.symbol,
-        side: o.side,
-        quantity: decStr(qty),
-        price: decStr(quote.price),
-        fee: money(fee, run.currency),
-        feeCurrency: run.currency,
-        liquidity: quote.liquidity,
-        referencePrice: decStr(quote.reference),
-        slippage: decStr(slippageOf(o.side, quote)),
-        ...(spread !== undefined ? { spread: decStr(spread) } : {}),
-        cumulativeQuantity: decStr(cumulative),
-        leavesQuantity: decStr(leaves),
-        role: o.role,
-      },
-      meta(o),
-    ),
-  );
+/** Emits the OrderFilled (its data is the key of the fill's handoff to evolve). */
+function emitFill(run: BarRun, o: OrderRecord, quote: FillQuote, qty: Decimal, fee: Decimal, cumulative: Decimal): OrderFilledData {
+  const leaves = minusExact(o.qty, cumulative);
+  if (run.spread === null) {
+    const spread = spreadAtOpen(run.bar);
+    run.spread = spread === undefined ? undefined : spread.toFixed();
+  }
+  const spread = run.spread;
+  const price = quote.price.toFixed();
+  const quantity = qty.toFixed();
+  // Built by branch, not with a spread in the literal (slow on V8); the key order is the wire order.
+  const data: Building<OrderFilledData> = {
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    fillId: nextId(run),
+    venue: o.venue,
+    symbol: o.symbol,
+    side: o.side,
+    quantity,
+    price,
+    fee: fixedAtLeast(fee, run.places),
+    feeCurrency: run.currency,
+    liquidity: quote.liquidity,
+    referencePrice: quote.reference === quote.price ? price : quote.reference.toFixed(),
+    slippage: slippageOf(o.side, quote).toFixed(),
+  };
+  if (spread !== undefined) data.spread = spread;
+  data.cumulativeQuantity = cumulative === qty ? quantity : cumulative.toFixed();
+  data.leavesQuantity = leaves.toFixed();
+  data.role = o.role;
+  const fill = data as OrderFilledData;
+  run.outs.push(draftFor('OrderFilled', fill, o));
   if (leaves.isZero()) run.done.add(o.orderId);
-  return fillId;
+  return fill;
 }
 
 /** Excursions are float differences of prices: cut the float noise a few digits below the tick. */
 function excursion(x: number, b: SymbolBook): number {
-  return x > 0 ? Number(x.toFixed(Math.min(15, stepDecimals(b.instrument.tickSize) + 4))) : 0;
+  return x > 0 ? Number(x.toFixed(b.excursionDigits)) : 0;
+}
+
+/**
+ * The average exit price of `closed` as wire text (exitPriceOf). When this fill is the
+ * position's only exit, that is the fill price, with no division: with the digits of price and
+ * quantity within the precision, every step (notional = price × quantity, then ÷ quantity) is exact.
+ */
+function exitPriceText(closed: PositionLedger, before: PositionLedger, price: Decimal, priceText: string): string {
+  if (before.exitQuantity.isZero() && price.sd() + before.quantity.sd() <= PRECISION) return priceText;
+  return exitPriceOf(closed).toFixed();
 }
 
 /** Applies a fill to the scratch position and account and emits the position and account events. */
-function applyToRun(run: BarRun, o: OrderRecord, fillId: string, price: Decimal, qty: Decimal, fee: Decimal): FillOutcome {
+function applyToRun(
+  run: BarRun,
+  o: OrderRecord,
+  fill: OrderFilledData,
+  price: Decimal,
+  qty: Decimal,
+  fee: Decimal,
+  cumulative: Decimal,
+): FillOutcome {
   const st = run.state;
+  const before = run.pos;
+  const cashBefore = run.cash;
+  const realizedBefore = run.realized;
+  const feesBefore = run.fees;
   const out = applyFill(
-    run.pos,
+    before,
     {
-      fillId,
+      fillId: fill.fillId,
       orderId: o.orderId,
       role: o.role,
       venue: o.venue,
@@ -280,89 +370,103 @@ function applyToRun(run: BarRun, o: OrderRecord, fillId: string, price: Decimal,
       fee,
       ts: run.input.ts,
       origin: o.origin,
-      ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+      strategy: o.strategy,
+      // Number() of the exact text of a value is its toNumber().
+      priceF: Number(fill.price),
+      quantityF: Number(fill.quantity),
     },
-    ledgerContext(st, run.book, run.currency),
+    run.ctx,
   );
   run.pos = out.position;
   const c = run.currency;
-  const m = meta(o);
+  const places = run.places;
   if (out.closed !== undefined) {
     const p = out.closed.position;
-    run.outs.push(
-      draft(
-        'PositionClosed',
-        {
-          positionId: p.positionId,
-          venue: p.venue,
-          symbol: p.symbol,
-          direction: p.direction,
-          quantity: decStr(p.maxQuantity),
-          entryPrice: decStr(p.averagePrice),
-          exitPrice: decStr(exitPriceOf(p)),
-          realizedPnl: money(p.grossPnl.minus(p.fees), c),
-          grossPnl: money(p.grossPnl, c),
-          fees: money(p.fees, c),
-          currency: c,
-          openedAt: p.openedAt,
-          closedAt: out.closed.closedAt,
-          holdingMs: out.closed.closedAt - p.openedAt,
-          exitReason: out.closed.exitReason,
-          maxAdverseExcursion: excursion(p.maxAdverseExcursion, run.book),
-          maxFavorableExcursion: excursion(p.maxFavorableExcursion, run.book),
-          entryOrderId: p.entryOrderId,
-          origin: p.origin,
-          ...(p.strategy !== undefined ? { strategy: p.strategy } : {}),
-        },
-        // A close belongs to the trade it ends: the entry's chain, whichever order closed it.
-        meta(st.orders.get(p.entryOrderId) ?? o),
-      ),
-    );
+    const closedData: Building<PositionClosedData> = {
+      positionId: p.positionId,
+      venue: p.venue,
+      symbol: p.symbol,
+      direction: p.direction,
+      quantity: p.maxQuantity.toFixed(),
+      entryPrice: p.averagePrice.toFixed(),
+      exitPrice: exitPriceText(p, before as PositionLedger, price, fill.price),
+      realizedPnl: fixedAtLeast(p.grossPnl.minus(p.fees), places),
+      grossPnl: fixedAtLeast(p.grossPnl, places),
+      fees: fixedAtLeast(p.fees, places),
+      currency: c,
+      openedAt: p.openedAt,
+      closedAt: out.closed.closedAt,
+      holdingMs: out.closed.closedAt - p.openedAt,
+      exitReason: out.closed.exitReason,
+      maxAdverseExcursion: excursion(p.maxAdverseExcursion, run.book),
+      maxFavorableExcursion: excursion(p.maxFavorableExcursion, run.book),
+      entryOrderId: p.entryOrderId,
+      origin: p.origin,
+    };
+    if (p.strategy !== undefined) closedData.strategy = p.strategy;
+    // A close belongs to the trade it ends: the entry's chain, whichever order closed it.
+    run.outs.push(draftFor('PositionClosed', closedData as PositionClosedData, st.orders.get(p.entryOrderId) ?? o));
   }
   const p = out.position;
   if (p !== undefined && out.opened) {
     run.outs.push(
-      draft(
+      draftFor(
         'PositionOpened',
         {
           positionId: p.positionId,
           venue: p.venue,
           symbol: p.symbol,
           direction: p.direction,
-          quantity: decStr(p.quantity),
-          averagePrice: decStr(p.averagePrice),
+          quantity: p.quantity === qty ? fill.quantity : p.quantity.toFixed(),
+          averagePrice: p.averagePrice === price ? fill.price : p.averagePrice.toFixed(),
           openedAt: p.openedAt,
           entryOrderId: p.entryOrderId,
         },
-        m,
+        o,
       ),
     );
   } else if (p !== undefined) {
     run.outs.push(
-      draft(
+      draftFor(
         'PositionChanged',
         {
           positionId: p.positionId,
           symbol: p.symbol,
           direction: p.direction,
-          quantity: decStr(p.quantity),
-          averagePrice: decStr(p.averagePrice),
-          realizedPnl: money(p.grossPnl, c),
+          quantity: p.quantity.toFixed(),
+          averagePrice: p.averagePrice.toFixed(),
+          realizedPnl: fixedAtLeast(p.grossPnl, places),
         },
-        m,
+        o,
       ),
     );
   }
-  run.realized = run.realized.plus(out.realized);
-  run.fees = run.fees.plus(fee);
-  run.cash = run.cash.plus(out.realized).minus(fee);
+  run.realized = plusExact(run.realized, out.realized);
+  run.fees = plusExact(run.fees, fee);
+  run.cash = minusExact(plusExact(run.cash, out.realized), fee);
+  const cash = fixedAtLeast(run.cash, places);
   run.outs.push(
-    draft(
+    draftFor(
       'AccountUpdated',
-      { currency: c, cash: money(run.cash, c), realizedPnl: money(run.realized, c), fees: money(run.fees, c) },
-      m,
+      { currency: c, cash, realizedPnl: fixedAtLeast(run.realized, places), fees: fixedAtLeast(run.fees, places) },
+      o,
     ),
   );
+  run.handoff?.putFill(fill, {
+    state: st,
+    positionBefore: before,
+    filledBefore: o.filledQuantity,
+    cashBefore,
+    realizedBefore,
+    feesBefore,
+    position: out.position,
+    filledQuantity: cumulative,
+    cash: run.cash,
+    // Number() of the exact cash text is cash.toNumber().
+    cashF: Number(cash),
+    realizedPnl: run.realized,
+    fees: run.fees,
+  });
   return out;
 }
 
@@ -375,10 +479,13 @@ function applyToRun(run: BarRun, o: OrderRecord, fillId: string, price: Decimal,
 function placeBracket(run: BarRun, parent: OrderRecord, qty: Decimal): void {
   const exitSide: Side = parent.side === 'buy' ? 'sell' : 'buy';
   const ocoGroup = parent.stopLoss !== undefined && parent.takeProfit !== undefined ? `OCO-${parent.orderId}` : undefined;
-  const sl = parent.stopLoss === undefined ? undefined : placeChild(run, parent, 'stop_loss', exitSide, qty, parent.stopLoss, ocoGroup);
-  if (parent.takeProfit !== undefined) placeChild(run, parent, 'take_profit', exitSide, qty, parent.takeProfit, ocoGroup);
-  if (sl !== undefined && stopTriggered(sl.side, sl.priceF, run.input.data)) {
-    fillProtective(run, sl, stopFill(sl.side, sl.price as Decimal, run.input.data, run.opts.tick, run.opts.slippageRate));
+  const quantity = qty.toFixed();
+  const sl =
+    parent.stopLoss === undefined ? undefined : placeChild(run, parent, 'stop_loss', exitSide, qty, quantity, parent.stopLoss, ocoGroup);
+  if (parent.takeProfit !== undefined) placeChild(run, parent, 'take_profit', exitSide, qty, quantity, parent.takeProfit, ocoGroup);
+  if (sl !== undefined && stopTriggered(sl.side, sl.priceF, run.bar)) {
+    const b = run.book;
+    fillProtective(run, sl, stopFill(sl.side, sl.price as Decimal, run.bar, b.tick, run.cfg.slippageRate, sl.priceF, b.tickPlaces));
   }
 }
 
@@ -388,12 +495,15 @@ function placeChild(
   role: Extract<OrderRole, 'stop_loss' | 'take_profit'>,
   side: Side,
   qty: Decimal,
+  quantity: string,
   price: string,
   ocoGroup: string | undefined,
 ): OrderRecord {
   const orderId = nextId(run);
   const clientOrderId = clientOrderIdFor(parent.approvedOrderId, role === 'stop_loss' ? 'S' : 'T');
-  const data: OrderSubmittedData = {
+  const stop = role === 'stop_loss';
+  // Built by branch, not with spreads in the literal (slow on V8); the key order is the wire order.
+  const data: Building<OrderSubmittedData> = {
     orderId,
     clientOrderId,
     approvedOrderId: parent.approvedOrderId,
@@ -401,20 +511,22 @@ function placeChild(
     venue: parent.venue,
     symbol: parent.symbol,
     side,
-    type: role === 'stop_loss' ? 'stop' : 'limit',
-    quantity: decStr(qty),
-    ...(role === 'stop_loss' ? { stopPrice: price } : { limitPrice: price }),
-    timeInForce: 'GTC',
-    role,
-    parentOrderId: parent.orderId,
-    ...(ocoGroup !== undefined ? { ocoGroup } : {}),
-    origin: parent.origin,
-    ...(parent.strategy !== undefined ? { strategy: parent.strategy } : {}),
+    type: stop ? 'stop' : 'limit',
+    quantity,
   };
-  const m = meta(parent);
-  run.outs.push(draft('OrderSubmitted', data, m));
-  run.outs.push(draft('OrderAccepted', { orderId, clientOrderId, symbol: parent.symbol, brokerOrderId: brokerOrderIdFor(clientOrderId) }, m));
-  const record = orderRecordOf(data, { ts: run.input.ts, ...m }, undefined, 'accepted');
+  if (stop) data.stopPrice = price;
+  else data.limitPrice = price;
+  data.timeInForce = 'GTC';
+  data.role = role;
+  data.parentOrderId = parent.orderId;
+  if (ocoGroup !== undefined) data.ocoGroup = ocoGroup;
+  data.origin = parent.origin;
+  if (parent.strategy !== undefined) data.strategy = parent.strategy;
+  const submitted = data as OrderSubmittedData;
+  run.outs.push(draftFor('OrderSubmitted', submitted, parent));
+  run.outs.push(draftFor('OrderAccepted', { orderId, clientOrderId, symbol: parent.symbol, brokerOrderId: brokerOrderIdFor(clientOrderId) }, parent));
+  // The record evolve will make of this OrderSubmitted (orderRecordOf), from the decimals at hand.
+  const record = newOrderRecord(submitted, run.input.ts, parent.correlationId, parent.account, undefined, undefined, qty, parseDecimal(price), price, 'accepted');
   run.children.push(record);
   return record;
 }

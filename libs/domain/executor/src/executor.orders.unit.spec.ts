@@ -341,6 +341,14 @@ describe('hot path', () => {
     expect(decideAfterFold(given(ex, past).host.state, tradeBar(1, 100, 101, 99, 100))).toBe(NO_OUTPUTS);
   });
 
+  it('bar_when_a_bracket_rests_out_of_reach_then_returns_the_shared_empty_outputs', () => {
+    const bracketed = approved({ side: 'buy', quantity: '1', stopLoss: '90', takeProfit: '120' }, 'a', closeOf(0));
+    const g = given(ex, logOf(ex, [bracketed, tradeBar(1, 100, 101, 99, 100)]));
+    expect(g.host.state.books.get('BTCUSD')?.working.map((o) => o.role)).toEqual(['stop_loss', 'take_profit']);
+    for (let i = 2; i <= 20; i++) expect(decideAfterFold(g.host.state, tradeBar(i, 100, 119, 91, 100))).toBe(NO_OUTPUTS);
+    expect(g.when(tradeBar(21, 100, 121, 95, 118)).first('PositionClosed').exitReason).toBe('take_profit');
+  });
+
   it('bar_when_only_a_position_is_open_then_no_outputs_but_marks_and_excursions_move', () => {
     const past = logOf(ex, [approved({ side: 'buy', quantity: '1' }, 'a', closeOf(0)), tradeBar(1, 100, 101, 99, 100)]);
     const state = given(ex, past).host.state;

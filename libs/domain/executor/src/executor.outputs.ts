@@ -1,4 +1,4 @@
-import { draft, DraftOf, Message } from '@tradeloop/contracts';
+import { CATALOG, DraftOf, Message, MessageDataMap } from '@tradeloop/contracts';
 import type { OrderRecord } from './executor.state';
 
 export const EXECUTOR_NAME = 'executor';
@@ -17,6 +17,12 @@ export type ExecutorOutputType =
   | 'AccountUpdated';
 export type ExecutorOutput = DraftOf<ExecutorOutputType>;
 
+/**
+ * A payload under construction, filled in wire order by branches: object literals with
+ * conditional spreads in the middle are several times slower on V8.
+ */
+export type Building<T> = { -readonly [K in keyof T]?: T[K] };
+
 /** Reasons on OrderCancelled. */
 export const CANCEL_REASONS = {
   oco: 'oco',
@@ -33,11 +39,19 @@ export function brokerOrderIdFor(clientOrderId: string): string {
   return `PB-${clientOrderId}`;
 }
 
-/** Outputs about an order travel in that order's chain and account, whatever input caused them. */
-export function meta(o: OrderRecord): { correlationId: string; account: string } {
-  return { correlationId: o.correlationId, account: o.account };
+/**
+ * A draft about order `o`. Outputs about an order travel in that order's chain and account,
+ * whatever input caused them. The same draft as `draft(type, data, { correlationId, account })`,
+ * built in one literal (drafts are made for every output on the fill path).
+ */
+export function draftFor<T extends ExecutorOutputType>(
+  type: T,
+  data: MessageDataMap[T],
+  o: { readonly correlationId: string; readonly account: string },
+): DraftOf<T> {
+  return { type, version: CATALOG[type].version, data, correlationId: o.correlationId, account: o.account } as unknown as DraftOf<T>;
 }
 
 export function cancelDraft(o: OrderRecord, reason: string): ExecutorOutput {
-  return draft('OrderCancelled', { orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, reason }, meta(o));
+  return draftFor('OrderCancelled', { orderId: o.orderId, clientOrderId: o.clientOrderId, symbol: o.symbol, reason }, o);
 }

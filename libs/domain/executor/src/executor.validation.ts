@@ -1,24 +1,42 @@
 import { Decimal } from '@tradeloop/kernel';
 import { ORDER_TYPES, OrderSpec, SIDES, TIME_IN_FORCE } from '@tradeloop/contracts';
-import { parseDecimal, resolveInstrument, ResolvedExecutorConfig } from './executor.config';
+import { isMultipleOf, parseDecimal, resolveInstrument, ResolvedExecutorConfig, SymbolSpec, symbolSpecOf } from './executor.config';
 import type { ExecutorState } from './executor.state';
 
-function priceProblem(field: string, value: string | undefined, tick: Decimal, tickSize: string): string | undefined {
+/** `d.gt(0)` for a finite d, without making a Decimal of 0. */
+function isPositive(d: Decimal): boolean {
+  return d.isPositive() && !d.isZero();
+}
+
+function priceProblem(field: string, value: string | undefined, s: SymbolSpec): string | undefined {
   if (value === undefined) return undefined;
   const p = parseDecimal(value);
-  if (p === undefined || !p.gt(0)) return `${field} must be a positive decimal, got "${value}"`;
-  if (!p.mod(tick).isZero()) return `${field} ${value} is not a multiple of the tick size ${tickSize}`;
+  if (p === undefined || !isPositive(p)) return `${field} must be a positive decimal, got "${value}"`;
+  if (!isMultipleOf(p, s.tick, s.tickPlaces)) return `${field} ${value} is not a multiple of the tick size ${s.instrument.tickSize}`;
   return undefined;
+}
+
+/**
+ * A price that passed `priceProblem`, as decimal.js reads it. decimal.js does not trim, so a
+ * price padded with spaces (which parseDecimal accepts) still throws here, as it always has.
+ */
+function exactPrice(value: string): Decimal {
+  const p = parseDecimal(value) as Decimal;
+  return value.length === value.trim().length ? p : new Decimal(value);
 }
 
 /** Why the paper broker refuses `spec`, or undefined when it accepts it. */
 export function rejectionOf(cfg: ResolvedExecutorConfig, state: ExecutorState, spec: OrderSpec): string | undefined {
-  let inst;
-  try {
-    inst = resolveInstrument(spec.symbol, cfg.instruments);
-  } catch (e) {
-    return (e as Error).message;
+  // An accepted order made a book for its symbol, with the instrument resolved once.
+  let s: SymbolSpec | undefined = state.books.get(spec.symbol);
+  if (s === undefined) {
+    try {
+      s = symbolSpecOf(resolveInstrument(spec.symbol, cfg.instruments));
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
+  const inst = s.instrument;
   // Books are keyed by the symbol as written; bars carry the canonical (upper-case) symbol.
   if (spec.symbol !== inst.symbol) return `symbol "${spec.symbol}" must be written "${inst.symbol}", as on the bars`;
   const currency = state.currency ?? cfg.currency;
@@ -30,35 +48,35 @@ export function rejectionOf(cfg: ResolvedExecutorConfig, state: ExecutorState, s
   if (!TIME_IN_FORCE.includes(spec.timeInForce)) return `timeInForce must be GTC, IOC, FOK or DAY, got "${spec.timeInForce}"`;
 
   const qty = parseDecimal(spec.quantity);
-  if (qty === undefined || !qty.gt(0)) return `quantity must be a positive decimal, got "${spec.quantity}"`;
-  if (!qty.mod(inst.lotSize).isZero()) return `quantity ${spec.quantity} is not a multiple of the lot size ${inst.lotSize}`;
-  if (qty.lt(inst.minQuantity)) return `quantity ${spec.quantity} is below the minimum ${inst.minQuantity}`;
+  if (qty === undefined || !isPositive(qty)) return `quantity must be a positive decimal, got "${spec.quantity}"`;
+  if (!isMultipleOf(qty, s.lot, s.lotPlaces)) return `quantity ${spec.quantity} is not a multiple of the lot size ${inst.lotSize}`;
+  if (qty.lt(s.minQuantity)) return `quantity ${spec.quantity} is below the minimum ${inst.minQuantity}`;
 
-  const tick = new Decimal(inst.tickSize);
   if (spec.type === 'limit' && spec.limitPrice === undefined) return 'a limit order needs a limitPrice';
   if (spec.type === 'stop' && spec.stopPrice === undefined) return 'a stop order needs a stopPrice';
   const problem =
-    priceProblem('limitPrice', spec.type === 'limit' ? spec.limitPrice : undefined, tick, inst.tickSize) ??
-    priceProblem('stopPrice', spec.type === 'stop' ? spec.stopPrice : undefined, tick, inst.tickSize) ??
-    priceProblem('stopLoss', spec.stopLoss, tick, inst.tickSize) ??
-    priceProblem('takeProfit', spec.takeProfit, tick, inst.tickSize);
+    priceProblem('limitPrice', spec.type === 'limit' ? spec.limitPrice : undefined, s) ??
+    priceProblem('stopPrice', spec.type === 'stop' ? spec.stopPrice : undefined, s) ??
+    priceProblem('stopLoss', spec.stopLoss, s) ??
+    priceProblem('takeProfit', spec.takeProfit, s);
   if (problem !== undefined) return problem;
 
   // A bracket must sit around the entry: below and above it for a buy, mirrored for a sell.
-  const sign = spec.side === 'buy' ? 1 : -1;
+  const buy = spec.side === 'buy';
   const entryStr = spec.type === 'limit' ? spec.limitPrice : spec.type === 'stop' ? spec.stopPrice : undefined;
-  const entry = entryStr === undefined ? undefined : new Decimal(entryStr);
-  const sl = spec.stopLoss === undefined ? undefined : new Decimal(spec.stopLoss);
-  const tp = spec.takeProfit === undefined ? undefined : new Decimal(spec.takeProfit);
-  const below = spec.side === 'buy' ? 'below' : 'above';
-  const above = spec.side === 'buy' ? 'above' : 'below';
-  if (sl !== undefined && tp !== undefined && sl.minus(tp).mul(sign).gte(0)) {
+  const entry = entryStr === undefined ? undefined : exactPrice(entryStr);
+  const sl = spec.stopLoss === undefined ? undefined : exactPrice(spec.stopLoss);
+  const tp = spec.takeProfit === undefined ? undefined : exactPrice(spec.takeProfit);
+  const below = buy ? 'below' : 'above';
+  const above = buy ? 'above' : 'below';
+  // (a − b) × sign ≥ 0, without the arithmetic: a ≥ b for a buy, a ≤ b for a sell.
+  if (sl !== undefined && tp !== undefined && (buy ? sl.gte(tp) : sl.lte(tp))) {
     return `stopLoss ${spec.stopLoss} must be ${below} takeProfit ${spec.takeProfit} for a ${spec.side}`;
   }
-  if (entry !== undefined && sl !== undefined && sl.minus(entry).mul(sign).gte(0)) {
+  if (entry !== undefined && sl !== undefined && (buy ? sl.gte(entry) : sl.lte(entry))) {
     return `stopLoss ${spec.stopLoss} must be ${below} the entry price ${entryStr} for a ${spec.side}`;
   }
-  if (entry !== undefined && tp !== undefined && tp.minus(entry).mul(sign).lte(0)) {
+  if (entry !== undefined && tp !== undefined && (buy ? tp.lte(entry) : tp.gte(entry))) {
     return `takeProfit ${spec.takeProfit} must be ${above} the entry price ${entryStr} for a ${spec.side}`;
   }
   return undefined;

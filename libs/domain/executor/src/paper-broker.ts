@@ -1,5 +1,6 @@
-import { dec, Decimal, roundMoney, roundToStep } from '@tradeloop/kernel';
+import { currencyDecimals, dec, Decimal, roundToStep, ZERO } from '@tradeloop/kernel';
 import type { BarClosedData, OrderType, Side } from '@tradeloop/contracts';
+import { powerOfTenPlaces } from './executor.config';
 
 /**
  * The paper broker's bar matching: pure functions over one closed bar, shared by backtest and
@@ -55,11 +56,46 @@ export function stopTriggered(side: Side, stop: number, bar: BarClosedData): boo
   return side === 'buy' ? highFor('buy', bar) >= stop : bar.low <= stop;
 }
 
-/** Worse for us by `rate`, rounded away from us to the tick: buys up, sells down. */
-export function withSlippage(side: Side, base: Decimal, tick: Decimal, rate: Decimal): Decimal {
-  return side === 'buy'
-    ? roundToStep(base.mul(ONE.plus(rate)), tick, 'up')
-    : roundToStep(base.mul(ONE.minus(rate)), tick, 'down');
+/** `powerOfTenPlaces` of each tick seen, so callers without a precomputed value pay for it once. */
+const TICK_PLACES = new WeakMap<Decimal, number>();
+
+function tickPlacesOf(tick: Decimal): number {
+  let k = TICK_PLACES.get(tick);
+  if (k === undefined) {
+    k = tick.gt(0) ? powerOfTenPlaces(tick) : -1;
+    TICK_PLACES.set(tick, k);
+  }
+  return k;
+}
+
+/**
+ * `roundToStep(value, tick, up ? 'up' : 'down')`. For a tick of 10^-k that is rounding to k
+ * decimals, the same value without the division (both are exact).
+ */
+function roundToTick(value: Decimal, tick: Decimal, up: boolean, places: number): Decimal {
+  if (places >= 0) return value.toDecimalPlaces(places, up ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR);
+  return roundToStep(value, tick, up ? 'up' : 'down');
+}
+
+// 1 + rate and 1 − rate for the last rate seen: one executor uses one rate object throughout.
+let factorsOf: Decimal | undefined;
+let onePlus = ONE;
+let oneMinus = ONE;
+
+/**
+ * Worse for us by `rate`, rounded away from us to the tick: buys up, sells down. `tickPlaces`
+ * (`powerOfTenPlaces(tick)`) may be passed when known.
+ */
+export function withSlippage(side: Side, base: Decimal, tick: Decimal, rate: Decimal, tickPlaces = tickPlacesOf(tick)): Decimal {
+  const buy = side === 'buy';
+  // Multiplied even by 1: decimal.js rounds the product to the precision, and the rounding to
+  // the tick below is exact only for a value within it.
+  if (rate !== factorsOf) {
+    onePlus = ONE.plus(rate);
+    oneMinus = ONE.minus(rate);
+    factorsOf = rate;
+  }
+  return roundToTick(base.mul(buy ? onePlus : oneMinus), tick, buy, tickPlaces);
 }
 
 export interface FillQuote {
@@ -70,29 +106,63 @@ export interface FillQuote {
 }
 
 /** Market order at the bar's open on its side, plus slippage. */
-export function marketFill(side: Side, bar: BarClosedData, tick: Decimal, slippageRate: Decimal): FillQuote {
+export function marketFill(side: Side, bar: BarClosedData, tick: Decimal, slippageRate: Decimal, tickPlaces = tickPlacesOf(tick)): FillQuote {
   const reference = dec(openFor(side, bar));
-  return { price: withSlippage(side, reference, tick, slippageRate), reference, liquidity: 'taker' };
+  return { price: withSlippage(side, reference, tick, slippageRate, tickPlaces), reference, liquidity: 'taker' };
 }
+
+/*
+ * limitFill and stopFill first compare the open with the order price as floats. Number() is
+ * monotonic, so a float open strictly on one side of the float price means the exact open is
+ * strictly on that side too, and the exact open is then not needed. Only when the floats tie
+ * or the open is on the other side is it made exact. A non-finite open always takes the exact
+ * path, where dec() rejects it as before.
+ */
 
 /**
  * Limit order at its limit, or at the better open when the bar gaps through it. Resting
  * limits add liquidity: no slippage. An open off the tick grid is rounded against us.
+ * `limitF` is `limit.toNumber()` and `tickPlaces` `powerOfTenPlaces(tick)`, when known.
  */
-export function limitFill(side: Side, limit: Decimal, bar: BarClosedData, tick: Decimal): FillQuote {
-  const open = dec(openFor(side, bar));
-  const price =
-    side === 'buy'
-      ? Decimal.min(limit, roundToStep(open, tick, 'up'))
-      : Decimal.max(limit, roundToStep(open, tick, 'down'));
+export function limitFill(
+  side: Side,
+  limit: Decimal,
+  bar: BarClosedData,
+  tick: Decimal,
+  limitF = limit.toNumber(),
+  tickPlaces = tickPlacesOf(tick),
+): FillQuote {
+  const openF = openFor(side, bar);
+  // An invalid tick takes the exact path too, where the rounding rejects it.
+  const quick = Number.isFinite(openF) && (tickPlaces >= 0 || tick.gt(0));
+  let price: Decimal;
+  if (side === 'buy') {
+    price = quick && openF > limitF ? limit : Decimal.min(limit, roundToTick(dec(openF), tick, true, tickPlaces));
+  } else {
+    price = quick && openF < limitF ? limit : Decimal.max(limit, roundToTick(dec(openF), tick, false, tickPlaces));
+  }
   return { price, reference: limit, liquidity: 'maker' };
 }
 
-/** Stop order at its stop, or at the worse open when the bar gaps through it, plus slippage. */
-export function stopFill(side: Side, stop: Decimal, bar: BarClosedData, tick: Decimal, slippageRate: Decimal): FillQuote {
-  const open = dec(openFor(side, bar));
-  const base = side === 'buy' ? Decimal.max(stop, open) : Decimal.min(stop, open);
-  return { price: withSlippage(side, base, tick, slippageRate), reference: stop, liquidity: 'taker' };
+/**
+ * Stop order at its stop, or at the worse open when the bar gaps through it, plus slippage.
+ * `stopF` is `stop.toNumber()` and `tickPlaces` `powerOfTenPlaces(tick)`, when known.
+ */
+export function stopFill(
+  side: Side,
+  stop: Decimal,
+  bar: BarClosedData,
+  tick: Decimal,
+  slippageRate: Decimal,
+  stopF = stop.toNumber(),
+  tickPlaces = tickPlacesOf(tick),
+): FillQuote {
+  const openF = openFor(side, bar);
+  const quick = Number.isFinite(openF);
+  let base: Decimal;
+  if (side === 'buy') base = quick && openF < stopF ? stop : Decimal.max(stop, dec(openF));
+  else base = quick && openF > stopF ? stop : Decimal.min(stop, dec(openF));
+  return { price: withSlippage(side, base, tick, slippageRate, tickPlaces), reference: stop, liquidity: 'taker' };
 }
 
 /** The minimal order shape matching needs; `priceF` is the limit or stop as a float (NaN for market). */
@@ -107,6 +177,8 @@ export interface MatchOptions {
   readonly tick: Decimal;
   readonly slippageRate: Decimal;
   readonly limitFillRule: LimitFillRule;
+  /** `powerOfTenPlaces(tick)`, when known. */
+  readonly tickPlaces?: number;
 }
 
 /** Would the order fill on this bar? Floats only: this runs on every bar an order is working. */
@@ -129,23 +201,39 @@ export function matchOrder(o: MatchableOrder, bar: BarClosedData, opts: MatchOpt
 
 /** The fill price of an order already known to trigger on `bar`. */
 export function fillOf(o: MatchableOrder, bar: BarClosedData, opts: MatchOptions): FillQuote {
+  const places = opts.tickPlaces ?? tickPlacesOf(opts.tick);
   switch (o.type) {
     case 'market':
-      return marketFill(o.side, bar, opts.tick, opts.slippageRate);
+      return marketFill(o.side, bar, opts.tick, opts.slippageRate, places);
     case 'limit':
-      return limitFill(o.side, o.price ?? dec(o.priceF), bar, opts.tick);
+      return o.price === undefined
+        ? limitFill(o.side, dec(o.priceF), bar, opts.tick, o.priceF, places)
+        : limitFill(o.side, o.price, bar, opts.tick, o.price.toNumber(), places);
     case 'stop':
-      return stopFill(o.side, o.price ?? dec(o.priceF), bar, opts.tick, opts.slippageRate);
+      return o.price === undefined
+        ? stopFill(o.side, dec(o.priceF), bar, opts.tick, opts.slippageRate, o.priceF, places)
+        : stopFill(o.side, o.price, bar, opts.tick, opts.slippageRate, o.price.toNumber(), places);
   }
+}
+
+/**
+ * quantity × price × contract size × rate, rounded half-even to `places` decimals. A contract
+ * size of undefined stands for exactly 1 (the multiplication is exact and skipped).
+ */
+export function feeAt(quantity: Decimal, price: Decimal, contractSize: Decimal | undefined, rate: Decimal, places: number): Decimal {
+  let notional = quantity.mul(price);
+  if (contractSize !== undefined) notional = notional.mul(contractSize);
+  return notional.mul(rate).toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN);
 }
 
 /** Fee = quantity × price × contract size × rate, rounded to the currency's minor unit. */
 export function feeFor(quantity: Decimal, price: Decimal, contractSize: Decimal, rate: Decimal, currency: string): Decimal {
-  return roundMoney(quantity.mul(price).mul(contractSize).mul(rate), currency);
+  return feeAt(quantity, price, contractSize, rate, currencyDecimals(currency));
 }
 
 /** Per-unit slippage, positive when the fill is worse than its reference. */
 export function slippageOf(side: Side, quote: FillQuote): Decimal {
+  if (quote.price === quote.reference) return ZERO;
   return side === 'buy' ? quote.price.minus(quote.reference) : quote.reference.minus(quote.price);
 }
 

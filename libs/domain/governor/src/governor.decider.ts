@@ -34,6 +34,9 @@ export type GovernorOutput = DraftOf<
   | 'ExecutionModeChanged'
 >;
 
+// Read once: a property read through the package's re-export getter on every message showed in profiles.
+const NONE: readonly never[] = NO_OUTPUTS;
+
 /** `by` on approvals the governor itself refuses (halted, display-only, reduce-only). */
 export const GOVERNOR_ACTOR = 'governor';
 
@@ -54,8 +57,11 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
     const out: GovernorOutput[] = [];
     // Expiry first, on any input at or past the deadline: a late timer must not let an
     // approval slip through after its time.
-    for (const p of dueApprovals(state, input.ts)) {
-      out.push(draft('ApprovalExpired', { approvalId: p.approvalId, riskApprovalId: p.riskApprovalId }, { correlationId: p.correlationId }));
+    // Nothing pending (every automated mode): nothing can expire, and nothing to collect and sort.
+    if (state.pending.size !== 0) {
+      for (const p of dueApprovals(state, input.ts)) {
+        out.push(draft('ApprovalExpired', { approvalId: p.approvalId, riskApprovalId: p.riskApprovalId }, { correlationId: p.correlationId }));
+      }
     }
     const live = (id: string) => {
       const p = state.pending.get(id);
@@ -166,7 +172,7 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
         break;
       }
     }
-    return out.length === 0 ? NO_OUTPUTS : out;
+    return out.length === 0 ? NONE : out;
   }
 
   return {

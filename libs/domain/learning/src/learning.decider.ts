@@ -1,4 +1,4 @@
-import { Decider, Envelope, NO_OUTPUTS } from '@tradeloop/kernel';
+import { dec, Decider, Envelope, NO_OUTPUTS } from '@tradeloop/kernel';
 import { draft, DraftOf, Message } from '@tradeloop/contracts';
 import { LearningConfig, LearningConfigInput, resolveLearningConfig } from './learning.config';
 import { buildExperience } from './learning.experience';
@@ -19,6 +19,9 @@ export type LearningOutput = DraftOf<'ExperienceRecorded' | 'LearnedParametersPu
 export type LearningDecider = Decider<LearningState, LearningInput, LearningOutput> & { readonly config: LearningConfig };
 
 export const LEARNING = 'learning';
+
+// Read once: a property read through the package's re-export getter on every message showed in profiles.
+const NONE: readonly never[] = NO_OUTPUTS;
 
 /**
  * Joins each trade's decision chain (signal → decision → risk → approval → order → fills) by
@@ -146,8 +149,9 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
       findChain(state, state.orders.get(p.entryOrderId)) ??
       findChain(state, m.correlationId) ??
       findChain(state, state.liveBySymbol.get(p.symbol));
-    const experience = buildExperience(p, c, config);
-    addExperience(state.stats, state.table, experience);
+    const pnl = dec(p.realizedPnl);
+    const experience = buildExperience(p, c, config, pnl);
+    addExperience(state.stats, state.table, experience, pnl);
     state.paramsVersion += 1;
     state.outbox = {
       causeId: m.id,
@@ -214,7 +218,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
       switch (input.type) {
         case 'PositionClosed': {
           const out = state.outbox;
-          if (out === undefined || out.causeId !== input.id) return NO_OUTPUTS;
+          if (out === undefined || out.causeId !== input.id) return NONE;
           return [draft('ExperienceRecorded', out.experience), draft('LearnedParametersPublished', out.parameters)];
         }
         case 'SignalDetected':
@@ -224,7 +228,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
         case 'ApprovalRequested':
         case 'OrderSubmitted':
         case 'OrderFilled':
-          return NO_OUTPUTS;
+          return NONE;
         default: {
           const _exhaustive: never = input;
           return _exhaustive;

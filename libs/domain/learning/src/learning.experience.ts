@@ -1,12 +1,33 @@
-import { dec, decStr, Decimal, instrumentFor, ZERO } from '@tradeloop/kernel';
-import type { ExperienceRecordedData, OrderOrigin, PositionClosedData } from '@tradeloop/contracts';
+import { dec, Decimal, instrumentFor, ZERO } from '@tradeloop/kernel';
+import type { ExperienceFill, ExperienceRecordedData, OrderOrigin, PositionClosedData } from '@tradeloop/contracts';
 import type { LearningConfig } from './learning.config';
 import type { Chain } from './learning.state';
 
 /** Strategy name under which manual trades are learned. */
 export const MANUAL_STRATEGY = 'manual';
 
+const ONE = dec(1);
+
+/** Contract sizes by symbol per config; instrument metadata never changes within a run. */
+const contractSizes = new WeakMap<LearningConfig, Map<string, Decimal | null>>();
+
 function contractSizeOf(symbol: string, config: LearningConfig): Decimal | undefined {
+  let bySymbol = contractSizes.get(config);
+  if (bySymbol === undefined) {
+    bySymbol = new Map();
+    contractSizes.set(config, bySymbol);
+  }
+  let size = bySymbol.get(symbol);
+  if (size === undefined) {
+    size = lookupContractSize(symbol, config) ?? null;
+    // The shared ONE lets rMultipleOf skip an exact multiplication by 1.
+    if (size !== null && size.eq(ONE)) size = ONE;
+    bySymbol.set(symbol, size);
+  }
+  return size ?? undefined;
+}
+
+function lookupContractSize(symbol: string, config: LearningConfig): Decimal | undefined {
   const configured = config.contractSizes[symbol];
   if (configured !== undefined) return dec(configured);
   try {
@@ -30,8 +51,10 @@ export function rMultipleOf(
   contractSize: Decimal | undefined,
 ): number | undefined {
   if (stop === undefined || contractSize === undefined) return undefined;
-  const risk = entry.minus(stop).abs().mul(quantity).mul(contractSize);
-  if (risk.lte(0)) return undefined;
+  const perContract = entry.minus(stop).abs().mul(quantity);
+  // An operation's result has at most the 40 significant digits of the precision, so × 1 is exact.
+  const risk = contractSize === ONE ? perContract : perContract.mul(contractSize);
+  if (risk.lte(ZERO)) return undefined;
   return pnl.div(risk).toNumber();
 }
 
@@ -42,47 +65,68 @@ function initialStopOf(chain: Chain | undefined): Decimal | undefined {
   return undefined;
 }
 
-/** The experience row for a closed position and the chain behind it (if learning saw it). */
-export function buildExperience(p: PositionClosedData, chain: Chain | undefined, config: LearningConfig): ExperienceRecordedData {
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Σ slippage × quantity over the fills; zero-slippage fills (no slippage model) add nothing. */
+function slippageCostOf(fills: readonly ExperienceFill[]): Decimal {
+  let slippage = ZERO;
+  for (const f of fills) {
+    // Skipping adds exactly 0, and a plain quantity would have parsed without error.
+    if (f.slippage === '0' && PLAIN_DECIMAL.test(f.quantity)) continue;
+    slippage = slippage.plus(dec(f.slippage).mul(dec(f.quantity)));
+  }
+  return slippage;
+}
+
+/**
+ * The experience row for a closed position and the chain behind it (if learning saw it).
+ * `pnl` is `p.realizedPnl` parsed. Optional fields are assigned in the published key order,
+ * which the event log's bytes depend on.
+ */
+export function buildExperience(
+  p: PositionClosedData,
+  chain: Chain | undefined,
+  config: LearningConfig,
+  pnl: Decimal = dec(p.realizedPnl),
+): ExperienceRecordedData {
   const origin: OrderOrigin = p.origin;
   const strategy = origin === 'manual' ? MANUAL_STRATEGY : (chain?.strategy ?? p.strategy ?? origin);
-  const pnl = dec(p.realizedPnl);
   const fills = chain ? chain.fills : [];
-  let slippage = ZERO;
-  for (const f of fills) slippage = slippage.plus(dec(f.slippage).mul(dec(f.quantity)));
+  const slippage = slippageCostOf(fills);
   const rMultiple = rMultipleOf(pnl, dec(p.entryPrice), initialStopOf(chain), dec(p.quantity), contractSizeOf(p.symbol, config));
 
-  return {
-    positionId: p.positionId,
-    ...(chain?.signalId !== undefined && { signalId: chain.signalId }),
-    origin,
-    strategy,
-    venue: p.venue,
-    symbol: p.symbol,
-    direction: p.direction,
-    ...(chain?.session !== undefined && { session: chain.session }),
-    ...(chain?.signalQuality !== undefined && { signalQuality: chain.signalQuality }),
-    features: chain?.features ?? {},
-    ...(chain?.decision !== undefined && { decision: { ...chain.decision } }),
-    ...(chain?.risk !== undefined && { risk: { ...chain.risk } }),
-    ...(chain?.approval !== undefined && { approval: { ...chain.approval } }),
-    // 'market' when the entry order was never seen: the executor's default order method.
-    orderType: chain?.orderType ?? 'market',
-    fills: fills.slice(),
-    slippageCost: decStr(slippage),
-    ...(chain?.spreadAtEntry !== undefined && { spreadAtEntry: chain.spreadAtEntry }),
-    exitReason: p.exitReason,
-    entryPrice: p.entryPrice,
-    exitPrice: p.exitPrice,
-    quantity: p.quantity,
-    pnl: p.realizedPnl,
-    fees: p.fees,
-    ...(rMultiple !== undefined && { rMultiple }),
-    win: pnl.gt(0),
-    holdingMs: p.holdingMs,
-    maxAdverseExcursion: p.maxAdverseExcursion,
-    maxFavorableExcursion: p.maxFavorableExcursion,
-    openedAt: p.openedAt,
-    closedAt: p.closedAt,
-  };
+  const e = { positionId: p.positionId } as Writable<ExperienceRecordedData>;
+  if (chain?.signalId !== undefined) e.signalId = chain.signalId;
+  e.origin = origin;
+  e.strategy = strategy;
+  e.venue = p.venue;
+  e.symbol = p.symbol;
+  e.direction = p.direction;
+  if (chain?.session !== undefined) e.session = chain.session;
+  if (chain?.signalQuality !== undefined) e.signalQuality = chain.signalQuality;
+  e.features = chain?.features ?? {};
+  if (chain?.decision !== undefined) e.decision = { ...chain.decision };
+  if (chain?.risk !== undefined) e.risk = { ...chain.risk };
+  if (chain?.approval !== undefined) e.approval = { ...chain.approval };
+  // 'market' when the entry order was never seen: the executor's default order method.
+  e.orderType = chain?.orderType ?? 'market';
+  e.fills = fills.slice();
+  e.slippageCost = slippage.toFixed();
+  if (chain?.spreadAtEntry !== undefined) e.spreadAtEntry = chain.spreadAtEntry;
+  e.exitReason = p.exitReason;
+  e.entryPrice = p.entryPrice;
+  e.exitPrice = p.exitPrice;
+  e.quantity = p.quantity;
+  e.pnl = p.realizedPnl;
+  e.fees = p.fees;
+  if (rMultiple !== undefined) e.rMultiple = rMultiple;
+  e.win = pnl.gt(ZERO);
+  e.holdingMs = p.holdingMs;
+  e.maxAdverseExcursion = p.maxAdverseExcursion;
+  e.maxFavorableExcursion = p.maxFavorableExcursion;
+  e.openedAt = p.openedAt;
+  e.closedAt = p.closedAt;
+  return e;
 }

@@ -16,6 +16,11 @@ export interface KeyStats {
   holdingSum: number;
   /** Sum of MAE / entry price. */
   adverseSum: number;
+  /**
+   * This key's row as last published, reused until the key changes: every published row is
+   * a fresh object that is never mutated afterwards, so successive tables may share it.
+   */
+  row?: LearnedParameter;
 }
 
 export function statsKey(strategy: string, symbol: string, direction: Direction): string {
@@ -34,8 +39,18 @@ export function compareStats(a: KeyStats, b: KeyStats): number {
   return cmp(a.strategy, b.strategy) || cmp(a.symbol, b.symbol) || cmp(a.direction, b.direction);
 }
 
-/** Folds one experience into its key's totals, inserting a new key at its sorted position. */
-export function addExperience(stats: Map<string, KeyStats>, table: KeyStats[], e: ExperienceRecordedData): void {
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** `dec(s).toNumber()` without the Decimal: for a plain decimal string both give the nearest double. */
+function toNumber(s: string): number {
+  return PLAIN_DECIMAL.test(s) ? Number(s) : dec(s).toNumber();
+}
+
+/**
+ * Folds one experience into its key's totals, inserting a new key at its sorted position.
+ * `pnl` is `e.pnl` already parsed, when the caller has it.
+ */
+export function addExperience(stats: Map<string, KeyStats>, table: KeyStats[], e: ExperienceRecordedData, pnl?: Decimal): void {
   const key = statsKey(e.strategy, e.symbol, e.direction);
   let s = stats.get(key);
   if (s === undefined) {
@@ -50,6 +65,7 @@ export function addExperience(stats: Map<string, KeyStats>, table: KeyStats[], e
       pnlSum: ZERO,
       holdingSum: 0,
       adverseSum: 0,
+      row: undefined,
     };
     stats.set(key, s);
     let lo = 0;
@@ -67,9 +83,10 @@ export function addExperience(stats: Map<string, KeyStats>, table: KeyStats[], e
     s.rSum += e.rMultiple;
     s.rCount += 1;
   }
-  s.pnlSum = s.pnlSum.plus(dec(e.pnl));
+  s.pnlSum = s.pnlSum.plus(pnl ?? dec(e.pnl));
   s.holdingSum += e.holdingMs;
-  const entry = dec(e.entryPrice).toNumber();
+  s.row = undefined;
+  const entry = toNumber(e.entryPrice);
   if (entry > 0 && Number.isFinite(e.maxAdverseExcursion)) s.adverseSum += e.maxAdverseExcursion / entry;
 }
 
@@ -95,8 +112,12 @@ export function parameterOf(s: KeyStats, config: LearningConfig): LearnedParamet
   };
 }
 
+/** The published table: only keys changed since the last publication are recomputed. */
 export function parameterTable(table: readonly KeyStats[], config: LearningConfig): LearnedParameter[] {
   const out: LearnedParameter[] = new Array(table.length);
-  for (let i = 0; i < table.length; i++) out[i] = parameterOf(table[i], config);
+  for (let i = 0; i < table.length; i++) {
+    const s = table[i];
+    out[i] = s.row ??= parameterOf(s, config);
+  }
   return out;
 }

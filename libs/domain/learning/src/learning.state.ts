@@ -94,7 +94,30 @@ export function findChain(state: LearningState, correlationId: string | undefine
 export function openChain(state: LearningState, correlationId: string, maxOpenChains: number): Chain {
   const found = findChain(state, correlationId);
   if (found) return found;
-  const chain: Chain = { correlationId, fills: [], orderIds: [], riskApprovalIds: [] };
+  // Every field declared up front: chains are filled in over several messages, and one shape
+  // from the start saves a hidden-class transition and a property-store growth per field.
+  const chain: Chain = {
+    correlationId,
+    signalId: undefined,
+    origin: undefined,
+    strategy: undefined,
+    venue: undefined,
+    symbol: undefined,
+    direction: undefined,
+    session: undefined,
+    signalQuality: undefined,
+    features: undefined,
+    signalStop: undefined,
+    decision: undefined,
+    risk: undefined,
+    initialStop: undefined,
+    approval: undefined,
+    orderType: undefined,
+    fills: [],
+    spreadAtEntry: undefined,
+    orderIds: [],
+    riskApprovalIds: [],
+  };
   state.pending.set(correlationId, chain);
   if (state.pending.size > maxOpenChains) {
     const oldest = state.pending.keys().next().value as string;

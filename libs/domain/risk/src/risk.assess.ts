@@ -1,4 +1,4 @@
-import { dec, Decimal, decStr, type Instrument, moneyStr, roundToStep, stepDecimals, ZERO } from '@tradeloop/kernel';
+import { dec, Decimal, decStr, type Instrument, moneyStr, roundToStep, ZERO } from '@tradeloop/kernel';
 import {
   type DenialReason,
   type Message,
@@ -17,8 +17,19 @@ import {
 import type { RiskConfig } from './risk.config';
 import { RATE_WINDOW_MS } from './risk.evolve';
 import {
+  compareQuotient,
+  dailyLossFloor,
+  type InstrumentFacts,
+  instrumentFacts,
+  type Limits,
+  limitsOf,
+  moneyText,
+  ONE,
+  PRECISION,
+  toPlaces,
+} from './risk.facts';
+import {
   hasWorkingOrder,
-  lookupInstrument,
   positionQty,
   rateToAccount,
   reducesPosition,
@@ -44,8 +55,12 @@ function denier(requestId: string, symbol: string, origin: OrderOrigin): Deny {
 
 /** Prices and book for one request: the symbol's last price, its currency rate, the marked account. */
 interface Market {
+  readonly facts: InstrumentFacts;
   readonly inst: Instrument;
   readonly mark: Decimal;
+  /** The last price before rounding to the mark, as a number and as a Decimal. */
+  readonly lastPrice: number;
+  readonly last: Decimal;
   /** Account-currency value of one unit of the instrument's quote currency. */
   readonly rate: Decimal;
   readonly value: Valuation;
@@ -71,6 +86,13 @@ interface Candidate {
   /** Quote-currency loss per unit if the stop is hit; undefined without a stop. */
   readonly riskPerUnit?: Decimal;
   readonly quality: number;
+  /**
+   * A strategy entry: quantity, reference and prices are operation results or rounded floats
+   * (within the 40-digit precision) and the prices are on the tick grid already.
+   */
+  readonly exact?: boolean;
+  /** equity × maxPositionPct when the caller has already worked it out. */
+  readonly positionCap?: Decimal;
 }
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
@@ -92,7 +114,8 @@ function onGrid(v: Decimal, step: string): boolean {
   return v.mod(step).isZero();
 }
 
-function marketOf(state: RiskState, inst: Instrument, symbol: string, ts: number, cfg: RiskConfig, no: Deny): Market | Verdict {
+function marketOf(state: RiskState, facts: InstrumentFacts, symbol: string, ts: number, cfg: RiskConfig, no: Deny): Market | Verdict {
+  const inst = facts.inst;
   const slot = state.prices.get(symbol);
   if (slot === undefined) return no('NO_MARKET_PRICE', `no bar has been seen for ${symbol}, so there is no price to size or check against`);
   const age = ts - slot.ts;
@@ -112,8 +135,9 @@ function marketOf(state: RiskState, inst: Instrument, symbol: string, ts: number
     return no('NO_MARKET_PRICE', `the open position on ${value.unvalued} cannot be valued in ${state.accountCurrency}, so equity is unknown`);
   }
   // One digit finer than the tick keeps a bid/ask mid exact and drops float noise from the bar.
-  const mark = dec(slot.price).toDecimalPlaces(stepDecimals(inst.tickSize) + 1);
-  return { inst, mark, rate, value };
+  const last = dec(slot.price);
+  const mark = toPlaces(last, facts.markPlaces);
+  return { facts, inst, mark, lastPrice: slot.price, last, rate, value };
 }
 
 function isVerdict(x: Market | Verdict): x is Verdict {
@@ -125,23 +149,25 @@ export function assessDecision(env: Message<'DecisionMade'>, state: RiskState, c
   const d = env.data;
   const no = denier(env.id, d.symbol, 'strategy');
   if (state.tradingState === 'HALTED') return no('TRADING_HALTED', 'trading is HALTED: every new order is refused until trading resumes');
-  const inst = lookupInstrument(d.symbol, cfg);
-  if (inst === undefined) return no('UNKNOWN_INSTRUMENT', `no instrument metadata for "${d.symbol}"`);
+  const facts = instrumentFacts(d.symbol, cfg);
+  if (facts === undefined) return no('UNKNOWN_INSTRUMENT', `no instrument metadata for "${d.symbol}"`);
+  const inst = facts.inst;
   if (d.direction !== 'long' && d.direction !== 'short') return no('INVALID_ORDER', `direction must be long or short, got ${String(d.direction)}`);
-  if (![d.entry, d.stop, d.target].every((x) => Number.isFinite(x) && x > 0)) {
+  if (!(isPrice(d.entry) && isPrice(d.stop) && isPrice(d.target))) {
     return no('INVALID_ORDER', `entry ${d.entry}, stop ${d.stop} and target ${d.target} must be positive prices`);
   }
   if (!(Number.isFinite(d.sizeMultiplier) && d.sizeMultiplier > 0)) {
     return no('INVALID_ORDER', `size multiplier must be positive for a take, got ${d.sizeMultiplier}`);
   }
-  const mkt = marketOf(state, inst, d.symbol, env.ts, cfg, no);
+  const mkt = marketOf(state, facts, d.symbol, env.ts, cfg, no);
   if (isVerdict(mkt)) return mkt;
 
   const side = sideOf(d.direction);
   const long = side === 'buy';
-  const entry = roundToStep(dec(d.entry), inst.tickSize);
-  const stop = roundToStep(dec(d.stop), inst.tickSize);
-  const target = roundToStep(dec(d.target), inst.tickSize);
+  // Signals usually enter at the last price: its Decimal is already at hand.
+  const entry = facts.toTick(d.entry === mkt.lastPrice ? mkt.last : dec(d.entry));
+  const stop = facts.toTick(dec(d.stop));
+  const target = facts.toTick(dec(d.target));
   if (long ? stop.gte(entry) : stop.lte(entry)) {
     return no(
       'INVALID_STOP',
@@ -156,19 +182,45 @@ export function assessDecision(env: Message<'DecisionMade'>, state: RiskState, c
   }
 
   const equity = mkt.value.equity;
-  if (equity.lte(0)) return no('INSUFFICIENT_CASH', `equity is ${money(equity, state.accountCurrency)}: nothing to risk`);
-  const cs = dec(inst.contractSize);
-  const riskPerUnit = entry.minus(stop).abs().mul(cs);
-  const budget = equity.mul(cfg.riskPerTrade).mul(d.sizeMultiplier);
-  const byRisk = roundToStep(budget.div(riskPerUnit.mul(mkt.rate)), inst.lotSize, 'down');
-  const byPosition = roundToStep(equity.mul(cfg.maxPositionPct).div(mkt.mark.mul(cs).mul(mkt.rate)), inst.lotSize, 'down');
-  const qty = Decimal.min(byRisk, byPosition);
-  if (qty.lt(inst.minQuantity)) {
+  if (equity.lte(ZERO)) return no('INSUFFICIENT_CASH', `equity is ${money(equity, state.accountCurrency)}: nothing to risk`);
+  const lim = limitsOf(cfg);
+  const rate = mkt.rate;
+  // Sizing. The entry, stop and mark are rounded floats (≤ 17 digits) and the distance an
+  // operation's result, so the × contractSize and × rate skipped when they are exactly 1
+  // would not have changed a digit.
+  const distance = entry.minus(stop).abs();
+  const unitContract = facts.unitContract;
+  const riskPerUnit = unitContract ? distance : distance.mul(facts.contractSize);
+  const budget = equity.mul(lim.riskPerTrade).mul(d.sizeMultiplier);
+  const byRisk = facts.toLot(budget.div(rate === ONE ? riskPerUnit : riskPerUnit.mul(rate)), 'down');
+  const positionCap = equity.mul(lim.maxPositionPct);
+  const markValue = unitContract ? mkt.mark : mkt.mark.mul(facts.contractSize);
+  const unitValue = rate === ONE ? markValue : markValue.mul(rate);
+  const capped = () => facts.toLot(positionCap.div(unitValue), 'down');
+  // qty = Decimal.min(byRisk, byPosition), byPosition = positionCap / unitValue floored to the lot.
+  // byRisk is on a power-of-ten lot grid, so if byRisk × unitValue (exact when the digits fit)
+  // is within the cap and unitValue > 0, byRisk ≤ the rounded quotient and ≤ its floor:
+  // byRisk is the minimum and the second division is not needed.
+  let byPosition: Decimal | undefined;
+  let qty: Decimal;
+  if (
+    facts.lotIsPowerOfTen &&
+    unitValue.gt(ZERO) &&
+    byRisk.sd() + unitValue.sd() <= PRECISION &&
+    byRisk.mul(unitValue).lte(positionCap)
+  ) {
+    qty = byRisk;
+  } else {
+    byPosition = capped();
+    // Both are non-negative, so there is no signed zero for Decimal.min to tell apart.
+    qty = byRisk.lte(byPosition) ? byRisk : byPosition;
+  }
+  if (qty.lt(facts.minQuantity)) {
     return no(
       'QUANTITY_BELOW_MINIMUM',
       `sized quantity ${decStr(qty)} ${d.symbol} is below the minimum ${inst.minQuantity}: ` +
-        `risk budget ${money(budget, state.accountCurrency)} over a stop distance of ${decStr(entry.minus(stop).abs())} ` +
-        `gives ${decStr(byRisk)}, the position cap allows ${decStr(byPosition)}`,
+        `risk budget ${money(budget, state.accountCurrency)} over a stop distance of ${decStr(distance)} ` +
+        `gives ${decStr(byRisk)}, the position cap allows ${decStr(byPosition ?? capped())}`,
     );
   }
   return checkLimits(
@@ -187,6 +239,8 @@ export function assessDecision(env: Message<'DecisionMade'>, state: RiskState, c
       ref: mkt.mark,
       riskPerUnit,
       quality: d.quality,
+      exact: true,
+      positionCap,
     },
     state,
     cfg,
@@ -195,14 +249,19 @@ export function assessDecision(env: Message<'DecisionMade'>, state: RiskState, c
   );
 }
 
+function isPrice(x: number): boolean {
+  return Number.isFinite(x) && x > 0;
+}
+
 /** A person's order: validated as given (never resized), then checked like any other order. */
 export function assessManual(env: Message<'SubmitManualOrder'>, state: RiskState, cfg: RiskConfig): Verdict {
   const d = env.data;
   const symbol = typeof d.symbol === 'string' ? d.symbol : '';
   const no = denier(env.id, symbol, 'manual');
   if (state.tradingState === 'HALTED') return no('TRADING_HALTED', 'trading is HALTED: every new order is refused until trading resumes');
-  const inst = lookupInstrument(symbol, cfg);
-  if (inst === undefined) return no('UNKNOWN_INSTRUMENT', `no instrument metadata for "${symbol}"`);
+  const facts = instrumentFacts(symbol, cfg);
+  if (facts === undefined) return no('UNKNOWN_INSTRUMENT', `no instrument metadata for "${symbol}"`);
+  const inst = facts.inst;
   if (!SIDES.includes(d.side)) return no('INVALID_ORDER', `side must be buy or sell, got ${String(d.side)}`);
   if (!ORDER_TYPES.includes(d.type)) return no('INVALID_ORDER', `type must be market, limit or stop, got ${String(d.type)}`);
 
@@ -228,7 +287,7 @@ export function assessManual(env: Message<'SubmitManualOrder'>, state: RiskState
     return no('INVALID_ORDER', `take-profit must be a positive price on the tick grid ${inst.tickSize}, got ${String(d.takeProfit)}`);
   }
 
-  const mkt = marketOf(state, inst, symbol, env.ts, cfg, no);
+  const mkt = marketOf(state, facts, symbol, env.ts, cfg, no);
   if (isVerdict(mkt)) return mkt;
   const ref = price ?? mkt.mark;
   if (price !== undefined && price.minus(mkt.mark).abs().gt(mkt.mark.mul(cfg.collarPct))) {
@@ -278,7 +337,8 @@ function recentApprovals(state: RiskState, ts: number): number {
 /** The account-wide limits, in the same order for every origin; the first breach is the answer. */
 function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Market, no: Deny): Verdict {
   const acct = state.accountCurrency;
-  const { inst, rate, value } = mkt;
+  const { facts, inst, rate, value } = mkt;
+  const lim = limitsOf(cfg);
   const equity = value.equity;
   const pos = positionQty(state, c.symbol);
   const reduces = reducesPosition(state, c.symbol, c.side, c.qty);
@@ -302,9 +362,10 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
     return no('DAILY_TRADE_LIMIT', `${state.approvalsToday} approvals today (UTC), the limit is ${cfg.dailyTradeLimit}`);
   }
   if (!reduces) {
-    if (equity.lte(0)) return no('INSUFFICIENT_CASH', `equity is ${money(equity, acct)}: no new position can be opened`);
-    const lossLimit = state.startOfDayEquity.mul(cfg.dailyLossLimitPct);
-    if (state.realisedToday.neg().gte(lossLimit)) {
+    if (equity.lte(ZERO)) return no('INSUFFICIENT_CASH', `equity is ${money(equity, acct)}: no new position can be opened`);
+    // −realised ≥ limit, compared as realised ≤ −limit.
+    if (state.realisedToday.lte(dailyLossFloor(lim, state.startOfDayEquity))) {
+      const lossLimit = state.startOfDayEquity.mul(lim.dailyLossLimitPct);
       return no(
         'DAILY_LOSS_LIMIT',
         `realised loss today ${money(state.realisedToday.neg(), acct)} has reached the limit ${money(lossLimit, acct)} ` +
@@ -320,32 +381,41 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
     }
   }
 
-  const unitNotional = c.ref.mul(inst.contractSize).mul(rate);
+  // A strategy entry's quantity and reference are operation results or rounded floats; a
+  // person's may be typed with any number of digits, and only short ones may skip × 1.
+  const shortRef = c.exact === true || c.ref.sd() <= PRECISION;
+  const shortQty = c.exact === true || c.qty.sd() <= PRECISION;
+  // ref × contractSize × rate is ref itself when both factors are exactly 1.
+  const simple = rate === ONE && facts.unitContract && shortRef;
+  const unitNotional = simple ? c.ref : c.ref.mul(facts.contractSize).mul(rate);
   const notional = c.qty.mul(unitNotional);
-  if (c.qty.gt(cfg.maxOrderQuantity)) {
+  if (c.qty.gt(lim.maxOrderQuantity)) {
     return no('MAX_ORDER_QUANTITY', `quantity ${decStr(c.qty)} exceeds the per-order cap ${cfg.maxOrderQuantity}`);
   }
-  if (notional.gt(cfg.maxOrderValue)) {
+  if (notional.gt(lim.maxOrderValue)) {
     return no('MAX_ORDER_VALUE', `order notional ${money(notional, acct)} exceeds the per-order cap ${money(dec(cfg.maxOrderValue), acct)}`);
   }
   const reserved = reservedNotional(state);
-  const exposureAfter = value.positionsNotional.plus(reserved).plus(notional);
+  // 0 + 0 + notional is notional (an operation's result) when nothing else is held or working.
+  const exposureAfter =
+    value.positionsNotional === ZERO && reserved === ZERO ? notional : value.positionsNotional.plus(reserved).plus(notional);
+  let exposureCap: Decimal | undefined;
   if (!reduces) {
     // Worst case for the position: every working order on this side fills as well.
-    const resulting =
-      c.side === 'buy'
-        ? pos.plus(workingQuantity(state, c.symbol, 'buy')).plus(c.qty)
-        : pos.minus(workingQuantity(state, c.symbol, 'sell')).minus(c.qty);
-    const positionNotional = resulting.abs().mul(unitNotional);
-    const positionCap = equity.mul(cfg.maxPositionPct);
+    const working = workingQuantity(state, c.symbol, c.side);
+    const resulting = () => (c.side === 'buy' ? pos.plus(working).plus(c.qty) : pos.minus(working).minus(c.qty));
+    // With no position and nothing working the result is ±qty, worth exactly this order's notional.
+    const alone = pos === ZERO && working === ZERO && shortQty;
+    const positionNotional = alone ? notional : resulting().abs().mul(unitNotional);
+    const positionCap = c.positionCap ?? equity.mul(lim.maxPositionPct);
     if (positionNotional.gt(positionCap)) {
       return no(
         'MAX_POSITION',
-        `resulting ${c.symbol} position ${decStr(resulting)} is worth ${money(positionNotional, acct)}, ` +
+        `resulting ${c.symbol} position ${decStr(resulting())} is worth ${money(positionNotional, acct)}, ` +
           `above ${money(positionCap, acct)} (${pct(cfg.maxPositionPct)} of equity ${money(equity, acct)})`,
       );
     }
-    const exposureCap = equity.mul(cfg.maxExposurePct);
+    exposureCap = equity.mul(lim.maxExposurePct);
     if (exposureAfter.gt(exposureCap)) {
       return no(
         'EXPOSURE_LIMIT',
@@ -356,19 +426,20 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
     }
   }
 
-  const cs = dec(inst.contractSize);
-  const quoteNotional = c.qty.mul(c.ref).mul(cs);
+  // qty × ref × contractSize is the notional above when contractSize and rate are both 1.
+  const quoteNotional = simple ? notional : c.qty.mul(c.ref).mul(facts.contractSize);
   // Without a stop the whole notional is at risk, unless the order only takes risk off.
   const riskAmount = c.riskPerUnit !== undefined ? c.qty.mul(c.riskPerUnit) : reduces ? ZERO : quoteNotional;
+  const riskInAccount = rate === ONE ? riskAmount : riskAmount.mul(rate);
   return {
     approved: true,
     data: {
       requestId: c.requestId,
       order: orderSpec(c, inst),
-      riskLevel: riskLevelOf(riskAmount.mul(rate), exposureAfter, equity, cfg),
-      riskAmount: moneyStr(riskAmount, inst.quoteCurrency),
-      notional: moneyStr(quoteNotional, inst.quoteCurrency),
-      referencePrice: decStr(c.ref),
+      riskLevel: riskLevelOf(riskInAccount, exposureAfter, equity, exposureCap, lim),
+      riskAmount: moneyText(riskAmount, inst.quoteCurrency),
+      notional: moneyText(quoteNotional, inst.quoteCurrency),
+      referencePrice: c.ref.toFixed(),
       quality: c.quality,
       tradingState: state.tradingState,
     },
@@ -376,13 +447,14 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
 }
 
 function orderSpec(c: Candidate, inst: Instrument): OrderSpec {
-  const s = (v: Decimal | undefined) => (v === undefined ? undefined : decStr(roundToStep(v, inst.tickSize)));
+  // Prices already on the tick grid round to themselves.
+  const s = c.exact === true ? (v: Decimal) => v.toFixed() : (v: Decimal) => decStr(roundToStep(v, inst.tickSize));
   const spec: { -readonly [K in keyof OrderSpec]: OrderSpec[K] } = {
     venue: c.venue,
     symbol: c.symbol,
     side: c.side,
     type: c.type,
-    quantity: decStr(c.qty),
+    quantity: c.qty.toFixed(),
     timeInForce: 'GTC',
     origin: c.origin,
   };
@@ -394,11 +466,28 @@ function orderSpec(c: Candidate, inst: Instrument): OrderSpec {
   return spec;
 }
 
-function riskLevelOf(riskInAccount: Decimal, exposureAfter: Decimal, equity: Decimal, cfg: RiskConfig): Exclude<RiskLevel, 'BLOCKED'> {
-  if (equity.lte(0)) return 'HIGH';
+function riskLevelOf(
+  riskInAccount: Decimal,
+  exposureAfter: Decimal,
+  equity: Decimal,
+  exposureCap: Decimal | undefined,
+  lim: Limits,
+): Exclude<RiskLevel, 'BLOCKED'> {
+  if (equity.lte(ZERO)) return 'HIGH';
+  const cap = exposureCap ?? equity.mul(lim.maxExposurePct);
+  // The ratios' comparisons without the divisions, when compareQuotient can decide them all.
+  const fHigh = compareQuotient(riskInAccount, equity, lim.riskLevelHighAboveFraction);
+  const uHigh = compareQuotient(exposureAfter, cap, lim.riskLevelHighAboveUtilisation);
+  const fLow = compareQuotient(riskInAccount, equity, lim.riskLevelLowMaxFraction);
+  const uLow = compareQuotient(exposureAfter, cap, lim.riskLevelLowMaxUtilisation);
+  if (fHigh !== undefined && uHigh !== undefined && fLow !== undefined && uLow !== undefined) {
+    if (fHigh > 0 || uHigh > 0) return 'HIGH';
+    if (fLow <= 0 && uLow <= 0) return 'LOW';
+    return 'MEDIUM';
+  }
   const fraction = riskInAccount.div(equity);
-  const utilisation = exposureAfter.div(equity.mul(cfg.maxExposurePct));
-  if (fraction.gt(cfg.riskLevelHighAboveFraction) || utilisation.gt(cfg.riskLevelHighAboveUtilisation)) return 'HIGH';
-  if (fraction.lte(cfg.riskLevelLowMaxFraction) && utilisation.lte(cfg.riskLevelLowMaxUtilisation)) return 'LOW';
+  const utilisation = exposureAfter.div(cap);
+  if (fraction.gt(lim.riskLevelHighAboveFraction) || utilisation.gt(lim.riskLevelHighAboveUtilisation)) return 'HIGH';
+  if (fraction.lte(lim.riskLevelLowMaxFraction) && utilisation.lte(lim.riskLevelLowMaxUtilisation)) return 'LOW';
   return 'MEDIUM';
 }

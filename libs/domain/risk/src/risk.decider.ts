@@ -25,6 +25,9 @@ export const RISK_CONSUMES = [
 export type RiskInput = Message<(typeof RISK_CONSUMES)[number]>;
 export type RiskOutput = DraftOf<'RiskApproved' | 'OrderDenied'>;
 
+// Read once: a property read through the package's re-export getter on every bar showed in profiles.
+const NONE: readonly never[] = NO_OUTPUTS;
+
 function verdictDraft(v: Verdict): readonly RiskOutput[] {
   return [v.approved ? draft('RiskApproved', v.data) : draft('OrderDenied', v.data)];
 }
@@ -45,9 +48,9 @@ export function createRisk(config: Partial<RiskConfig> = {}): Decider<RiskState,
     decide(input, state) {
       switch (input.type) {
         case 'BarClosed':
-          return NO_OUTPUTS;
+          return NONE;
         case 'DecisionMade':
-          return input.data.action === 'take' ? verdictDraft(assessDecision(input, state, cfg)) : NO_OUTPUTS;
+          return input.data.action === 'take' ? verdictDraft(assessDecision(input, state, cfg)) : NONE;
         case 'SubmitManualOrder':
           return verdictDraft(assessManual(input, state, cfg));
         case 'OrderSubmitted':
@@ -61,11 +64,11 @@ export function createRisk(config: Partial<RiskConfig> = {}): Decider<RiskState,
         case 'OrderDisplayed':
         case 'ApprovalRejected':
         case 'ApprovalExpired':
-          return NO_OUTPUTS;
+          return NONE;
         default: {
           // The compiler proves every consumed type is handled; anything else says nothing.
           const _exhaustive: never = input;
-          return NO_OUTPUTS;
+          return NONE;
         }
       }
     },

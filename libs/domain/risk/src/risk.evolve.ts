@@ -8,7 +8,8 @@ import type {
   RiskApprovedData,
 } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
-import { lookupInstrument, rateToAccount, type RiskState, valuation } from './risk.state';
+import { ONE, PRECISION } from './risk.facts';
+import { ApprovalReservation, lookupInstrument, rateToAccount, type RiskState, valuation } from './risk.state';
 
 /** Trailing window of the message-rate limit. */
 export const RATE_WINDOW_MS = 60_000;
@@ -91,14 +92,10 @@ function reserve(state: RiskState, id: string, d: RiskApprovedData, ts: number, 
   // quote-currency notional is only a fallback for a log written under other settings.
   const rate = inst === undefined ? undefined : rateToAccount(state, inst.quoteCurrency);
   const notional = dec(d.notional);
-  state.reservations.set(id, {
-    symbol: d.order.symbol,
-    side: d.order.side,
-    origin: d.order.origin,
-    remaining: qty,
-    unitNotional: (rate === undefined ? notional : notional.mul(rate)).div(qty),
-    orderId: undefined,
-  });
+  // A string of at most 40 characters has at most 40 significant digits, so × 1 is exact.
+  const inAccount =
+    rate === undefined || (rate === ONE && d.notional.length <= PRECISION) ? notional : notional.mul(rate);
+  state.reservations.set(id, new ApprovalReservation(d.order.symbol, d.order.side, d.order.origin, qty, qty, inAccount, undefined));
   state.approvalsToday += 1;
   const recent = state.recentApprovals;
   recent.push(ts);
@@ -115,14 +112,18 @@ function linkOrder(state: RiskState, d: OrderSubmittedData): void {
   state.orderApprovals.set(d.orderId, d.riskApprovalId);
 }
 
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 function applyFill(state: RiskState, d: OrderFilledData): void {
   const q = dec(d.quantity);
-  if (q.lte(0)) return;
-  const price = dec(d.price);
+  if (q.lte(ZERO)) return;
+  // The price is only needed when the fill opens or adds; a plain decimal string cannot fail
+  // to parse, anything else is parsed now so a malformed one fails here as it always did.
+  let price = PLAIN_DECIMAL.test(d.price) ? undefined : dec(d.price);
   const signed = d.side === 'buy' ? q : q.neg();
   const book = state.positions.get(d.symbol);
   if (book === undefined) {
-    state.positions.set(d.symbol, { qty: signed, avgPrice: price });
+    state.positions.set(d.symbol, { qty: signed, avgPrice: price ?? dec(d.price) });
   } else {
     const old = book.qty;
     const next = old.plus(signed);
@@ -130,10 +131,11 @@ function applyFill(state: RiskState, d: OrderFilledData): void {
       state.positions.delete(d.symbol);
     } else {
       if (old.isPos() === signed.isPos()) {
+        price ??= dec(d.price);
         book.avgPrice = old.abs().mul(book.avgPrice).plus(q.mul(price)).div(old.abs().plus(q));
       } else if (next.isPos() !== old.isPos()) {
         // Flipped through zero: the remainder was opened at this fill's price.
-        book.avgPrice = price;
+        book.avgPrice = price ?? dec(d.price);
       }
       book.qty = next;
     }
@@ -142,10 +144,10 @@ function applyFill(state: RiskState, d: OrderFilledData): void {
   const approvalId = state.orderApprovals.get(d.orderId);
   if (approvalId === undefined) return;
   const r = state.reservations.get(approvalId);
-  const done = dec(d.leavesQuantity).lte(0);
+  const done = d.leavesQuantity === '0' || dec(d.leavesQuantity).lte(ZERO);
   if (r !== undefined) {
     r.remaining = r.remaining.minus(q);
-    if (done || r.remaining.lte(0)) state.reservations.delete(approvalId);
+    if (done || r.remaining.lte(ZERO)) state.reservations.delete(approvalId);
   }
   if (done) state.orderApprovals.delete(d.orderId);
 }
@@ -160,15 +162,16 @@ function releaseOrder(state: RiskState, orderId: string): void {
 function recordClose(state: RiskState, d: PositionClosedData, ts: number): void {
   const pnl = dec(d.realizedPnl);
   // P&L arrives in the instrument's quote currency; count it in the account's. With no
-  // linking pair traded yet the raw amount is the only figure there is.
+  // linking pair traded yet the raw amount is the only figure there is. A string of at most
+  // 40 characters has at most 40 significant digits, so × 1 would not change it.
   const rate = rateToAccount(state, d.currency);
-  const inAccount = rate === undefined ? pnl : pnl.mul(rate);
+  const inAccount = rate === undefined || (rate === ONE && d.realizedPnl.length <= PRECISION) ? pnl : pnl.mul(rate);
   state.realisedToday = state.realisedToday.plus(inAccount);
   // A break-even close (exactly zero, or "-0.00") neither extends nor ends a streak.
-  if (inAccount.lt(0)) {
+  if (inAccount.lt(ZERO)) {
     state.lossStreak += 1;
     state.lastLossAt.set(d.symbol, ts);
-  } else if (inAccount.gt(0)) {
+  } else if (inAccount.gt(ZERO)) {
     state.lossStreak = 0;
   }
 }

@@ -1,6 +1,7 @@
-import { dec, Decimal, type Instrument, instrumentFor, ZERO } from '@tradeloop/kernel';
+import { dec, Decimal, type Instrument, ZERO } from '@tradeloop/kernel';
 import type { OrderOrigin, Side, TradingState } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
+import { instrumentFacts, ONE } from './risk.facts';
 
 /** Last price of a symbol. Updated in place on every bar: the hot path allocates nothing. */
 export interface PriceSlot {
@@ -29,6 +30,36 @@ export interface Reservation {
   readonly unitNotional: Decimal;
   /** The primary order placed for this approval, once OrderSubmitted says so. */
   orderId: string | undefined;
+}
+
+/** Unit notionals already worked out, by reservation; a cache outside the state, so it never makes two states differ. */
+const unitNotionals = new WeakMap<ApprovalReservation, Decimal>();
+
+/**
+ * A Reservation whose unit notional (a division) is worked out on first use: most
+ * reservations end with their fill before any other order needs the reserved total.
+ * The value is the same whenever it is computed, as it depends only on the approval.
+ */
+export class ApprovalReservation implements Reservation {
+  constructor(
+    readonly symbol: string,
+    readonly side: Side,
+    readonly origin: OrderOrigin,
+    public remaining: Decimal,
+    /** Approved quantity and account-currency notional the unit notional derives from. */
+    private readonly quantity: Decimal,
+    private readonly notional: Decimal,
+    public orderId: string | undefined,
+  ) {}
+
+  get unitNotional(): Decimal {
+    let unit = unitNotionals.get(this);
+    if (unit === undefined) {
+      unit = this.notional.div(this.quantity);
+      unitNotionals.set(this, unit);
+    }
+    return unit;
+  }
 }
 
 /** Everything risk knows about its one account. Owned by one host; mutated in place by evolve. */
@@ -78,11 +109,7 @@ export function initialRiskState(cfg: RiskConfig): RiskState {
 
 /** Instrument metadata, or undefined for a symbol `instrumentFor` does not know. */
 export function lookupInstrument(symbol: string, cfg: RiskConfig): Instrument | undefined {
-  try {
-    return instrumentFor(symbol, cfg.instruments[symbol.toUpperCase()] ?? {});
-  } catch {
-    return undefined;
-  }
+  return instrumentFacts(symbol, cfg)?.inst;
 }
 
 /**
@@ -91,7 +118,6 @@ export function lookupInstrument(symbol: string, cfg: RiskConfig): Instrument | 
  */
 const USD_ALIASES: readonly string[] = ['USD', 'USDT', 'USDC', 'BUSD'];
 const USD_LIKE: ReadonlySet<string> = new Set(USD_ALIASES);
-const ONE = new Decimal(1);
 
 function sameMoney(a: string, b: string): boolean {
   return a === b || (USD_LIKE.has(a) && USD_LIKE.has(b));
@@ -133,28 +159,33 @@ export function valuation(state: RiskState, cfg: RiskConfig): Valuation {
   let positionsNotional = ZERO;
   let unvalued: string | undefined;
   for (const [symbol, book] of state.positions) {
-    const inst = lookupInstrument(symbol, cfg);
-    const rate = inst && rateToAccount(state, inst.quoteCurrency);
-    if (inst === undefined || rate === undefined) {
+    const facts = instrumentFacts(symbol, cfg);
+    const rate = facts && rateToAccount(state, facts.inst.quoteCurrency);
+    if (facts === undefined || rate === undefined) {
       unvalued ??= symbol;
       continue;
     }
     const slot = state.prices.get(symbol);
     const mark = slot === undefined ? book.avgPrice : dec(slot.price);
-    const perUnit = dec(inst.contractSize).mul(rate);
-    equity = equity.plus(mark.minus(book.avgPrice).mul(book.qty).mul(perUnit));
-    positionsNotional = positionsNotional.plus(book.qty.abs().mul(mark).mul(perUnit));
+    // perUnit = contractSize × rate; both products below are operation results, so × 1 is skipped.
+    const unit = rate === ONE && facts.unitContract;
+    const perUnit = unit ? ONE : facts.contractSize.mul(rate);
+    const pnl = mark.minus(book.avgPrice).mul(book.qty);
+    const held = book.qty.abs().mul(mark);
+    equity = equity.plus(unit ? pnl : pnl.mul(perUnit));
+    positionsNotional = positionsNotional.plus(unit ? held : held.mul(perUnit));
   }
   return unvalued === undefined ? { equity, positionsNotional } : { equity, positionsNotional, unvalued };
 }
 
+/** Σ remaining × unit notional over working approvals; the shared ZERO when there are none. */
 export function reservedNotional(state: RiskState): Decimal {
   let total = ZERO;
   for (const r of state.reservations.values()) total = total.plus(r.remaining.mul(r.unitNotional));
   return total;
 }
 
-/** Σ remaining quantity of working approved orders on `symbol` and `side`. */
+/** Σ remaining quantity of working approved orders on `symbol` and `side`; the shared ZERO when there are none. */
 export function workingQuantity(state: RiskState, symbol: string, side: Side): Decimal {
   let total = ZERO;
   for (const r of state.reservations.values()) if (r.symbol === symbol && r.side === side) total = total.plus(r.remaining);
@@ -166,6 +197,7 @@ export function hasWorkingOrder(state: RiskState, symbol: string): boolean {
   return false;
 }
 
+/** The signed position; the shared ZERO when there is none. */
 export function positionQty(state: RiskState, symbol: string): Decimal {
   return state.positions.get(symbol)?.qty ?? ZERO;
 }

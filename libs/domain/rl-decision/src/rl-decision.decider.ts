@@ -1,9 +1,9 @@
 import { Decider, Envelope, nextBeta, NO_OUTPUTS } from '@tradeloop/kernel';
-import { draft, DraftOf, is, Message } from '@tradeloop/contracts';
+import { draft, DraftOf, Message } from '@tradeloop/contracts';
 import { resolveRlDecisionConfig, RlDecisionConfig, RlDecisionConfigInput } from './rl-decision.config';
 import { evaluate } from './rl-decision.policy';
 import {
-  agentKey,
+  AgentKeys,
   initialRlDecisionState,
   isDirection,
   pairPerformanceFrom,
@@ -19,6 +19,9 @@ export type RlDecisionDecider = Decider<RlDecisionState, RlDecisionInput, RlDeci
 
 export const RL_DECISION = 'rl-decision';
 
+// Read once: a property read through the package's re-export getter on every message showed in profiles.
+const NONE: readonly never[] = NO_OUTPUTS;
+
 /**
  * A Thompson-sampling agent per (strategy, symbol, direction): each signal draws a win rate
  * from the agent's Beta posterior, so well-understood agents exploit and uncertain ones
@@ -32,6 +35,8 @@ export const RL_DECISION = 'rl-decision';
  */
 export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecider {
   const config = resolveRlDecisionConfig(input);
+  // Derived from the inputs alone, so it lives with the decider, not in the state.
+  const keys = new AgentKeys();
 
   function posterior(state: RlDecisionState, key: string): Posterior {
     let p = state.agents.get(key);
@@ -48,7 +53,7 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
       state.draw = undefined;
       return;
     }
-    const post = state.agents.get(agentKey(s.strategy, s.symbol, s.direction));
+    const post = state.agents.get(keys.of(s.strategy, s.symbol, s.direction));
     const alpha = post ? post.alpha : config.priorAlpha;
     const beta = post ? post.beta : config.priorBeta;
     state.draw = { signalId: m.id, alpha, beta, p: nextBeta(state.rng, alpha, beta) };
@@ -59,7 +64,7 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
     const e = m.data;
     if (e.origin !== 'strategy' || !isDirection(e.direction)) return;
     if (state.adoptedCauses.has(m.causationId)) return;
-    const p = posterior(state, agentKey(e.strategy, e.symbol, e.direction));
+    const p = posterior(state, keys.of(e.strategy, e.symbol, e.direction));
     if (e.win) p.alpha += 1;
     else p.beta += 1;
   }
@@ -74,7 +79,7 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
     for (const p of parameters) {
       if (!isDirection(p.direction)) continue;
       if (!(Number.isFinite(p.alpha) && p.alpha > 0 && Number.isFinite(p.beta) && p.beta > 0)) continue;
-      agents.set(agentKey(p.strategy, p.symbol, p.direction), { alpha: p.alpha, beta: p.beta });
+      agents.set(keys.of(p.strategy, p.symbol, p.direction), { alpha: p.alpha, beta: p.beta });
     }
     state.agents = agents;
     state.pairs = pairPerformanceFrom(parameters, config.pairExpectancyScale);
@@ -88,9 +93,17 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
     initialState: () => initialRlDecisionState(config),
 
     evolve(state: RlDecisionState, m: RlDecisionInput | Envelope): RlDecisionState {
-      if (is(m, 'SignalDetected')) onSignal(state, m);
-      else if (is(m, 'ExperienceRecorded')) onExperience(state, m);
-      else if (is(m, 'LearnedParametersPublished')) onParameters(state, m);
+      switch (m.type) {
+        case 'SignalDetected':
+          onSignal(state, m as Message<'SignalDetected'>);
+          break;
+        case 'ExperienceRecorded':
+          onExperience(state, m as Message<'ExperienceRecorded'>);
+          break;
+        case 'LearnedParametersPublished':
+          onParameters(state, m as Message<'LearnedParametersPublished'>);
+          break;
+      }
       return state;
     },
 
@@ -124,7 +137,7 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
         }
         case 'ExperienceRecorded':
         case 'LearnedParametersPublished':
-          return NO_OUTPUTS;
+          return NONE;
         default: {
           const _exhaustive: never = input;
           return _exhaustive;

@@ -1,5 +1,6 @@
 import type { DecisionAction, SignalDetectedData } from '@tradeloop/contracts';
 import type { RlDecisionConfig } from './rl-decision.config';
+import { compact as num, fixed2 as f2 } from './rl-decision.format';
 import { Draw, isDirection, PairPerformance } from './rl-decision.state';
 
 /** The DecisionMade contract: takes are sized 0.5–1.0 of risk's base size. */
@@ -14,10 +15,22 @@ export interface Evaluation {
   readonly reasons: readonly string[];
 }
 
-const f2 = (x: number): string => x.toFixed(2);
+const UNKNOWN_PAIR_REASON = `pair performance unknown → ${f2(NEUTRAL_PAIR_SCORE)}`;
 
-/** Compact number for reasons: integers stay integers, others get up to 4 decimals. */
-const num = (x: number): string => String(Math.round(x * 10_000) / 10_000);
+/**
+ * A pair's reason only changes when new parameters replace the pair object, so it is
+ * formatted once per object rather than once per signal.
+ */
+const pairReasons = new WeakMap<PairPerformance, string>();
+
+function pairReason(pair: PairPerformance): string {
+  let r = pairReasons.get(pair);
+  if (r === undefined) {
+    r = `pair expectancy ${f2(pair.expectancy)} over ${pair.trades} trades → ${f2(pair.score)}`;
+    pairReasons.set(pair, r);
+  }
+  return r;
+}
 
 function clamp01(x: number): number {
   // NaN fails both comparisons and becomes 0: a malformed score never inflates confidence.
@@ -82,15 +95,9 @@ export function evaluate(
   if (!isDirection(signal.direction) || draw === undefined) {
     return { action: 'skip', confidence: 0, sizeMultiplier: 0, reasons: [`direction ${String(signal.direction)} is not tradeable`] };
   }
-  const reasons: string[] = [];
   const pairScore = pair ? pair.score : NEUTRAL_PAIR_SCORE;
   const confidence = combinedConfidence(signal, draw.p, pairScore, config);
-  reasons.push(`posterior Beta(${num(draw.alpha)}, ${num(draw.beta)})`);
-  reasons.push(
-    pair
-      ? `pair expectancy ${f2(pair.expectancy)} over ${pair.trades} trades → ${f2(pairScore)}`
-      : `pair performance unknown → ${f2(pairScore)}`,
-  );
+  const reasons: string[] = [`posterior Beta(${num(draw.alpha)}, ${num(draw.beta)})`, pair ? pairReason(pair) : UNKNOWN_PAIR_REASON];
 
   const bad = geometryProblem(signal);
   if (bad !== undefined) {

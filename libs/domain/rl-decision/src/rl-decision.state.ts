@@ -66,6 +66,39 @@ export function agentKey(strategy: string, symbol: string, direction: Direction)
   return `${strategy}\u001f${symbol}\u001f${direction}`;
 }
 
+/** Bound on cached (strategy, symbol) pairs: past it the cache starts over rather than grow without limit. */
+const MAX_CACHED_PAIRS = 10_000;
+
+/**
+ * Agent keys by (strategy, symbol, direction), built once each. A key looked up per signal
+ * is then an existing string whose hash is already computed, not a fresh concatenation.
+ */
+export class AgentKeys {
+  private readonly byStrategy = new Map<string, Map<string, { readonly long: string; readonly short: string }>>();
+  private pairs = 0;
+
+  of(strategy: string, symbol: string, direction: Direction): string {
+    const k = this.byStrategy.get(strategy)?.get(symbol) ?? this.add(strategy, symbol);
+    return direction === 'long' ? k.long : k.short;
+  }
+
+  private add(strategy: string, symbol: string): { readonly long: string; readonly short: string } {
+    if (this.pairs >= MAX_CACHED_PAIRS) {
+      this.byStrategy.clear();
+      this.pairs = 0;
+    }
+    let bySymbol = this.byStrategy.get(strategy);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.byStrategy.set(strategy, bySymbol);
+    }
+    const k = { long: agentKey(strategy, symbol, 'long'), short: agentKey(strategy, symbol, 'short') };
+    bySymbol.set(symbol, k);
+    this.pairs += 1;
+    return k;
+  }
+}
+
 export function isDirection(d: unknown): d is Direction {
   return d === 'long' || d === 'short';
 }
