@@ -31,3 +31,4 @@ export {
   type Timeframe,
 } from './time';
 export { ok, err, type Result } from './result';
+export { BoundedSet } from './bounded-set';

@@ -10,7 +10,7 @@ import type {
   RiskLevel,
   Session,
 } from '@tradeloop/contracts';
-import { BoundedSet } from './bounded-set';
+import { BoundedSet } from '@tradeloop/kernel';
 import type { LearningConfig } from './learning.config';
 import type { KeyStats } from './learning.parameters';
 

@@ -1,6 +1,6 @@
 import { PrngState, seedPrng } from '@tradeloop/kernel';
 import type { Direction, LearnedParameter } from '@tradeloop/contracts';
-import { BoundedSet } from './bounded-set';
+import { BoundedSet } from '@tradeloop/kernel';
 import type { RlDecisionConfig } from './rl-decision.config';
 
 /** Beta posterior over one agent's win rate. */
