@@ -125,6 +125,67 @@ export const CATALOG: Catalog = {
   RunEnded: { type: 'RunEnded', version: 1, stream: 'SYS', subject: () => `sys.run.ended` },
 };
 
+/**
+ * The wildcard every subject of a type matches (DESIGN §3: general to specific), for stream
+ * sources, consumer filters and routing without a message in hand.
+ */
+export const SUBJECT_PATTERNS: { readonly [K in MessageType]: string } = {
+  BarClosed: 'md.bar.*.*.*',
+  QuoteTick: 'md.quote.*.*',
+  TradeTick: 'md.trade.*.*',
+  BookSnapshot: 'md.book.*.*',
+  DataRejected: 'md.rejected.*',
+  SignalDetected: 'sig.detected.*.*',
+  PlanCreated: 'sig.plan.created.*',
+  PlanTriggered: 'sig.plan.triggered.*',
+  PlanExpired: 'sig.plan.expired.*',
+  DecisionMade: 'dec.decision.*',
+  RiskApproved: 'dec.risk.approved.*',
+  OrderDenied: 'dec.risk.denied.*',
+  OrderApproved: 'dec.governor.approved.*',
+  ApprovalRequested: 'dec.approval.requested.*',
+  ApprovalGranted: 'dec.approval.granted.*',
+  ApprovalRejected: 'dec.approval.rejected.*',
+  ApprovalExpired: 'dec.approval.expired.*',
+  OrderDisplayed: 'dec.governor.displayed.*',
+  TradingStateChanged: 'dec.governor.state.*',
+  ExecutionModeChanged: 'dec.governor.mode.*',
+  OrderSubmitted: 'exe.submitted.*.*',
+  OrderAccepted: 'exe.accepted.*.*',
+  OrderRejected: 'exe.rejected.*.*',
+  OrderCancelled: 'exe.cancelled.*.*',
+  OrderExpired: 'exe.expired.*.*',
+  OrderFilled: 'exe.filled.*.*',
+  PositionOpened: 'exe.position.opened.*.*',
+  PositionChanged: 'exe.position.changed.*.*',
+  PositionClosed: 'exe.position.closed.*.*',
+  AccountUpdated: 'exe.account.*',
+  ExperienceRecorded: 'lrn.experience.*.*',
+  LearnedParametersPublished: 'lrn.parameters',
+  SubmitManualOrder: 'cmd.risk.submit-order',
+  ApproveOrder: 'cmd.governor.approve',
+  RejectOrder: 'cmd.governor.reject',
+  HaltTrading: 'cmd.governor.halt',
+  ResumeTrading: 'cmd.governor.resume',
+  SetExecutionMode: 'cmd.governor.set-mode',
+  CancelOrder: 'cmd.executor.cancel',
+  TimerFired: 'sys.timer.*',
+  RunStarted: 'sys.run.started',
+  RunEnded: 'sys.run.ended',
+};
+
+/** NATS subject matching: `*` is one token, a final `>` one or more. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return i === p.length - 1 && s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
 export const MESSAGE_TYPES = Object.keys(CATALOG) as MessageType[];
 
 export function isMessageType(t: string): t is MessageType {

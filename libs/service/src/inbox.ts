@@ -1,0 +1,113 @@
+import { CATALOG, SUBJECT_PATTERNS, token, type MessageType } from '@tradeloop/contracts';
+import { qualify, TopologyError, type Area, type Topology } from '@tradeloop/transport-nats';
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamSource,
+} from '@nats-io/jetstream';
+
+/**
+ * A service's inbox: one stream that sources, from the area streams, exactly the subjects the
+ * service consumes. JetStream orders messages within a stream only, so a service that read
+ * several area streams through several consumers would see them in an order that differs from
+ * run to run and from replay. Reading one inbox gives every service a single, durable,
+ * totally ordered input log: handling it in stream order is deterministic, and replaying the
+ * inbox up to the consumer's ack floor rebuilds the decider's state exactly (DESIGN §7.6).
+ */
+export interface InboxSpec {
+  readonly service: string;
+  /** Inbox stream name: `IN_<SERVICE>` (namespaced like the area streams). */
+  readonly stream: string;
+  /** The service's durable pull consumer on its inbox. */
+  readonly durable: string;
+  readonly sources: readonly StreamSource[];
+  /** The types the service's decider consumes; anything else in the inbox is acked and skipped. */
+  readonly consumes: ReadonlySet<string>;
+  /** The subject its TimerFired messages go to (sourced back into the inbox). */
+  readonly timerSubject: string;
+}
+
+const MARKET_DATA: ReadonlySet<string> = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
+const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * One source per area the service reads, each with one filter subject (nats-server 2.9 allows
+ * one per source): the type's own pattern when a single type is read from that area, the
+ * whole area otherwise. Market data arrives in batches (`md.batch.>`).
+ */
+export function inboxFor(topo: Topology, service: string, consumes: readonly MessageType[]): InboxSpec {
+  if (!SERVICE_NAME.test(service)) throw new TopologyError(`service name ${JSON.stringify(service)} must match ${SERVICE_NAME}`);
+  const byArea = new Map<Area, Set<string>>();
+  for (const type of consumes) {
+    if (!(type in CATALOG)) throw new TopologyError(`${service} consumes unknown message type ${type}`);
+    const area = CATALOG[type].stream;
+    let set = byArea.get(area);
+    if (!set) byArea.set(area, (set = new Set()));
+    if (MARKET_DATA.has(type)) set.add('md.batch.>');
+    else if (type === 'TimerFired') set.add(`sys.timer.${token(service)}`);
+    else set.add(SUBJECT_PATTERNS[type]);
+  }
+  const sources: StreamSource[] = [];
+  for (const area of [...byArea.keys()].sort()) {
+    const patterns = [...byArea.get(area)!];
+    const filter = patterns.length === 1 ? patterns[0] : `${commonPrefix(patterns)}.>`;
+    sources.push({ name: topo.streams[area].name, filter_subject: qualify(topo.ns, filter) });
+  }
+  const upper = service.toUpperCase().replace(/-/g, '_');
+  return {
+    service,
+    stream: topo.ns === '' ? `IN_${upper}` : `${topo.ns}_IN_${upper}`,
+    durable: service.replace(/[^A-Za-z0-9_-]/g, '_'),
+    sources,
+    consumes: new Set(consumes),
+    timerSubject: qualify(topo.ns, `sys.timer.${token(service)}`),
+  };
+}
+
+/** The literal tokens all patterns share (`cmd.governor.approve`, `cmd.governor.halt` → `cmd.governor`). */
+function commonPrefix(patterns: readonly string[]): string {
+  const split = patterns.map((p) => p.split('.'));
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const t = split[0][i];
+    if (t === undefined || t === '*' || t === '>' || split.some((s) => s[i] !== t || s.length === i + 1)) break;
+    out.push(t);
+  }
+  return out.join('.');
+}
+
+/**
+ * Creates the inbox stream or brings its sources up to date. The inbox keeps its messages
+ * (limits retention, no age limit): it is the log the service's state is rebuilt from.
+ */
+export async function ensureInbox(jsm: JetStreamManager, spec: InboxSpec): Promise<'created' | 'updated' | 'unchanged'> {
+  const want: Partial<StreamConfig> & { name: string } = {
+    name: spec.stream,
+    description: `Tradeloop ${spec.service} inbox: its inputs, sourced from the area streams, in one order`,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    sources: spec.sources.map((s) => ({ ...s })),
+  };
+  let have: StreamConfig | undefined;
+  try {
+    have = (await jsm.streams.info(spec.stream)).config;
+  } catch (e) {
+    if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
+  }
+  if (have === undefined) {
+    await jsm.streams.add(want);
+    return 'created';
+  }
+  const key = (s: StreamSource): string => `${s.name}|${s.filter_subject ?? ''}`;
+  const haveKeys = (have.sources ?? []).map(key).sort().join(',');
+  const wantKeys = spec.sources.map(key).sort().join(',');
+  if (haveKeys === wantKeys) return 'unchanged';
+  await jsm.streams.update(spec.stream, { ...have, sources: want.sources });
+  return 'updated';
+}

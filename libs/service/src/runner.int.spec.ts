@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import type { Message } from '@tradeloop/contracts';
+import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { readMarketDataFile } from '@tradeloop/market-data';
+import { createScanner } from '@tradeloop/scanner';
+import { createGovernor } from '@tradeloop/governor';
+import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { ServiceRunner } from './runner';
+import { ServiceMetrics } from './metrics';
+import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
+
+const DATA = resolve(__dirname, '../../../../shared/data');
+const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+const bars = readMarketDataFile(EURUSD, {}).bars.slice(0, 6_000);
+
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let topo: Topology;
+const runners: ServiceRunner[] = [];
+
+beforeEach(async () => {
+  nc = await connectNats();
+  jsm = await jetstreamManager(nc);
+  topo = topology({ ns: uniqueNs('svc') });
+});
+
+afterEach(async () => {
+  for (const r of runners.splice(0)) await r.stop();
+  await deleteTopology(jsm, topo);
+  for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
+  await nc.close();
+});
+
+async function publishBars(list: readonly Message<'BarClosed'>[], batch = 500): Promise<void> {
+  const pub = new JetStreamPublisher(jetstream(nc), topo);
+  for (let i = 0; i < list.length; i += batch) void pub.publishBatch(list.slice(i, i + batch));
+  await pub.flush();
+}
+
+function start(r: ServiceRunner): Promise<void> {
+  runners.push(r);
+  return r.start();
+}
+
+async function signalsIn(count: number): Promise<Envelope[]> {
+  const msgs = await readStream(jetstream(nc), topo.streams.SIG.name, count);
+  return msgs.map((m) => m.json<Envelope>());
+}
+
+describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
+  // The reference: the same decider over the same bars, in process.
+  const reference = new DeciderHost(createScanner({}));
+  const expected: Envelope[] = [];
+  for (const b of bars) expected.push(...reference.handle(b));
+
+  test('runner_when_bars_arrive_in_batches_then_publishes_exactly_the_in_process_signals', async () => {
+    expect(expected.length).toBeGreaterThan(10);
+    const metrics = new ServiceMetrics('scanner');
+    const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, metrics });
+    await start(runner);
+    await publishBars(bars);
+    await waitFor('all bars handled', () => runner.status().clock === bars[bars.length - 1].ts);
+    const got = await signalsIn(expected.length);
+    expect(got).toEqual(expected);
+    const info = await jsm.streams.info(topo.streams.SIG.name);
+    expect(info.state.messages).toBe(expected.length);
+    await waitFor('lag 0', async () => (await runner.lag()) === 0);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(`tradeloop_messages_out_total{service="scanner",type="SignalDetected"} ${expected.length}`);
+  });
+
+  test('runner_when_restarted_midway_then_rebuilds_state_and_continues_identically', async () => {
+    const half = 3_000;
+    const first = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
+    await start(first);
+    await publishBars(bars.slice(0, half));
+    await waitFor('first half handled', () => first.status().clock === bars[half - 1].ts);
+    await first.stop();
+    runners.splice(runners.indexOf(first), 1);
+
+    // Meanwhile the feed goes on; the second runner replays the inbox to its ack floor first.
+    await publishBars(bars.slice(half));
+    const second = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
+    await start(second);
+    expect(second.status().rebuilt).toBeGreaterThan(0);
+    await waitFor('second half handled', () => second.status().clock === bars[bars.length - 1].ts);
+    const got = await signalsIn(expected.length);
+    expect(got.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+    expect(got).toEqual(expected);
+    // Nothing was published twice.
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
+  });
+
+  test('runner_when_bars_are_republished_in_other_batches_then_they_are_not_handled_twice', async () => {
+    const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
+    await start(runner);
+    await publishBars(bars.slice(0, 4_000), 500);
+    await publishBars(bars.slice(2_000, 4_000), 300); // other batch boundaries: other Nats-Msg-Ids
+    await publishBars(bars.slice(4_000), 500);
+    await waitFor('all handled', () => runner.status().clock === bars[bars.length - 1].ts);
+    await waitFor('lag 0', async () => (await runner.lag()) === 0);
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
+  });
+
+  test('runner_when_a_malformed_message_arrives_then_it_is_dead_lettered_with_the_reason_and_the_service_goes_on', async () => {
+    const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
+    await start(runner);
+    const js = jetstream(nc);
+    await js.publish(`${topo.ns}.md.batch.oanda.EURUSD`, '{"kind":"MarketDataBatch","version":1,"venue":"oanda","symbol":"EURUSD","messages":[{"id":"x"}]}');
+    await js.publish(`${topo.ns}.md.batch.oanda.EURUSD`, 'not json');
+    await publishBars(bars);
+    await waitFor('all handled', () => runner.status().clock === bars[bars.length - 1].ts);
+    expect(runner.status().deadLettered).toBe(2);
+    const letters = (await readStream(js, topo.streams.DLQ.name, 2)).map((m) => m.json<{ reason: string; detail: string; subject: string }>());
+    expect(letters.map((l) => l.reason)).toEqual(['invalid_message', 'invalid_message']);
+    expect(letters[0].detail).toContain('messages.0.type');
+    expect(letters[1].detail).toContain('invalid JSON');
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
+  });
+});
+
+describe('ServiceRunner timers (governor approvals expire)', () => {
+  const first = SAMPLE_MESSAGES.RiskApproved;
+
+  test('runner_when_event_time_passes_an_expiry_then_the_approval_expires_once', async () => {
+    const governor = createGovernor({ mode: 'fully_manual', threshold: 70, autoExecute: true, approvalTtlMs: 300_000 });
+    const runner = new ServiceRunner({ service: 'governor', decider: governor, nc, topo });
+    expect(runner.inbox.sources.map((s) => s.filter_subject).sort()).toEqual(
+      [`${topo.ns}.cmd.governor.>`, `${topo.ns}.dec.risk.approved.*`, `${topo.ns}.sys.timer.governor`].sort(),
+    );
+    await start(runner);
+    const pub = new JetStreamPublisher(jetstream(nc), topo);
+    await pub.publish(first);
+    // A later approval, past the first one's expiry, moves the inbox clock beyond the wake time.
+    const later = { ...first, id: 'risk-appr-2', correlationId: 'sig-2', ts: first.ts + 600_000, data: { ...first.data, requestId: 'dec-2' } };
+    await pub.publish(later);
+    const dec = await readStream(jetstream(nc), topo.streams.DEC.name, 5);
+    const out = dec.map((m) => m.json<Envelope>()).filter((e) => e.source === 'governor');
+    expect(out.map((e) => e.type).sort()).toEqual(['ApprovalExpired', 'ApprovalRequested', 'ApprovalRequested']);
+    const expired = out.find((e) => e.type === 'ApprovalExpired')!;
+    expect(expired.correlationId).toBe(first.correlationId);
+  });
+
+  test('runner_when_wall_clock_timers_and_an_approval_is_overdue_then_a_timer_goes_through_the_inbox_and_expires_it', async () => {
+    const governor = createGovernor({ mode: 'fully_manual', threshold: 70, autoExecute: true, approvalTtlMs: 300_000 });
+    const runner = new ServiceRunner({ service: 'governor', decider: governor, nc, topo, timerClock: 'wall' });
+    await start(runner);
+    await new JetStreamPublisher(jetstream(nc), topo).publish(first); // event time 2023: overdue by the wall clock
+    const timers = await readStream(jetstream(nc), topo.streams.SYS.name, 1);
+    expect(timers[0].json<Envelope>()).toMatchObject({ type: 'TimerFired', source: 'governor', ts: first.ts + 300_000 });
+    const dec = await readStream(jetstream(nc), topo.streams.DEC.name, 3);
+    expect(dec.map((m) => m.json<Envelope>().type)).toEqual(['RiskApproved', 'ApprovalRequested', 'ApprovalExpired']);
+    await waitFor('timer handled', () => runner.status().handled === 2);
+    expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(1);
+  });
+});

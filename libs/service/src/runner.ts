@@ -1,0 +1,453 @@
+import { decodeMessage, formatFieldErrors, type FieldError, type Message } from '@tradeloop/contracts';
+import { BoundedSet, DeciderHost, type Decider, type Envelope } from '@tradeloop/kernel';
+import {
+  DeadLetterQueue,
+  JetStreamPublisher,
+  decodeBatch,
+  deadLetter,
+  ensureConsumer,
+  ensureTopology,
+  type DeadLetterReason,
+  type Topology,
+} from '@tradeloop/transport-nats';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { ensureInbox, inboxFor, type InboxSpec } from './inbox';
+import type { ServiceMetrics } from './metrics';
+
+/** The log methods the runner uses (pino's signature: object first, then the message). */
+export interface ServiceLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Where one inbox message sits: its stream position and its first envelope's event time. */
+export interface InboxRef {
+  readonly stream: string;
+  readonly seq: number;
+  readonly ts: number;
+}
+
+/**
+ * What a service does besides publishing its decider's outputs. Both hooks must be idempotent:
+ * after a crash the runner repeats the message whose effects may or may not have committed.
+ */
+export interface ServiceEffects {
+  /**
+   * Commits the effects of one inbox message (read models, the broker's order book) before
+   * its outputs are published and it is acked. Called only when there are outputs.
+   */
+  apply?(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void>;
+  /**
+   * Runs once after the state is rebuilt and before new messages are handled: reconcile with
+   * the outside world (the executor with its broker). Returns envelopes to publish, if any.
+   */
+  afterRebuild?(host: DeciderHost<any, any, any>): Promise<readonly Envelope[]>;
+}
+
+export interface RunnerOptions {
+  readonly service: string;
+  readonly decider: Decider<any, any, any>;
+  readonly nc: NatsConnection;
+  readonly topo: Topology;
+  readonly effects?: ServiceEffects;
+  readonly metrics?: ServiceMetrics;
+  readonly log?: ServiceLogger;
+  /** Server redelivers an unacked message after this long. Default 30 s. */
+  readonly ackWaitMs?: number;
+  /** Delays between attempts to commit effects or publish outputs; the last repeats. */
+  readonly retryBackoffMs?: readonly number[];
+  /** Attempts before the runner gives up and stops (the process should exit and restart). */
+  readonly maxEffectAttempts?: number;
+  /** Remembered envelope ids for de-duplication of redelivered or re-published inputs. */
+  readonly dedupWindow?: number;
+  /** Account of the service's own timer messages. Default 'paper'. */
+  readonly account?: string;
+  /**
+   * What decides that a decider's wake time has come. 'event' (default): the newest event time
+   * in the inbox — replays of recorded data, where the data's time is the clock. 'wall': the
+   * wall clock, checked every `wallTimerMs` — live feeds, where an approval must expire even if
+   * nothing else arrives. Either way the TimerFired is published and handled when it comes back
+   * through the inbox, so a replay of the inbox sees it at the same place.
+   */
+  readonly timerClock?: 'event' | 'wall';
+  readonly wallTimerMs?: number;
+}
+
+export type RunnerState = 'idle' | 'rebuilding' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+export interface RunnerStatus {
+  readonly state: RunnerState;
+  readonly inbox: string;
+  /** Inbox sequence of the last message whose effects are committed and acked. */
+  readonly lastSeq: number;
+  readonly rebuilt: number;
+  readonly handled: number;
+  readonly deadLettered: number;
+  /** Event time of the newest input seen. */
+  readonly clock: number;
+  readonly error?: string;
+}
+
+/** Dead-lettering outcome of decoding or handling one inbox message. */
+interface Dead {
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+}
+
+interface Outcome {
+  readonly inputs: Envelope[];
+  readonly outputs: Envelope[];
+  readonly dead?: Dead;
+}
+
+const BATCH_SUBJECT = /(^|\.)md\.batch\./;
+const DEFAULT_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+const noop = (): void => undefined;
+const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
+
+/**
+ * Hosts one decider on JetStream (DESIGN §2: "a consumer binds JetStream subjects to the
+ * decider host, publishes its outputs, writes read models").
+ *
+ * Start: ensure the area streams, the service's inbox and its durable consumer; rebuild the
+ * decider's state by replaying the inbox up to the consumer's ack floor through the same
+ * code path as live handling (outputs discarded: they were published the first time); let the
+ * effects reconcile; then consume.
+ *
+ * Each message, in inbox order, one at a time: decode (an undecodable message goes to the
+ * DLQ with its field errors — replay decodes the same bytes and skips it the same way),
+ * skip inputs already seen (a re-published envelope id, a bar not newer than the last one of
+ * its series), handle, commit effects, publish the outputs (Nats-Msg-Id = envelope id, so a
+ * repeat after a crash is stored once), and only then ack. Failures of effects or publishes are
+ * retried in place, never skipped: order is the state's correctness.
+ */
+export class ServiceRunner {
+  readonly inbox: InboxSpec;
+  readonly host: DeciderHost<any, any, any>;
+  private readonly js: JetStreamClient;
+  private jsm?: JetStreamManager;
+  private readonly publisher: JetStreamPublisher;
+  private readonly dlq: DeadLetterQueue;
+  private readonly log: ServiceLogger;
+  private readonly retryMs: readonly number[];
+  private readonly maxAttempts: number;
+  private readonly seen: BoundedSet;
+  private readonly lastBar = new Map<string, number>();
+  private state: RunnerState = 'idle';
+  private lastSeq = 0;
+  private rebuilt = 0;
+  private handled = 0;
+  private deadLettered = 0;
+  private clock = Number.NEGATIVE_INFINITY;
+  private error?: string;
+  private stopRequested = false;
+  private loop?: Promise<void>;
+  private lagTimer?: ReturnType<typeof setInterval>;
+  private wallTimer?: ReturnType<typeof setInterval>;
+  private stopIterator?: () => void;
+  private timerSent = Number.NaN;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never);
+    this.host = new DeciderHost(options.decider);
+    this.js = jetstream(options.nc);
+    this.publisher = new JetStreamPublisher(this.js, options.topo, { window: 256 });
+    this.dlq = new DeadLetterQueue(this.js, options.topo);
+    this.log = options.log ?? silent;
+    this.retryMs = options.retryBackoffMs ?? DEFAULT_RETRY_MS;
+    this.maxAttempts = options.maxEffectAttempts ?? 30;
+    this.seen = new BoundedSet(options.dedupWindow ?? 200_000);
+  }
+
+  status(): RunnerStatus {
+    return {
+      state: this.state,
+      inbox: this.inbox.stream,
+      lastSeq: this.lastSeq,
+      rebuilt: this.rebuilt,
+      handled: this.handled,
+      deadLettered: this.deadLettered,
+      clock: this.clock,
+      ...(this.error === undefined ? {} : { error: this.error }),
+    };
+  }
+
+  /** Resolves once the state is rebuilt and consumption has begun. */
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`runner ${this.options.service} already started`);
+    const jsm = (this.jsm = await jetstreamManager(this.options.nc));
+    await ensureTopology(jsm, this.options.topo);
+    await ensureInbox(jsm, this.inbox);
+    await ensureConsumer(jsm, {
+      stream: this.inbox.stream,
+      durable: this.inbox.durable,
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      maxAckPending: 1_000,
+    });
+    this.state = 'rebuilding';
+    await this.rebuild(jsm);
+    if (this.options.effects?.afterRebuild) {
+      const extra = await this.options.effects.afterRebuild(this.host);
+      if (extra.length > 0) await this.publishAll(extra, undefined);
+    }
+    await this.fireDueTimer();
+    this.state = 'running';
+    this.log.info({ service: this.options.service, inbox: this.inbox.stream, rebuilt: this.rebuilt, lastSeq: this.lastSeq }, 'consuming');
+    this.loop = this.consumeLoop().catch((e: unknown) => {
+      this.state = 'failed';
+      this.error = e instanceof Error ? e.message : String(e);
+      this.log.error({ service: this.options.service, err: this.error }, 'runner failed');
+    });
+    if (this.options.timerClock === 'wall' && this.options.decider.wakeAt) {
+      this.wallTimer = setInterval(() => {
+        if (this.state !== 'running') return;
+        this.fireDueTimer(Date.now()).catch((e: unknown) => this.log.warn({ service: this.options.service, err: describe(e) }, 'timer publish failed'));
+      }, this.options.wallTimerMs ?? 1_000);
+      this.wallTimer.unref?.();
+    }
+    if (this.options.metrics) {
+      const metrics = this.options.metrics;
+      this.lagTimer = setInterval(() => void this.lag().then((n) => metrics.consumerLag.set({ service: this.options.service }, n), noop), 2_000);
+      this.lagTimer.unref?.();
+    }
+  }
+
+  /** Inbox messages not yet handled: pending for the consumer plus delivered and unacked. */
+  async lag(): Promise<number> {
+    const jsm = this.jsm ?? (await jetstreamManager(this.options.nc));
+    const info = await jsm.consumers.info(this.inbox.stream, this.inbox.durable);
+    return info.num_pending + info.num_ack_pending;
+  }
+
+  /** Stops after the message in hand is done (effects committed, acked). */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    if (this.wallTimer) clearInterval(this.wallTimer);
+    if (this.state === 'running') this.state = 'stopping';
+    this.stopIterator?.();
+    await this.loop;
+    await this.publisher.flush().catch(noop);
+    if (this.state !== 'failed') this.state = 'stopped';
+  }
+
+  /** Settles when the consume loop ends (stopped or failed). */
+  get done(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+
+  // --------------------------------------------------------------------------------------------
+
+  private async rebuild(jsm: JetStreamManager): Promise<void> {
+    const info = await jsm.consumers.info(this.inbox.stream, this.inbox.durable);
+    const floor = info.ack_floor.stream_seq;
+    if (floor === 0) return;
+    const stream = await jsm.streams.info(this.inbox.stream);
+    const first = stream.state.first_seq;
+    const oc = await this.js.consumers.get(this.inbox.stream, { opt_start_seq: Math.max(1, first) });
+    const it = await oc.consume({ max_messages: 500 });
+    try {
+      for await (const m of it) {
+        if (m.seq > floor) break;
+        this.handleMessage(m.subject, m.data, m.seq);
+        this.lastSeq = m.seq;
+        this.rebuilt++;
+        if (m.seq === floor) break;
+      }
+    } finally {
+      it.stop();
+    }
+    this.lastSeq = floor;
+    this.options.metrics?.rebuiltMessages.set({ service: this.options.service }, this.rebuilt);
+  }
+
+  private async consumeLoop(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopRequested) {
+      try {
+        const consumer = await this.js.consumers.get(this.inbox.stream, this.inbox.durable);
+        const it = await consumer.consume({ max_messages: 256, expires: 5_000 });
+        this.stopIterator = () => it.stop();
+        if (this.stopRequested) it.stop();
+        attempt = 0;
+        for await (const m of it) {
+          if (this.stopRequested) {
+            m.nak();
+            continue;
+          }
+          await this.process(m);
+        }
+        if (this.stopRequested) return;
+      } catch (e) {
+        if (this.stopRequested) return;
+        if (e instanceof FatalRunnerError) throw e;
+        if (this.options.nc.isClosed()) throw new FatalRunnerError(`NATS connection closed: ${describe(e)}`);
+        const delay = this.retryMs[Math.min(attempt++, this.retryMs.length - 1)];
+        this.log.warn({ service: this.options.service, err: describe(e), delayMs: delay }, 'consumer interrupted; resuming');
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async process(m: JsMsg): Promise<void> {
+    if (m.seq <= this.lastSeq) {
+      // Redelivered after its ack was lost or late: already handled in this session.
+      m.ack();
+      return;
+    }
+    const started = performance.now();
+    const outcome = this.handleMessage(m.subject, m.data, m.seq);
+    const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
+    if (outcome.dead) await this.deadLetter(m, outcome.dead);
+    if (outcome.outputs.length > 0) {
+      const apply = this.options.effects?.apply;
+      if (apply) await this.retry('commit effects', m, () => apply.call(this.options.effects, ref, outcome.inputs, outcome.outputs));
+      await this.publishAll(outcome.outputs, m);
+    }
+    await this.fireDueTimer();
+    m.ack();
+    this.lastSeq = m.seq;
+    this.handled++;
+    const metrics = this.options.metrics;
+    if (metrics) {
+      const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
+      metrics.handleSeconds.observe({ service: this.options.service, type }, (performance.now() - started) / 1000);
+    }
+  }
+
+  /**
+   * Decode and hand every consumed envelope to the decider: the deterministic part, shared by
+   * rebuild and live handling, so both reach the same state from the same inbox.
+   */
+  private handleMessage(subject: string, data: Uint8Array, seq: number): Outcome {
+    const inputs: Envelope[] = [];
+    const outputs: Envelope[] = [];
+    let envelopes: readonly Envelope[];
+    if (BATCH_SUBJECT.test(subject)) {
+      const r = decodeBatch(data);
+      if (!r.ok) return { inputs, outputs, dead: { reason: 'invalid_message', detail: formatFieldErrors(r.error), errors: r.error } };
+      envelopes = r.value.messages;
+    } else {
+      const r = decodeMessage(data);
+      if (!r.ok) return { inputs, outputs, dead: { reason: 'invalid_message', detail: formatFieldErrors(r.error), errors: r.error } };
+      envelopes = [r.value as Message];
+    }
+    const metrics = this.options.metrics;
+    let dead: Dead | undefined;
+    for (const e of envelopes) {
+      if (!this.inbox.consumes.has(e.type)) continue;
+      if (!this.firstTime(e)) continue;
+      if (e.ts > this.clock) this.clock = e.ts;
+      inputs.push(e);
+      try {
+        const outs = this.host.handle(e);
+        for (let i = 0; i < outs.length; i++) outputs.push(outs[i]);
+      } catch (err) {
+        // A decider that throws does so again on replay at the same point: skipping it here and
+        // there keeps live and rebuilt state equal. The message goes to the DLQ with the reason.
+        dead = { reason: 'rejected', detail: `${this.options.decider.name} failed on ${e.type} ${e.id} (inbox seq ${seq}): ${describe(err)}` };
+      }
+      if (metrics && this.state === 'running') metrics.messagesIn.inc({ service: this.options.service, type: e.type });
+    }
+    return dead ? { inputs, outputs, dead } : { inputs, outputs };
+  }
+
+  /**
+   * De-duplication of inputs: a bar is new only if it is later than the last bar of its series
+   * (market data is time-ordered per series; a re-batched replay repeats bars); anything else
+   * is new if its id was not seen within the window.
+   */
+  private firstTime(e: Envelope): boolean {
+    if (e.type === 'BarClosed') {
+      const d = e.data as { venue: string; symbol: string; timeframe: string };
+      const key = `${d.venue}|${d.symbol}|${d.timeframe}`;
+      const last = this.lastBar.get(key);
+      if (last !== undefined && e.ts <= last) return false;
+      this.lastBar.set(key, e.ts);
+      return true;
+    }
+    return this.seen.add(e.id);
+  }
+
+  /** Publishes the TimerFired the decider asked for once the inbox's event time has passed it. */
+  private async fireDueTimer(wallNow?: number): Promise<void> {
+    const d = this.options.decider;
+    if (!d.wakeAt) return;
+    const at = d.wakeAt(this.host.state);
+    const now = this.options.timerClock === 'wall' ? (wallNow ?? Date.now()) : this.clock;
+    if (at === undefined || at > now || at === this.timerSent) return;
+    const name = this.options.service;
+    const id = `timer:${name}:${at}`;
+    const timer: Envelope = {
+      id,
+      type: 'TimerFired',
+      version: 1,
+      ts: at,
+      correlationId: id,
+      causationId: id,
+      account: this.options.account ?? 'paper',
+      source: name,
+      data: { at },
+    };
+    await this.publishAll([timer], undefined);
+    this.timerSent = at;
+  }
+
+  private async publishAll(outputs: readonly Envelope[], m: JsMsg | undefined): Promise<void> {
+    await this.retry('publish outputs', m, async () => {
+      await Promise.all(outputs.map((o) => this.publisher.publish(o)));
+    });
+    const metrics = this.options.metrics;
+    if (metrics) for (const o of outputs) metrics.observeOutput(o);
+  }
+
+  private async deadLetter(m: JsMsg, dead: Dead): Promise<void> {
+    const letter = deadLetter({
+      reason: dead.reason,
+      detail: dead.detail,
+      ...(dead.errors ? { errors: dead.errors } : {}),
+      stream: this.inbox.stream,
+      subject: m.subject,
+      durable: this.inbox.durable,
+      streamSeq: m.seq,
+      deliveryCount: m.info.deliveryCount,
+      data: m.data,
+    });
+    await this.retry('dead-letter', m, () => this.dlq.send(letter));
+    this.deadLettered++;
+    this.options.metrics?.deadLetters.inc({ service: this.options.service, reason: dead.reason });
+    this.log.warn({ service: this.options.service, reason: dead.reason, seq: m.seq, subject: m.subject, detail: dead.detail.slice(0, 500) }, 'dead-lettered');
+  }
+
+  private async retry<T>(what: string, m: JsMsg | undefined, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (attempt >= this.maxAttempts) {
+          throw new FatalRunnerError(`${this.options.service}: could not ${what} after ${attempt} attempts: ${describe(e)}`);
+        }
+        const delay = this.retryMs[Math.min(attempt - 1, this.retryMs.length - 1)];
+        this.log.warn({ service: this.options.service, attempt, delayMs: delay, err: describe(e) }, `could not ${what}; retrying`);
+        m?.working();
+        await sleep(delay);
+      }
+    }
+  }
+}
+
+/** Effects or publishes failed for good: the process should exit and be restarted. */
+export class FatalRunnerError extends Error {
+  override readonly name = 'FatalRunnerError';
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
