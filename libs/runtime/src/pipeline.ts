@@ -64,6 +64,35 @@ export interface Pipeline {
   };
 }
 
+/** The pipeline's deciders, each configured from one PipelineConfig (in-process and distributed alike). */
+export interface PipelineDeciders {
+  readonly scanner: () => ReturnType<typeof createScanner>;
+  readonly rlDecision: () => ReturnType<typeof createRlDecision>;
+  readonly risk: () => ReturnType<typeof createRisk>;
+  readonly governor: () => ReturnType<typeof createGovernor>;
+  readonly executor: () => ReturnType<typeof createExecutor>;
+  readonly learning: () => ReturnType<typeof createLearning>;
+}
+
+export function pipelineDeciders(cfg: PipelineConfig): PipelineDeciders {
+  return {
+    scanner: () => createScanner({ ...cfg.scanner }),
+    rlDecision: () => createRlDecision({ seed: cfg.seed, ...cfg.rlDecision }),
+    risk: () => createRisk({ startingCash: cfg.startingCash, accountCurrency: cfg.currency, riskPerTrade: cfg.riskPerTrade, ...cfg.risk }),
+    governor: () => createGovernor({ mode: cfg.mode, threshold: cfg.threshold, autoExecute: cfg.autoExecute, ...cfg.governor }),
+    executor: () =>
+      createExecutor({
+        startingCash: cfg.startingCash,
+        currency: cfg.currency,
+        takerFeeBps: cfg.feeBps,
+        makerFeeBps: cfg.feeBps,
+        slippageBps: cfg.slippageBps,
+        ...cfg.executor,
+      }),
+    learning: () => createLearning({ ...cfg.learning }),
+  };
+}
+
 /**
  * Wires the deciders as in DESIGN.md §1 on the in-process bus: scanner → rl-decision → risk →
  * governor → executor, learning closing the loop back into rl-decision. Registration order is
@@ -71,31 +100,19 @@ export interface Pipeline {
  */
 export function createPipeline(cfg: PipelineConfig): Pipeline {
   const bus = new InProcessBus(cfg.account);
-  const executor = new DeciderHost(
-    createExecutor({
-      startingCash: cfg.startingCash,
-      currency: cfg.currency,
-      takerFeeBps: cfg.feeBps,
-      makerFeeBps: cfg.feeBps,
-      slippageBps: cfg.slippageBps,
-      ...cfg.executor,
-    }),
-  );
-  const risk = new DeciderHost(
-    createRisk({ startingCash: cfg.startingCash, accountCurrency: cfg.currency, riskPerTrade: cfg.riskPerTrade, ...cfg.risk }),
-  );
-  const governor = new DeciderHost(
-    createGovernor({ mode: cfg.mode, threshold: cfg.threshold, autoExecute: cfg.autoExecute, ...cfg.governor }),
-  );
-  const learning = new DeciderHost(createLearning({ ...cfg.learning }));
+  const make = pipelineDeciders(cfg);
+  const executor = new DeciderHost(make.executor());
+  const risk = new DeciderHost(make.risk());
+  const governor = new DeciderHost(make.governor());
+  const learning = new DeciderHost(make.learning());
   let scanner: DeciderHost<any, any, any> | undefined;
   let rlDecision: DeciderHost<any, any, any> | undefined;
   // Executor first on a bar: fills from orders placed earlier happen before new signals.
   bus.register(executor);
   bus.register(risk);
   if (cfg.strategies) {
-    scanner = new DeciderHost(createScanner({ ...cfg.scanner }));
-    rlDecision = new DeciderHost(createRlDecision({ seed: cfg.seed, ...cfg.rlDecision }));
+    scanner = new DeciderHost(make.scanner());
+    rlDecision = new DeciderHost(make.rlDecision());
     bus.register(scanner);
     bus.register(rlDecision);
   }

@@ -44,6 +44,11 @@ export interface ServiceEffects {
    * the outside world (the executor with its broker). Returns envelopes to publish, if any.
    */
   afterRebuild?(host: DeciderHost<any, any, any>): Promise<readonly Envelope[]>;
+  /**
+   * Sees every handled input (not during rebuild) before the message is acked: notifications.
+   * At least once: a repeat after a crash is possible, so receivers de-duplicate by envelope id.
+   */
+  observe?(ref: InboxRef, inputs: readonly Envelope[]): Promise<void>;
 }
 
 export interface RunnerOptions {
@@ -302,6 +307,8 @@ export class ServiceRunner {
     const outcome = this.handleMessage(m.subject, m.data, m.seq);
     const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
     if (outcome.dead) await this.deadLetter(m, outcome.dead);
+    const observe = this.options.effects?.observe;
+    if (observe && outcome.inputs.length > 0) await this.retry('notify', m, () => observe.call(this.options.effects, ref, outcome.inputs));
     if (outcome.outputs.length > 0) {
       const apply = this.options.effects?.apply;
       if (apply) await this.retry('commit effects', m, () => apply.call(this.options.effects, ref, outcome.inputs, outcome.outputs));

@@ -1,0 +1,4 @@
+/** The scanner service: its decider from libs/domain on JetStream, /health and /metrics (see README "Services"). */
+import { runServiceMain } from '@tradeloop/nest-service';
+
+runServiceMain({ name: 'scanner' });

@@ -1,0 +1,151 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import pino, { type Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { createDataSource, runMigrations } from '@tradeloop/persistence';
+import { topology, type Topology } from '@tradeloop/transport-nats';
+import { ServiceMetrics, ServiceRunner } from '@tradeloop/service';
+import { loadServiceEnv, redactUrl, type ServiceEnv } from './config';
+import { DECIDER_SERVICES, DEFAULT_PORTS, deciderFor, effectsFor, pipelineConfigFromEnv, writesReadModels, type DeciderService, type ServiceName } from './definitions';
+import { ServiceModule, type ServiceContext, type ServiceWorker } from './service.module';
+
+export interface Infrastructure {
+  readonly env: ServiceEnv;
+  readonly log: Logger;
+  readonly nc: NatsConnection;
+  readonly ds?: DataSource;
+  readonly topo: Topology;
+  readonly metrics: ServiceMetrics;
+}
+
+export interface BootstrapOptions {
+  readonly name: ServiceName;
+  /** Default process.env. */
+  readonly env?: Record<string, string | undefined>;
+  /** Builds what the service runs (default: the decider runner for decider services). */
+  readonly worker?: (infra: Infrastructure) => ServiceWorker | undefined;
+  /** Extra Nest modules (the gateway's API). */
+  readonly imports?: (infra: Infrastructure) => (DynamicModule | Type)[];
+  /** Called with the Nest app before it listens (global pipes, OpenAPI). */
+  readonly configure?: (app: INestApplication, infra: Infrastructure) => void;
+}
+
+export interface RunningService {
+  readonly app: INestApplication;
+  readonly infra: Infrastructure;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Connects NATS (and PostgreSQL, running migrations, for services that write read models). */
+export async function connectInfrastructure(name: ServiceName, env: ServiceEnv): Promise<Infrastructure> {
+  const log = pino({ name: `tradeloop-${name}`, level: env.LOG_LEVEL });
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: env.NATS_URL.split(','), name: `tradeloop-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  } catch (e) {
+    throw new Error(`${name}: NATS at ${env.NATS_URL} is unreachable: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let ds: DataSource | undefined;
+  if (writesReadModels(name)) {
+    ds = createDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, applicationName: `tradeloop-${name}`, poolSize: 5 });
+    try {
+      await runMigrations(ds);
+    } catch (e) {
+      await nc.close();
+      throw new Error(`${name}: PostgreSQL at ${redactUrl(env.DATABASE_URL)} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const topo = topology({ ns: env.NATS_NAMESPACE });
+  const metrics = new ServiceMetrics(name, { defaultMetrics: true });
+  log.info({ nats: env.NATS_URL, postgres: ds ? redactUrl(env.DATABASE_URL) : undefined, ns: env.NATS_NAMESPACE || undefined }, 'connected');
+  return { env, log, nc, ds, topo, metrics };
+}
+
+/** The decider runner of a pipeline service as a ServiceWorker. */
+export function deciderWorker(name: DeciderService, infra: Infrastructure): ServiceWorker {
+  const cfg = pipelineConfigFromEnv(infra.env);
+  const runner = new ServiceRunner({
+    service: name,
+    decider: deciderFor(name, cfg),
+    nc: infra.nc,
+    topo: infra.topo,
+    effects: effectsFor(name, infra.ds),
+    metrics: infra.metrics,
+    log: infra.log,
+    account: infra.env.ACCOUNT,
+    timerClock: infra.env.TIMER_CLOCK,
+  });
+  return runnerWorker(runner);
+}
+
+/** A ServiceRunner as a ServiceWorker: healthy while rebuilding or running; /health shows its lag. */
+export function runnerWorker(runner: ServiceRunner): ServiceWorker {
+  return {
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+    async health() {
+      const s = runner.status();
+      const lag = await runner.lag().catch(() => -1);
+      return { healthy: s.state === 'running' || s.state === 'rebuilding', ...s, lag };
+    },
+  };
+}
+
+/**
+ * Starts one service: validated configuration, NATS (+ PostgreSQL), its worker, and a Nest HTTP
+ * app with /health and /metrics (plus the gateway's API). SIGTERM/SIGINT stop it cleanly: the
+ * worker finishes the message in hand, then connections close.
+ */
+export async function bootstrapService(options: BootstrapOptions): Promise<RunningService> {
+  const env = loadServiceEnv(options.env ?? process.env);
+  const infra = await connectInfrastructure(options.name, env);
+  const worker = options.worker
+    ? options.worker(infra)
+    : (DECIDER_SERVICES as readonly string[]).includes(options.name)
+      ? deciderWorker(options.name as DeciderService, infra)
+      : undefined;
+  const ctx: ServiceContext = { name: options.name, nc: infra.nc, ds: infra.ds, metrics: infra.metrics, worker };
+  const app = await NestFactory.create(ServiceModule.forContext(ctx, options.imports?.(infra) ?? []), { logger: ['error', 'warn'] });
+  options.configure?.(app, infra);
+  const port = env.HTTP_PORT ?? DEFAULT_PORTS[options.name];
+  await worker?.start();
+  await app.listen(port, '0.0.0.0');
+  const actual = (app.getHttpServer().address() as { port: number }).port;
+  infra.log.info({ port: actual }, `${options.name} listening (/health, /metrics)`);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await worker?.stop().catch((e: unknown) => infra.log.error({ err: String(e) }, 'worker stop failed'));
+      await app.close();
+      await infra.nc.drain().catch(() => undefined);
+      await infra.ds?.destroy().catch(() => undefined);
+    })());
+  return { app, infra, port: actual, close };
+}
+
+
+
+/** For an app's main.ts: start, log a fatal start error clearly and exit 1, stop on signals. */
+export function runServiceMain(options: BootstrapOptions): void {
+  bootstrapService(options).then(
+    (svc) => {
+      const stop = (signal: string): void => {
+        svc.infra.log.info({ signal }, 'stopping');
+        svc.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    },
+    (e: unknown) => {
+      process.stderr.write(`tradeloop ${options.name}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
+import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
+
+/** A configuration variable failed validation; the message names each one and what is wrong. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly { variable: string; problem: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`);
+  }
+}
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined || typeof value === 'boolean') return value;
+  const v = String(value).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
+
+/**
+ * Every variable a Tradeloop service reads, validated once at start (DESIGN: "each service
+ * reads and validates its variables once at boot"). Defaults give the paper setup on this
+ * machine: NATS and PostgreSQL at their default local addresses.
+ */
+export class ServiceEnv {
+  @IsOptional() @IsString() @Matches(/^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$|^[^\s:/,]+:\d+$/, { message: 'must be a NATS server URL such as nats://127.0.0.1:4222' })
+  NATS_URL: string = 'nats://127.0.0.1:4222';
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a PostgreSQL schema name' })
+  DATABASE_SCHEMA?: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]*$/, { message: 'may contain only letters, digits, _ and -' })
+  NATS_NAMESPACE: string = '';
+
+  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer port' }) @Min(0) @Max(65535)
+  HTTP_PORT?: number;
+
+  @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, _ and -' })
+  ACCOUNT: string = 'paper';
+
+  @IsOptional() @IsIn(EXECUTION_MODES as unknown as string[], { message: `must be one of ${EXECUTION_MODES.join(', ')}` })
+  EXECUTION_MODE: ExecutionMode = 'quality_based';
+
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number 0–100' }) @Min(0) @Max(100)
+  QUALITY_THRESHOLD: number = 70;
+
+  /** The paper broker's money is simulated, so paper runs with execution on (DESIGN §6). */
+  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  AUTO_EXECUTE: boolean = true;
+
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number in (0, 0.1]' }) @Min(0.000001) @Max(0.1)
+  RISK_PER_TRADE: number = 0.01;
+
+  @IsOptional() @IsString() @Matches(/^\d+(\.\d+)?$/, { message: 'must be a positive decimal such as 100000' })
+  STARTING_CASH: string = '100000';
+
+  @IsOptional() @IsString() @Matches(/^[A-Z]{3,5}$/, { message: 'must be a currency code such as USD' })
+  ACCOUNT_CURRENCY: string = 'USD';
+
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points' }) @Min(0) @Max(1000)
+  FEE_BPS: number = 0;
+
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points' }) @Min(0) @Max(1000)
+  SLIPPAGE_BPS: number = 0;
+
+  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer' })
+  SEED: number = 42;
+
+  @IsOptional() @IsIn(['event', 'wall'])
+  TIMER_CLOCK: 'event' | 'wall' = 'event';
+
+  @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  NOTIFIER_WEBHOOK_URL?: string;
+}
+
+/** Validates `env` (default process.env); throws ConfigError naming every bad variable. */
+export function loadServiceEnv(env: Record<string, string | undefined> = process.env): ServiceEnv {
+  const known = Object.keys(new ServiceEnv());
+  const picked: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && (known.includes(k) || k === 'HTTP_PORT' || k === 'DATABASE_SCHEMA' || k === 'NOTIFIER_WEBHOOK_URL')) picked[k] = v;
+  const cfg = plainToInstance(ServiceEnv, picked);
+  const errors = validateSync(cfg, { whitelist: false });
+  if (errors.length > 0) throw new ConfigError(errors.map(describe));
+  return cfg;
+}
+
+function describe(e: ValidationError): { variable: string; problem: string } {
+  const problem = Object.values(e.constraints ?? {}).join(', ');
+  // URLs may carry credentials: never echo them.
+  const shown = /URL$/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
+  return { variable: e.property, problem: `${problem}${shown}` };
+}
+
+/** The URL without its password, for logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,67 @@
+import type { Decider } from '@tradeloop/kernel';
+import { pipelineConfig, pipelineDeciders, type PipelineConfig } from '@tradeloop/runtime';
+import { projectionEffects, type ServiceEffects } from '@tradeloop/service';
+import type { DataSource } from 'typeorm';
+import type { ServiceEnv } from './config';
+
+/** The services that host a decider of the pipeline over JetStream. */
+export const DECIDER_SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning'] as const;
+export type DeciderService = (typeof DECIDER_SERVICES)[number];
+export type ServiceName = DeciderService | 'market-data' | 'notifier' | 'gateway';
+
+/** Default HTTP ports (/health, /metrics; the gateway's API). HTTP_PORT overrides. */
+export const DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
+  gateway: 3000,
+  'market-data': 3001,
+  scanner: 3002,
+  'rl-decision': 3003,
+  risk: 3004,
+  governor: 3005,
+  executor: 3006,
+  notifier: 3007,
+  learning: 3008,
+};
+
+/** One configuration for every service of a deployment, so distributed = in-process. */
+export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
+  return pipelineConfig({
+    account: env.ACCOUNT,
+    seed: env.SEED,
+    mode: env.EXECUTION_MODE,
+    threshold: env.QUALITY_THRESHOLD,
+    autoExecute: env.AUTO_EXECUTE,
+    riskPerTrade: env.RISK_PER_TRADE,
+    startingCash: env.STARTING_CASH,
+    currency: env.ACCOUNT_CURRENCY,
+    feeBps: env.FEE_BPS,
+    slippageBps: env.SLIPPAGE_BPS,
+  });
+}
+
+export function deciderFor(service: DeciderService, cfg: PipelineConfig): Decider<any, any, any> {
+  const make = pipelineDeciders(cfg);
+  switch (service) {
+    case 'scanner':
+      return make.scanner();
+    case 'rl-decision':
+      return make.rlDecision();
+    case 'risk':
+      return make.risk();
+    case 'governor':
+      return make.governor();
+    case 'executor':
+      return make.executor();
+    case 'learning':
+      return make.learning();
+  }
+}
+
+/** Services whose outputs feed read models or the experience store write to PostgreSQL. */
+export function writesReadModels(service: ServiceName): boolean {
+  return service === 'executor' || service === 'governor' || service === 'learning' || service === 'gateway';
+}
+
+export function effectsFor(service: DeciderService, ds: DataSource | undefined): ServiceEffects | undefined {
+  if (!ds || !writesReadModels(service)) return undefined;
+  return projectionEffects(ds, service);
+}

@@ -1,0 +1,23 @@
+export { ServiceEnv, ConfigError, loadServiceEnv, redactUrl } from './config';
+export {
+  DECIDER_SERVICES,
+  DEFAULT_PORTS,
+  pipelineConfigFromEnv,
+  deciderFor,
+  effectsFor,
+  writesReadModels,
+  type DeciderService,
+  type ServiceName,
+} from './definitions';
+export { ServiceModule, HealthController, MetricsController, SERVICE_CONTEXT, type ServiceContext, type ServiceWorker } from './service.module';
+export {
+  bootstrapService,
+  connectInfrastructure,
+  deciderWorker,
+  runnerWorker,
+  runServiceMain,
+  type BootstrapOptions,
+  type Infrastructure,
+  type RunningService,
+} from './bootstrap';
+export { notifierDecider, notifierEffects, describeForHumans, NOTIFIED, type NotifierOptions } from './notifier';

@@ -1,0 +1,78 @@
+import { NO_OUTPUTS, type Decider, type Envelope } from '@tradeloop/kernel';
+import type { MessageType } from '@tradeloop/contracts';
+import type { InboxRef, ServiceEffects, ServiceLogger } from '@tradeloop/service';
+
+/** What a person should hear about (DESIGN §1, notifier). */
+export const NOTIFIED: readonly MessageType[] = [
+  'OrderFilled',
+  'OrderRejected',
+  'PositionClosed',
+  'OrderDenied',
+  'ApprovalRequested',
+  'ApprovalExpired',
+  'TradingStateChanged',
+  'ExecutionModeChanged',
+];
+
+/** The notifier holds no state and decides nothing: its work is the effect. */
+export const notifierDecider: Decider<null> = {
+  name: 'notifier',
+  consumes: NOTIFIED,
+  initialState: () => null,
+  evolve: (s) => s,
+  decide: () => NO_OUTPUTS,
+};
+
+/** One line a person can read. */
+export function describeForHumans(m: Envelope): string {
+  const d = m.data as Record<string, unknown>;
+  switch (m.type) {
+    case 'OrderFilled':
+      return `filled ${d['side']} ${d['quantity']} ${d['symbol']} @ ${d['price']} (fee ${d['fee']})`;
+    case 'OrderRejected':
+      return `order ${d['orderId']} rejected: ${d['reason']}`;
+    case 'PositionClosed':
+      return `closed ${d['direction']} ${d['symbol']}: P&L ${d['realizedPnl']} ${d['currency']} (${d['exitReason']})`;
+    case 'OrderDenied':
+      return `risk denied ${d['symbol']}: ${d['reason']} — ${d['detail']}`;
+    case 'ApprovalRequested':
+      return `approval needed for ${m.id}: quality ${d['quality']} below ${d['threshold']}, expires ${new Date(Number(d['expiresAt'])).toISOString()}`;
+    case 'ApprovalExpired':
+      return `approval ${d['approvalId']} expired`;
+    case 'TradingStateChanged':
+      return `trading state ${d['previous']} → ${d['state']} by ${d['by']}: ${d['reason']}`;
+    case 'ExecutionModeChanged':
+      return `execution mode now ${d['mode']}`;
+    default:
+      return m.type;
+  }
+}
+
+export interface NotifierOptions {
+  readonly log: ServiceLogger;
+  /** POSTs each notification as JSON; the Idempotency-Key header is the envelope id. */
+  readonly webhookUrl?: string;
+  readonly fetch?: typeof fetch;
+  readonly timeoutMs?: number;
+}
+
+/** Log and webhook delivery; a failed webhook is retried by the runner before the ack. */
+export function notifierEffects(o: NotifierOptions): ServiceEffects {
+  const doFetch = o.fetch ?? fetch;
+  return {
+    async observe(_ref: InboxRef, inputs: readonly Envelope[]): Promise<void> {
+      for (const m of inputs) {
+        const text = describeForHumans(m);
+        o.log.info({ type: m.type, id: m.id, account: m.account }, text);
+        if (!o.webhookUrl) continue;
+        const res = await doFetch(o.webhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': m.id },
+          body: JSON.stringify({ text, event: m }),
+          signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
+        });
+        if (!res.ok) throw new Error(`webhook answered ${res.status} for ${m.type} ${m.id}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { Controller, Get, Header, HttpCode, Inject, Module, Res, type DynamicModule, type Type } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { DataSource } from 'typeorm';
+import type { ServiceMetrics } from '@tradeloop/service';
+
+export const SERVICE_CONTEXT = Symbol('SERVICE_CONTEXT');
+
+/** The part of Express's response these controllers use. */
+interface Response {
+  status(code: number): { json(body: unknown): void };
+  setHeader(name: string, value: string): void;
+  send(body: string): void;
+}
+
+/** Something a service runs besides its HTTP endpoints: a decider runner, a market-data feed. */
+export interface ServiceWorker {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Shown under `worker` in /health; `healthy: false` turns /health into a 503. */
+  health(): Promise<{ healthy: boolean } & Record<string, unknown>>;
+}
+
+export interface ServiceContext {
+  readonly name: string;
+  readonly nc: NatsConnection;
+  readonly ds?: DataSource;
+  readonly metrics: ServiceMetrics;
+  readonly worker?: ServiceWorker;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)))]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+@Controller()
+export class HealthController {
+  constructor(@Inject(SERVICE_CONTEXT) private readonly ctx: ServiceContext) {}
+
+  /** 200 when NATS is connected, PostgreSQL answers (if used) and the worker is healthy; else 503. */
+  @Get('health')
+  async health(@Res() res: Response): Promise<void> {
+    const { nc, ds, worker, name } = this.ctx;
+    const nats = nc.isClosed() ? { ok: false, error: 'connection closed' } : { ok: true, server: nc.getServer() };
+    let postgres: { ok: boolean; error?: string } | undefined;
+    if (ds) {
+      try {
+        await withTimeout(ds.query('SELECT 1'), 2_000, 'PostgreSQL');
+        postgres = { ok: true };
+      } catch (e) {
+        postgres = { ok: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    let w: Record<string, unknown> | undefined;
+    let workerOk = true;
+    if (worker) {
+      try {
+        const h = await withTimeout(worker.health(), 2_000, 'worker');
+        workerOk = h.healthy;
+        w = h;
+      } catch (e) {
+        workerOk = false;
+        w = { healthy: false, error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    const ok = nats.ok && (postgres?.ok ?? true) && workerOk;
+    res.status(ok ? 200 : 503).json({ service: name, status: ok ? 'ok' : 'error', nats, ...(postgres ? { postgres } : {}), ...(w ? { worker: w } : {}) });
+  }
+}
+
+@Controller()
+export class MetricsController {
+  constructor(@Inject(SERVICE_CONTEXT) private readonly ctx: ServiceContext) {}
+
+  @Get('metrics')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async metrics(@Res() res: Response): Promise<void> {
+    const registry = this.ctx.metrics.registry;
+    res.setHeader('Content-Type', registry.contentType);
+    res.send(await registry.metrics());
+  }
+}
+
+/** /health and /metrics for a service, over the context its bootstrap built. */
+@Module({})
+export class ServiceModule {
+  static forContext(ctx: ServiceContext, imports: (DynamicModule | Type)[] = []): DynamicModule {
+    return {
+      module: ServiceModule,
+      imports,
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
+      exports: [SERVICE_CONTEXT],
+    };
+  }
+}

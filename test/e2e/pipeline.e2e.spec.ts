@@ -1,0 +1,159 @@
+/**
+ * End to end (issue 3): the pipeline services as separate processes on the real NATS JetStream
+ * and PostgreSQL of this machine; real EURUSD bars streamed in as market-data batches. Checks,
+ * in the streams and in PostgreSQL, that every approved order produced exactly one broker order,
+ * positions equal the sum of fills, and cash is conserved.
+ */
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { dec, type Envelope } from '@tradeloop/kernel';
+import { readMarketDataFile } from '@tradeloop/market-data';
+import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { connectNats, deleteTopology, readStream, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { DATA, DATABASE_URL, NATS_URL, ServiceFleet, sleep } from './services';
+
+const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning', 'notifier'];
+const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 5_000);
+const STARTING_CASH = '100000';
+
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let topo: Topology;
+let fleet: ServiceFleet;
+let pg: Client;
+const schema = `e2e_${Date.now().toString(36)}_${process.pid}`;
+
+async function allMessages(area: keyof Topology['streams']): Promise<Envelope[]> {
+  const name = topo.streams[area].name;
+  const n = (await jsm.streams.info(name)).state.messages;
+  return (await readStream(jetstream(nc), name, n, 30_000)).map((m) => m.json<Envelope>());
+}
+
+async function streamTotals(): Promise<string> {
+  const counts: number[] = [];
+  for (const area of ['SIG', 'DEC', 'EXE', 'LRN', 'SYS'] as const) counts.push((await jsm.streams.info(topo.streams[area].name)).state.messages);
+  return counts.join(',');
+}
+
+/** Quiet: every inbox drained and no stream grew for a while. */
+async function settle(timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  let stable = 0;
+  while (Date.now() < deadline) {
+    const lag = await fleet.totalLag();
+    const totals = await streamTotals();
+    stable = lag === 0 && totals === last ? stable + 1 : 0;
+    if (stable >= 3) return;
+    last = totals;
+    await sleep(400);
+  }
+  const detail: string[] = [];
+  for (const name of SERVICES) detail.push(`${name}: ${JSON.stringify((await fleet.health(name)).body)}\n${fleet.procs.get(name)!.output.slice(-1500)}`);
+  throw new Error(`pipeline did not settle (streams ${last}):\n${detail.join('\n')}`);
+}
+
+beforeAll(async () => {
+  nc = await connectNats();
+  jsm = await jetstreamManager(nc);
+  topo = topology({ ns: uniqueNs('e2e') });
+  pg = new Client({ connectionString: DATABASE_URL });
+  await pg.connect();
+  fleet = new ServiceFleet(
+    {
+      NATS_URL,
+      DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      NATS_NAMESPACE: topo.ns,
+      EXECUTION_MODE: 'fully_automated',
+      STARTING_CASH,
+      ACCOUNT_CURRENCY: 'USD',
+      FEE_BPS: '0.5',
+      SLIPPAGE_BPS: '0.5',
+      LOG_LEVEL: 'warn',
+    },
+    SERVICES,
+  );
+  await fleet.startAll();
+}, 180_000);
+
+afterAll(async () => {
+  await fleet?.stopAll();
+  if (jsm) {
+    await deleteTopology(jsm, topo);
+    for (const s of SERVICES) await jsm.streams.delete(`${topo.ns}_IN_${s.toUpperCase().replace(/-/g, '_')}`).catch(() => undefined);
+  }
+  await pg?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+  await pg?.end();
+  await nc?.close();
+}, 60_000);
+
+test('e2e_when_real_bars_stream_through_the_services_then_orders_positions_and_cash_are_consistent', async () => {
+  // The feed: a live-like pace (10-bar batches, ~250 bars/s), so decisions reach risk and the
+  // executor while the bars they were made on are still recent.
+  const pub = new JetStreamPublisher(jetstream(nc), topo);
+  for (let i = 0; i < BARS.length; i += 10) {
+    await pub.publishBatch(BARS.slice(i, i + 10));
+    await sleep(40);
+  }
+  await pub.flush();
+  await settle();
+
+  const sig = await allMessages('SIG');
+  const decs = await allMessages('DEC');
+  const exe = await allMessages('EXE');
+  const lrn = await allMessages('LRN');
+  const signals = sig.filter((m) => m.type === 'SignalDetected');
+  const approved = decs.filter((m) => m.type === 'OrderApproved');
+  const submitted = exe.filter((m) => m.type === 'OrderSubmitted') as Envelope<'OrderSubmitted', any>[];
+  const fills = exe.filter((m) => m.type === 'OrderFilled') as Envelope<'OrderFilled', any>[];
+  expect(signals.length).toBeGreaterThan(20);
+  expect(approved.length).toBeGreaterThan(3);
+  expect(fills.length).toBeGreaterThan(0);
+
+  // Exactly one entry order per approved order; one broker order per client order id.
+  const entries = submitted.filter((m) => m.data.role === 'entry');
+  const perApproval = new Map<string, number>();
+  for (const o of entries) perApproval.set(o.data.approvedOrderId, (perApproval.get(o.data.approvedOrderId) ?? 0) + 1);
+  expect([...perApproval.keys()].sort()).toEqual(approved.map((a) => a.id).sort());
+  expect([...perApproval.values()].every((n) => n === 1)).toBe(true);
+  expect(new Set(submitted.map((o) => o.data.clientOrderId)).size).toBe(submitted.length);
+  // No event was stored twice.
+  for (const list of [sig, decs, exe, lrn]) expect(new Set(list.map((m) => m.id)).size).toBe(list.length);
+
+  // PostgreSQL read models agree with the streams.
+  const q = async (sql: string): Promise<any[]> => (await pg.query(sql.replace(/\bS\./g, `"${schema}".`))).rows;
+  expect(Number((await q('SELECT count(*) AS n FROM S.orders'))[0].n)).toBe(submitted.length);
+  expect(Number((await q('SELECT count(DISTINCT client_order_id) AS n FROM S.orders'))[0].n)).toBe(submitted.length);
+  expect(Number((await q('SELECT count(*) AS n FROM S.fills'))[0].n)).toBe(fills.length);
+
+  // Position = signed sum of fills, per symbol.
+  const sums = await q(`SELECT symbol, sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END)::text AS net FROM S.fills GROUP BY symbol`);
+  const positions = await q(`SELECT symbol, direction, quantity::text AS quantity, status FROM S.positions`);
+  for (const s of sums) {
+    const open = positions.find((p) => p.symbol === s.symbol && p.status === 'open');
+    const held = open ? dec(open.quantity).times(open.direction === 'long' ? 1 : -1) : dec(0);
+    expect(held.toString()).toBe(dec(s.net).toString());
+  }
+
+  // Cash: start + realised P&L − fees = cash, exactly; and equals the last AccountUpdated.
+  const [account] = await q('SELECT cash::text AS cash, realized_pnl::text AS realized, fees::text AS fees FROM S.accounts');
+  expect(dec(STARTING_CASH).plus(account.realized).minus(account.fees).toString()).toBe(dec(account.cash).toString());
+  const feeSum = fills.reduce((s, f) => s.plus(f.data.fee), dec(0));
+  expect(dec(account.fees).toString()).toBe(feeSum.toString());
+  const lastAccount = exe.filter((m) => m.type === 'AccountUpdated').pop() as Envelope<'AccountUpdated', any>;
+  expect(dec(lastAccount.data.cash).toString()).toBe(dec(account.cash).toString());
+
+  // Learning appended one experience per closed position.
+  const closed = exe.filter((m) => m.type === 'PositionClosed');
+  expect(Number((await q('SELECT count(*) AS n FROM S.trade_experiences'))[0].n)).toBe(closed.length);
+  expect(lrn.filter((m) => m.type === 'ExperienceRecorded').length).toBe(closed.length);
+
+  // Every service is healthy and exposes its metrics.
+  for (const name of SERVICES) expect((await fleet.health(name)).status).toBe(200);
+  const exec = fleet.procs.get('executor')!;
+  const metrics = await (await fetch(`http://127.0.0.1:${exec.port}/metrics`)).text();
+  expect(metrics).toMatch(/tradeloop_fills_total\{service="executor",symbol="EURUSD",side="(buy|sell)"\} \d+/);
+}, 300_000);
