@@ -1,0 +1,47 @@
+import { ConfigError, loadServiceEnv, redactUrl } from './config';
+import { pipelineConfigFromEnv } from './definitions';
+
+describe('loadServiceEnv', () => {
+  test('env_when_empty_then_paper_defaults_on_local_nats_and_postgres', () => {
+    const env = loadServiceEnv({});
+    expect(env).toMatchObject({
+      NATS_URL: 'nats://127.0.0.1:4222',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      EXECUTION_MODE: 'quality_based',
+      AUTO_EXECUTE: true,
+      RISK_PER_TRADE: 0.01,
+      ACCOUNT: 'paper',
+    });
+  });
+
+  test('env_when_strings_given_then_converted_to_numbers_and_booleans', () => {
+    const env = loadServiceEnv({ HTTP_PORT: '3100', AUTO_EXECUTE: 'false', QUALITY_THRESHOLD: '80', RISK_PER_TRADE: '0.02', FEE_BPS: '1.5' });
+    expect(env).toMatchObject({ HTTP_PORT: 3100, AUTO_EXECUTE: false, QUALITY_THRESHOLD: 80, RISK_PER_TRADE: 0.02, FEE_BPS: 1.5 });
+    const cfg = pipelineConfigFromEnv(env);
+    expect(cfg).toMatchObject({ autoExecute: false, threshold: 80, riskPerTrade: 0.02, feeBps: 1.5 });
+  });
+
+  test('env_when_several_variables_are_bad_then_one_error_names_each_of_them', () => {
+    let error: unknown;
+    try {
+      loadServiceEnv({ HTTP_PORT: 'eighty', EXECUTION_MODE: 'yolo', RISK_PER_TRADE: '5', AUTO_EXECUTE: 'maybe', NATS_URL: 'http://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable).sort();
+    expect(problems).toEqual(['AUTO_EXECUTE', 'EXECUTION_MODE', 'HTTP_PORT', 'NATS_URL', 'RISK_PER_TRADE']);
+    expect((error as Error).message).toMatch(/EXECUTION_MODE must be one of fully_automated, quality_based, fully_manual, display_only \(got "yolo"\)/);
+  });
+
+  test('env_when_a_url_with_a_password_is_bad_then_the_message_does_not_echo_it', () => {
+    expect(() => loadServiceEnv({ DATABASE_URL: 'mysql://admin:hunter2@db/x' })).toThrow(ConfigError);
+    try {
+      loadServiceEnv({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
+    } catch (e) {
+      expect((e as Error).message).toContain('DATABASE_URL must be a postgres:// URL');
+      expect((e as Error).message).not.toContain('hunter2');
+    }
+    expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
+  });
+});

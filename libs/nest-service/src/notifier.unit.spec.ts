@@ -1,0 +1,48 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
+import { describeForHumans, notifierEffects } from './notifier';
+
+const ref = { stream: 'IN_NOTIFIER', seq: 1, ts: 0 };
+const logs: string[] = [];
+const log = { info: (_o: object, m?: string) => void logs.push(m ?? ''), warn: () => undefined, error: () => undefined };
+
+describe('notifier', () => {
+  test('describe_when_fill_or_closed_position_then_a_readable_line', () => {
+    expect(describeForHumans(SAMPLE_MESSAGES.OrderFilled)).toMatch(/^filled (buy|sell) \S+ EURUSD @ \S+ \(fee \S+\)$/);
+    expect(describeForHumans(SAMPLE_MESSAGES.PositionClosed)).toMatch(/^closed (long|short) EURUSD: P&L \S+ USD/);
+  });
+
+  test('webhook_when_configured_then_posts_each_event_with_its_id_as_idempotency_key', async () => {
+    const got: { key: string | undefined; body: any }[] = [];
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        got.push({ key: req.headers['idempotency-key'] as string, body: JSON.parse(body) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      await notifierEffects({ log, webhookUrl: url }).observe!(ref, [SAMPLE_MESSAGES.OrderFilled, SAMPLE_MESSAGES.OrderDenied]);
+    } finally {
+      server.close();
+    }
+    expect(got.map((g) => g.key)).toEqual([SAMPLE_MESSAGES.OrderFilled.id, SAMPLE_MESSAGES.OrderDenied.id]);
+    expect(got[1].body.text).toMatch(/^risk denied EURUSD: POSITION_ALREADY_OPEN/);
+    expect(logs.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('webhook_when_receiver_fails_then_the_effect_rejects_so_the_runner_retries_before_acking', async () => {
+    const server = createServer((_req, res) => res.writeHead(503).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      await expect(notifierEffects({ log, webhookUrl: url }).observe!(ref, [SAMPLE_MESSAGES.OrderFilled])).rejects.toThrow(/webhook answered 503 for OrderFilled/);
+    } finally {
+      server.close();
+    }
+  });
+});
