@@ -19,8 +19,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)s$': swc,
   },
-  // trading-signals ships ESM only; let SWC turn it into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(trading-signals)/)'],
+  // trading-signals and NestJS 12 (@nestjs/*) ship ESM only, and Jest on Node 20 cannot require()
+  // ESM: let SWC turn them into CommonJS for Jest. (Plain Node 20.19+ loads them natively.)
+  transformIgnorePatterns: ['/node_modules/(?!(trading-signals|@nestjs)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

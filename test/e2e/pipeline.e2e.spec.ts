@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { dec, type Envelope } from '@tradeloop/kernel';
+import { createApiKey, createDataSource } from '@tradeloop/persistence';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, readStream, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
@@ -14,7 +15,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DATA, DATABASE_URL, NATS_URL, ServiceFleet, sleep } from './services';
 
-const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning', 'notifier'];
+const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning', 'notifier', 'gateway'];
 const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 5_000);
 const STARTING_CASH = '100000';
 
@@ -83,7 +84,7 @@ afterAll(async () => {
   await fleet?.stopAll();
   if (jsm) {
     await deleteTopology(jsm, topo);
-    for (const s of SERVICES) await jsm.streams.delete(`${topo.ns}_IN_${s.toUpperCase().replace(/-/g, '_')}`).catch(() => undefined);
+    for (const s of SERVICES.filter((x) => x !== 'gateway')) await jsm.streams.delete(`${topo.ns}_IN_${s.toUpperCase().replace(/-/g, '_')}`).catch(() => undefined);
   }
   await pg?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
   await pg?.end();
@@ -157,3 +158,31 @@ test('e2e_when_real_bars_stream_through_the_services_then_orders_positions_and_c
   const metrics = await (await fetch(`http://127.0.0.1:${exec.port}/metrics`)).text();
   expect(metrics).toMatch(/tradeloop_fills_total\{service="executor",symbol="EURUSD",side="(buy|sell)"\} \d+/);
 }, 300_000);
+
+test('e2e_when_an_admin_halts_trading_through_the_gateway_then_the_governor_halts_and_the_read_model_says_so', async () => {
+  const ds = createDataSource({ url: DATABASE_URL, schema });
+  await ds.initialize();
+  const admin = await createApiKey(ds, { name: 'e2e-admin', scopes: ['admin'] });
+  const reader = await createApiKey(ds, { name: 'e2e-reader', scopes: ['read'] });
+  await ds.destroy();
+  const base = `http://127.0.0.1:${fleet.procs.get('gateway')!.port}`;
+  const post = (path: string, key: string, body: unknown): Promise<Response> =>
+    fetch(base + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  const denied = await post('/v1/trading/halt', reader.key, { reason: 'no scope' });
+  expect(denied.status).toBe(403);
+  const bad = await post('/v1/trading/halt', admin.key, { reason: 42, extra: true });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { fields: { field: string }[] }).fields.map((f) => f.field).sort()).toEqual(['extra', 'reason']);
+
+  const res = await post('/v1/trading/halt', admin.key, { reason: 'e2e kill switch', cancelWorkingOrders: true });
+  expect(res.status).toBe(202);
+  const { commandId } = (await res.json()) as { commandId: string };
+  await settle();
+  const decs = await allMessages('DEC');
+  const changed = decs.find((m) => m.type === 'TradingStateChanged' && m.causationId === commandId) as Envelope<'TradingStateChanged', any>;
+  expect(changed.data).toMatchObject({ state: 'HALTED', by: 'e2e-admin', cancelWorkingOrders: true });
+  const state = await fetch(`${base}/v1/trading-state`, { headers: { 'x-api-key': reader.key } });
+  expect(state.status).toBe(200);
+  expect(JSON.stringify(await state.json())).toContain('HALTED');
+}, 120_000);

@@ -86,6 +86,7 @@ export class ServiceFleet {
     let sum = 0;
     for (const name of this.procs.keys()) {
       const h = await this.health(name);
+      if (h.status === 200 && h.body.worker === undefined) continue; // the gateway consumes nothing
       const lag = h.body.worker?.lag;
       if (h.status !== 200 || typeof lag !== 'number' || lag < 0) return -1;
       sum += lag;

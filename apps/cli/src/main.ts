@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { backtestCommand, Io } from './backtest.command';
+import { apikeyCommand } from './commands/apikey';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('tradeloop')
@@ -10,6 +11,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(backtestCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
+  program.addCommand(apikeyCommand(io));
   return program;
 }
 

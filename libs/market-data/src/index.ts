@@ -10,3 +10,7 @@ export type { FileNameHints } from './file-name';
 export { detectFormat, KNOWN_HEADERS } from './formats';
 export type { MarketDataFormat } from './formats';
 export { parseUtcTimestamp, parseNumber } from './fields';
+export { replayFeed, DEFAULT_MAX_BATCH, DEFAULT_MAX_BATCH_DELAY_MS } from './replay';
+export type { FeedClock, ReplayOptions } from './replay';
+export { syntheticFeed } from './synthetic';
+export type { SyntheticFeedOptions, SyntheticKind } from './synthetic';

@@ -9,6 +9,7 @@ import {
   TradeExperienceEntity,
   TradingStateEntity,
 } from './entities';
+import { ApiKeyEntity } from './entities/api-key.entity';
 import { PERSISTENCE_MIGRATIONS } from './migrations';
 import { assertIdentifier, quoteIdent, schemaOf } from './sql-names';
 
@@ -21,6 +22,7 @@ export const PERSISTENCE_ENTITIES = [
   TradingStateEntity,
   ProcessedMessageEntity,
   TradeExperienceEntity,
+  ApiKeyEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -18,7 +18,8 @@ export {
   type PositionStatus,
   type ApprovalStatus,
 } from './entities';
-export { PERSISTENCE_MIGRATIONS, Initial1700000000000, APPEND_ONLY_MESSAGE } from './migrations';
+export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
+export { PERSISTENCE_MIGRATIONS, Initial1700000000000, ApiKeys1700000001000, APPEND_ONLY_MESSAGE } from './migrations';
 export {
   handleOnce,
   handleOnceSerializable,
@@ -60,3 +61,21 @@ export {
   type ExperienceFilter,
 } from './queries';
 export { sqlStateOf, isRetryableTransactionError, SERIALIZATION_FAILURE, DEADLOCK_DETECTED } from './pg-errors';
+export { countWorkingOrders, countOpenPositions, getApproval, WORKING_ORDER_STATUSES } from './summary-queries';
+export {
+  createApiKey,
+  revokeApiKey,
+  listApiKeys,
+  verifyApiKey,
+  scopeAllows,
+  isApiKeyScope,
+  normalizeScopes,
+  apiKeyIdOf,
+  ApiKeyNameTakenError,
+  API_KEY_SCOPES,
+  API_KEY_NAME_PATTERN,
+  type ApiKeyInfo,
+  type CreatedApiKey,
+  type VerifiedApiKey,
+  type CreateApiKeyRequest,
+} from './api-keys';

@@ -1,11 +1,15 @@
-import { Initial1700000000000 } from './migrations';
+import { Initial1700000000000, PERSISTENCE_MIGRATIONS } from './migrations';
 import { createDataSource, revertMigrations, runMigrations, MIGRATIONS_TABLE } from './data-source';
 import { openTestDatabase, TEST_DATABASE_URL, testSchemaName, type TestDatabase } from './persistence.test-support';
 import { quoteIdent } from './sql-names';
 import type { DataSource } from 'typeorm';
 
+/** Every migration by name, in the order runMigrations applies them. */
+const MIGRATION_NAMES = PERSISTENCE_MIGRATIONS.map((M) => new M().name);
+
 const TABLES = [
   'accounts',
+  'api_keys',
   'approvals',
   'fills',
   'orders',
@@ -48,7 +52,7 @@ describe('migrations', () => {
     const fresh = await openTestDatabase({ migrate: false, poolSize: 2 });
     try {
       expect(await tablesIn(fresh.ds, fresh.schema)).toEqual([]);
-      expect(await runMigrations(fresh.ds)).toEqual(['Initial1700000000000']);
+      expect(await runMigrations(fresh.ds)).toEqual(MIGRATION_NAMES);
       expect(await tablesIn(fresh.ds, fresh.schema)).toEqual(TABLES);
       // 'A' = ENABLE ALWAYS: fires even with session_replication_role = replica.
       expect(await appendOnlyTriggers(fresh.ds, fresh.schema)).toEqual(['trade_experiences_append_only:A']);
@@ -58,7 +62,7 @@ describe('migrations', () => {
       const recorded: { name: string }[] = await fresh.ds.query(
         `SELECT name FROM ${quoteIdent(fresh.schema)}.${MIGRATIONS_TABLE}`,
       );
-      expect(recorded.map((r) => r.name)).toEqual(['Initial1700000000000']);
+      expect(recorded.map((r) => r.name).sort()).toEqual([...MIGRATION_NAMES].sort());
     } finally {
       await fresh.close();
     }
@@ -83,7 +87,7 @@ describe('migrations', () => {
   });
 
   it('revert_when_run_then_tables_trigger_and_function_are_gone_and_up_restores_them', async () => {
-    await revertMigrations(db.ds);
+    await revertMigrations(db.ds, MIGRATION_NAMES.length);
     expect(await tablesIn(db.ds, db.schema)).toEqual([]);
     const fns: unknown[] = await db.ds.query(
       `SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1`,
@@ -91,7 +95,7 @@ describe('migrations', () => {
     );
     expect(fns).toHaveLength(0);
 
-    expect(await runMigrations(db.ds)).toEqual(['Initial1700000000000']);
+    expect(await runMigrations(db.ds)).toEqual(MIGRATION_NAMES);
     expect(await tablesIn(db.ds, db.schema)).toEqual(TABLES);
     expect(await appendOnlyTriggers(db.ds, db.schema)).toEqual(['trade_experiences_append_only:A']);
   });
@@ -102,7 +106,7 @@ describe('migrations', () => {
     const b = createDataSource({ url: TEST_DATABASE_URL, schema, poolSize: 2 });
     try {
       const [ra, rb] = await Promise.all([runMigrations(a), runMigrations(b)]);
-      expect([...ra, ...rb]).toEqual(['Initial1700000000000']);
+      expect([...ra, ...rb]).toEqual(MIGRATION_NAMES);
       expect(await tablesIn(a, schema)).toEqual(TABLES);
     } finally {
       if (a.isInitialized) await a.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);

@@ -1,0 +1,312 @@
+import { CATALOG, decodeMessage, type Message } from '@tradeloop/contracts';
+import { apiKeyIdOf, projectMessage } from '@tradeloop/persistence';
+import { sampleOf } from '@tradeloop/persistence/src/persistence.test-support';
+import { commandIdFor } from './index';
+import { ACCOUNT, call, NOW, startTestGateway, type TestGateway } from './gateway.test-support';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const LIMIT_ORDER = {
+  venue: 'oanda',
+  symbol: 'EURUSD',
+  side: 'buy',
+  quantity: '10000',
+  type: 'limit',
+  price: '1.08452',
+  stopLoss: '1.08310',
+  takeProfit: '1.08736',
+};
+
+async function seed(gw: TestGateway): Promise<void> {
+  const T0 = 1_709_649_000_000;
+  const messages: Message[] = [
+    sampleOf('ApprovalRequested', { id: 'apr-pending', ts: T0, account: ACCOUNT }),
+    sampleOf('ApprovalRequested', { id: 'apr-done', ts: T0, account: ACCOUNT }),
+    sampleOf('ApprovalGranted', { id: 'grant-done', ts: T0 + 1, account: ACCOUNT }, { approvalId: 'apr-done' }),
+    sampleOf('ApprovalRequested', { id: 'apr-foreign', ts: T0, account: 'someone-else' }),
+    sampleOf('OrderSubmitted', { id: 'ord-working', ts: T0, account: ACCOUNT }, { orderId: 'ord-working', clientOrderId: 'TL-working' }),
+    sampleOf('OrderSubmitted', { id: 'ord-filled', ts: T0, account: ACCOUNT }, { orderId: 'ord-filled', clientOrderId: 'TL-filled' }),
+    sampleOf('OrderFilled', { id: 'fill-x', ts: T0 + 1, account: ACCOUNT }, { orderId: 'ord-filled', clientOrderId: 'TL-filled', fillId: 'fill-x' }),
+    sampleOf('OrderSubmitted', { id: 'ord-foreign', ts: T0, account: 'someone-else' }, { orderId: 'ord-foreign', clientOrderId: 'TL-foreign' }),
+  ];
+  await gw.db.ds.transaction(async (tx) => {
+    for (const m of messages) await projectMessage(tx, m);
+  });
+}
+
+/** The envelope the sink got is a valid contract message, as the bus's consumers will decode it. */
+function expectDecodable(envelope: unknown): void {
+  const direct = decodeMessage(envelope);
+  const wire = decodeMessage(Buffer.from(JSON.stringify(envelope), 'utf8'));
+  expect(direct.ok ? [] : direct.error).toEqual([]);
+  expect(wire.ok ? [] : wire.error).toEqual([]);
+}
+
+describe('gateway commands', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    await seed(gw);
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  beforeEach(() => {
+    gw.sink.sent.length = 0;
+    gw.sink.failure = undefined;
+    gw.setNow(NOW);
+  });
+
+  it('post_order_then_202_and_sink_gets_a_valid_submit_manual_order_envelope', async () => {
+    const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER });
+    expect(r.status).toBe(202);
+    const e = gw.sink.last();
+    expect(r.body).toEqual({ commandId: e.id, type: 'SubmitManualOrder', correlationId: e.id });
+    expect(e.id).toMatch(UUID);
+    expect(e).toEqual({
+      id: e.id,
+      type: 'SubmitManualOrder',
+      version: CATALOG.SubmitManualOrder.version,
+      ts: NOW,
+      correlationId: e.id,
+      causationId: e.id,
+      account: ACCOUNT,
+      source: 'gateway',
+      data: { ...LIMIT_ORDER, requestedBy: 'trader-bot' },
+    });
+    expectDecodable(e);
+  });
+
+  it('post_market_order_then_no_price_key_in_the_envelope', async () => {
+    const body = { venue: 'oanda', symbol: 'XAUUSD', side: 'sell', quantity: '1.5', type: 'market' };
+    expect((await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body })).status).toBe(202);
+    expect(gw.sink.last().data).toEqual({ ...body, requestedBy: 'trader-bot' });
+    expectDecodable(gw.sink.last());
+  });
+
+  it('idempotency_key_when_retried_then_same_command_id_and_otherwise_distinct', async () => {
+    const post = (key: string, idem?: string) =>
+      call(gw, 'POST', '/v1/orders', { key, body: LIMIT_ORDER, headers: idem === undefined ? {} : { 'idempotency-key': idem } });
+    const first = await post(gw.keys.trade, 'order-42');
+    gw.setNow(NOW + 5_000);
+    const retry = await post(gw.keys.trade, 'order-42');
+    expect([first.status, retry.status]).toEqual([202, 202]);
+    expect(retry.body.commandId).toBe(first.body.commandId);
+    expect(gw.sink.sent.map((e) => e.id)).toEqual([first.body.commandId, first.body.commandId]);
+    expect(first.body.commandId).toBe(commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'order-42'));
+
+    const otherKey = await post(gw.keys.trade, 'order-43');
+    const otherCaller = await post(gw.keys.admin, 'order-42');
+    const noKey1 = await post(gw.keys.trade);
+    const noKey2 = await post(gw.keys.trade);
+    const ids = [first.body.commandId, otherKey.body.commandId, otherCaller.body.commandId, noKey1.body.commandId, noKey2.body.commandId];
+    expect(new Set(ids).size).toBe(5);
+
+    // the same client key on another command is another command
+    const halt = await call(gw, 'POST', '/v1/trading/halt', { key: gw.keys.admin, body: { reason: 'x' }, headers: { 'idempotency-key': 'k1' } });
+    const resume = await call(gw, 'POST', '/v1/trading/resume', { key: gw.keys.admin, body: { reason: 'x' }, headers: { 'idempotency-key': 'k1' } });
+    expect(halt.body.commandId).not.toBe(resume.body.commandId);
+  });
+
+  it.each([
+    ['approve', 'POST', '/v1/approvals/apr-pending/approve', undefined, 'ApproveOrder', { approvalId: 'apr-pending', by: 'trader-bot' }],
+    [
+      'reject',
+      'POST',
+      '/v1/approvals/apr-pending/reject',
+      { reason: 'news in 5 minutes' },
+      'RejectOrder',
+      { approvalId: 'apr-pending', by: 'trader-bot', reason: 'news in 5 minutes' },
+    ],
+    ['cancel', 'POST', '/v1/orders/ord-working/cancel', undefined, 'CancelOrder', { orderId: 'ord-working', by: 'trader-bot' }],
+  ])('%s_with_trade_key_then_202_and_a_valid_envelope', async (_name, method, path, body, type, data) => {
+    const r = await call(gw, method, path, { key: gw.keys.trade, body });
+    expect(r.status).toBe(202);
+    const e = gw.sink.last();
+    expect(r.body).toEqual({ commandId: e.id, type, correlationId: e.id });
+    expect(e).toMatchObject({ type, version: 1, ts: NOW, account: ACCOUNT, source: 'gateway', correlationId: e.id, causationId: e.id, data });
+    expect(e.data).toEqual(data);
+    expectDecodable(e);
+  });
+
+  it.each([
+    ['halt', 'POST', '/v1/trading/halt', { reason: 'kill switch', cancelWorkingOrders: true }, 'HaltTrading', { by: 'alice', reason: 'kill switch', cancelWorkingOrders: true }],
+    ['halt_default', 'POST', '/v1/trading/halt', { reason: 'pause' }, 'HaltTrading', { by: 'alice', reason: 'pause', cancelWorkingOrders: false }],
+    ['resume', 'POST', '/v1/trading/resume', { reason: 'ok', state: 'REDUCING' }, 'ResumeTrading', { by: 'alice', reason: 'ok', state: 'REDUCING' }],
+    ['resume_default', 'POST', '/v1/trading/resume', { reason: 'ok' }, 'ResumeTrading', { by: 'alice', reason: 'ok', state: 'ACTIVE' }],
+    ['mode', 'PUT', '/v1/trading/mode', { mode: 'quality_based', threshold: 72.5 }, 'SetExecutionMode', { mode: 'quality_based', threshold: 72.5, by: 'alice' }],
+    ['mode_no_threshold', 'PUT', '/v1/trading/mode', { mode: 'fully_manual' }, 'SetExecutionMode', { mode: 'fully_manual', by: 'alice' }],
+  ])('%s_with_admin_key_then_202_and_a_valid_envelope', async (_name, method, path, body, type, data) => {
+    const r = await call(gw, method, path, { key: gw.keys.admin, body });
+    expect(r.status).toBe(202);
+    const e = gw.sink.last();
+    expect(e).toMatchObject({ type, ts: NOW, account: ACCOUNT, source: 'gateway', correlationId: e.id, causationId: e.id });
+    expect(e.data).toEqual(data);
+    expectDecodable(e);
+  });
+
+  describe('bad requests', () => {
+    afterEach(() => {
+      expect(gw.sink.sent).toHaveLength(0);
+    });
+
+    it('order_body_with_many_bad_fields_then_400_naming_every_one', async () => {
+      const r = await call(gw, 'POST', '/v1/orders', {
+        key: gw.keys.trade,
+        body: { venue: '', symbol: 'EUR USD', side: 'hold', quantity: '-5', type: 'limit', stopLoss: 1.2, takeProfit: '1e5', leverage: 100 },
+      });
+      expect(r.status).toBe(400);
+      expect(r.body.statusCode).toBe(400);
+      expect(r.body.error).toBe('Bad Request');
+      expect(r.body.message).toBe('invalid request');
+      const byField = Object.fromEntries(r.body.fields.map((f: any) => [f.field, f.problem]));
+      expect(Object.keys(byField).sort()).toEqual(['leverage', 'price', 'quantity', 'side', 'stopLoss', 'symbol', 'takeProfit', 'venue']);
+      expect(byField).toMatchObject({
+        leverage: 'unknown field',
+        price: 'is required for a limit order',
+        side: 'must be one of buy, sell',
+        symbol: expect.stringMatching(/^must be a symbol/),
+        venue: expect.stringMatching(/^must be a venue/),
+      });
+      for (const f of ['quantity', 'stopLoss', 'takeProfit']) expect(byField[f]).toMatch(/^must be a positive decimal string/);
+      expect(r.body.fields.every((f: any) => f.in === 'body')).toBe(true);
+    });
+
+    it('empty_order_body_then_every_required_field_is_required', async () => {
+      const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: {} });
+      expect(r.status).toBe(400);
+      expect(r.body.fields).toEqual(
+        ['venue', 'symbol', 'side', 'quantity', 'type'].map((field) => ({ field, in: 'body', problem: 'is required' })),
+      );
+      const none = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade });
+      expect(none.status).toBe(400);
+      expect(none.body.fields).toHaveLength(5);
+    });
+
+    it.each([
+      [{ type: 'market', price: '1.1' }, 'price', 'must be absent for a market order'],
+      [{ type: 'stop', price: undefined }, 'price', 'is required for a stop order'],
+      [{ quantity: 5 }, 'quantity', expect.stringMatching(/^must be a positive decimal string/)],
+      [{ quantity: '0.000' }, 'quantity', expect.stringMatching(/^must be a positive decimal string/)],
+      [{ quantity: null }, 'quantity', expect.stringMatching(/^must be a positive decimal string/)],
+      [{ stopLoss: null }, 'stopLoss', expect.stringMatching(/^must be a positive decimal string/)],
+      [{ quantity: '1'.repeat(41) }, 'quantity', expect.stringMatching(/at most 40 characters/)],
+    ])('order_body_%j_then_400_naming_the_field', async (change, field, problem) => {
+      const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: { ...LIMIT_ORDER, ...change } });
+      expect(r.status).toBe(400);
+      expect(r.body.fields).toEqual([{ field, in: 'body', problem }]);
+    });
+
+    it.each([
+      ['truncated', '{"venue": "oanda", '],
+      ['garbage', 'not json at all'],
+      ['trailing comma', '{"a": 1,}'],
+    ])('malformed_json_%s_then_400_not_500_and_body_not_echoed', async (_what, text) => {
+      const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: text });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toBe('Bad Request');
+      expect(r.body.message).toMatch(/^malformed JSON body/);
+      expect(r.body.message).not.toContain(text);
+    });
+
+    it('json_array_or_string_body_then_400_must_be_an_object', async () => {
+      const arr = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: '[1, 2]' });
+      expect(arr.status).toBe(400);
+      expect(arr.body.fields).toEqual([{ field: '$', in: 'body', problem: 'must be a JSON object' }]);
+      const str = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: '"x"' });
+      expect(str.status).toBe(400);
+    });
+
+    it.each([
+      ['POST', '/v1/trading/halt', { cancelWorkingOrders: 'yes' }, ['reason', 'cancelWorkingOrders']],
+      ['POST', '/v1/trading/halt', { reason: '   ' }, ['reason']],
+      ['POST', '/v1/trading/resume', { reason: 'ok', state: 'HALTED' }, ['state']],
+      ['PUT', '/v1/trading/mode', { mode: 'yolo', threshold: 101 }, ['mode', 'threshold']],
+      ['PUT', '/v1/trading/mode', { mode: 'quality_based', threshold: '80' }, ['threshold']],
+      ['POST', '/v1/approvals/apr-pending/reject', {}, ['reason']],
+      ['POST', '/v1/approvals/apr-pending/reject', { reason: 'x'.repeat(501) }, ['reason']],
+      ['POST', '/v1/approvals/apr-pending/approve', { note: 'ok', by: 'mallory' }, ['note', 'by']],
+      ['POST', '/v1/orders/ord-working/cancel', { reason: 'x' }, ['reason']],
+    ])('%s_%s_with_%j_then_400_naming_%j', async (method, path, body, fields) => {
+      const r = await call(gw, method, path, { key: gw.keys.admin, body });
+      expect(r.status).toBe(400);
+      expect(r.body.fields.map((f: any) => f.field)).toEqual(fields);
+    });
+
+    it('bad_path_param_then_400_naming_it_in_path', async () => {
+      const spaced = await call(gw, 'POST', '/v1/orders/bad%20id/cancel', { key: gw.keys.trade });
+      expect(spaced.status).toBe(400);
+      expect(spaced.body.fields).toEqual([{ field: 'id', in: 'path', problem: 'must be 1-200 printable ASCII characters without spaces' }]);
+      const long = await call(gw, 'POST', `/v1/approvals/${'a'.repeat(201)}/approve`, { key: gw.keys.trade });
+      expect(long.status).toBe(400);
+      expect(long.body.fields[0]).toMatchObject({ field: 'approvalId', in: 'path' });
+    });
+
+    it('bad_idempotency_key_header_then_400_naming_the_header', async () => {
+      const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER, headers: { 'idempotency-key': 'has space' } });
+      expect(r.status).toBe(400);
+      expect(r.body.fields).toEqual([{ field: 'Idempotency-Key', in: 'header', problem: expect.stringMatching(/printable ASCII/) }]);
+    });
+
+    it.each([
+      ['POST', '/v1/orders/no-such-order/cancel', 'no order "no-such-order"'],
+      ['POST', '/v1/orders/ord-foreign/cancel', 'no order "ord-foreign"'],
+      ['POST', '/v1/approvals/no-such/approve', 'no approval "no-such"'],
+      ['POST', '/v1/approvals/apr-foreign/approve', 'no approval "apr-foreign"'],
+    ])('%s_%s_unknown_or_other_account_then_404', async (method, path, message) => {
+      const r = await call(gw, method, path, { key: gw.keys.trade });
+      expect(r.status).toBe(404);
+      expect(r.body).toEqual({ statusCode: 404, error: 'Not Found', message });
+    });
+
+    it('cancel_filled_order_or_approve_decided_approval_then_409', async () => {
+      const cancel = await call(gw, 'POST', '/v1/orders/ord-filled/cancel', { key: gw.keys.trade });
+      expect(cancel.status).toBe(409);
+      expect(cancel.body.message).toBe('order "ord-filled" is already filled: nothing to cancel');
+      const approve = await call(gw, 'POST', '/v1/approvals/apr-done/approve', { key: gw.keys.trade });
+      expect(approve.status).toBe(409);
+      expect(approve.body.message).toBe('approval "apr-done" is already granted');
+    });
+
+    it('sink_failure_then_503_with_the_command_id_and_a_retry_keeps_it', async () => {
+      gw.sink.failure = new Error('nats: 503 no responders');
+      const headers = { 'idempotency-key': 'retry-me' };
+      const failed = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER, headers });
+      expect(failed.status).toBe(503);
+      expect(failed.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/^command bus unavailable: SubmitManualOrder .* may not have been published/),
+        commandId: commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'retry-me'),
+      });
+      expect(JSON.stringify(failed.body)).not.toContain('no responders');
+      gw.sink.failure = undefined;
+      const retried = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER, headers });
+      expect(retried.status).toBe(202);
+      expect(retried.body.commandId).toBe(failed.body.commandId);
+      gw.sink.sent.length = 0; // the retry's publish is expected; the afterEach checks the failures sent nothing
+    });
+  });
+});
+
+describe('gateway commands with a sink that never answers', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ sinkTimeoutMs: 150 });
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('sink_timeout_then_503_after_the_configured_time', async () => {
+    gw.sink.hang = true;
+    const r = await call(gw, 'POST', '/v1/trading/halt', { key: gw.keys.admin, body: { reason: 'x' } });
+    expect(r.status).toBe(503);
+    expect(r.body.commandId).toMatch(UUID);
+    expect(gw.logger.lines.join('\n')).toMatch(/HaltTrading .* not published: no acknowledgement within 150 ms/);
+  });
+});

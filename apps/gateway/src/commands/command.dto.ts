@@ -1,0 +1,157 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
+import {
+  EXECUTION_MODES,
+  ORDER_TYPES,
+  OptionalField,
+  RESUME_STATES,
+  SIDES,
+  type ExecutionMode,
+  type OrderType,
+  type Side,
+} from '@tradeloop/contracts';
+import {
+  IsBooleanValue,
+  IsId,
+  IsNumberBetween,
+  IsOneOfValues,
+  IsPositiveDecimal,
+  IsReason,
+  IsSymbol,
+  IsVenue,
+  isPositiveDecimal,
+  MAX_ID_LENGTH,
+  POSITIVE_DECIMAL_PROBLEM,
+} from '../http/rules';
+
+const DECIMAL_DOC = { type: String, pattern: '^\\+?\\d+(\\.\\d+)?$', maxLength: 40 } as const;
+
+/** Limit and stop orders need a price; a market order must not have one. */
+function IsPriceForOrderType(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isPriceForOrderType',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        (args?.object as { type?: unknown } | undefined)?.type === 'market' ? false : isPositiveDecimal(value),
+      defaultMessage: (args?: ValidationArguments) => {
+        const type = (args?.object as { type?: unknown } | undefined)?.type;
+        if (type === 'market') return 'must be absent for a market order';
+        if (args?.value === undefined) return `is required for a ${String(type)} order`;
+        return POSITIVE_DECIMAL_PROBLEM;
+      },
+    },
+  });
+}
+
+/** POST /v1/orders: a person's order. It enters at risk like every other order. */
+export class ManualOrderBody {
+  @ApiProperty({ type: String, example: 'oanda', maxLength: 32 })
+  @IsVenue()
+  readonly venue!: string;
+
+  @ApiProperty({ type: String, example: 'EURUSD', maxLength: 32 })
+  @IsSymbol()
+  readonly symbol!: string;
+
+  @ApiProperty({ enum: SIDES, example: 'buy' })
+  @IsOneOfValues(SIDES)
+  readonly side!: Side;
+
+  @ApiProperty({ ...DECIMAL_DOC, example: '10000', description: 'Positive decimal string.' })
+  @IsPositiveDecimal()
+  readonly quantity!: string;
+
+  @ApiProperty({ enum: ORDER_TYPES, example: 'limit' })
+  @IsOneOfValues(ORDER_TYPES)
+  readonly type!: OrderType;
+
+  @ApiPropertyOptional({
+    ...DECIMAL_DOC,
+    example: '1.08452',
+    description: 'Limit price (limit orders) or trigger price (stop orders); required for both, absent for market orders.',
+  })
+  @ValidateIf((o: ManualOrderBody) => o.price !== undefined || o.type === 'limit' || o.type === 'stop')
+  @IsPriceForOrderType()
+  readonly price?: string;
+
+  @ApiPropertyOptional({ ...DECIMAL_DOC, example: '1.08310' })
+  @OptionalField()
+  @IsPositiveDecimal()
+  readonly stopLoss?: string;
+
+  @ApiPropertyOptional({ ...DECIMAL_DOC, example: '1.08736' })
+  @OptionalField()
+  @IsPositiveDecimal()
+  readonly takeProfit?: string;
+}
+
+export class RejectApprovalBody {
+  @ApiProperty({ type: String, example: 'news in 5 minutes', maxLength: 500 })
+  @IsReason()
+  readonly reason!: string;
+}
+
+export class HaltTradingBody {
+  @ApiProperty({ type: String, example: 'kill switch from the dashboard', maxLength: 500 })
+  @IsReason()
+  readonly reason!: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'Kill switch: also cancel every working order.',
+  })
+  @OptionalField()
+  @IsBooleanValue()
+  readonly cancelWorkingOrders?: boolean;
+}
+
+export class ResumeTradingBody {
+  @ApiProperty({ type: String, example: 'incident closed', maxLength: 500 })
+  @IsReason()
+  readonly reason!: string;
+
+  @ApiPropertyOptional({
+    enum: RESUME_STATES,
+    default: 'ACTIVE',
+    description: 'ACTIVE, or REDUCING to allow only position-reducing orders.',
+  })
+  @OptionalField()
+  @IsOneOfValues(RESUME_STATES)
+  readonly state?: 'ACTIVE' | 'REDUCING';
+}
+
+export class SetExecutionModeBody {
+  @ApiProperty({ enum: EXECUTION_MODES, example: 'quality_based' })
+  @IsOneOfValues(EXECUTION_MODES)
+  readonly mode!: ExecutionMode;
+
+  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 100, example: 80, description: 'Quality threshold for quality_based.' })
+  @OptionalField()
+  @IsNumberBetween(0, 100)
+  readonly threshold?: number;
+}
+
+export class OrderIdParams {
+  @ApiProperty({ type: String, maxLength: MAX_ID_LENGTH, example: 'ord-9e4c7b13' })
+  @IsId()
+  readonly id!: string;
+}
+
+export class ApprovalIdParams {
+  @ApiProperty({ type: String, maxLength: MAX_ID_LENGTH, example: 'apr-d3e8a14c' })
+  @IsId()
+  readonly approvalId!: string;
+}
+
+/** 202: the command is on the bus; what it leads to arrives as events. */
+export class CommandAcceptedView {
+  @ApiProperty({ type: String, description: 'The command envelope id (also its JetStream message id).' })
+  readonly commandId!: string;
+
+  @ApiProperty({ type: String, example: 'SubmitManualOrder' })
+  readonly type!: string;
+
+  @ApiProperty({ type: String, description: 'Correlation id of everything the command causes (= commandId).' })
+  readonly correlationId!: string;
+}

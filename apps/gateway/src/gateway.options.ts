@@ -1,0 +1,69 @@
+import type { DataSource } from 'typeorm';
+import type { Envelope } from '@tradeloop/kernel';
+
+/** DI token of the CommandSink the gateway publishes commands to. */
+export const COMMAND_SINK = Symbol('COMMAND_SINK');
+/** DI token of the resolved GatewayOptions. */
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+
+/** Where commands go: the CMD stream in production, a collecting fake in tests. */
+export interface CommandSink {
+  /**
+   * Resolves once the command is durably published (JetStream ack); rejects otherwise. The
+   * envelope id is the JetStream message id, so publishing the same id twice stores it once.
+   */
+  send(command: Envelope): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Initialised, migrations already run. */
+  readonly dataSource: DataSource;
+  readonly sink: CommandSink;
+  /** The one account this gateway reads and commands. */
+  readonly account: string;
+  /** Epoch ms for command timestamps; default Date.now. */
+  readonly clock?: () => number;
+  /**
+   * A sink that has not answered after this long is treated as failed (503), so a stuck
+   * connection cannot hold requests open forever. Default 10 000 ms.
+   */
+  readonly sinkTimeoutMs?: number;
+}
+
+export interface ResolvedGatewayOptions {
+  readonly dataSource: DataSource;
+  readonly sink: CommandSink;
+  readonly account: string;
+  readonly clock: () => number;
+  readonly sinkTimeoutMs: number;
+}
+
+export const DEFAULT_SINK_TIMEOUT_MS = 10_000;
+
+/** Checks the options once, at module creation, with an error naming the bad one. */
+export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions {
+  if (o === null || typeof o !== 'object') throw new TypeError('GatewayModule.forRoot: options are required');
+  if (typeof o.account !== 'string' || o.account.trim() === '') {
+    throw new TypeError('GatewayModule.forRoot: options.account must be a non-empty string');
+  }
+  if (!o.dataSource || typeof o.dataSource.getRepository !== 'function') {
+    throw new TypeError('GatewayModule.forRoot: options.dataSource must be a TypeORM DataSource');
+  }
+  if (!o.sink || typeof o.sink.send !== 'function') {
+    throw new TypeError('GatewayModule.forRoot: options.sink must have send(envelope): Promise<void>');
+  }
+  if (o.clock !== undefined && typeof o.clock !== 'function') {
+    throw new TypeError('GatewayModule.forRoot: options.clock must be a function returning epoch ms');
+  }
+  const sinkTimeoutMs = o.sinkTimeoutMs ?? DEFAULT_SINK_TIMEOUT_MS;
+  if (!Number.isFinite(sinkTimeoutMs) || sinkTimeoutMs <= 0) {
+    throw new TypeError(`GatewayModule.forRoot: options.sinkTimeoutMs must be a positive number, got ${String(o.sinkTimeoutMs)}`);
+  }
+  return {
+    dataSource: o.dataSource,
+    sink: o.sink,
+    account: o.account,
+    clock: o.clock ?? (() => Date.now()),
+    sinkTimeoutMs,
+  };
+}

@@ -1,0 +1,157 @@
+import { Module, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Envelope } from '@tradeloop/kernel';
+import { createApiKey, revokeApiKey } from '@tradeloop/persistence';
+// Test fixtures of the persistence library (per-file schema, contract samples).
+import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { configureGateway, GatewayModule, setupOpenApi, type CommandSink } from './index';
+
+export const ACCOUNT = 'paper';
+export const NOW = 1_709_660_000_000;
+
+/** Collects what the gateway publishes; can be told to fail or to never answer. */
+export class CollectingSink implements CommandSink {
+  readonly sent: Envelope[] = [];
+  failure: Error | undefined;
+  hang = false;
+
+  async send(command: Envelope): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.hang) return new Promise<void>(() => undefined);
+    this.sent.push(command);
+  }
+
+  last(): Envelope {
+    const e = this.sent[this.sent.length - 1];
+    if (e === undefined) throw new Error('nothing was sent');
+    return e;
+  }
+}
+
+/** Everything the app logged, to check that no key ever appears there. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private add(level: string, message: unknown, rest: unknown[]): void {
+    this.lines.push(`${level} ${[message, ...rest].map((x) => (x instanceof Error ? `${x.message} ${x.stack}` : String(x))).join(' ')}`);
+  }
+  log(message: unknown, ...rest: unknown[]): void {
+    this.add('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.add('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.add('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.add('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.add('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.add('fatal', message, rest);
+  }
+}
+
+export interface TestKeys {
+  readonly read: string;
+  readonly trade: string;
+  readonly admin: string;
+  readonly revoked: string;
+}
+
+export interface TestGateway {
+  readonly url: string;
+  readonly db: TestDatabase;
+  readonly sink: CollectingSink;
+  readonly logger: CapturingLogger;
+  readonly keys: TestKeys;
+  /** Advances the gateway's clock. */
+  setNow(ms: number): void;
+  close(): Promise<void>;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON of any route; each test asserts the shape it expects
+  readonly body: any;
+  readonly headers: Headers;
+}
+
+/** A gateway on an ephemeral port over a fresh schema, with one key per scope and a revoked one. */
+export async function startTestGateway(options: { sinkTimeoutMs?: number } = {}): Promise<TestGateway> {
+  const db = await openTestDatabase({ poolSize: 4 });
+  const sink = new CollectingSink();
+  const logger = new CapturingLogger();
+  let now = NOW;
+  const keys: TestKeys = {
+    read: (await createApiKey(db.ds, { name: 'dashboard', scopes: ['read'], now })).key,
+    trade: (await createApiKey(db.ds, { name: 'trader-bot', scopes: ['read', 'trade'], now })).key,
+    admin: (await createApiKey(db.ds, { name: 'alice', scopes: ['admin'], now })).key,
+    revoked: (await createApiKey(db.ds, { name: 'old-key', scopes: ['admin'], now })).key,
+  };
+  await revokeApiKey(db.ds, { name: 'old-key' }, now);
+
+  @Module({
+    imports: [
+      GatewayModule.forRoot({
+        dataSource: db.ds,
+        sink,
+        account: ACCOUNT,
+        clock: () => now,
+        sinkTimeoutMs: options.sinkTimeoutMs,
+      }),
+    ],
+  })
+  class TestAppModule {}
+
+  const app = await NestFactory.create(TestAppModule, { logger });
+  configureGateway(app);
+  setupOpenApi(app);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    url,
+    db,
+    sink,
+    logger,
+    keys,
+    setNow: (ms) => {
+      now = ms;
+    },
+    async close() {
+      try {
+        await app.close();
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}
+
+export interface RequestOptions {
+  readonly key?: string;
+  /** JSON-encoded unless a string (sent as is, with a JSON content type). */
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export async function call(gw: TestGateway, method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers['authorization'] = `Bearer ${options.key}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  }
+  const res = await fetch(`${gw.url}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON (the OpenAPI UI's HTML): keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}

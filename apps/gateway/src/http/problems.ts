@@ -1,0 +1,77 @@
+import { BadRequestException, HttpException, HttpStatus, type ValidationError } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Where a bad field was found. */
+export type FieldLocation = 'body' | 'query' | 'path' | 'header';
+
+export class FieldProblem {
+  @ApiProperty({ type: String, example: 'quantity', description: 'Dotted path of the field (`$` is the whole body).' })
+  readonly field!: string;
+
+  @ApiProperty({ enum: ['body', 'query', 'path', 'header'], example: 'body' })
+  readonly in!: FieldLocation;
+
+  @ApiProperty({ type: String, example: 'must be a positive decimal string (e.g. "12.50")' })
+  readonly problem!: string;
+}
+
+/** The body of every error response. */
+export class ErrorView {
+  @ApiProperty({ type: Number, example: 400 })
+  readonly statusCode!: number;
+
+  @ApiProperty({ type: String, example: 'Bad Request' })
+  readonly error!: string;
+
+  @ApiProperty({ type: String, example: 'invalid request' })
+  readonly message!: string;
+
+  @ApiPropertyOptional({ type: [FieldProblem], description: 'Every bad field of the request (400 only).' })
+  readonly fields?: FieldProblem[];
+
+  @ApiPropertyOptional({
+    type: String,
+    description: 'The id the command would have had (503 only): retry with the same Idempotency-Key to reuse it.',
+  })
+  readonly commandId?: string;
+}
+
+/** A 400 that names every bad field. */
+export class RequestValidationError extends BadRequestException {
+  constructor(readonly fields: FieldProblem[]) {
+    super('invalid request');
+  }
+}
+
+export function fieldProblem(field: string, location: FieldLocation, problem: string): FieldProblem {
+  return { field, in: location, problem };
+}
+
+const UNKNOWN_FIELD_CONSTRAINT = 'whitelistValidation';
+
+/** class-validator's nested errors → one FieldProblem per bad field, with dotted paths. */
+export function problemsOf(errors: readonly ValidationError[], location: FieldLocation, parent = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const e of errors) {
+    const path = e.property === undefined || e.property === '' ? parent || '$' : parent ? `${parent}.${e.property}` : e.property;
+    for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
+      out.push(fieldProblem(path, location, constraint === UNKNOWN_FIELD_CONSTRAINT ? 'unknown field' : message));
+    }
+    if (e.children && e.children.length > 0) out.push(...problemsOf(e.children, location, path));
+  }
+  return out;
+}
+
+/** A command the bus did not take: the client may retry (with the same Idempotency-Key). */
+export class CommandNotPublishedError extends HttpException {
+  constructor(
+    readonly commandId: string,
+    type: string,
+  ) {
+    super(
+      `command bus unavailable: ${type} ${commandId} was not acknowledged, so it may not have been published. ` +
+        'Retry with the same Idempotency-Key: a retry keeps the command id and the bus stores one id once.',
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { fieldProblem, RequestValidationError } from './problems';
+import { ID_PROBLEM, isIdempotencyKey, MAX_ID_LENGTH } from './rules';
+
+interface RequestLike {
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+const idempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  const value = ctx.switchToHttp().getRequest<RequestLike>().headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) throw new RequestValidationError([fieldProblem(IDEMPOTENCY_HEADER, 'header', 'must be sent once')]);
+  if (!isIdempotencyKey(value)) throw new RequestValidationError([fieldProblem(IDEMPOTENCY_HEADER, 'header', ID_PROBLEM)]);
+  return value;
+});
+
+/**
+ * The optional `Idempotency-Key` header. The same key (from the same API key, for the same
+ * command and target) always yields the same command id, so a retried request republishes the
+ * same message and JetStream's de-duplication keeps one.
+ */
+export function IdempotencyKey(): ParameterDecorator {
+  return idempotencyKey();
+}
+
+export function ApiIdempotencyKey(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: IDEMPOTENCY_HEADER,
+      required: false,
+      description:
+        `Up to ${MAX_ID_LENGTH} printable ASCII characters. A retry with the same key gets the same commandId, and the ` +
+        'bus keeps one copy (within its de-duplication window). Without it every request is a new command.',
+    }),
+  );
+}
+
+function isEmptyBody(body: unknown): boolean {
+  if (body === undefined || body === null) return true;
+  return typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;
+}
+
+/** Routes that take no body refuse one with fields in it, naming each (unknown fields are an error everywhere). */
+export const NoBody = createParamDecorator((_data: unknown, ctx: ExecutionContext): undefined => {
+  const body = ctx.switchToHttp().getRequest<RequestLike>().body;
+  if (isEmptyBody(body)) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new RequestValidationError([fieldProblem('$', 'body', 'this route takes no body')]);
+  }
+  throw new RequestValidationError(Object.keys(body as object).map((k) => fieldProblem(k, 'body', 'unknown field')));
+});

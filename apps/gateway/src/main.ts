@@ -1,0 +1,27 @@
+/**
+ * The gateway: REST API with OpenAPI at /docs (see apps/gateway/README.md), API keys with
+ * scopes, commands published to the CMD stream, queries on the PostgreSQL read models;
+ * /health and /metrics like every service.
+ */
+import { jetstream } from '@nats-io/jetstream';
+import { JetStreamPublisher } from '@tradeloop/transport-nats';
+import { runServiceMain } from '@tradeloop/nest-service';
+import { GatewayModule, configureGateway, setupOpenApi, type CommandSink } from './index';
+
+runServiceMain({
+  name: 'gateway',
+  imports: (infra) => {
+    const publisher = new JetStreamPublisher(jetstream(infra.nc), infra.topo);
+    const sink: CommandSink = {
+      async send(command) {
+        await publisher.publish(command);
+        infra.metrics.observeOutput(command);
+      },
+    };
+    return [GatewayModule.forRoot({ dataSource: infra.ds!, sink, account: infra.env.ACCOUNT })];
+  },
+  configure: (app) => {
+    configureGateway(app);
+    setupOpenApi(app);
+  },
+});

@@ -1,0 +1,102 @@
+import { call, startTestGateway, type TestGateway } from './gateway.test-support';
+
+/** Every route of the gateway with the scope it needs. */
+const ROUTES: [method: string, path: string, scope: string][] = [
+  ['get', '/v1/status', 'read'],
+  ['get', '/v1/trading-state', 'read'],
+  ['post', '/v1/trading/halt', 'admin'],
+  ['post', '/v1/trading/resume', 'admin'],
+  ['put', '/v1/trading/mode', 'admin'],
+  ['get', '/v1/orders', 'read'],
+  ['post', '/v1/orders', 'trade'],
+  ['get', '/v1/orders/{id}', 'read'],
+  ['post', '/v1/orders/{id}/cancel', 'trade'],
+  ['get', '/v1/approvals', 'read'],
+  ['post', '/v1/approvals/{approvalId}/approve', 'trade'],
+  ['post', '/v1/approvals/{approvalId}/reject', 'trade'],
+  ['get', '/v1/positions', 'read'],
+  ['get', '/v1/fills', 'read'],
+  ['get', '/v1/experiences', 'read'],
+];
+
+describe('gateway OpenAPI', () => {
+  let gw: TestGateway;
+  let doc: any;
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    const r = await call(gw, 'GET', '/docs-json');
+    expect(r.status).toBe(200);
+    doc = r.body;
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('docs_json_when_fetched_without_a_key_then_lists_exactly_the_gateway_routes', () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
+    expect(listed.sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it.each(ROUTES)('%s_%s_then_documents_security_scope_and_responses', (method, path, scope) => {
+    const op = doc.paths[path][method];
+    expect(op['x-required-scope']).toBe(scope);
+    expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }, { 'api-key': [] }]));
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '403']));
+    const success = method === 'get' ? '200' : '202';
+    expect(op.responses[success].content['application/json'].schema).toBeDefined();
+    if (method !== 'get') {
+      expect(op.responses['503']).toBeDefined();
+      expect(op.parameters.map((p: any) => `${p.in}:${p.name}`)).toContain('header:Idempotency-Key');
+    }
+    for (const param of path.match(/\{(\w+)\}/g) ?? []) {
+      expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'path', name: param.slice(1, -1), required: true })]));
+    }
+  });
+
+  it('security_schemes_then_bearer_and_x_api_key_header', () => {
+    expect(doc.components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
+    });
+  });
+
+  it('request_dtos_then_documented_with_required_fields_and_types', () => {
+    const ref = doc.paths['/v1/orders'].post.requestBody.content['application/json'].schema.$ref;
+    const body = doc.components.schemas[ref.split('/').pop()];
+    expect(body.required.sort()).toEqual(['quantity', 'side', 'symbol', 'type', 'venue']);
+    expect(Object.keys(body.properties).sort()).toEqual(['price', 'quantity', 'side', 'stopLoss', 'symbol', 'takeProfit', 'type', 'venue']);
+    expect(body.properties.quantity).toMatchObject({ type: 'string' });
+    expect(body.properties.side).toMatchObject({ enum: ['buy', 'sell'] });
+    for (const [path, method, dto] of [
+      ['/v1/trading/halt', 'post', 'HaltTradingBody'],
+      ['/v1/trading/resume', 'post', 'ResumeTradingBody'],
+      ['/v1/trading/mode', 'put', 'SetExecutionModeBody'],
+      ['/v1/approvals/{approvalId}/reject', 'post', 'RejectApprovalBody'],
+    ]) {
+      expect(doc.paths[path][method].requestBody.content['application/json'].schema.$ref).toBe(`#/components/schemas/${dto}`);
+    }
+    const query = doc.paths['/v1/orders'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
+    expect(query.sort()).toEqual(['cursor', 'limit', 'status', 'symbol']);
+  });
+
+  it('response_views_then_documented', () => {
+    const schemas = doc.components.schemas;
+    for (const name of ['OrderView', 'OrderPage', 'FillPage', 'PositionPage', 'ApprovalPage', 'ExperiencePage', 'StatusView', 'TradingStateView', 'CommandAcceptedView', 'ErrorView']) {
+      expect(schemas[name]).toBeDefined();
+    }
+    expect(Object.keys(schemas.OrderView.properties)).toEqual(expect.arrayContaining(['orderId', 'status', 'filledQuantity', 'timeInForce']));
+    expect(schemas.ErrorView.properties.fields).toBeDefined();
+  });
+
+  it('docs_ui_then_served_as_html', async () => {
+    const r = await call(gw, 'GET', '/docs');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/text\/html/);
+    expect(String(r.body)).toMatch(/swagger/i);
+  });
+});

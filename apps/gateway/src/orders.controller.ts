@@ -1,0 +1,90 @@
+import { Body, ConflictException, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { TERMINAL_ORDER_STATUSES } from '@tradeloop/contracts';
+import type { VerifiedApiKey } from '@tradeloop/persistence';
+import { Caller, RequiresScope } from './auth/auth.decorators';
+import { CommandPublisher } from './commands/command-publisher';
+import { CommandAcceptedView, ManualOrderBody, OrderIdParams } from './commands/command.dto';
+import { ApiConflict, ApiNotFound, CommandRoute, GatewayController } from './http/gateway-controller.decorator';
+import { ApiIdempotencyKey, IdempotencyKey, NoBody } from './http/request.decorators';
+import { ListOrdersQuery } from './queries/query.dto';
+import { ReadModels } from './queries/read-models';
+import { OrderPage, OrderView, orderView } from './queries/views';
+
+@GatewayController('v1/orders', 'orders')
+export class OrdersController {
+  constructor(
+    @Inject(ReadModels) private readonly reads: ReadModels,
+    @Inject(CommandPublisher) private readonly commands: CommandPublisher,
+  ) {}
+
+  @Get()
+  @RequiresScope('read')
+  @ApiOperation({ summary: 'Orders, newest first, filtered by status and symbol' })
+  @ApiOkResponse({ type: OrderPage })
+  list(@Query() query: ListOrdersQuery): Promise<OrderPage> {
+    return this.reads.orders(query);
+  }
+
+  @Get(':id')
+  @RequiresScope('read')
+  @ApiOperation({ summary: 'One order' })
+  @ApiOkResponse({ type: OrderView })
+  @ApiNotFound('order')
+  async get(@Param() params: OrderIdParams): Promise<OrderView> {
+    const order = await this.reads.orderEntity(params.id);
+    if (order === null) throw new NotFoundException(`no order ${JSON.stringify(params.id)}`);
+    return orderView(order);
+  }
+
+  @Post()
+  @RequiresScope('trade')
+  @CommandRoute()
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: 'Submit a manual order (SubmitManualOrder)',
+    description: 'The order goes through risk, the governor and the executor like every other order.',
+  })
+  submit(
+    @Body() body: ManualOrderBody,
+    @Caller() caller: VerifiedApiKey,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+  ): Promise<CommandAcceptedView> {
+    return this.commands.publish(
+      'SubmitManualOrder',
+      {
+        venue: body.venue,
+        symbol: body.symbol,
+        side: body.side,
+        quantity: body.quantity,
+        type: body.type,
+        price: body.price,
+        stopLoss: body.stopLoss,
+        takeProfit: body.takeProfit,
+        requestedBy: caller.name,
+      },
+      { caller, idempotencyKey },
+    );
+  }
+
+  @Post(':id/cancel')
+  @RequiresScope('trade')
+  @CommandRoute()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Cancel a working order (CancelOrder)' })
+  @ApiNotFound('order')
+  @ApiConflict('The order is already filled, cancelled, rejected or expired.')
+  async cancel(
+    @Param() params: OrderIdParams,
+    @NoBody() _body: undefined,
+    @Caller() caller: VerifiedApiKey,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+  ): Promise<CommandAcceptedView> {
+    const order = await this.reads.orderEntity(params.id);
+    if (order === null) throw new NotFoundException(`no order ${JSON.stringify(params.id)}`);
+    if (TERMINAL_ORDER_STATUSES.includes(order.status)) {
+      throw new ConflictException(`order ${JSON.stringify(params.id)} is already ${order.status}: nothing to cancel`);
+    }
+    return this.commands.publish('CancelOrder', { orderId: order.orderId, by: caller.name }, { caller, idempotencyKey, target: order.orderId });
+  }
+}

@@ -1,0 +1,290 @@
+import type { Message } from '@tradeloop/contracts';
+import { projectMessage } from '@tradeloop/persistence';
+import { sampleOf } from '@tradeloop/persistence/src/persistence.test-support';
+import { ACCOUNT, call, startTestGateway, type TestGateway } from './gateway.test-support';
+
+const T0 = 1_709_649_000_000;
+const MIN = 60_000;
+const OTHER = 'someone-else';
+
+/** A small but real history, fed through the same projections the read-model consumer runs. */
+function history(): Message[] {
+  const m: Message[] = [];
+  const order = (i: number, symbol: string) =>
+    sampleOf('OrderSubmitted', { id: `q-o${i}`, ts: T0 + i * MIN, account: ACCOUNT }, { orderId: `q-o${i}`, clientOrderId: `TL-q-o${i}`, symbol });
+  m.push(order(0, 'EURUSD'), order(1, 'XAUUSD'), order(2, 'EURUSD'), order(3, 'XAUUSD'), order(4, 'EURUSD'));
+  m.push(sampleOf('OrderFilled', { id: 'q-f0', ts: T0 + 10 * MIN, account: ACCOUNT }, { orderId: 'q-o0', clientOrderId: 'TL-q-o0', fillId: 'q-f0' }));
+  m.push(
+    sampleOf('OrderFilled', { id: 'q-f3', ts: T0 + 11 * MIN, account: ACCOUNT }, {
+      orderId: 'q-o3',
+      clientOrderId: 'TL-q-o3',
+      fillId: 'q-f3',
+      symbol: 'XAUUSD',
+      quantity: '4000',
+      cumulativeQuantity: '4000',
+      leavesQuantity: '6000',
+    }),
+  );
+  m.push(sampleOf('OrderCancelled', { id: 'q-c1', ts: T0 + 12 * MIN, account: ACCOUNT }, { orderId: 'q-o1', clientOrderId: 'TL-q-o1', reason: 'user' }));
+  m.push(sampleOf('OrderAccepted', { id: 'q-a2', ts: T0 + 12 * MIN, account: ACCOUNT }, { orderId: 'q-o2', clientOrderId: 'TL-q-o2', brokerOrderId: 'paper-2' }));
+  m.push(sampleOf('PositionOpened', { id: 'q-p0', ts: T0 + 10 * MIN, account: ACCOUNT }, { positionId: 'q-pos0', symbol: 'EURUSD', entryOrderId: 'q-o0' }));
+  m.push(sampleOf('PositionOpened', { id: 'q-p1', ts: T0 + 11 * MIN, account: ACCOUNT }, { positionId: 'q-pos1', symbol: 'XAUUSD', entryOrderId: 'q-o3' }));
+  m.push(sampleOf('PositionOpened', { id: 'q-p2', ts: T0 + 11 * MIN, account: ACCOUNT }, { positionId: 'q-pos2', symbol: 'GBPUSD' }));
+  m.push(sampleOf('PositionClosed', { id: 'q-pc2', ts: T0 + 30 * MIN, account: ACCOUNT }, { positionId: 'q-pos2', symbol: 'GBPUSD' }));
+  m.push(sampleOf('ApprovalRequested', { id: 'q-apr0', ts: T0, account: ACCOUNT }));
+  m.push(sampleOf('ApprovalRequested', { id: 'q-apr1', ts: T0 + MIN, account: ACCOUNT }));
+  m.push(sampleOf('ApprovalExpired', { id: 'q-apr0-x', ts: T0 + 15 * MIN, account: ACCOUNT }, { approvalId: 'q-apr0' }));
+  for (let i = 0; i < 3; i++) {
+    m.push(
+      sampleOf('ExperienceRecorded', { id: `q-e${i}`, ts: T0 + (40 + i) * MIN, account: ACCOUNT }, {
+        positionId: `q-xpos${i}`,
+        strategy: i === 2 ? 'rejection_wick' : 'structure_break',
+        direction: i === 1 ? 'short' : 'long',
+        closedAt: T0 + (40 + i) * MIN,
+      }),
+    );
+  }
+  m.push(sampleOf('AccountUpdated', { id: 'q-acct', ts: T0 + 45 * MIN, account: ACCOUNT }));
+  m.push(sampleOf('TradingStateChanged', { id: 'q-state', ts: T0 + 50 * MIN, account: ACCOUNT }));
+  m.push(sampleOf('ExecutionModeChanged', { id: 'q-mode', ts: T0 - MIN, account: ACCOUNT }));
+  // another account on the same database: never visible through this gateway
+  m.push(sampleOf('OrderSubmitted', { id: 'x-o', ts: T0, account: OTHER }, { orderId: 'x-o', clientOrderId: 'TL-x-o' }));
+  m.push(sampleOf('OrderFilled', { id: 'x-f', ts: T0, account: OTHER }, { orderId: 'x-o', clientOrderId: 'TL-x-o', fillId: 'x-f' }));
+  m.push(sampleOf('PositionOpened', { id: 'x-p', ts: T0, account: OTHER }, { positionId: 'x-pos', symbol: 'BTCUSDT' }));
+  m.push(sampleOf('ApprovalRequested', { id: 'x-apr', ts: T0, account: OTHER }));
+  m.push(sampleOf('ExperienceRecorded', { id: 'x-e', ts: T0, account: OTHER }, { positionId: 'x-xpos' }));
+  return m;
+}
+
+/** Follows nextCursor to the end. */
+async function allPages(gw: TestGateway, key: string, path: string, limit: number, idOf: (x: any) => string): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await call(gw, 'GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key });
+    expect(r.status).toBe(200);
+    pages.push(r.body.items.map(idOf));
+    cursor = r.body.nextCursor;
+  } while (cursor !== null);
+  return pages;
+}
+
+describe('gateway queries', () => {
+  let gw: TestGateway;
+  let key: string;
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    key = gw.keys.read;
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('status_and_trading_state_when_nothing_projected_then_nulls_and_zero_counts', async () => {
+    const status = await call(gw, 'GET', '/v1/status', { key });
+    expect(status.status).toBe(200);
+    const nothing = { account: ACCOUNT, state: null, reason: null, stateBy: null, stateTs: null, mode: null, threshold: null, modeBy: null, modeTs: null };
+    expect(status.body).toEqual({ account: ACCOUNT, trading: nothing, balance: null, openOrders: 0, openPositions: 0 });
+    expect((await call(gw, 'GET', '/v1/trading-state', { key })).body).toEqual(nothing);
+    expect((await call(gw, 'GET', '/v1/orders', { key })).body).toEqual({ items: [], nextCursor: null });
+  });
+
+  describe('after a history was projected', () => {
+    beforeAll(async () => {
+      await gw.db.ds.transaction(async (tx) => {
+        for (const m of history()) await projectMessage(tx, m);
+      });
+    });
+
+    it('status_then_governor_state_balance_and_counts_of_working_orders_and_open_positions', async () => {
+      const r = await call(gw, 'GET', '/v1/status', { key });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({
+        account: ACCOUNT,
+        trading: {
+          account: ACCOUNT,
+          state: 'HALTED',
+          reason: 'kill switch from the dashboard',
+          stateBy: 'alice',
+          stateTs: T0 + 50 * MIN,
+          mode: 'quality_based',
+          threshold: 80,
+          modeBy: 'alice',
+          modeTs: T0 - MIN,
+        },
+        // equity needs mark prices the read models do not hold: null while positions are open
+        balance: { currency: 'USD', cash: '100028.40', equity: null, realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN },
+        openOrders: 3, // q-o2 accepted, q-o3 partially filled, q-o4 submitted
+        openPositions: 2,
+      });
+      const state = await call(gw, 'GET', '/v1/trading-state', { key });
+      expect(state.body).toEqual(r.body.trading);
+    });
+
+    it('orders_when_paged_then_newest_first_every_row_once_and_only_this_account', async () => {
+      const pages = await allPages(gw, key, '/v1/orders', 2, (o) => o.orderId);
+      expect(pages).toEqual([['q-o4', 'q-o3'], ['q-o2', 'q-o1'], ['q-o0']]);
+    });
+
+    it('orders_when_filtered_by_status_list_or_repeated_key_and_symbol_then_matching_rows', async () => {
+      const comma = await call(gw, 'GET', '/v1/orders?status=submitted,accepted,partially_filled', { key });
+      expect(comma.body.items.map((o: any) => o.orderId)).toEqual(['q-o4', 'q-o3', 'q-o2']);
+      const repeated = await call(gw, 'GET', '/v1/orders?status=filled&status=cancelled', { key });
+      expect(repeated.body.items.map((o: any) => [o.orderId, o.status])).toEqual([
+        ['q-o1', 'cancelled'],
+        ['q-o0', 'filled'],
+      ]);
+      const xau = await call(gw, 'GET', '/v1/orders?symbol=XAUUSD', { key });
+      expect(xau.body.items.map((o: any) => o.orderId)).toEqual(['q-o3', 'q-o1']);
+    });
+
+    it('order_by_id_then_the_full_view_and_unknown_or_foreign_then_404', async () => {
+      const r = await call(gw, 'GET', '/v1/orders/q-o3', { key });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({
+        orderId: 'q-o3',
+        clientOrderId: 'TL-q-o3',
+        approvedOrderId: 'ord-appr-5a61f0b2',
+        riskApprovalId: 'rsk-7c20e95b',
+        account: ACCOUNT,
+        venue: 'oanda',
+        symbol: 'XAUUSD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '10000',
+        limitPrice: '1.08452',
+        stopPrice: null,
+        timeInForce: 'GTC',
+        role: 'entry',
+        parentOrderId: null,
+        ocoGroup: null,
+        origin: 'strategy',
+        strategy: 'structure_break',
+        status: 'partially_filled',
+        statusReason: null,
+        brokerOrderId: null,
+        filledQuantity: '4000',
+        createdTs: T0 + 3 * MIN,
+        updatedTs: T0 + 11 * MIN,
+        correlationId: 'sig-0b6f7d1e',
+      });
+      for (const id of ['missing', 'x-o']) {
+        const nf = await call(gw, 'GET', `/v1/orders/${id}`, { key });
+        expect(nf.status).toBe(404);
+        expect(nf.body).toEqual({ statusCode: 404, error: 'Not Found', message: `no order "${id}"` });
+      }
+    });
+
+    it('fills_then_newest_first_and_filter_by_order', async () => {
+      const r = await call(gw, 'GET', '/v1/fills', { key });
+      expect(r.body.items.map((f: any) => [f.fillId, f.quantity, f.price])).toEqual([
+        ['q-f3', '4000', '1.08452'],
+        ['q-f0', '10000', '1.08452'],
+      ]);
+      expect(r.body.items[0]).toMatchObject({ orderId: 'q-o3', symbol: 'XAUUSD', fee: '0.00', spread: '0.00013', ts: T0 + 11 * MIN });
+      const one = await call(gw, 'GET', '/v1/fills?orderId=q-o0', { key });
+      expect(one.body.items.map((f: any) => f.fillId)).toEqual(['q-f0']);
+    });
+
+    it('positions_then_open_by_default_all_and_closed_on_request', async () => {
+      const open = await call(gw, 'GET', '/v1/positions', { key });
+      expect(open.body.items.map((p: any) => [p.symbol, p.status])).toEqual([
+        ['EURUSD', 'open'],
+        ['XAUUSD', 'open'],
+      ]);
+      expect(open.body.items[0]).toMatchObject({ positionId: 'q-pos0', direction: 'long', quantity: '10000', averagePrice: '1.08452', closedAt: null });
+      const all = await call(gw, 'GET', '/v1/positions?status=all', { key });
+      expect(all.body.items.map((p: any) => p.symbol)).toEqual(['EURUSD', 'GBPUSD', 'XAUUSD']);
+      const closed = await call(gw, 'GET', '/v1/positions?status=closed', { key });
+      expect(closed.body.items).toEqual([expect.objectContaining({ symbol: 'GBPUSD', status: 'closed', exitReason: 'take_profit', realizedPnl: '28.40' })]);
+      expect(await allPages(gw, key, '/v1/positions?status=all', 1, (p) => p.symbol)).toEqual([['EURUSD'], ['GBPUSD'], ['XAUUSD']]);
+    });
+
+    it('approvals_then_newest_first_and_status_filter', async () => {
+      const r = await call(gw, 'GET', '/v1/approvals', { key });
+      expect(r.body.items.map((a: any) => [a.approvalId, a.status])).toEqual([
+        ['q-apr1', 'requested'],
+        ['q-apr0', 'expired'],
+      ]);
+      expect(r.body.items[0]).toMatchObject({ symbol: 'EURUSD', quality: 78.5, threshold: 80, mode: 'quality_based', order: expect.objectContaining({ quantity: '10000' }) });
+      const pending = await call(gw, 'GET', '/v1/approvals?status=requested', { key });
+      expect(pending.body.items.map((a: any) => a.approvalId)).toEqual(['q-apr1']);
+    });
+
+    it('experiences_then_newest_first_with_payload_and_filters', async () => {
+      const r = await call(gw, 'GET', '/v1/experiences', { key });
+      expect(r.body.items.map((e: any) => e.experienceId)).toEqual(['q-e2', 'q-e1', 'q-e0']);
+      expect(r.body.items[2]).toMatchObject({ pnl: '28.40', win: true, rMultiple: 2, strategy: 'structure_break', closedAt: T0 + 40 * MIN });
+      expect(r.body.items[2].payload).toMatchObject({ positionId: 'q-xpos0', features: { rsi14: 61.2 } });
+      const sb = await call(gw, 'GET', '/v1/experiences?strategy=structure_break&direction=long', { key });
+      expect(sb.body.items.map((e: any) => e.experienceId)).toEqual(['q-e0']);
+      const recent = await call(gw, 'GET', `/v1/experiences?closedFrom=${T0 + 41 * MIN}`, { key });
+      expect(recent.body.items.map((e: any) => e.experienceId)).toEqual(['q-e2', 'q-e1']);
+      expect(await allPages(gw, key, '/v1/experiences', 2, (e) => e.experienceId)).toEqual([['q-e2', 'q-e1'], ['q-e0']]);
+    });
+
+    it('bad_query_values_then_400_naming_every_field_in_query', async () => {
+      const r = await call(gw, 'GET', '/v1/orders?limit=0&status=filled,bogus&symbol=&colour=red', { key });
+      expect(r.status).toBe(400);
+      expect(r.body.fields).toHaveLength(4);
+      expect(r.body.fields).toEqual(expect.arrayContaining([
+        { field: 'limit', in: 'query', problem: 'must be an integer from 1 to 500' },
+        { field: 'status', in: 'query', problem: expect.stringMatching(/^must be one or more of submitted, accepted/) },
+        { field: 'symbol', in: 'query', problem: expect.stringMatching(/^must be a symbol/) },
+        { field: 'colour', in: 'query', problem: 'unknown field' },
+      ]));
+    });
+
+    it.each([
+      ['/v1/orders?limit=abc', 'limit'],
+      ['/v1/orders?limit=1e2', 'limit'],
+      ['/v1/orders?limit=501', 'limit'],
+      ['/v1/orders?symbol=A&symbol=B', 'symbol'],
+      ['/v1/positions?status=maybe', 'status'],
+      ['/v1/approvals?status=pending', 'status'],
+      ['/v1/fills?orderId=has%20space', 'orderId'],
+      ['/v1/experiences?closedFrom=-1', 'closedFrom'],
+      ['/v1/experiences?direction=up', 'direction'],
+    ])('%s_then_400_naming_%s', async (path, field) => {
+      const r = await call(gw, 'GET', path, { key });
+      expect(r.status).toBe(400);
+      expect(r.body.fields.map((f: any) => f.field)).toEqual([field]);
+    });
+
+    it('cursor_not_made_for_this_listing_then_400_naming_cursor', async () => {
+      const positionsCursor = (await call(gw, 'GET', '/v1/positions?limit=1', { key })).body.nextCursor;
+      const forged = Buffer.from(JSON.stringify(['not-a-time', 'x']), 'utf8').toString('base64url');
+      for (const cursor of ['%%%garbage', positionsCursor, forged]) {
+        const r = await call(gw, 'GET', `/v1/orders?cursor=${encodeURIComponent(cursor)}`, { key });
+        expect(r.status).toBe(400);
+        expect(r.body.fields).toEqual([{ field: 'cursor', in: 'query', problem: 'is not a cursor of this listing (use nextCursor as given)' }]);
+      }
+    });
+
+    it('bad_order_id_param_then_400', async () => {
+      const r = await call(gw, 'GET', `/v1/orders/${'x'.repeat(201)}`, { key });
+      expect(r.status).toBe(400);
+      expect(r.body.fields).toEqual([{ field: 'id', in: 'path', problem: expect.stringMatching(/^must be 1-200/) }]);
+    });
+
+    it('unknown_route_then_404_in_the_same_error_shape', async () => {
+      const r = await call(gw, 'GET', '/v1/nothing-here', { key });
+      expect(r.status).toBe(404);
+      expect(r.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /v1/nothing-here' });
+    });
+
+    it('status_when_every_position_is_closed_then_equity_equals_cash', async () => {
+      await gw.db.ds.transaction(async (tx) => {
+        for (const [id, symbol, pos] of [['q-pc0', 'EURUSD', 'q-pos0'], ['q-pc1', 'XAUUSD', 'q-pos1']]) {
+          await projectMessage(tx, sampleOf('PositionClosed', { id, ts: T0 + 60 * MIN, account: ACCOUNT }, { positionId: pos, symbol }));
+        }
+      });
+      const r = await call(gw, 'GET', '/v1/status', { key });
+      expect(r.body.openPositions).toBe(0);
+      expect(r.body.balance).toMatchObject({ cash: '100028.40', equity: '100028.40' });
+    });
+  });
+});

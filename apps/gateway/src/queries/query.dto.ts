@@ -1,0 +1,97 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { DIRECTIONS, OptionalField, type Direction, type OrderStatus } from '@tradeloop/contracts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type ApprovalStatus, type PositionStatus } from '@tradeloop/persistence';
+import {
+  CommaList,
+  IsEpochMsValue,
+  IsId,
+  IsIntegerBetween,
+  IsListOf,
+  IsOneOfValues,
+  IsShortString,
+  IsSymbol,
+  QueryInteger,
+} from '../http/rules';
+import { APPROVAL_STATUSES, ORDER_STATUSES, POSITION_STATUSES } from './views';
+
+const MAX_CURSOR_LENGTH = 512;
+
+/** Keyset pagination, newest first (positions: by symbol). */
+export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
+  @OptionalField()
+  @QueryInteger()
+  @IsIntegerBetween(1, MAX_PAGE_LIMIT)
+  readonly limit?: number;
+
+  @ApiPropertyOptional({ type: String, description: '`nextCursor` of the previous page.', maxLength: MAX_CURSOR_LENGTH })
+  @OptionalField()
+  @IsShortString(MAX_CURSOR_LENGTH)
+  readonly cursor?: string;
+}
+
+export class ListOrdersQuery extends PageQuery {
+  @ApiPropertyOptional({
+    type: String,
+    description: `One or more of ${ORDER_STATUSES.join(', ')}, comma-separated (or the key repeated).`,
+    example: 'submitted,accepted,partially_filled',
+  })
+  @OptionalField()
+  @CommaList()
+  @IsListOf(ORDER_STATUSES)
+  readonly status?: OrderStatus[];
+
+  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @OptionalField()
+  @IsSymbol()
+  readonly symbol?: string;
+}
+
+export class ListFillsQuery extends PageQuery {
+  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @OptionalField()
+  @IsSymbol()
+  readonly symbol?: string;
+
+  @ApiPropertyOptional({ type: String, description: 'Only the fills of this order.' })
+  @OptionalField()
+  @IsId()
+  readonly orderId?: string;
+}
+
+export class ListPositionsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: [...POSITION_STATUSES, 'all'], default: 'open' })
+  @OptionalField()
+  @IsOneOfValues([...POSITION_STATUSES, 'all'])
+  readonly status?: PositionStatus | 'all';
+}
+
+export class ListApprovalsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: APPROVAL_STATUSES, description: 'Default: every status.' })
+  @OptionalField()
+  @IsOneOfValues(APPROVAL_STATUSES)
+  readonly status?: ApprovalStatus;
+}
+
+export class ListExperiencesQuery extends PageQuery {
+  @ApiPropertyOptional({ type: String, example: 'structure_break' })
+  @OptionalField()
+  @IsShortString(64)
+  readonly strategy?: string;
+
+  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @OptionalField()
+  @IsSymbol()
+  readonly symbol?: string;
+
+  @ApiPropertyOptional({ enum: DIRECTIONS })
+  @OptionalField()
+  @IsOneOfValues(DIRECTIONS)
+  readonly direction?: Direction;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Only trades closed at or after this time (epoch ms).' })
+  @OptionalField()
+  @QueryInteger()
+  @IsEpochMsValue()
+  readonly closedFrom?: number;
+}

@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  countOpenPositions,
+  countWorkingOrders,
+  getAccount,
+  getApproval,
+  getOrder,
+  getTradingState,
+  InvalidCursorError,
+  listApprovals,
+  listExperiences,
+  listFills,
+  listOrders,
+  listPositions,
+  sqlStateOf,
+  type ApprovalEntity,
+  type OrderEntity,
+  type Page,
+} from '@tradeloop/persistence';
+import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options';
+import { fieldProblem, RequestValidationError } from '../http/problems';
+import type {
+  ListApprovalsQuery,
+  ListExperiencesQuery,
+  ListFillsQuery,
+  ListOrdersQuery,
+  ListPositionsQuery,
+} from './query.dto';
+import {
+  approvalView,
+  balanceView,
+  experienceView,
+  fillView,
+  orderView,
+  positionView,
+  tradingStateView,
+  type ApprovalPage,
+  type ExperiencePage,
+  type FillPage,
+  type OrderPage,
+  type PositionPage,
+  type StatusView,
+  type TradingStateView,
+} from './views';
+
+function mapPage<E, V>(page: Page<E>, view: (e: E) => V): { items: V[]; nextCursor: string | null } {
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+/** Postgres refusing a cursor's values as the key columns' types (text for a bigint, say). */
+const BAD_VALUE_STATES = new Set(['22P02', '22003', '22008']);
+
+/** A cursor the client altered or took from another listing: a 400 naming `cursor`. */
+async function paged<T>(cursor: string | undefined, list: () => Promise<T>): Promise<T> {
+  try {
+    return await list();
+  } catch (err) {
+    const badValue = cursor !== undefined && BAD_VALUE_STATES.has(sqlStateOf(err) ?? '');
+    if (err instanceof InvalidCursorError || badValue) {
+      throw new RequestValidationError([fieldProblem('cursor', 'query', 'is not a cursor of this listing (use nextCursor as given)')]);
+    }
+    throw err;
+  }
+}
+
+/** The gateway's account's read models, as views. Every lookup is scoped to that account. */
+@Injectable()
+export class ReadModels {
+  constructor(@Inject(GATEWAY_OPTIONS) private readonly options: ResolvedGatewayOptions) {}
+
+  private get db() {
+    return this.options.dataSource;
+  }
+
+  private get account() {
+    return this.options.account;
+  }
+
+  async status(): Promise<StatusView> {
+    const [trading, account, openOrders, openPositions] = await Promise.all([
+      getTradingState(this.db, this.account),
+      getAccount(this.db, this.account),
+      countWorkingOrders(this.db, this.account),
+      countOpenPositions(this.db, this.account),
+    ]);
+    return {
+      account: this.account,
+      trading: tradingStateView(this.account, trading),
+      balance: account === null ? null : balanceView(account, openPositions),
+      openOrders,
+      openPositions,
+    };
+  }
+
+  async tradingState(): Promise<TradingStateView> {
+    return tradingStateView(this.account, await getTradingState(this.db, this.account));
+  }
+
+  async orders(q: ListOrdersQuery): Promise<OrderPage> {
+    return paged(q.cursor, async () =>
+      mapPage(await listOrders(this.db, this.account, { status: q.status, symbol: q.symbol, limit: q.limit, cursor: q.cursor }), orderView),
+    );
+  }
+
+  /** The order if it exists and belongs to this gateway's account. */
+  async orderEntity(orderId: string): Promise<OrderEntity | null> {
+    const order = await getOrder(this.db, orderId);
+    return order !== null && order.account === this.account ? order : null;
+  }
+
+  async approvalEntity(approvalId: string): Promise<ApprovalEntity | null> {
+    const approval = await getApproval(this.db, approvalId);
+    return approval !== null && approval.account === this.account ? approval : null;
+  }
+
+  async fills(q: ListFillsQuery): Promise<FillPage> {
+    return paged(q.cursor, async () =>
+      mapPage(await listFills(this.db, this.account, { symbol: q.symbol, orderId: q.orderId, limit: q.limit, cursor: q.cursor }), fillView),
+    );
+  }
+
+  async positions(q: ListPositionsQuery): Promise<PositionPage> {
+    return paged(q.cursor, async () =>
+      mapPage(await listPositions(this.db, this.account, { status: q.status, limit: q.limit, cursor: q.cursor }), positionView),
+    );
+  }
+
+  async approvals(q: ListApprovalsQuery): Promise<ApprovalPage> {
+    return paged(q.cursor, async () =>
+      mapPage(await listApprovals(this.db, this.account, { status: q.status, limit: q.limit, cursor: q.cursor }), approvalView),
+    );
+  }
+
+  async experiences(q: ListExperiencesQuery): Promise<ExperiencePage> {
+    return paged(q.cursor, async () =>
+      mapPage(
+        await listExperiences(this.db, this.account, {
+          strategy: q.strategy,
+          symbol: q.symbol,
+          direction: q.direction,
+          closedFrom: q.closedFrom,
+          limit: q.limit,
+          cursor: q.cursor,
+        }),
+        experienceView,
+      ),
+    );
+  }
+}

@@ -1,0 +1,367 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  DIRECTIONS,
+  EXECUTION_MODES,
+  EXIT_REASONS,
+  ORDER_ORIGINS,
+  ORDER_ROLES,
+  ORDER_TYPES,
+  SIDES,
+  TIME_IN_FORCE,
+  TRADING_STATES,
+  type Direction,
+  type ExecutionMode,
+  type ExitReason,
+  type OrderOrigin,
+  type OrderRole,
+  type OrderSpec,
+  type OrderStatus,
+  type OrderType,
+  type Side,
+  type TimeInForce,
+  type TradingState,
+} from '@tradeloop/contracts';
+import {
+  ORDER_STATUS_RANK,
+  type AccountEntity,
+  type ApprovalEntity,
+  type ApprovalStatus,
+  type FillEntity,
+  type OrderEntity,
+  type PositionEntity,
+  type PositionStatus,
+  type TradeExperienceEntity,
+  type TradingStateEntity,
+} from '@tradeloop/persistence';
+
+/*
+ * What the query routes answer: explicit views of the read models, so a new column is not
+ * published by accident and OpenAPI documents every field. Money, prices and quantities are
+ * exact decimal strings; times are epoch milliseconds (UTC, event time).
+ */
+
+export const ORDER_STATUSES = Object.keys(ORDER_STATUS_RANK) as OrderStatus[];
+export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['requested', 'granted', 'rejected', 'expired'];
+export const POSITION_STATUSES: readonly PositionStatus[] = ['open', 'closed'];
+
+const Str = (example?: string, description?: string) => ApiProperty({ type: String, example, description });
+const NullableStr = (description?: string) => ApiProperty({ type: String, nullable: true, description });
+const Decimal = (example: string, description?: string) =>
+  ApiProperty({ type: String, example, description: description ?? 'Exact decimal string.' });
+const NullableDecimal = (description?: string) =>
+  ApiProperty({ type: String, nullable: true, description: description ?? 'Exact decimal string.' });
+const Ms = (description?: string) => ApiProperty({ type: Number, example: 1709649000000, description: description ?? 'Epoch ms (UTC).' });
+const NullableMs = (description?: string) =>
+  ApiProperty({ type: Number, nullable: true, description: description ?? 'Epoch ms (UTC).' });
+const OneOf = (values: readonly string[], description?: string) => ApiProperty({ enum: values, description });
+const NullableOneOf = (values: readonly string[], description?: string) =>
+  ApiProperty({ enum: values, nullable: true, description });
+
+export class OrderView {
+  @Str('ord-9e4c7b13') readonly orderId!: string;
+  @Str() readonly clientOrderId!: string;
+  @Str() readonly approvedOrderId!: string;
+  @Str() readonly riskApprovalId!: string;
+  @Str('paper') readonly account!: string;
+  @Str('oanda') readonly venue!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(SIDES) readonly side!: Side;
+  @OneOf(ORDER_TYPES) readonly type!: OrderType;
+  @Decimal('10000') readonly quantity!: string;
+  @NullableDecimal() readonly limitPrice!: string | null;
+  @NullableDecimal() readonly stopPrice!: string | null;
+  @OneOf(TIME_IN_FORCE) readonly timeInForce!: TimeInForce;
+  @OneOf(ORDER_ROLES) readonly role!: OrderRole;
+  @NullableStr() readonly parentOrderId!: string | null;
+  @NullableStr() readonly ocoGroup!: string | null;
+  @OneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
+  @NullableStr() readonly strategy!: string | null;
+  @OneOf(ORDER_STATUSES) readonly status!: OrderStatus;
+  @NullableStr('Why the order was rejected or cancelled.') readonly statusReason!: string | null;
+  @NullableStr() readonly brokerOrderId!: string | null;
+  @Decimal('0', 'Sum of the order’s fills.') readonly filledQuantity!: string;
+  @Ms() readonly createdTs!: number;
+  @Ms() readonly updatedTs!: number;
+  @Str() readonly correlationId!: string;
+}
+
+export function orderView(o: OrderEntity): OrderView {
+  return {
+    orderId: o.orderId,
+    clientOrderId: o.clientOrderId,
+    approvedOrderId: o.approvedOrderId,
+    riskApprovalId: o.riskApprovalId,
+    account: o.account,
+    venue: o.venue,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    quantity: o.quantity,
+    limitPrice: o.limitPrice,
+    stopPrice: o.stopPrice,
+    timeInForce: o.tif,
+    role: o.role,
+    parentOrderId: o.parentOrderId,
+    ocoGroup: o.ocoGroup,
+    origin: o.origin,
+    strategy: o.strategy,
+    status: o.status,
+    statusReason: o.statusReason,
+    brokerOrderId: o.brokerOrderId,
+    filledQuantity: o.filledQuantity,
+    createdTs: o.createdTs,
+    updatedTs: o.updatedTs,
+    correlationId: o.correlationId,
+  };
+}
+
+export class FillView {
+  @Str('fill-1') readonly fillId!: string;
+  @Str() readonly orderId!: string;
+  @Str() readonly clientOrderId!: string;
+  @Str('oanda') readonly venue!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(SIDES) readonly side!: Side;
+  @Decimal('10000') readonly quantity!: string;
+  @Decimal('1.08452') readonly price!: string;
+  @Decimal('0.00') readonly fee!: string;
+  @Str('USD') readonly feeCurrency!: string;
+  @OneOf(['maker', 'taker']) readonly liquidity!: 'maker' | 'taker';
+  @OneOf(ORDER_ROLES) readonly role!: OrderRole;
+  @Decimal('1.08452') readonly referencePrice!: string;
+  @Decimal('0', 'Signed, quote currency per unit (positive = worse for us).') readonly slippage!: string;
+  @NullableDecimal() readonly spread!: string | null;
+  @Ms() readonly ts!: number;
+  @Str() readonly correlationId!: string;
+}
+
+export function fillView(f: FillEntity): FillView {
+  return {
+    fillId: f.fillId,
+    orderId: f.orderId,
+    clientOrderId: f.clientOrderId,
+    venue: f.venue,
+    symbol: f.symbol,
+    side: f.side,
+    quantity: f.quantity,
+    price: f.price,
+    fee: f.fee,
+    feeCurrency: f.feeCurrency,
+    liquidity: f.liquidity,
+    role: f.role,
+    referencePrice: f.referencePrice,
+    slippage: f.slippage,
+    spread: f.spread,
+    ts: f.ts,
+    correlationId: f.correlationId,
+  };
+}
+
+export class PositionView {
+  @Str('pos-2f81c6aa') readonly positionId!: string;
+  @Str('oanda') readonly venue!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(DIRECTIONS) readonly direction!: Direction;
+  @Decimal('10000') readonly quantity!: string;
+  @Decimal('1.08452') readonly averagePrice!: string;
+  @Decimal('0', 'Running realised P&L while open; net of fees once closed.') readonly realizedPnl!: string;
+  @OneOf(POSITION_STATUSES) readonly status!: PositionStatus;
+  @Str() readonly entryOrderId!: string;
+  @NullableOneOf(EXIT_REASONS) readonly exitReason!: ExitReason | null;
+  @Ms() readonly openedAt!: number;
+  @NullableMs() readonly closedAt!: number | null;
+  @Ms() readonly updatedTs!: number;
+}
+
+export function positionView(p: PositionEntity): PositionView {
+  return {
+    positionId: p.positionId,
+    venue: p.venue,
+    symbol: p.symbol,
+    direction: p.direction,
+    quantity: p.quantity,
+    averagePrice: p.averagePrice,
+    realizedPnl: p.realizedPnl,
+    status: p.status,
+    entryOrderId: p.entryOrderId,
+    exitReason: p.exitReason,
+    openedAt: p.openedAt,
+    closedAt: p.closedAt,
+    updatedTs: p.updatedTs,
+  };
+}
+
+export class ApprovalView {
+  @Str('apr-d3e8a14c', 'The ApprovalRequested id: approve or reject with it.') readonly approvalId!: string;
+  @Str() readonly riskApprovalId!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(APPROVAL_STATUSES) readonly status!: ApprovalStatus;
+  @ApiProperty({ type: Number, example: 78.5, description: 'Signal quality 0–100.' }) readonly quality!: number;
+  @ApiProperty({ type: Number, example: 80 }) readonly threshold!: number;
+  @OneOf(EXECUTION_MODES) readonly mode!: ExecutionMode;
+  @Ms('Epoch ms after which the governor expires the request.') readonly expiresAt!: number;
+  @Ms() readonly requestedTs!: number;
+  @NullableMs() readonly decidedTs!: number | null;
+  @NullableStr() readonly decidedBy!: string | null;
+  @NullableStr() readonly reason!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The order awaiting approval (OrderSpec).' })
+  readonly order!: OrderSpec;
+  @Str() readonly correlationId!: string;
+}
+
+export function approvalView(a: ApprovalEntity): ApprovalView {
+  return {
+    approvalId: a.approvalId,
+    riskApprovalId: a.riskApprovalId,
+    symbol: a.symbol,
+    status: a.status,
+    quality: a.quality,
+    threshold: a.threshold,
+    mode: a.mode,
+    expiresAt: a.expiresAt,
+    requestedTs: a.requestedTs,
+    decidedTs: a.decidedTs,
+    decidedBy: a.decidedBy,
+    reason: a.reason,
+    order: a.order,
+    correlationId: a.correlationId,
+  };
+}
+
+export class ExperienceView {
+  @Str() readonly experienceId!: string;
+  @Str() readonly positionId!: string;
+  @Str('structure_break') readonly strategy!: string;
+  @Str('oanda') readonly venue!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(DIRECTIONS) readonly direction!: Direction;
+  @OneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
+  @OneOf(EXIT_REASONS) readonly exitReason!: ExitReason;
+  @NullableStr() readonly signalId!: string | null;
+  @Decimal('28.40', 'Net of fees.') readonly pnl!: string;
+  @Decimal('0.00') readonly fees!: string;
+  @ApiProperty({ type: Number, nullable: true }) readonly rMultiple!: number | null;
+  @ApiProperty({ type: Boolean }) readonly win!: boolean;
+  @ApiProperty({ type: Number, description: 'Milliseconds.' }) readonly holdingMs!: number;
+  @Ms() readonly openedAt!: number;
+  @Ms() readonly closedAt!: number;
+  @Ms() readonly recordedTs!: number;
+  @Str() readonly correlationId!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The ExperienceRecorded data as recorded: signal, features, decision, risk, approval, fills, exit.',
+  })
+  readonly payload!: object;
+}
+
+export function experienceView(e: TradeExperienceEntity): ExperienceView {
+  return {
+    experienceId: e.experienceId,
+    positionId: e.positionId,
+    strategy: e.strategy,
+    venue: e.venue,
+    symbol: e.symbol,
+    direction: e.direction,
+    origin: e.origin,
+    exitReason: e.exitReason,
+    signalId: e.signalId,
+    pnl: e.pnl,
+    fees: e.fees,
+    rMultiple: e.rMultiple,
+    win: e.win,
+    holdingMs: e.holdingMs,
+    openedAt: e.openedAt,
+    closedAt: e.closedAt,
+    recordedTs: e.recordedTs,
+    correlationId: e.correlationId,
+    payload: e.payload,
+  };
+}
+
+/** The governor's two halves; each is null until the governor's first event about it. */
+export class TradingStateView {
+  @Str('paper') readonly account!: string;
+  @NullableOneOf(TRADING_STATES) readonly state!: TradingState | null;
+  @NullableStr() readonly reason!: string | null;
+  @NullableStr('Who changed the state.') readonly stateBy!: string | null;
+  @NullableMs() readonly stateTs!: number | null;
+  @NullableOneOf(EXECUTION_MODES) readonly mode!: ExecutionMode | null;
+  @ApiProperty({ type: Number, nullable: true }) readonly threshold!: number | null;
+  @NullableStr('Who changed the mode.') readonly modeBy!: string | null;
+  @NullableMs() readonly modeTs!: number | null;
+}
+
+export function tradingStateView(account: string, t: TradingStateEntity | null): TradingStateView {
+  return {
+    account,
+    state: t?.state ?? null,
+    reason: t?.reason ?? null,
+    stateBy: t?.stateBy ?? null,
+    stateTs: t?.stateTs ?? null,
+    mode: t?.mode ?? null,
+    threshold: t?.threshold ?? null,
+    modeBy: t?.modeBy ?? null,
+    modeTs: t?.modeTs ?? null,
+  };
+}
+
+export class BalanceView {
+  @Str('USD') readonly currency!: string;
+  @Decimal('100028.40', 'Start + realised P&L − fees.') readonly cash!: string;
+  @NullableDecimal(
+    'Cash plus unrealised P&L. The read models hold no mark prices, so this is null while positions are open ' +
+      '(and equal to cash when none are).',
+  )
+  readonly equity!: string | null;
+  @Decimal('28.40', 'Realised P&L, before fees.') readonly realizedPnl!: string;
+  @Decimal('0.00') readonly fees!: string;
+  @Ms() readonly updatedTs!: number;
+}
+
+export function balanceView(a: AccountEntity, openPositions: number): BalanceView {
+  return {
+    currency: a.currency,
+    cash: a.cash,
+    equity: openPositions === 0 ? a.cash : null,
+    realizedPnl: a.realizedPnl,
+    fees: a.fees,
+    updatedTs: a.updatedTs,
+  };
+}
+
+export class StatusView {
+  @Str('paper') readonly account!: string;
+  @ApiProperty({ type: TradingStateView }) readonly trading!: TradingStateView;
+  @ApiProperty({ type: BalanceView, nullable: true, description: 'Null until the first AccountUpdated.' })
+  readonly balance!: BalanceView | null;
+  @ApiProperty({ type: Number, description: 'Orders submitted, accepted or partially filled.' }) readonly openOrders!: number;
+  @ApiProperty({ type: Number }) readonly openPositions!: number;
+}
+
+const NEXT_CURSOR = ApiProperty({
+  type: String,
+  nullable: true,
+  description: 'Pass as `cursor` for the next page; null on the last page.',
+});
+
+export class OrderPage {
+  @ApiProperty({ type: [OrderView] }) readonly items!: OrderView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}
+export class FillPage {
+  @ApiProperty({ type: [FillView] }) readonly items!: FillView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}
+export class PositionPage {
+  @ApiProperty({ type: [PositionView] }) readonly items!: PositionView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}
+export class ApprovalPage {
+  @ApiProperty({ type: [ApprovalView] }) readonly items!: ApprovalView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}
+export class ExperiencePage {
+  @ApiProperty({ type: [ExperienceView] }) readonly items!: ExperienceView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}

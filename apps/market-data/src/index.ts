@@ -1,0 +1,21 @@
+export { systemClock } from './clock';
+export {
+  publishFeed,
+  publishRejected,
+  DEFAULT_MAX_BATCH_BYTES,
+  type FeedCounts,
+  type PublishedBatch,
+  type PublishFeedOptions,
+  type RejectedCounts,
+} from './feed-publisher';
+export {
+  fileSource,
+  syntheticSource,
+  sourceFor,
+  type FeedConfig,
+  type FeedSource,
+  type FileSpec,
+  type FileOverrides,
+  type FileSourceOptions,
+} from './sources';
+export { runFeed, type RunFeedOptions, type FeedRunReport } from './run-feed';
