@@ -34,6 +34,7 @@ export {
   projectGovernor,
   appendExperience,
   projectMessage,
+  PROJECTED_TYPES,
   ExperienceConflictError,
   ORDER_STATUS_RANK,
   type ProjectionOutcome,

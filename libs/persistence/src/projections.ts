@@ -482,6 +482,9 @@ async function experience(manager: EntityManager, m: Message<'ExperienceRecorded
   throw new ExperienceConflictError(m.id, d.positionId, existing[0]?.experience_id ?? '?');
 }
 
+/** Every message type some projection writes: a consumer can skip the transaction for the rest. */
+export const PROJECTED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([...EXECUTION_TYPES, ...GOVERNOR_TYPES, 'ExperienceRecorded']);
+
 /** Every projection this library has, for a consumer that writes all read models. */
 export async function projectMessage(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
   if (m.type === 'ExperienceRecorded') return appendExperience(manager, m);

@@ -1,28 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Message } from '@tradeloop/contracts';
-import { handleOnce, projectMessage } from '@tradeloop/persistence';
+import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persistence';
 import type { Envelope } from '@tradeloop/kernel';
 import type { InboxRef, ServiceEffects } from './runner';
 
-const PROJECTED: ReadonlySet<string> = new Set([
-  'OrderSubmitted',
-  'OrderAccepted',
-  'OrderRejected',
-  'OrderCancelled',
-  'OrderExpired',
-  'OrderFilled',
-  'PositionOpened',
-  'PositionChanged',
-  'PositionClosed',
-  'AccountUpdated',
-  'ApprovalRequested',
-  'ApprovalGranted',
-  'ApprovalRejected',
-  'ApprovalExpired',
-  'TradingStateChanged',
-  'ExecutionModeChanged',
-  'ExperienceRecorded',
-]);
 
 /**
  * Writes the read models a service's outputs change (orders, fills, positions, account for the
@@ -33,7 +14,7 @@ const PROJECTED: ReadonlySet<string> = new Set([
 export function projectionEffects(ds: DataSource, consumer: string): ServiceEffects {
   return {
     async apply(ref: InboxRef, _inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
-      const projected = outputs.filter((o) => PROJECTED.has(o.type));
+      const projected = outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
       if (projected.length === 0) return;
       await handleOnce(ds, consumer, { id: `${ref.stream}:${ref.seq}`, ts: ref.ts }, async (tx) => {
         for (const o of projected) await projectMessage(tx, o as Message);
