@@ -129,6 +129,10 @@ test('e2e_when_real_bars_stream_through_the_services_then_orders_positions_and_c
   expect(Number((await q('SELECT count(*) AS n FROM S.orders'))[0].n)).toBe(submitted.length);
   expect(Number((await q('SELECT count(DISTINCT client_order_id) AS n FROM S.orders'))[0].n)).toBe(submitted.length);
   expect(Number((await q('SELECT count(*) AS n FROM S.fills'))[0].n)).toBe(fills.length);
+  // The paper broker's durable book: one order per client order id, one per submitted order.
+  expect(Number((await q('SELECT count(*) AS n FROM S.broker_orders'))[0].n)).toBe(submitted.length);
+  const brokerEntries = await q(`SELECT b.client_order_id FROM S.broker_orders b JOIN S.orders o USING (client_order_id) WHERE o.role = 'entry'`);
+  expect(brokerEntries.length).toBe(approved.length);
 
   // Position = signed sum of fills, per symbol.
   const sums = await q(`SELECT symbol, sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END)::text AS net FROM S.fills GROUP BY symbol`);

@@ -7,7 +7,8 @@ import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from '@tradeloop/persistence';
 import { topology, type Topology } from '@tradeloop/transport-nats';
-import { ServiceMetrics, ServiceRunner } from '@tradeloop/service';
+import { ExecutorEffects, ServiceMetrics, ServiceRunner } from '@tradeloop/service';
+import { equityOf, type ExecutorState } from '@tradeloop/executor';
 import { loadServiceEnv, redactUrl, type ServiceEnv } from './config';
 import { DECIDER_SERVICES, DEFAULT_PORTS, deciderFor, effectsFor, pipelineConfigFromEnv, writesReadModels, type DeciderService, type ServiceName } from './definitions';
 import { ServiceModule, type ServiceContext, type ServiceWorker } from './service.module';
@@ -68,18 +69,39 @@ export async function connectInfrastructure(name: ServiceName, env: ServiceEnv):
 /** The decider runner of a pipeline service as a ServiceWorker. */
 export function deciderWorker(name: DeciderService, infra: Infrastructure): ServiceWorker {
   const cfg = pipelineConfigFromEnv(infra.env);
+  const effects = effectsFor(name, infra.ds, infra.env.ACCOUNT, infra.log);
   const runner = new ServiceRunner({
     service: name,
     decider: deciderFor(name, cfg),
     nc: infra.nc,
     topo: infra.topo,
-    effects: effectsFor(name, infra.ds),
+    effects,
     metrics: infra.metrics,
     log: infra.log,
     account: infra.env.ACCOUNT,
     timerClock: infra.env.TIMER_CLOCK,
   });
-  return runnerWorker(runner);
+  const worker = runnerWorker(runner);
+  if (!(effects instanceof ExecutorEffects)) return worker;
+  // The executor also reports its reconciliation with the broker and the equity at the last marks.
+  let gauge: ReturnType<typeof setInterval> | undefined;
+  return {
+    async start() {
+      await worker.start();
+      gauge = setInterval(() => {
+        const state = runner.host.state as ExecutorState;
+        infra.metrics.equity.set({ service: name, account: infra.env.ACCOUNT, currency: state.currency ?? infra.env.ACCOUNT_CURRENCY }, equityOf(state));
+      }, 2_000);
+      gauge.unref?.();
+    },
+    async stop() {
+      if (gauge) clearInterval(gauge);
+      await worker.stop();
+    },
+    async health() {
+      return { ...(await worker.health()), reconciliation: effects.last };
+    },
+  };
 }
 
 /** A ServiceRunner as a ServiceWorker: healthy while rebuilding or running; /health shows its lag. */

@@ -1,6 +1,6 @@
 import type { Decider } from '@tradeloop/kernel';
 import { pipelineConfig, pipelineDeciders, type PipelineConfig } from '@tradeloop/runtime';
-import { projectionEffects, type ServiceEffects } from '@tradeloop/service';
+import { ExecutorEffects, projectionEffects, type ServiceEffects, type ServiceLogger } from '@tradeloop/service';
 import type { DataSource } from 'typeorm';
 import type { ServiceEnv } from './config';
 
@@ -61,7 +61,8 @@ export function writesReadModels(service: ServiceName): boolean {
   return service === 'executor' || service === 'governor' || service === 'learning' || service === 'gateway';
 }
 
-export function effectsFor(service: DeciderService, ds: DataSource | undefined): ServiceEffects | undefined {
+export function effectsFor(service: DeciderService, ds: DataSource | undefined, account = 'paper', log?: ServiceLogger): ServiceEffects | undefined {
   if (!ds || !writesReadModels(service)) return undefined;
+  if (service === 'executor') return new ExecutorEffects(ds, account, log);
   return projectionEffects(ds, service);
 }

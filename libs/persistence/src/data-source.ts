@@ -10,6 +10,7 @@ import {
   TradingStateEntity,
 } from './entities';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { BrokerOrderEntity } from './entities/broker-order.entity';
 import { PERSISTENCE_MIGRATIONS } from './migrations';
 import { assertIdentifier, quoteIdent, schemaOf } from './sql-names';
 
@@ -23,6 +24,7 @@ export const PERSISTENCE_ENTITIES = [
   ProcessedMessageEntity,
   TradeExperienceEntity,
   ApiKeyEntity,
+  BrokerOrderEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

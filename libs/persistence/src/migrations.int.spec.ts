@@ -11,6 +11,7 @@ const TABLES = [
   'accounts',
   'api_keys',
   'approvals',
+  'broker_orders',
   'fills',
   'orders',
   'positions',

@@ -11,3 +11,4 @@ export {
 } from './runner';
 export { ServiceMetrics } from './metrics';
 export { projectionEffects } from './effects';
+export { ExecutorEffects, type Reconciliation } from './executor-effects';

@@ -1,0 +1,100 @@
+import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import type { Message } from '@tradeloop/contracts';
+import { pipelineConfig, pipelineDeciders } from '@tradeloop/runtime';
+import { listBrokerOrders } from '@tradeloop/persistence';
+import { openTestDatabase, sampleOf, countRows, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { quoteIdent } from '@tradeloop/persistence/src/sql-names';
+import { ExecutorEffects } from './executor-effects';
+
+let db: TestDatabase;
+beforeEach(async () => {
+  db = await openTestDatabase();
+});
+afterEach(async () => {
+  await db.close();
+});
+
+const T0 = Date.UTC(2024, 0, 2, 10, 0);
+function bar(i: number, price: number): Message<'BarClosed'> {
+  const openTime = T0 + i * 60_000;
+  return {
+    id: `bar-${i}`,
+    type: 'BarClosed',
+    version: 1,
+    ts: openTime + 60_000,
+    correlationId: `bar-${i}`,
+    causationId: `bar-${i}`,
+    account: 'paper',
+    source: 'test',
+    data: { venue: 'OANDA', symbol: 'EURUSD', timeframe: '1m', openTime, open: price, high: price + 0.0005, low: price - 0.0005, close: price, volume: 0 },
+  };
+}
+
+/** Runs the executor over inputs, committing each input's outputs through the effects, like the runner. */
+async function drive(host: DeciderHost<any, any, any>, effects: ExecutorEffects, inputs: readonly Envelope[], seq0 = 1): Promise<Envelope[]> {
+  const all: Envelope[] = [];
+  let seq = seq0;
+  for (const input of inputs) {
+    const outs = host.handle(input);
+    if (outs.length > 0) await effects.apply({ stream: 'IN_EXECUTOR', seq, ts: input.ts }, [input], outs);
+    all.push(...outs);
+    seq++;
+  }
+  return all;
+}
+
+function approved(id: string, ts: number, qty = '1000', limitPrice = '1.0500'): Message<'OrderApproved'> {
+  const base = sampleOf('OrderApproved', { id, ts, account: 'paper', correlationId: `sig-${id}` });
+  return { ...base, data: { ...base.data, order: { ...base.data.order, type: 'limit', limitPrice, quantity: qty, stopLoss: undefined, takeProfit: undefined } } } as Message<'OrderApproved'>;
+}
+
+test('broker_when_the_same_outputs_are_committed_again_then_it_still_holds_one_order_per_client_order_id', async () => {
+  const host = new DeciderHost(pipelineDeciders(pipelineConfig()).executor());
+  const effects = new ExecutorEffects(db.ds, 'paper');
+  const inputs = [bar(0, 1.1), approved('appr-1', T0 + 61_000)];
+  const outs = await drive(host, effects, inputs);
+  const submitted = outs.filter((o) => o.type === 'OrderSubmitted');
+  expect(submitted.length).toBe(1);
+  // The same message committed again (a redelivery after a crash): processed once.
+  await effects.apply({ stream: 'IN_EXECUTOR', seq: 2, ts: inputs[1].ts }, [inputs[1]], outs);
+  // The same OrderSubmitted under another inbox position (re-published after the dedup window).
+  await effects.apply({ stream: 'IN_EXECUTOR', seq: 99, ts: inputs[1].ts }, [inputs[1]], submitted);
+  expect(await countRows(db.ds, db.schema, 'broker_orders')).toBe(1);
+  const [row] = await listBrokerOrders(db.ds, 'paper');
+  expect(row).toMatchObject({ clientOrderId: (submitted[0].data as { clientOrderId: string }).clientOrderId, status: 'accepted' });
+});
+
+test('reconcile_when_broker_and_rebuilt_state_disagree_then_reports_by_client_order_id_and_never_resends', async () => {
+  const make = pipelineDeciders(pipelineConfig());
+  const host = new DeciderHost(make.executor());
+  const effects = new ExecutorEffects(db.ds, 'paper');
+  // Two resting limit orders far below the market; the first then fills when price drops.
+  const inputs: Envelope[] = [bar(0, 1.1), approved('appr-1', T0 + 61_000), approved('appr-2', T0 + 62_000, '2000', '1.0100'), bar(1, 1.1), bar(2, 1.04)];
+  await drive(host, effects, inputs);
+  const rows = await listBrokerOrders(db.ds, 'paper');
+  expect(rows.map((r) => r.status).sort()).toEqual(['accepted', 'filled']);
+  const filled = rows.find((r) => r.status === 'filled')!;
+  const working = rows.find((r) => r.status === 'accepted')!;
+  const t = `${quoteIdent(db.schema)}."broker_orders"`;
+  // A lost broker update, a lost send and an order the executor never made.
+  await db.ds.query(`UPDATE ${t} SET "status" = 'accepted' WHERE "client_order_id" = $1`, [filled.clientOrderId]);
+  await db.ds.query(`DELETE FROM ${t} WHERE "client_order_id" = $1`, [working.clientOrderId]);
+  await db.ds.query(
+    `INSERT INTO ${t} ("client_order_id","order_id","account","venue","symbol","side","type","quantity","filled_quantity","status","created_ts","updated_ts") VALUES ('stranger','o-x','paper','OANDA','EURUSD','buy','limit',1,0,'accepted',0,0)`,
+  );
+
+  const restarted = new DeciderHost(make.executor());
+  for (const m of inputs) restarted.handle(m); // the rebuild: same inputs, same state
+  const extra = await effects.afterRebuild(restarted);
+  expect(extra).toEqual([]);
+  expect(effects.last).toEqual({
+    matched: 0,
+    unknownToExecutor: ['stranger'],
+    missingAtBroker: [working.clientOrderId],
+    resolved: [{ clientOrderId: filled.clientOrderId, status: 'filled' }],
+  });
+  const after = await listBrokerOrders(db.ds, 'paper');
+  expect(after.find((r) => r.clientOrderId === filled.clientOrderId)!.status).toBe('filled');
+  // Nothing was re-sent: the lost order stays absent until its own message is redelivered.
+  expect(after.find((r) => r.clientOrderId === working.clientOrderId)).toBeUndefined();
+});

@@ -1,0 +1,90 @@
+import type { DataSource } from 'typeorm';
+import type { Message, OrderStatus } from '@tradeloop/contracts';
+import type { DeciderHost, Envelope } from '@tradeloop/kernel';
+import type { ExecutorState } from '@tradeloop/executor';
+import { PROJECTED_TYPES, handleOnce, listBrokerOrders, projectMessage, recordAtBroker } from '@tradeloop/persistence';
+import type { InboxRef, ServiceEffects, ServiceLogger } from './runner';
+
+/** What the executor found when it compared its rebuilt state with the broker's book at start. */
+export interface Reconciliation {
+  /** Orders working in both. */
+  readonly matched: number;
+  /** At the broker (open) but unknown to the executor: never re-sent, never silently dropped — reported. */
+  readonly unknownToExecutor: readonly string[];
+  /** Working in the executor but not at the broker: a lost send. Reported, never re-sent blindly. */
+  readonly missingAtBroker: readonly string[];
+  /** Open at the broker, finished in the executor (its update was lost): the broker row catches up. */
+  readonly resolved: readonly { readonly clientOrderId: string; readonly status: OrderStatus }[];
+}
+
+const TERMINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['filled', 'cancelled', 'rejected', 'expired']);
+const BROKER_TYPES: ReadonlySet<string> = new Set(['OrderSubmitted', 'OrderAccepted', 'OrderFilled', 'OrderCancelled', 'OrderRejected', 'OrderExpired']);
+
+/**
+ * The executor's effects: its read models and the paper broker's durable book, written in one
+ * transaction with the processed-message record; at start, reconciliation of the rebuilt state
+ * with the broker's book by client order id.
+ */
+export class ExecutorEffects implements ServiceEffects {
+  last?: Reconciliation;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly account: string,
+    private readonly log?: ServiceLogger,
+  ) {}
+
+  async apply(ref: InboxRef, _inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
+    const projected = outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
+    const broker = outputs.filter((o) => BROKER_TYPES.has(o.type));
+    if (projected.length === 0 && broker.length === 0) return;
+    await handleOnce(this.ds, 'executor', { id: `${ref.stream}:${ref.seq}`, ts: ref.ts }, async (tx) => {
+      for (const o of projected) await projectMessage(tx, o as Message);
+      if (broker.length > 0) {
+        const sync = await recordAtBroker(tx, broker as Message[]);
+        if (sync.alreadyAtBroker > 0) this.log?.warn({ alreadyAtBroker: sync.alreadyAtBroker, seq: ref.seq }, 'broker already held these client order ids: not sent again');
+      }
+    });
+  }
+
+  async afterRebuild(host: DeciderHost<any, any, any>): Promise<readonly Envelope[]> {
+    const state = host.state as ExecutorState;
+    const atBroker = await listBrokerOrders(this.ds, this.account, { open: true });
+    const unknownToExecutor: string[] = [];
+    const resolved: { clientOrderId: string; status: OrderStatus }[] = [];
+    let matched = 0;
+    for (const row of atBroker) {
+      const orderId = state.clientOrderIds.get(row.clientOrderId);
+      const order = orderId === undefined ? undefined : state.orders.get(orderId);
+      if (!order) unknownToExecutor.push(row.clientOrderId);
+      else if (TERMINAL.has(order.status)) resolved.push({ clientOrderId: row.clientOrderId, status: order.status });
+      else matched++;
+    }
+    const open = new Set(atBroker.map((r) => r.clientOrderId));
+    const missingAtBroker: string[] = [];
+    for (const order of state.orders.values()) {
+      if (order.account !== this.account || TERMINAL.has(order.status) || open.has(order.clientOrderId)) continue;
+      missingAtBroker.push(order.clientOrderId);
+    }
+    if (resolved.length > 0) {
+      await this.ds.transaction(async (tx) => {
+        for (const r of resolved) await recordAtBroker(tx, [statusMessage(r.clientOrderId, r.status, state)]);
+      });
+    }
+    this.last = { matched, unknownToExecutor, missingAtBroker, resolved };
+    const level = unknownToExecutor.length > 0 || missingAtBroker.length > 0 ? 'error' : 'info';
+    this.log?.[level]({ matched, unknownToExecutor, missingAtBroker, resolved: resolved.length }, 'reconciled with the broker by client order id');
+    return [];
+  }
+}
+
+/** A minimal status message for the broker book from the executor's record. */
+function statusMessage(clientOrderId: string, status: OrderStatus, state: ExecutorState): Message {
+  const order = state.orders.get(state.clientOrderIds.get(clientOrderId)!)!;
+  const base = { id: `reconcile:${clientOrderId}`, version: 1, ts: order.submittedAt, correlationId: order.correlationId, causationId: order.orderId, account: order.account, source: 'executor' };
+  if (status === 'filled') {
+    return { ...base, type: 'OrderFilled', data: { clientOrderId, orderId: order.orderId, cumulativeQuantity: order.filledQuantity.toString(), leavesQuantity: '0' } } as unknown as Message;
+  }
+  const type = status === 'cancelled' ? 'OrderCancelled' : status === 'rejected' ? 'OrderRejected' : 'OrderExpired';
+  return { ...base, type, data: { clientOrderId, orderId: order.orderId, symbol: order.symbol, reason: 'reconciled' } } as unknown as Message;
+}
