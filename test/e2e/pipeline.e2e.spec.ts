@@ -6,14 +6,15 @@
  */
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { dec, type Envelope } from '@tradeloop/kernel';
+import type { Envelope } from '@tradeloop/kernel';
 import { createApiKey, createDataSource } from '@tradeloop/persistence';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, readStream, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
+import { connectNats, deleteTopology, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DATA, DATABASE_URL, NATS_URL, ServiceFleet, sleep } from './services';
+import { allMessages as readAll, checkInvariants } from './invariants';
 
 const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning', 'notifier', 'gateway'];
 const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 5_000);
@@ -26,10 +27,8 @@ let fleet: ServiceFleet;
 let pg: Client;
 const schema = `e2e_${Date.now().toString(36)}_${process.pid}`;
 
-async function allMessages(area: keyof Topology['streams']): Promise<Envelope[]> {
-  const name = topo.streams[area].name;
-  const n = (await jsm.streams.info(name)).state.messages;
-  return (await readStream(jetstream(nc), name, n, 30_000)).map((m) => m.json<Envelope>());
+function allMessages(area: keyof Topology['streams']): Promise<Envelope[]> {
+  return readAll(nc, topo, area);
 }
 
 async function streamTotals(): Promise<string> {
@@ -102,59 +101,10 @@ test('e2e_when_real_bars_stream_through_the_services_then_orders_positions_and_c
   await pub.flush();
   await settle();
 
-  const sig = await allMessages('SIG');
-  const decs = await allMessages('DEC');
-  const exe = await allMessages('EXE');
-  const lrn = await allMessages('LRN');
-  const signals = sig.filter((m) => m.type === 'SignalDetected');
-  const approved = decs.filter((m) => m.type === 'OrderApproved');
-  const submitted = exe.filter((m) => m.type === 'OrderSubmitted') as Envelope<'OrderSubmitted', any>[];
-  const fills = exe.filter((m) => m.type === 'OrderFilled') as Envelope<'OrderFilled', any>[];
-  expect(signals.length).toBeGreaterThan(20);
-  expect(approved.length).toBeGreaterThan(3);
-  expect(fills.length).toBeGreaterThan(0);
-
-  // Exactly one entry order per approved order; one broker order per client order id.
-  const entries = submitted.filter((m) => m.data.role === 'entry');
-  const perApproval = new Map<string, number>();
-  for (const o of entries) perApproval.set(o.data.approvedOrderId, (perApproval.get(o.data.approvedOrderId) ?? 0) + 1);
-  expect([...perApproval.keys()].sort()).toEqual(approved.map((a) => a.id).sort());
-  expect([...perApproval.values()].every((n) => n === 1)).toBe(true);
-  expect(new Set(submitted.map((o) => o.data.clientOrderId)).size).toBe(submitted.length);
-  // No event was stored twice.
-  for (const list of [sig, decs, exe, lrn]) expect(new Set(list.map((m) => m.id)).size).toBe(list.length);
-
-  // PostgreSQL read models agree with the streams.
-  const q = async (sql: string): Promise<any[]> => (await pg.query(sql.replace(/\bS\./g, `"${schema}".`))).rows;
-  expect(Number((await q('SELECT count(*) AS n FROM S.orders'))[0].n)).toBe(submitted.length);
-  expect(Number((await q('SELECT count(DISTINCT client_order_id) AS n FROM S.orders'))[0].n)).toBe(submitted.length);
-  expect(Number((await q('SELECT count(*) AS n FROM S.fills'))[0].n)).toBe(fills.length);
-  // The paper broker's durable book: one order per client order id, one per submitted order.
-  expect(Number((await q('SELECT count(*) AS n FROM S.broker_orders'))[0].n)).toBe(submitted.length);
-  const brokerEntries = await q(`SELECT b.client_order_id FROM S.broker_orders b JOIN S.orders o USING (client_order_id) WHERE o.role = 'entry'`);
-  expect(brokerEntries.length).toBe(approved.length);
-
-  // Position = signed sum of fills, per symbol.
-  const sums = await q(`SELECT symbol, sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END)::text AS net FROM S.fills GROUP BY symbol`);
-  const positions = await q(`SELECT symbol, direction, quantity::text AS quantity, status FROM S.positions`);
-  for (const s of sums) {
-    const open = positions.find((p) => p.symbol === s.symbol && p.status === 'open');
-    const held = open ? dec(open.quantity).times(open.direction === 'long' ? 1 : -1) : dec(0);
-    expect(held.toString()).toBe(dec(s.net).toString());
-  }
-
-  // Cash: start + realised P&L − fees = cash, exactly; and equals the last AccountUpdated.
-  const [account] = await q('SELECT cash::text AS cash, realized_pnl::text AS realized, fees::text AS fees FROM S.accounts');
-  expect(dec(STARTING_CASH).plus(account.realized).minus(account.fees).toString()).toBe(dec(account.cash).toString());
-  const feeSum = fills.reduce((s, f) => s.plus(f.data.fee), dec(0));
-  expect(dec(account.fees).toString()).toBe(feeSum.toString());
-  const lastAccount = exe.filter((m) => m.type === 'AccountUpdated').pop() as Envelope<'AccountUpdated', any>;
-  expect(dec(lastAccount.data.cash).toString()).toBe(dec(account.cash).toString());
-
-  // Learning appended one experience per closed position.
-  const closed = exe.filter((m) => m.type === 'PositionClosed');
-  expect(Number((await q('SELECT count(*) AS n FROM S.trade_experiences'))[0].n)).toBe(closed.length);
-  expect(lrn.filter((m) => m.type === 'ExperienceRecorded').length).toBe(closed.length);
+  const facts = await checkInvariants({ nc, topo, pg, schema, startingCash: STARTING_CASH });
+  expect(facts.signals).toBeGreaterThan(20);
+  expect(facts.approved).toBeGreaterThan(3);
+  expect(facts.fills).toBeGreaterThan(0);
 
   // Every service is healthy and exposes its metrics.
   for (const name of SERVICES) expect((await fleet.health(name)).status).toBe(200);

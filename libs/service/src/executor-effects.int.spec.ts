@@ -84,7 +84,7 @@ test('reconcile_when_broker_and_rebuilt_state_disagree_then_reports_by_client_or
   );
 
   const restarted = new DeciderHost(make.executor());
-  for (const m of inputs) restarted.handle(m); // the rebuild: same inputs, same state
+  for (const m of inputs) restarted.handle(m as never); // the rebuild: same inputs, same state
   const extra = await effects.afterRebuild(restarted);
   expect(extra).toEqual([]);
   expect(effects.last).toEqual({
