@@ -91,3 +91,11 @@ describe('isDecimalString', () => {
   });
 });
 
+
+describe('spread of crossed quotes', () => {
+  test('fill_when_spread_is_negative_because_quotes_were_crossed_then_valid', () => {
+    const fill = { ...SAMPLE_MESSAGES.OrderFilled.data, spread: '-0.00004' };
+    expect(decodeData('OrderFilled', fill).ok).toBe(true);
+    expect(decodeData('OrderFilled', { ...fill, spread: 'wide' }).ok).toBe(false);
+  });
+});

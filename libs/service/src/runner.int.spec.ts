@@ -94,6 +94,27 @@ describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
     expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
   });
 
+  test('runner_when_a_crashed_process_left_messages_unacked_then_the_next_one_handles_them_in_inbox_order_at_once', async () => {
+    const first = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
+    await start(first);
+    await publishBars(bars.slice(0, 2_000));
+    await waitFor('first part handled', () => first.status().clock === bars[1_999].ts);
+    await first.stop();
+    runners.splice(runners.indexOf(first), 1);
+    await publishBars(bars.slice(2_000));
+    // A process that took three messages off the durable and died before acking them: the
+    // server would hand them out again only after ack_wait (30 s), behind newer ones.
+    const taken = await (await jetstream(nc).consumers.get(first.inbox.stream, first.inbox.durable)).fetch({ max_messages: 3, expires: 2_000 });
+    let held = 0;
+    for await (const _m of taken) held++;
+    expect(held).toBe(3);
+    const second = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
+    await start(second);
+    await waitFor('everything handled', () => second.status().clock === bars[bars.length - 1].ts, 10_000);
+    expect(await signalsIn(expected.length)).toEqual(expected);
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
+  });
+
   test('runner_when_bars_are_republished_in_other_batches_then_they_are_not_handled_twice', async () => {
     const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
     await start(runner);

@@ -186,14 +186,18 @@ export class ServiceRunner {
     const jsm = (this.jsm = await jetstreamManager(this.options.nc));
     await ensureTopology(jsm, this.options.topo);
     await ensureInbox(jsm, this.inbox);
-    await ensureConsumer(jsm, {
-      stream: this.inbox.stream,
-      durable: this.inbox.durable,
-      ackWaitMs: this.options.ackWaitMs ?? 30_000,
-      maxAckPending: 1_000,
+    // First start: a durable from the beginning of the inbox. Later starts keep the existing
+    // one: its ack floor is where the rebuild stops.
+    const existing = await jsm.consumers.info(this.inbox.stream, this.inbox.durable).catch((e: unknown) => {
+      if (/consumer not found/i.test(describe(e))) return undefined;
+      throw e;
     });
+    if (!existing) {
+      await ensureConsumer(jsm, { stream: this.inbox.stream, durable: this.inbox.durable, ackWaitMs: this.options.ackWaitMs ?? 30_000, maxAckPending: 1_000 });
+    }
     this.state = 'rebuilding';
     await this.rebuild(jsm);
+    await this.resync(jsm);
     if (this.options.effects?.afterRebuild) {
       const extra = await this.options.effects.afterRebuild(this.host);
       if (extra.length > 0) await this.publishAll(extra, undefined);
@@ -248,7 +252,9 @@ export class ServiceRunner {
 
   private async rebuild(jsm: JetStreamManager): Promise<void> {
     const info = await jsm.consumers.info(this.inbox.stream, this.inbox.durable);
-    const floor = info.ack_floor.stream_seq;
+    // A consumer (re)created at a start sequence reports ack floor 0 until its first ack: its
+    // floor is then the message before its start.
+    const floor = info.ack_floor.consumer_seq > 0 ? info.ack_floor.stream_seq : Math.max(0, (info.config.opt_start_seq ?? 1) - 1);
     if (floor === 0) return;
     const stream = await jsm.streams.info(this.inbox.stream);
     const first = stream.state.first_seq;
@@ -267,6 +273,25 @@ export class ServiceRunner {
     }
     this.lastSeq = floor;
     this.options.metrics?.rebuiltMessages.set({ service: this.options.service }, this.rebuilt);
+  }
+
+  /**
+   * Starts the durable consumer afresh at the first message not yet handled. A consumer that
+   * lived through a crash still holds the messages it had handed to the dead process; the
+   * server would redeliver them only after ack_wait, behind newer ones — out of inbox order.
+   * Recreated at lastSeq + 1 it delivers in order from there, nothing pending.
+   */
+  private async resync(jsm: JetStreamManager): Promise<void> {
+    await jsm.consumers.delete(this.inbox.stream, this.inbox.durable).catch((e: unknown) => {
+      if (!/consumer not found/i.test(describe(e))) throw e;
+    });
+    await ensureConsumer(jsm, {
+      stream: this.inbox.stream,
+      durable: this.inbox.durable,
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      maxAckPending: 1_000,
+      startSeq: this.lastSeq + 1,
+    });
   }
 
   private async consumeLoop(): Promise<void> {
@@ -289,6 +314,12 @@ export class ServiceRunner {
       } catch (e) {
         if (this.stopRequested) return;
         if (e instanceof FatalRunnerError) throw e;
+        if (e instanceof InboxGap) {
+          this.log.warn({ service: this.options.service, expected: e.expected, got: e.got }, 'inbox gap: restarting the consumer at the first unhandled message');
+          this.stopIterator?.();
+          await this.resync(this.jsm ?? (await jetstreamManager(this.options.nc)));
+          continue;
+        }
         if (this.options.nc.isClosed()) throw new FatalRunnerError(`NATS connection closed: ${describe(e)}`);
         const delay = this.retryMs[Math.min(attempt++, this.retryMs.length - 1)];
         this.log.warn({ service: this.options.service, err: describe(e), delayMs: delay }, 'consumer interrupted; resuming');
@@ -302,6 +333,11 @@ export class ServiceRunner {
       // Redelivered after its ack was lost or late: already handled in this session.
       m.ack();
       return;
+    }
+    if (m.seq !== this.lastSeq + 1) {
+      // A gap: an earlier message is still pending (handed out before a reconnect). Handling
+      // this one first would break inbox order, so start the consumer again at the gap.
+      throw new InboxGap(this.lastSeq + 1, m.seq);
     }
     const started = performance.now();
     const outcome = this.handleMessage(m.subject, m.data, m.seq);
@@ -443,6 +479,15 @@ export class ServiceRunner {
         await sleep(delay);
       }
     }
+  }
+}
+
+class InboxGap extends Error {
+  constructor(
+    readonly expected: number,
+    readonly got: number,
+  ) {
+    super(`inbox gap: expected seq ${expected}, got ${got}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { decodeMessage, ROOT_PATH, token, type FieldError, type Message } from '@tradeloop/contracts';
+import { decodeMarketData, isMarketDataType, ROOT_PATH, token, type FieldError, type MarketDataMessage, type MarketDataType } from '@tradeloop/contracts';
 import { err, ok, type Envelope, type Result } from '@tradeloop/kernel';
 import { qualify, type Topology } from './streams';
 
@@ -11,17 +11,16 @@ import { qualify, type Topology } from './streams';
  *   msgID     <first id>:<last id>                (a re-published batch is stored once)
  *   payload   {"kind":"MarketDataBatch","version":1,"venue":…,"symbol":…,"messages":[envelope…]}
  *
- * Each element is a complete envelope, validated on decode exactly like a single message.
+ * Each element is a complete envelope, validated on decode exactly like a single message
+ * (decodeMarketData: decodeMessage's rules, fast for bars and ticks).
  */
 export const MARKET_DATA_BATCH = 'MarketDataBatch';
 export const MARKET_DATA_BATCH_VERSION = 1;
 /** Well under NATS' default 1 MiB max_payload for bars (~350 bytes each as JSON). */
 export const MAX_BATCH_MESSAGES = 2000;
 
-export type MarketDataType = 'BarClosed' | 'QuoteTick' | 'TradeTick' | 'BookSnapshot';
-export type MarketDataMessage = Message<MarketDataType>;
+export type { MarketDataMessage, MarketDataType };
 
-const MARKET_DATA_TYPES: ReadonlySet<string> = new Set<MarketDataType>(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
 const BATCH_FIELDS: ReadonlySet<string> = new Set(['kind', 'version', 'venue', 'symbol', 'messages']);
 
 export interface MarketDataBatch {
@@ -75,15 +74,17 @@ function batchKey(messages: readonly Envelope[]): { venue: string; symbol: strin
 }
 
 function marketDataKey(m: Envelope, i: number): { venue: string; symbol: string } {
-  if (!MARKET_DATA_TYPES.has(m.type)) throw new BatchError(`messages[${i}] is a ${m.type}, not market data`);
+  if (!isMarketDataType(m.type)) throw new BatchError(`messages[${i}] is a ${m.type}, not market data`);
   const d = m.data as { venue: string; symbol: string };
   return { venue: d.venue, symbol: d.symbol };
 }
 
 /**
  * Decodes an untrusted batch (UTF-8 JSON bytes, text or a parsed object) and validates every
- * element with `decodeMessage`. Every bad field is reported, element errors with the element's
- * index in the path (`messages.3.data.close`).
+ * element with `decodeMarketData` (the rules of `decodeMessage`, hand-written for bars, quotes
+ * and trades: ~0.2 µs an element instead of ~100 µs). Every bad field is reported, element
+ * errors with the element's index in the path (`messages.3.data.close`); an element of a type
+ * that is not market data is refused at `messages.<i>.type`.
  */
 export function decodeBatch(input: unknown): Result<MarketDataBatch, FieldError[]> {
   const parsed = parse(input);
@@ -111,17 +112,12 @@ export function decodeBatch(input: unknown): Result<MarketDataBatch, FieldError[
   }
   for (let i = 0; i < messages.length; i++) {
     const at = `messages.${i}`;
-    const r = decodeMessage(messages[i]);
+    const r = decodeMarketData(messages[i]);
     if (!r.ok) {
       for (const e of r.error) errors.push({ path: e.path === ROOT_PATH ? at : `${at}.${e.path}`, message: e.message });
       continue;
     }
-    const m = r.value;
-    if (!MARKET_DATA_TYPES.has(m.type)) {
-      errors.push({ path: `${at}.type`, message: `${m.type} is not market data (${[...MARKET_DATA_TYPES].join(', ')})` });
-      continue;
-    }
-    const d = m.data as { venue: string; symbol: string };
+    const d = r.value.data;
     if (typeof venue === 'string' && d.venue !== venue) errors.push({ path: `${at}.data.venue`, message: `must equal the batch venue ${JSON.stringify(venue)}` });
     if (typeof symbol === 'string' && d.symbol !== symbol) errors.push({ path: `${at}.data.symbol`, message: `must equal the batch symbol ${JSON.stringify(symbol)}` });
   }

@@ -264,6 +264,8 @@ export interface ConsumerSpec {
   readonly backoffMs?: readonly number[];
   /** Where a new durable starts. Default 'all' (the whole retained stream). */
   readonly deliverPolicy?: 'all' | 'new';
+  /** Start at this stream sequence instead (deliver policy by_start_sequence). */
+  readonly startSeq?: number;
 }
 
 export type EnsureOutcome = 'created' | 'updated' | 'unchanged';
@@ -315,13 +317,17 @@ function consumerConfig(spec: ConsumerSpec): Partial<ConsumerConfig> {
   const cfg: Partial<ConsumerConfig> = {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: spec.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+    deliver_policy: spec.startSeq !== undefined ? DeliverPolicy.StartSequence : spec.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
     replay_policy: ReplayPolicy.Instant,
     ack_wait: ackWait * MS,
     max_deliver: maxDeliver,
     max_ack_pending: spec.maxAckPending ?? 1000,
   };
   if (spec.filterSubject !== undefined) cfg.filter_subject = spec.filterSubject;
+  if (spec.startSeq !== undefined) {
+    if (!Number.isSafeInteger(spec.startSeq) || spec.startSeq < 1) throw new TopologyError(`startSeq must be a positive integer, got ${spec.startSeq}`);
+    cfg.opt_start_seq = spec.startSeq;
+  }
   if (backoff && backoff.length > 0) cfg.backoff = backoff;
   return cfg;
 }

@@ -78,7 +78,7 @@ export interface OrderFilledData {
   readonly referencePrice: DecimalString;
   /** Signed slippage in quote currency per unit (positive = worse for us). */
   readonly slippage: DecimalString;
-  /** Ask minus bid at the fill, when known. */
+  /** Ask minus bid at the fill, when known; negative when the quotes were crossed (ask < bid). */
   readonly spread?: DecimalString;
   readonly cumulativeQuantity: DecimalString;
   readonly leavesQuantity: DecimalString;

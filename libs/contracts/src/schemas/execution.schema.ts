@@ -38,7 +38,8 @@ import { EXIT_REASONS, LIQUIDITIES, ORDER_ROLES } from './enums';
 
 /*
  * Sign rules: quantities and prices that define an order or fill are > 0; position sizes
- * after a change may reach 0; P&L, cash, fees (maker rebates) and slippage carry any sign.
+ * after a change may reach 0; P&L, cash, fees (maker rebates), slippage and spread (crossed
+ * quotes) carry any sign.
  */
 
 export class OrderSubmittedDataSchema implements OrderSubmittedData {
@@ -102,7 +103,8 @@ export class OrderFilledDataSchema implements OrderFilledData {
   @IsOneOf(LIQUIDITIES) readonly liquidity!: OrderFilledData['liquidity'];
   @IsDecimalString({ sign: 'positive' }) readonly referencePrice!: DecimalString;
   @IsDecimalString() readonly slippage!: DecimalString;
-  @OptionalField() @IsDecimalString({ sign: 'non-negative' }) readonly spread?: DecimalString;
+  // Negative when the venue's quotes were crossed (ask < bid): real in FXCM data, reported as is.
+  @OptionalField() @IsDecimalString() readonly spread?: DecimalString;
   @IsDecimalString({ sign: 'positive' }) readonly cumulativeQuantity!: DecimalString;
   @IsDecimalString({ sign: 'non-negative' }) readonly leavesQuantity!: DecimalString;
   @IsOneOf(ORDER_ROLES) readonly role!: OrderRole;

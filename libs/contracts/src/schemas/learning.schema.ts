@@ -88,7 +88,8 @@ export class ExperienceRecordedDataSchema implements ExperienceRecordedData {
   @IsOneOf(ORDER_TYPES) readonly orderType!: OrderType;
   @NestedArray(() => ExperienceFillSchema) readonly fills!: readonly ExperienceFillSchema[];
   @IsDecimalString() readonly slippageCost!: DecimalString;
-  @OptionalField() @IsDecimalString({ sign: 'non-negative' }) readonly spreadAtEntry?: DecimalString;
+  // Negative when the quotes at entry were crossed (see OrderFilled.spread).
+  @OptionalField() @IsDecimalString() readonly spreadAtEntry?: DecimalString;
   @IsOneOf(EXIT_REASONS) readonly exitReason!: ExitReason;
   @IsDecimalString({ sign: 'positive' }) readonly entryPrice!: DecimalString;
   @IsDecimalString({ sign: 'positive' }) readonly exitPrice!: DecimalString;
