@@ -38,11 +38,15 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 /**
  * One source per area the service reads, each with one filter subject (nats-server 2.9 allows
  * one per source): the type's own pattern when a single type is read from that area, the
- * whole area otherwise. Market data arrives in batches (`md.batch.>`).
+ * whole area otherwise. Market data arrives in batches (`md.batch.>`). With `clock`, market data
+ * is sourced even if not consumed, so the service's event time advances with the feed.
  */
-export function inboxFor(topo: Topology, service: string, consumes: readonly MessageType[]): InboxSpec {
+export function inboxFor(topo: Topology, service: string, consumes: readonly MessageType[], options: { clock?: boolean } = {}): InboxSpec {
   if (!SERVICE_NAME.test(service)) throw new TopologyError(`service name ${JSON.stringify(service)} must match ${SERVICE_NAME}`);
   const byArea = new Map<Area, Set<string>>();
+  // A service with timers needs event time to pass even when none of its inputs arrive: market
+  // data is the clock of a replay (as the in-process bus's clock is every message's time).
+  if (options.clock) byArea.set('MD', new Set(['md.batch.>']));
   for (const type of consumes) {
     if (!(type in CATALOG)) throw new TopologyError(`${service} consumes unknown message type ${type}`);
     const area = CATALOG[type].stream;

@@ -146,23 +146,26 @@ describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
 describe('ServiceRunner timers (governor approvals expire)', () => {
   const first = SAMPLE_MESSAGES.RiskApproved;
 
-  test('runner_when_event_time_passes_an_expiry_then_the_approval_expires_once', async () => {
+  test('runner_when_market_data_time_passes_an_expiry_then_a_timer_comes_back_through_the_inbox_and_the_approval_expires', async () => {
     const governor = createGovernor({ mode: 'fully_manual', threshold: 70, autoExecute: true, approvalTtlMs: 300_000 });
     const runner = new ServiceRunner({ service: 'governor', decider: governor, nc, topo });
+    // The governor has timers, so market data is sourced as its clock although it consumes none.
     expect(runner.inbox.sources.map((s) => s.filter_subject).sort()).toEqual(
-      [`${topo.ns}.cmd.governor.>`, `${topo.ns}.dec.risk.approved.*`, `${topo.ns}.sys.timer.governor`].sort(),
+      [`${topo.ns}.cmd.governor.>`, `${topo.ns}.dec.risk.approved.*`, `${topo.ns}.md.batch.>`, `${topo.ns}.sys.timer.governor`].sort(),
     );
     await start(runner);
     const pub = new JetStreamPublisher(jetstream(nc), topo);
     await pub.publish(first);
-    // A later approval, past the first one's expiry, moves the inbox clock beyond the wake time.
-    const later = { ...first, id: 'risk-appr-2', correlationId: 'sig-2', ts: first.ts + 600_000, data: { ...first.data, requestId: 'dec-2' } };
-    await pub.publish(later);
-    const dec = await readStream(jetstream(nc), topo.streams.DEC.name, 5);
-    const out = dec.map((m) => m.json<Envelope>()).filter((e) => e.source === 'governor');
-    expect(out.map((e) => e.type).sort()).toEqual(['ApprovalExpired', 'ApprovalRequested', 'ApprovalRequested']);
-    const expired = out.find((e) => e.type === 'ApprovalExpired')!;
-    expect(expired.correlationId).toBe(first.correlationId);
+    // Bars from before and after the expiry: nothing else reaches the governor.
+    const clockBars = bars.slice(0, 20).map((b, i) => ({ ...b, id: `clock-${i}`, ts: first.ts + (i + 1) * 60_000 }));
+    await pub.publishBatch(clockBars);
+    const timers = await readStream(jetstream(nc), topo.streams.SYS.name, 1);
+    expect(timers[0].json<Envelope>()).toMatchObject({ type: 'TimerFired', source: 'governor', ts: first.ts + 300_000 });
+    const dec = await readStream(jetstream(nc), topo.streams.DEC.name, 3);
+    expect(dec.map((m) => m.json<Envelope>().type)).toEqual(['RiskApproved', 'ApprovalRequested', 'ApprovalExpired']);
+    expect(dec[2].json<Envelope>().correlationId).toBe(first.correlationId);
+    await waitFor('lag 0', async () => (await runner.lag()) === 0);
+    expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(1);
   });
 
   test('runner_when_wall_clock_timers_and_an_approval_is_overdue_then_a_timer_goes_through_the_inbox_and_expires_it', async () => {

@@ -109,6 +109,7 @@ interface Outcome {
 }
 
 const BATCH_SUBJECT = /(^|\.)md\.batch\./;
+const MARKET_DATA: ReadonlySet<string> = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
 const DEFAULT_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 const noop = (): void => undefined;
 const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
@@ -156,7 +157,7 @@ export class ServiceRunner {
   private timerSent = Number.NaN;
 
   constructor(private readonly options: RunnerOptions) {
-    this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never);
+    this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never, { clock: options.decider.wakeAt !== undefined });
     this.host = new DeciderHost(options.decider);
     this.js = jetstream(options.nc);
     this.publisher = new JetStreamPublisher(this.js, options.topo, { window: 256 });
@@ -381,7 +382,11 @@ export class ServiceRunner {
     const metrics = this.options.metrics;
     let dead: Dead | undefined;
     for (const e of envelopes) {
-      if (!this.inbox.consumes.has(e.type)) continue;
+      if (!this.inbox.consumes.has(e.type)) {
+        // Not an input, but market data still moves the event clock that timers run on.
+        if (e.ts > this.clock && MARKET_DATA.has(e.type)) this.clock = e.ts;
+        continue;
+      }
       if (!this.firstTime(e)) continue;
       if (e.ts > this.clock) this.clock = e.ts;
       inputs.push(e);
