@@ -4,6 +4,7 @@
  * service at random moments, five times each, restarting them; restart NATS itself mid-run.
  * Afterwards every invariant holds: no order lost or doubled, positions = fills, cash conserved.
  */
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { seedPrng, nextFloat } from '@tradeloop/kernel';
@@ -29,7 +30,7 @@ let pg: Client;
 const schema = `chaos_${Date.now().toString(36)}_${process.pid}`;
 const log: string[] = [];
 const trace = (line: string): void => {
-  if (process.env['CHAOS_TRACE']) require('node:fs').appendFileSync(process.env['CHAOS_TRACE'], `${new Date().toISOString()} ${line}\n`);
+  if (process.env['CHAOS_TRACE']) appendFileSync(process.env['CHAOS_TRACE'], `${new Date().toISOString()} ${line}\n`);
 };
 
 beforeAll(async () => {
