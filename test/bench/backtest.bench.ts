@@ -1,11 +1,13 @@
 /**
  * npm run bench:backtest — the whole pipeline (scanner → rl-decision → risk → governor →
  * executor/paper broker → learning, event log hashed) over large shared files, against a bare
- * loop computing the same four indicators (EMA 20, EMA 50, RSI 14, ATR 14) over the same
+ * loop computing the same four indicators (EMA 20, EMA 50, RSI 14, ATR 14; built as the scanner
+ * builds them) over the same
  * bars, measured in the same process, rounds interleaved. Last line: a JSON object.
  */
 import { resolve } from 'node:path';
 import { ATR, EMA, RSI } from 'trading-signals';
+import { WilderSmoothing } from '@tradeloop/scanner';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig } from '@tradeloop/runtime';
 import { instrumentFor } from '@tradeloop/kernel';
@@ -28,8 +30,9 @@ function now(): number {
 function baseline(bars: readonly Message<'BarClosed'>[]): number {
   const fast = new EMA(20);
   const slow = new EMA(50);
-  const rsi = new RSI(14);
-  const atr = new ATR(14);
+  // Built exactly as the scanner builds them (same smoothing class), so the ratio compares like with like.
+  const rsi = new RSI(14, WilderSmoothing);
+  const atr = new ATR(14, WilderSmoothing);
   let sink = 0;
   for (let i = 0; i < bars.length; i++) {
     const d = bars[i].data;

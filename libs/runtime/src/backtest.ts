@@ -3,6 +3,7 @@ import { dec, Decimal, Envelope, instrumentFor, moneyStr } from '@tradeloop/kern
 import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
 import * as executorLib from '@tradeloop/executor';
 import { EventLog } from './event-log';
+import { iso } from './iso-time';
 import { EquityTracker } from './performance';
 import { createPipeline, PipelineConfig } from './pipeline';
 import { countStage, emptyStageStats, StageStats } from './stage-stats';
@@ -72,10 +73,6 @@ const equityOf = executorLib.equityOf;
 const openPositionCount = executorLib.openPositionCount;
 const portfolioOf = executorLib.portfolioOf;
 
-function iso(ts: number): string {
-  return new Date(ts).toISOString();
-}
-
 function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(input.files));
@@ -111,6 +108,11 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   const executor = pipeline.hosts.executor;
 
   bus.observe((e: Envelope) => {
+    // Nearly every message is a bar: counted and not logged, without the set lookup.
+    if (e.type === 'BarClosed') {
+      stats.bars++;
+      return;
+    }
     countStage(stats, e);
     if (NOT_LOGGED.has(e.type)) return;
     log.append(e);
@@ -168,43 +170,49 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   const every = options.progressEvery ?? 8192;
   const onProgress = options.onProgress;
   let oi = 0;
+  // Index of each symbol's last bar, for the summary's marks, noted when the symbol changes:
+  // consecutive bars nearly always share theirs, so this costs one comparison per bar.
+  const lastIndex = new Map<string, number>();
+  let lastSymbol: string | undefined;
   for (let i = 0; i < bars.length; i++) {
     const bar = bars[i];
+    const symbol = bar.data.symbol;
+    if (symbol !== lastSymbol) {
+      if (lastSymbol !== undefined) lastIndex.set(lastSymbol, i - 1);
+      lastSymbol = symbol;
+    }
     while (oi < orders.length && orders[oi].ts < bar.ts) bus.publish(orders[oi++]);
     bus.publish(bar);
     const st = executor.state;
     equity.mark(bar.ts, equityOf(st), openPositionCount(st) > 0);
     if (onProgress !== undefined && (i + 1) % every === 0) onProgress(i + 1);
   }
+  if (lastSymbol !== undefined) lastIndex.set(lastSymbol, bars.length - 1);
   while (oi < orders.length) bus.publish(orders[oi++]);
   const lastTs = Math.max(bus.now, firstTs);
   bus.publish(system('RunEnded', `run:${runId}:end`, lastTs, { runId, bars: bars.length }));
   onProgress?.(bars.length);
   equity.finish();
 
-  const summary = summarise(input, cfg, executor.state, closed, equity);
+  const summary = summarise(cfg, lastBars(bars, lastIndex), executor.state, closed, equity);
   return { summary, stages: stats, fills, closedPositions: closed, equityCurve: equity.curve, eventLog: log, runId };
 }
 
-function lastBars(bars: readonly Message<'BarClosed'>[]): Map<string, Message<'BarClosed'>> {
-  const last = new Map<string, Message<'BarClosed'>>();
-  for (let i = bars.length - 1; i >= 0; i--) {
-    const s = bars[i].data.symbol;
-    if (!last.has(s)) last.set(s, bars[i]);
-  }
-  return last;
+/** Each symbol's last bar, latest first (the order a scan from the end meets them). */
+function lastBars(bars: readonly Message<'BarClosed'>[], lastIndex: ReadonlyMap<string, number>): Map<string, Message<'BarClosed'>> {
+  const byLatest = [...lastIndex].sort((a, b) => b[1] - a[1]);
+  return new Map(byLatest.map(([symbol, i]) => [symbol, bars[i]]));
 }
 
 function summarise(
-  input: BacktestInput,
   cfg: PipelineConfig,
+  marks: ReadonlyMap<string, Message<'BarClosed'>>,
   executorState: unknown,
   closed: readonly PositionClosedData[],
   equity: EquityTracker,
 ): BacktestSummary {
   const p = portfolioOf(executorState as never);
   const currency = p.currency;
-  const marks = lastBars(input.bars);
   let unrealized: Decimal = dec(0);
   for (const pos of p.positions) {
     const bar = marks.get(pos.symbol);

@@ -8,6 +8,14 @@ interface TimerSlot {
   at: number;
 }
 
+/** A consumer of one message type; `timed` caches whether its decider has wakeAt. */
+interface Route {
+  readonly host: DeciderHost<unknown>;
+  readonly timed: boolean;
+}
+
+const NO_ROUTES: readonly Route[] = [];
+
 /**
  * The in-process transport: delivers every message FIFO, one at a time, to the hosts that
  * consume its type, and queues their outputs behind whatever is already waiting. Ordering is
@@ -18,7 +26,10 @@ interface TimerSlot {
  * passed it — the simulated clock of a backtest or replay.
  */
 export class InProcessBus {
-  private readonly routes = new Map<string, DeciderHost<unknown>[]>();
+  private readonly routes = new Map<string, Route[]>();
+  /** The routes of the last type delivered: runs of one type (bars) skip the map. */
+  private lastType = '';
+  private lastRoutes: readonly Route[] = NO_ROUTES;
   private readonly observers: Observer[] = [];
   private readonly timers: TimerSlot[] = [];
   private nextWake = Number.POSITIVE_INFINITY;
@@ -39,8 +50,10 @@ export class InProcessBus {
       if (!(type in CATALOG)) throw new Error(`${host.decider.name} consumes unknown message type ${type}`);
       let list = this.routes.get(type);
       if (!list) this.routes.set(type, (list = []));
-      list.push(host);
+      list.push({ host, timed: Boolean(host.decider.wakeAt) });
     }
+    this.lastType = '';
+    this.lastRoutes = NO_ROUTES;
     if (host.decider.wakeAt) this.timers.push({ host, at: Number.POSITIVE_INFINITY });
     return this;
   }
@@ -79,13 +92,18 @@ export class InProcessBus {
     if (m.ts > this.clock) this.clock = m.ts;
     const obs = this.observers;
     for (let i = 0; i < obs.length; i++) obs[i](m);
-    const hosts = this.routes.get(m.type);
-    if (hosts === undefined) return;
-    for (let i = 0; i < hosts.length; i++) {
-      const host = hosts[i];
-      const outs = host.handle(m);
+    const type = m.type;
+    let routes = this.lastRoutes;
+    if (type !== this.lastType) {
+      routes = this.routes.get(type) ?? NO_ROUTES;
+      this.lastType = type;
+      this.lastRoutes = routes;
+    }
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i];
+      const outs = r.host.handle(m);
       for (let j = 0; j < outs.length; j++) this.queue.push(outs[j]);
-      if (host.decider.wakeAt) this.rearm(host);
+      if (r.timed) this.rearm(r.host);
     }
   }
 

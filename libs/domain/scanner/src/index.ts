@@ -11,3 +11,4 @@ export {
 } from './scanner.config';
 export { sessionAt, sessionOfHour, sessionScore, volatilityScore, trendScore, qualityScore } from './scanner.quality';
 export { StreamState, findStream, type ScannerState } from './scanner.state';
+export { WilderSmoothing } from './scanner.smoothing';

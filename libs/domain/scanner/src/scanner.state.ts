@@ -2,6 +2,7 @@ import { ATR, EMA, RSI } from 'trading-signals';
 import { instrumentFor, stepDecimals, type AssetClass, type Timeframe } from '@tradeloop/kernel';
 import type { BarClosedData } from '@tradeloop/contracts';
 import { SCANNER_STRATEGIES, type ScannerConfig, type ScannerStrategy } from './scanner.config';
+import { WilderSmoothing } from './scanner.smoothing';
 
 /** What the last structure break on a stream was. */
 export const BREAK_NONE = 0;
@@ -113,8 +114,9 @@ export class StreamState {
   ) {
     this.emaFast = new EMA(config.emaFastPeriod);
     this.emaSlow = new EMA(config.emaSlowPeriod);
-    this.rsi = new RSI(config.rsiPeriod);
-    this.atr = new ATR(config.atrPeriod);
+    // trading-signals' RSI and ATR with their default smoothing's exact twin (scanner.smoothing.ts).
+    this.rsi = new RSI(config.rsiPeriod, WilderSmoothing);
+    this.atr = new ATR(config.atrPeriod, WilderSmoothing);
     this.warmBars = Math.max(config.emaFastPeriod, config.emaSlowPeriod, config.rsiPeriod + 1, config.atrPeriod);
     this.pivotStrength = config.pivotStrength;
     this.highs = new Float64Array(config.pivotStrength + 1);
