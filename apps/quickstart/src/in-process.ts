@@ -1,0 +1,247 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Message } from '@tradeloop/contracts';
+import type { Envelope } from '@tradeloop/kernel';
+import { replayFeed } from '@tradeloop/market-data';
+import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persistence';
+import { createPipeline, type Pipeline, type PipelineConfig } from '@tradeloop/runtime';
+import type { ServiceEffects, ServiceMetrics } from '@tradeloop/service';
+import { NOTIFIED } from '@tradeloop/nest-service';
+import { systemClock, type FeedSource } from '@tradeloop/market-data-app';
+import type { CommandSink } from '@tradeloop/gateway';
+import { skipQuietStretches } from './clock';
+import { describeError, metricsView, sleep, type Engine } from './engine';
+import type { RunSummary } from './summary';
+
+/** The processed-message consumer name of the quickstart's projection. */
+export const QUICKSTART_CONSUMER = 'quickstart';
+
+export interface InProcessOptions {
+  readonly cfg: PipelineConfig;
+  readonly ds: DataSource;
+  readonly source: FeedSource;
+  readonly speed: number;
+  readonly summary: RunSummary;
+  readonly log: Logger;
+  readonly metrics: ServiceMetrics;
+  /** The notifier's effect (log lines, webhook), run for every notified message. */
+  readonly notifier?: ServiceEffects;
+  /** Longest wall-clock wait between two bars (weekends). Default 1000 ms. */
+  readonly maxQuietMs?: number;
+  /** Delays between attempts to write to the store; the last repeats. */
+  readonly retryBackoffMs?: readonly number[];
+  readonly maxWriteAttempts?: number;
+}
+
+interface QueuedCommand {
+  readonly command: Envelope;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+const NOTIFIED_TYPES: ReadonlySet<string> = new Set(NOTIFIED);
+const DEFAULT_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+/** Messages waiting for the store before the feed pauses (speed 0 outruns a one-connection store). */
+const MAX_PENDING_WRITES = 2_000;
+
+/**
+ * The whole pipeline on the runtime's InProcessBus (createPipeline, as in a backtest), fed the
+ * bars at the configured pace. Every message is counted for the summary and every one a read
+ * model needs is projected to the store (projectMessage inside handleOnce, keyed by its envelope
+ * id), in bus order, by one writer. The bus stays single-threaded: gateway commands wait in a
+ * queue and enter the bus between bars.
+ */
+export class InProcessEngine implements Engine {
+  readonly kind = 'in-process' as const;
+  readonly pipeline: Pipeline;
+  readonly sink: CommandSink;
+  private readonly commands: QueuedCommand[] = [];
+  private writes: Envelope[] = [];
+  private head = 0;
+  private writing = false;
+  private writerDone: Promise<void> = Promise.resolve();
+  private readonly written: (() => void)[] = [];
+  private feeding = false;
+  private drainScheduled = false;
+  private failure: Error | undefined;
+  private closed = false;
+  private stored = 0;
+  private readonly views = new Map<string, ServiceMetrics>();
+
+  constructor(private readonly o: InProcessOptions) {
+    this.pipeline = createPipeline(o.cfg);
+    this.pipeline.bus.observe((m) => this.observed(m));
+    this.sink = {
+      send: (command) =>
+        new Promise<void>((resolve, reject) => {
+          if (this.closed) return reject(new Error('the quickstart is stopping'));
+          this.commands.push({ command, resolve, reject });
+          // While the feed runs it takes the queue between bars; afterwards nothing else would.
+          if (!this.feeding) this.scheduleDrain();
+        }),
+    };
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { source, speed, summary } = this.o;
+    this.feeding = true;
+    try {
+      for (const rejected of source.rejected) this.publish(rejected);
+      const clock = skipQuietStretches(systemClock(signal), this.o.maxQuietMs ?? 1_000);
+      const batches = replayFeed(source.messages(), { speed, clock, signal, maxBatch: speed === 0 ? 200 : 500 });
+      for await (const batch of batches) {
+        this.throwIfFailed();
+        this.drainCommands();
+        for (const bar of batch) this.publish(bar);
+        summary.fed(batch.length, batch[batch.length - 1].ts);
+        // Let HTTP requests and the store writer in; at speed 0 also keep the writer within reach.
+        await new Promise<void>((r) => setImmediate(r));
+        while (this.pending() > MAX_PENDING_WRITES && !signal.aborted) await this.nextWrite();
+      }
+    } finally {
+      this.feeding = false;
+      this.drainCommands();
+    }
+    // Stopped early: close() drops what the store has not taken yet.
+    if (!signal.aborted) await this.flushed();
+  }
+
+  async health(): Promise<{ healthy: boolean } & Record<string, unknown>> {
+    return {
+      healthy: this.failure === undefined,
+      bus: 'in-process',
+      clock: Number.isFinite(this.pipeline.bus.now) ? this.pipeline.bus.now : null,
+      storedMessages: this.stored,
+      pendingWrites: this.pending(),
+      queuedCommands: this.commands.length,
+      ...(this.failure ? { error: this.failure.message } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.commands.splice(0)) c.reject(new Error('the quickstart is stopping'));
+    // The message in hand finishes; what is still queued is dropped (the store is idempotent
+    // by envelope id, and the in-process pipeline starts over on the next run anyway).
+    this.writes.length = this.head;
+    await this.writerDone;
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private publish(m: Envelope): void {
+    this.pipeline.bus.publish(m);
+  }
+
+  private observed(m: Envelope): void {
+    this.o.summary.count(m);
+    if (m.type === 'BarClosed') return;
+    let view = this.views.get(m.source);
+    if (view === undefined) this.views.set(m.source, (view = metricsView(this.o.metrics, m.source)));
+    view.observeOutput(m);
+    if (this.closed || this.failure) return;
+    if (PROJECTED_TYPES.has(m.type as Message['type']) || NOTIFIED_TYPES.has(m.type)) {
+      this.writes.push(m);
+      if (!this.writing) {
+        this.writing = true;
+        this.writerDone = this.writeLoop();
+      }
+    }
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drainCommands();
+    });
+  }
+
+  private drainCommands(): void {
+    while (this.commands.length > 0) {
+      const c = this.commands.shift()!;
+      try {
+        this.publish(c.command);
+        c.resolve();
+      } catch (e) {
+        c.reject(e);
+      }
+    }
+  }
+
+  private pending(): number {
+    return this.writes.length - this.head;
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.head < this.writes.length) {
+        const m = this.writes[this.head];
+        await this.write(m);
+        this.head++;
+        this.stored++;
+        for (const wake of this.written.splice(0)) wake();
+      }
+      this.writes = [];
+      this.head = 0;
+    } catch (e) {
+      this.failure = e instanceof Error ? e : new Error(String(e));
+      this.o.log.error({ err: this.failure.message }, 'store writer failed');
+      for (const wake of this.written.splice(0)) wake();
+    } finally {
+      // Synchronously after the last check of the queue: a message observed from here on
+      // starts a new loop.
+      this.writing = false;
+    }
+  }
+
+  private async write(m: Envelope): Promise<void> {
+    if (PROJECTED_TYPES.has(m.type as Message['type'])) {
+      await this.retry(`store ${m.type} ${m.id}`, () =>
+        handleOnce(this.o.ds, QUICKSTART_CONSUMER, { id: m.id, ts: m.ts }, async (tx) => {
+          await projectMessage(tx, m as Message);
+        }),
+      );
+    }
+    const notifier = this.o.notifier?.observe;
+    if (notifier && NOTIFIED_TYPES.has(m.type)) {
+      // Best effort: a webhook that stays down is logged, not a reason to stop paper trading.
+      try {
+        await notifier.call(this.o.notifier, { stream: 'in-process', seq: this.stored, ts: m.ts }, [m]);
+      } catch (e) {
+        this.o.log.warn({ type: m.type, id: m.id, err: describeError(e) }, 'notification not delivered');
+      }
+    }
+  }
+
+  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const backoff = this.o.retryBackoffMs ?? DEFAULT_RETRY_MS;
+    const max = this.o.maxWriteAttempts ?? 30;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (attempt >= max || this.closed) throw new Error(`could not ${what} after ${attempt} attempts: ${describeError(e)}`);
+        const delay = backoff[Math.min(attempt - 1, backoff.length - 1)];
+        this.o.log.warn({ attempt, delayMs: delay, err: describeError(e) }, `could not ${what}; retrying`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  private nextWrite(): Promise<void> {
+    this.throwIfFailed();
+    return new Promise((r) => this.written.push(r));
+  }
+
+  private async flushed(): Promise<void> {
+    while (this.pending() > 0 && !this.closed) await this.nextWrite();
+    await this.writerDone;
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}

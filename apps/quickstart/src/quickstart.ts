@@ -1,0 +1,376 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { createDataSource, getAccount, runMigrations } from '@tradeloop/persistence';
+import { ServiceMetrics } from '@tradeloop/service';
+import { topology } from '@tradeloop/transport-nats';
+import { ConfigError, notifierEffects, pipelineConfigFromEnv, redactUrl, type ServiceEnv } from '@tradeloop/nest-service';
+import { fileSource } from '@tradeloop/market-data-app';
+import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
+import { ensureApiKey } from './api-key';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { describeError, type Engine } from './engine';
+import { PinoNestLogger, QuickstartHttpModule, type QuickstartHttpContext } from './http';
+import { InProcessEngine } from './in-process';
+import { NatsEngine } from './nats';
+import { probeNats, probePostgres, redactUrls } from './probe';
+import { BUNDLED_DATA_FILE, DEFAULT_STATE_DIR, loadQuickstartSettings } from './settings';
+import { RunSummary, formatFinal, formatProgress, utcMinute, type SummarySnapshot } from './summary';
+
+export interface QuickstartOptions {
+  /** The environment to read (default process.env): the services' variables plus MARKET_DATA_SPEED, QUICKSTART_*. */
+  readonly env?: Record<string, string | undefined>;
+  /**
+   * Where to look for NATS and PostgreSQL when NATS_URL / DATABASE_URL are not set; if nothing
+   * answers there the quickstart falls back to the in-process bus and the embedded store.
+   * Default: the services' defaults (nats://127.0.0.1:4222, postgres://postgres@127.0.0.1:5432/postgres).
+   */
+  readonly defaultNatsUrl?: string;
+  readonly defaultDatabaseUrl?: string;
+  /** Connect timeout of each probe. Default 1500 ms. */
+  readonly probeTimeoutMs?: number;
+  /** API key file, log, embedded database. Default `<repo>/.tradeloop`. */
+  readonly stateDir?: string;
+  /** Default: the bundled EURUSD file under `<repo>/data`. */
+  readonly dataFile?: string;
+  /** Console output, one line per call. Default stdout. */
+  readonly print?: (line: string) => void;
+  /** Interval of the live summary line. Default 5000 ms. */
+  readonly summaryEveryMs?: number;
+  /** performance.now() at which "ready in … s" starts counting. Default: the call. */
+  readonly startedAt?: number;
+}
+
+export interface Quickstart {
+  readonly bus: 'nats' | 'in-process';
+  readonly store: 'postgres' | 'pglite';
+  /** Base URL of the HTTP app: the gateway under /v1, /docs, /health, /metrics. */
+  readonly url: string;
+  readonly port: number;
+  /** The file holding an admin API key (mode 0600). */
+  readonly keyFile: string;
+  /** QUICKSTART_EXIT_WHEN_DONE: the caller should close once `done` resolves. */
+  readonly exitWhenDone: boolean;
+  /** Resolves with the final summary at the end of the data; rejects if a stage fails or the run is stopped first. */
+  readonly done: Promise<SummarySnapshot>;
+  summary(): SummarySnapshot;
+  /** Stops the feed and every stage, the HTTP app and the connections; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Why the quickstart cannot start, naming the variable to fix; the CLI prints it and exits 1. */
+export class QuickstartError extends Error {
+  override readonly name = 'QuickstartError';
+}
+
+const LOCK_FILE = 'quickstart.pid';
+const LOG_FILE = 'quickstart.log';
+
+/**
+ * Paper trading with every service in one process on the bundled real data (DESIGN §6, "paper
+ * (single process)"): NATS JetStream and PostgreSQL when they answer, otherwise the in-process
+ * bus and an embedded PGlite; the gateway, /docs, /health and /metrics on one HTTP port; an admin
+ * API key in `<stateDir>/api-key`; a summary line every few seconds and a final one at the end of
+ * the data. Resolves once everything is up and the feed has started.
+ */
+export async function startQuickstart(options: QuickstartOptions = {}): Promise<Quickstart> {
+  const t0 = options.startedAt ?? performance.now();
+  const print = options.print ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const settings = loadQuickstartSettings(options.env ?? process.env);
+  const env = settings.env;
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const dataFile = options.dataFile ?? BUNDLED_DATA_FILE;
+  const probeTimeoutMs = options.probeTimeoutMs ?? 1_500;
+
+  const source = fileSource([dataFile], { account: env.ACCOUNT });
+  const bars = [...source.messages()];
+  if (bars.length === 0) throw new QuickstartError(`${dataFile} holds no market data`);
+  const firstTs = bars[0].ts;
+  const openTime = (m: (typeof bars)[number]): number => (m.data as { openTime?: number }).openTime ?? m.ts;
+  const dataRange = `${utcMinute(openTime(bars[0]))} → ${utcMinute(openTime(bars[bars.length - 1]))}, bar opens`;
+  const info = source.files[0];
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    prepareStateDir(stateDir);
+    cleanups.push(lockStateDir(stateDir));
+    const log = pino({ name: 'tradeloop-quickstart', level: env.LOG_LEVEL }, pino.destination({ dest: join(stateDir, LOG_FILE), sync: true, mkdir: true }));
+
+    // ---- bus and store: the configured ones, or the fallbacks when the defaults do not answer
+    const natsUrl = settings.natsExplicit ? env.NATS_URL : (options.defaultNatsUrl ?? env.NATS_URL);
+    const databaseUrl = settings.databaseExplicit ? env.DATABASE_URL : (options.defaultDatabaseUrl ?? env.DATABASE_URL);
+    const [nats, pg] = await Promise.all([probeNats(natsUrl, probeTimeoutMs, 'tradeloop-quickstart'), probePostgres(databaseUrl, probeTimeoutMs)]);
+    if (nats.ok) cleanups.push(() => nats.value.drain());
+    const problems: string[] = [];
+    if (!nats.ok && settings.natsExplicit) {
+      problems.push(`NATS_URL is set to ${redactUrls(natsUrl)}, but no NATS JetStream answers there (${nats.reason}); start NATS, fix NATS_URL, or unset it to run on the in-process bus`);
+    }
+    if (!pg.ok && settings.databaseExplicit) {
+      problems.push(`DATABASE_URL is set to ${redactUrl(databaseUrl)}, but PostgreSQL does not answer there (${pg.reason}); start PostgreSQL, fix DATABASE_URL, or unset it to use the embedded PGlite store`);
+    }
+    if (problems.length > 0) throw new QuickstartError(problems.join('\n'));
+    const nc: NatsConnection | undefined = nats.ok ? nats.value : undefined;
+
+    print('Tradeloop quickstart: paper trading, every service in one process');
+    print(
+      nats.ok
+        ? `  bus        NATS JetStream at ${redactUrls(natsUrl)}${env.NATS_NAMESPACE ? ` (namespace ${env.NATS_NAMESPACE})` : ''}`
+        : `  bus        in-process (no NATS JetStream at ${redactUrls(natsUrl)}: ${nats.reason})`,
+    );
+    print(
+      pg.ok
+        ? `  store      PostgreSQL at ${redactUrl(databaseUrl)}${env.DATABASE_SCHEMA ? ` (schema ${env.DATABASE_SCHEMA})` : ''}`
+        : `  store      embedded PGlite, a demo store: one connection, fsync off, ${nc ? `kept in ${shown(join(stateDir, 'pglite'))} with the streams` : 'emptied at every start'} (no PostgreSQL at ${redactUrl(databaseUrl)}: ${pg.reason})`,
+    );
+    log.info({ bus: nc ? 'nats' : 'in-process', store: pg.ok ? 'postgres' : 'pglite', nats: redactUrls(natsUrl), postgres: redactUrl(databaseUrl) }, 'quickstart starting');
+
+    const notes: string[] = [];
+    let embedded: EmbeddedPostgres | undefined;
+    let ds: DataSource;
+    if (pg.ok) {
+      ds = createDataSource({ url: databaseUrl, schema: env.DATABASE_SCHEMA, applicationName: 'tradeloop-quickstart', poolSize: 10 });
+    } else {
+      embedded = await startEmbeddedPostgres({ dataDir: join(stateDir, 'pglite') });
+      cleanups.push(() => embedded!.close());
+      if (embedded.recovered) {
+        notes.push(`the embedded store's data in ${shown(join(stateDir, 'pglite'))} was unusable (a killed run?) and was started over`);
+        log.warn({}, 'the embedded store’s data directory was unusable and was started over');
+      }
+      // PGlite serves one connection at a time.
+      ds = createDataSource({ url: embedded.url, schema: env.DATABASE_SCHEMA, applicationName: 'tradeloop-quickstart', poolSize: 1 });
+    }
+    cleanups.push(async () => {
+      if (ds.isInitialized) await ds.destroy();
+    });
+    try {
+      // The in-process pipeline starts afresh, and so does its embedded store. With NATS the
+      // services resume from their inboxes and do not project again what they did before, so
+      // the store keeps its read models, like PostgreSQL does.
+      if (embedded && !nc) await emptyEmbeddedStore(ds, env.DATABASE_SCHEMA);
+      await runMigrations(ds);
+    } catch (e) {
+      throw new QuickstartError(`the store (${pg.ok ? `PostgreSQL at ${redactUrl(databaseUrl)}` : 'embedded PGlite'}) failed: ${describeError(e)}`);
+    }
+    const key = await ensureApiKey(ds, stateDir, Date.now());
+
+    // ---- the pipeline
+    const summary = new RunSummary(bars.length, env.STARTING_CASH, env.ACCOUNT_CURRENCY);
+    const metrics = new ServiceMetrics('quickstart', { defaultMetrics: true });
+    let engine: Engine;
+    if (nc) {
+      const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE }), env, ds, source, speed: settings.speed, summary, log, metrics });
+      cleanups.push(() => natsEngine.close());
+      await natsEngine.start();
+      if (natsEngine.earlierEvents > 0 || natsEngine.resumeAfter !== undefined) {
+        const resume = natsEngine.resumeAfter === undefined ? '' : `; the replay goes on after ${utcMinute(natsEngine.resumeAfter)}, its last bar there`;
+        notes.push(
+          `the namespace holds ${natsEngine.earlierEvents} events of earlier runs: the services resumed from them and the counts include them${resume} ` +
+            `(NATS_NAMESPACE=<new name> starts afresh)`,
+        );
+      }
+      engine = natsEngine;
+    } else {
+      if (pg.ok && (await getAccount(ds, env.ACCOUNT)) !== null) {
+        notes.push(`the store holds read models of earlier runs; the in-process pipeline starts afresh and writes each message once by its id (DATABASE_SCHEMA=<new schema> for an empty store)`);
+      }
+      const inProcess = new InProcessEngine({
+        cfg: pipelineConfigFromEnv(env),
+        ds,
+        source,
+        speed: settings.speed,
+        summary,
+        log,
+        metrics,
+        notifier: notifierEffects({ log: log.child({ service: 'notifier' }), webhookUrl: env.NOTIFIER_WEBHOOK_URL }),
+      });
+      cleanups.push(() => inProcess.close());
+      engine = inProcess;
+    }
+
+    // ---- one HTTP app: the gateway's API, /docs, /health, /metrics
+    let finished = false;
+    const storeKind = pg.ok ? 'postgres' : 'pglite';
+    const ctx: QuickstartHttpContext = {
+      metrics,
+      async health() {
+        const pipeline = await engine.health();
+        let store: { kind: string; ok: boolean; error?: string };
+        try {
+          await withTimeout(ds.query('SELECT 1'), 2_000, 'the store');
+          store = { kind: storeKind, ok: true };
+        } catch (e) {
+          store = { kind: storeKind, ok: false, error: describeError(e) };
+        }
+        const s = summary.snapshot();
+        return { healthy: pipeline.healthy && store.ok, store, pipeline, feed: { bars: s.bars, totalBars: s.totalBars, replayTs: s.replayTs ?? null, done: finished } };
+      },
+    };
+    // Commands carry the replay's event time, not the wall clock: a 2014 replay must not see
+    // an approval or a manual order from today (it would expire every pending approval at once).
+    const gateway = GatewayModule.forRoot({ dataSource: ds, sink: engine.sink, account: env.ACCOUNT, clock: () => summary.snapshot().replayTs ?? firstTs });
+    const app: INestApplication = await NestFactory.create(QuickstartHttpModule.forContext(ctx, [gateway]), { logger: new PinoNestLogger(log.child({ component: 'http' })) });
+    cleanups.push(() => app.close());
+    configureGateway(app);
+    setupOpenApi(app);
+    try {
+      await app.listen(settings.httpPort, settings.httpHost);
+    } catch (e) {
+      const inUse = (e as { code?: string }).code === 'EADDRINUSE';
+      throw new QuickstartError(`HTTP_PORT ${settings.httpPort} on ${settings.httpHost}: ${inUse ? 'the port is in use; set HTTP_PORT to another port' : describeError(e)}`);
+    }
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    const host = settings.httpHost === '0.0.0.0' || settings.httpHost === '::' ? '127.0.0.1' : settings.httpHost;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+    // ---- say what runs, then go
+    const keyPath = shown(key.path);
+    for (const line of executionLines(env)) print(line);
+    print(`  data       ${shown(dataFile)}: ${bars.length} bars of ${info.symbol}@${info.venue}, ${dataRange}`);
+    print(`  pace       ${paceText(settings.speed)}`);
+    print(`  API        ${url}/v1 (OpenAPI at ${url}/docs; ${url}/health, ${url}/metrics)`);
+    print(`  API key    ${keyPath} (admin${key.created ? ', created now' : ''}; mode 0600; the key is never printed)`);
+    print(`             curl -H "Authorization: Bearer $(cat ${keyPath})" ${url}/v1/status`);
+    print(`  logs       ${shown(join(stateDir, LOG_FILE))} (JSON; the notifier's messages are there)`);
+    for (const n of notes) print(`  note       ${n}`);
+    const every = options.summaryEveryMs ?? 5_000;
+    print(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; a summary line every ${Math.round(every / 1000)} s${settings.exitWhenDone ? '' : '; Ctrl-C stops'}`);
+    log.info({ url, port, keyFile: key.path, keyCreated: key.created, speed: settings.speed }, 'quickstart ready');
+
+    const abort = new AbortController();
+    const ticker = setInterval(() => print(formatProgress(summary.snapshot())), every);
+    const feedStarted = performance.now();
+    const done = (async (): Promise<SummarySnapshot> => {
+      try {
+        await engine.run(abort.signal);
+      } finally {
+        clearInterval(ticker);
+      }
+      if (abort.signal.aborted) throw new QuickstartError('stopped before the end of the data');
+      finished = true;
+      const snap = summary.snapshot();
+      for (const line of formatFinal(snap, dataRange, performance.now() - feedStarted)) print(line);
+      print(settings.exitWhenDone ? 'exiting (QUICKSTART_EXIT_WHEN_DONE)' : `the API keeps serving at ${url}; Ctrl-C stops`);
+      log.info({ summary: snap }, 'end of data');
+      return snap;
+    })();
+    done.catch((e: unknown) => {
+      if (!abort.signal.aborted) log.error({ err: describeError(e) }, 'quickstart failed');
+    });
+
+    let closing: Promise<void> | undefined;
+    return {
+      bus: nc ? 'nats' : 'in-process',
+      store: storeKind,
+      url,
+      port,
+      keyFile: key.path,
+      exitWhenDone: settings.exitWhenDone,
+      done,
+      summary: () => summary.snapshot(),
+      close: () =>
+        (closing ??= (async () => {
+          abort.abort();
+          clearInterval(ticker);
+          await done.catch(() => undefined);
+          // Reverse order of start: HTTP app, pipeline, store, NATS, lock.
+          await cleanup();
+          log.info({}, 'quickstart stopped');
+        })()),
+    };
+  } catch (e) {
+    await cleanup();
+    if (e instanceof ConfigError) throw e;
+    throw e instanceof QuickstartError ? e : new QuickstartError(describeError(e));
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+
+function executionLines(env: ServiceEnv): string[] {
+  const mode = env.AUTO_EXECUTE ? env.EXECUTION_MODE : 'display_only';
+  const how =
+    mode === 'quality_based'
+      ? `mode quality_based (quality ≥ ${env.QUALITY_THRESHOLD} executes; below it an approval is requested)`
+      : `mode ${mode}`;
+  const execution =
+    mode === 'display_only'
+      ? `  execution  OFF: display_only${env.AUTO_EXECUTE ? '' : ' (AUTO_EXECUTE=false)'}; orders are shown, never placed`
+      : `  execution  ON: paper broker (simulated money, EXECUTION_MODE etc. to change), ${how}`;
+  return [
+    execution,
+    `  account    ${env.ACCOUNT}: ${env.STARTING_CASH} ${env.ACCOUNT_CURRENCY}, risk ${+(env.RISK_PER_TRADE * 100).toFixed(4)}% per trade, fees ${env.FEE_BPS} bps, slippage ${env.SLIPPAGE_BPS} bps, seed ${env.SEED}`,
+  ];
+}
+
+function paceText(speed: number): string {
+  if (speed === 0) return 'as fast as the pipeline goes (MARKET_DATA_SPEED=0)';
+  const perBar = 60_000 / speed;
+  const each = perBar >= 1_000 ? `${+(perBar / 1000).toFixed(2)} s` : `${+perBar.toFixed(2)} ms`;
+  return `${speed}× (a 1m bar every ${each}; quiet stretches such as weekends pass in 1 s; MARKET_DATA_SPEED to change)`;
+}
+
+/** A path relative to the working directory when it is inside it. */
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r === '' || r.startsWith('..') || isAbsolute(r) ? path : r;
+}
+
+function prepareStateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The API key lives here: keep the whole folder out of git.
+  const ignore = join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+}
+
+/** One quickstart per state folder (the key file, the embedded database); returns the release. */
+function lockStateDir(dir: string): () => Promise<void> {
+  const path = join(dir, LOCK_FILE);
+  const mine = String(process.pid);
+  try {
+    writeFileSync(path, mine, { flag: 'wx' });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isSafeInteger(pid) && pid > 0 && (pid === process.pid || alive(pid))) {
+      throw new QuickstartError(`another quickstart (pid ${pid}) is using ${shown(dir)}; stop it first`);
+    }
+    writeFileSync(path, mine);
+  }
+  return async () => {
+    if (existsSync(path) && readFileSync(path, 'utf8').trim() === mine) rmSync(path, { force: true });
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** The embedded store of the in-process bus starts empty on every run, like the pipeline it serves. */
+async function emptyEmbeddedStore(ds: DataSource, schema: string | undefined): Promise<void> {
+  if (!ds.isInitialized) await ds.initialize();
+  const name = schema ?? 'public';
+  await ds.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+  await ds.query(`CREATE SCHEMA "${name}"`);
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)))]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
