@@ -14,7 +14,7 @@ import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transpor
 import { PrivateNatsServer, connectNats } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { DATA, DATABASE_URL, ServiceFleet, sleep } from './services';
+import { DATA, DATABASE_URL, ServiceFleet, settle, sleep } from './services';
 import { checkInvariants } from './invariants';
 
 const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning'];
@@ -77,25 +77,6 @@ async function publish(pub: JetStreamPublisher, batch: readonly Message<'BarClos
   }
 }
 
-async function settle(timeoutMs = 240_000): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  let stable = 0;
-  while (Date.now() < deadline) {
-    const lag = await fleet.totalLag();
-    const counts: number[] = [];
-    for (const area of ['SIG', 'DEC', 'EXE', 'LRN'] as const) counts.push((await jsm.streams.info(topo.streams[area].name)).state.messages);
-    const totals = counts.join(',');
-    stable = lag === 0 && totals === last ? stable + 1 : 0;
-    trace(`settle lag ${lag} totals ${totals}`);
-    if (stable >= 3) return;
-    last = totals;
-    await sleep(500);
-  }
-  throw new Error(`did not settle; ${log.join('; ')}`);
-}
-
 test('chaos_when_executor_and_risk_are_killed_repeatedly_and_nats_restarts_then_no_order_is_lost_or_doubled', async () => {
   const bars = mergeByTime(...FILES.map((f) => readMarketDataFile(resolve(DATA, f), {}).bars));
   const pub = new JetStreamPublisher(jetstream(nc), topo);
@@ -137,7 +118,7 @@ test('chaos_when_executor_and_risk_are_killed_repeatedly_and_nats_restarts_then_
   }
   await feed;
   expect(feeding).toBe(false);
-  await settle();
+  await settle(fleet, nc, topo, { timeoutMs: 240_000, onPoll: trace });
 
   if (process.env['CHAOS_TRACE']) {
     const { allMessages } = await import('./invariants');

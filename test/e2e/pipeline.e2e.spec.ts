@@ -13,7 +13,7 @@ import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transpor
 import { connectNats, deleteTopology, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { DATA, DATABASE_URL, NATS_URL, ServiceFleet, sleep } from './services';
+import { DATA, DATABASE_URL, NATS_URL, ServiceFleet, settle, sleep } from './services';
 import { allMessages as readAll, checkInvariants } from './invariants';
 
 const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning', 'notifier', 'gateway'];
@@ -29,30 +29,6 @@ const schema = `e2e_${Date.now().toString(36)}_${process.pid}`;
 
 function allMessages(area: keyof Topology['streams']): Promise<Envelope[]> {
   return readAll(nc, topo, area);
-}
-
-async function streamTotals(): Promise<string> {
-  const counts: number[] = [];
-  for (const area of ['SIG', 'DEC', 'EXE', 'LRN', 'SYS'] as const) counts.push((await jsm.streams.info(topo.streams[area].name)).state.messages);
-  return counts.join(',');
-}
-
-/** Quiet: every inbox drained and no stream grew for a while. */
-async function settle(timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  let stable = 0;
-  while (Date.now() < deadline) {
-    const lag = await fleet.totalLag();
-    const totals = await streamTotals();
-    stable = lag === 0 && totals === last ? stable + 1 : 0;
-    if (stable >= 3) return;
-    last = totals;
-    await sleep(400);
-  }
-  const detail: string[] = [];
-  for (const name of SERVICES) detail.push(`${name}: ${JSON.stringify((await fleet.health(name)).body)}\n${fleet.procs.get(name)!.output.slice(-1500)}`);
-  throw new Error(`pipeline did not settle (streams ${last}):\n${detail.join('\n')}`);
 }
 
 beforeAll(async () => {
@@ -99,7 +75,7 @@ test('e2e_when_real_bars_stream_through_the_services_then_orders_positions_and_c
     await sleep(40);
   }
   await pub.flush();
-  await settle();
+  await settle(fleet, nc, topo);
 
   const facts = await checkInvariants({ nc, topo, pg, schema, startingCash: STARTING_CASH });
   expect(facts.signals).toBeGreaterThan(20);
@@ -132,7 +108,7 @@ test('e2e_when_an_admin_halts_trading_through_the_gateway_then_the_governor_halt
   const res = await post('/v1/trading/halt', admin.key, { reason: 'e2e kill switch', cancelWorkingOrders: true });
   expect(res.status).toBe(202);
   const { commandId } = (await res.json()) as { commandId: string };
-  await settle();
+  await settle(fleet, nc, topo);
   const decs = await allMessages('DEC');
   const changed = decs.find((m) => m.type === 'TradingStateChanged' && m.causationId === commandId) as Envelope<'TradingStateChanged', any>;
   expect(changed.data).toMatchObject({ state: 'HALTED', by: 'e2e-admin', cancelWorkingOrders: true });

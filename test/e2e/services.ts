@@ -6,6 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from '@tradeloop/transport-nats/src/test-support';
+import type { Topology } from '@tradeloop/transport-nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 
 export const REPO = resolve(__dirname, '../..');
 export const DATA = resolve(REPO, '../shared/data');
@@ -110,6 +113,31 @@ export class ServiceFleet {
       ),
     );
   }
+}
+
+/**
+ * Waits until the run is quiet: every inbox drained and no event stream grew over three polls.
+ * On timeout the error carries each service's /health and the tail of its output.
+ */
+export async function settle(fleet: ServiceFleet, nc: NatsConnection, topo: Topology, options: { timeoutMs?: number; onPoll?: (line: string) => void } = {}): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let last = '';
+  let stable = 0;
+  while (Date.now() < deadline) {
+    const lag = await fleet.totalLag();
+    const counts: number[] = [];
+    for (const area of ['SIG', 'DEC', 'EXE', 'LRN', 'SYS'] as const) counts.push((await jsm.streams.info(topo.streams[area].name)).state.messages);
+    const totals = counts.join(',');
+    stable = lag === 0 && totals === last ? stable + 1 : 0;
+    options.onPoll?.(`settle lag ${lag} totals ${totals}`);
+    if (stable >= 3) return;
+    last = totals;
+    await sleep(400);
+  }
+  const detail: string[] = [];
+  for (const name of fleet.procs.keys()) detail.push(`${name}: ${JSON.stringify((await fleet.health(name)).body)}\n${fleet.procs.get(name)!.output.slice(-1500)}`);
+  throw new Error(`pipeline did not settle (streams ${last}):\n${detail.join('\n')}`);
 }
 
 export function sleep(ms: number): Promise<void> {

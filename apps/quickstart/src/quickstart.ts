@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, getAccount, runMigrations } from '@tradeloop/persistence';
 import { ServiceMetrics } from '@tradeloop/service';
 import { topology } from '@tradeloop/transport-nats';
-import { ConfigError, notifierEffects, pipelineConfigFromEnv, redactUrl, type ServiceEnv } from '@tradeloop/nest-service';
+import { ConfigError, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
 import { fileSource } from '@tradeloop/market-data-app';
 import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
 import { ensureApiKey } from './api-key';
@@ -366,11 +366,3 @@ async function emptyEmbeddedStore(ds: DataSource, schema: string | undefined): P
   await ds.query(`CREATE SCHEMA "${name}"`);
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)))]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}

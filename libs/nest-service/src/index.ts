@@ -9,7 +9,7 @@ export {
   type DeciderService,
   type ServiceName,
 } from './definitions';
-export { ServiceModule, HealthController, MetricsController, SERVICE_CONTEXT, type ServiceContext, type ServiceWorker } from './service.module';
+export { ServiceModule, HealthController, MetricsController, SERVICE_CONTEXT, withTimeout, type ServiceContext, type ServiceWorker } from './service.module';
 export {
   bootstrapService,
   connectInfrastructure,
