@@ -35,8 +35,8 @@ export interface InboxRef {
  */
 export interface ServiceEffects {
   /**
-   * Commits the effects of one inbox message (read models, the broker's order book) before
-   * its outputs are published and it is acked. Called only when there are outputs.
+   * Commits the effects of one inbox message (read models, the broker's order book) after its
+   * outputs are published and before it is acked. Called only when there are outputs.
    */
   apply?(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void>;
   /**
@@ -126,8 +126,9 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  * Each message, in inbox order, one at a time: decode (an undecodable message goes to the
  * DLQ with its field errors — replay decodes the same bytes and skips it the same way),
  * skip inputs already seen (a re-published envelope id, a bar not newer than the last one of
- * its series), handle, commit effects, publish the outputs (Nats-Msg-Id = envelope id, so a
- * repeat after a crash is stored once), and only then ack. Failures of effects or publishes are
+ * its series), handle, publish the outputs (Nats-Msg-Id = envelope id, so a repeat after a
+ * crash is stored once), commit the effects (read models with a processed-message record), and
+ * only then ack. Failures of effects or publishes are
  * retried in place, never skipped: order is the state's correctness.
  */
 export class ServiceRunner {
@@ -348,8 +349,11 @@ export class ServiceRunner {
     if (observe && outcome.inputs.length > 0) await this.retry('notify', m, () => observe.call(this.options.effects, ref, outcome.inputs));
     if (outcome.outputs.length > 0) {
       const apply = this.options.effects?.apply;
-      if (apply) await this.retry('commit effects', m, () => apply.call(this.options.effects, ref, outcome.inputs, outcome.outputs));
+      // Publish first: downstream stages do not wait for this one's read models. Both steps are
+      // idempotent (Nats-Msg-Id; the processed-message record), and the ack waits for both, so a
+      // crash between them repeats the message and completes whichever did not happen.
       await this.publishAll(outcome.outputs, m);
+      if (apply) await this.retry('commit effects', m, () => apply.call(this.options.effects, ref, outcome.inputs, outcome.outputs));
     }
     await this.fireDueTimer();
     m.ack();
