@@ -44,6 +44,24 @@ async function affected(tx: EntityManager, sql: string, params: unknown[]): Prom
   return r.affected ?? 0;
 }
 
+/** Moves a broker order forward to `status` (never back); `extra` sets more columns from $4 on. */
+async function moveStatus(tx: EntityManager, clientOrderId: string, status: OrderStatus, ts: number, extra = '', params: unknown[] = []): Promise<number> {
+  return affected(
+    tx,
+    `UPDATE ${table(tx)} SET "status" = $2, "updated_ts" = $3${extra} WHERE "client_order_id" = $1 AND (${RANK_SQL} < ${ORDER_STATUS_RANK[status]} OR ("status" = 'partially_filled' AND $2 = 'partially_filled'))`,
+    [clientOrderId, status, ts, ...params],
+  );
+}
+
+/**
+ * Brings a broker order that missed its last update up to the executor's record (start-up
+ * reconciliation). Forward only, like every status write; a filled order gets its quantity.
+ */
+export async function resolveBrokerOrder(tx: EntityManager, clientOrderId: string, status: OrderStatus, filledQuantity: string, ts: number): Promise<boolean> {
+  const extra = status === 'filled' ? `, "filled_quantity" = GREATEST("filled_quantity", $4::numeric)` : '';
+  return (await moveStatus(tx, clientOrderId, status, ts, extra, status === 'filled' ? [filledQuantity] : [])) > 0;
+}
+
 /** Applies the executor's outputs to the broker's book. Idempotent; never moves a status back. */
 export async function recordAtBroker(tx: EntityManager, outputs: readonly Message[]): Promise<BrokerSync> {
   const t = table(tx);
@@ -51,11 +69,7 @@ export async function recordAtBroker(tx: EntityManager, outputs: readonly Messag
   let alreadyAtBroker = 0;
   let updated = 0;
   const setStatus = async (clientOrderId: string, status: OrderStatus, ts: number, extra = '', params: unknown[] = []): Promise<void> => {
-    updated += await affected(
-      tx,
-      `UPDATE ${t} SET "status" = $2, "updated_ts" = $3${extra} WHERE "client_order_id" = $1 AND (${RANK_SQL} < ${ORDER_STATUS_RANK[status]} OR ("status" = 'partially_filled' AND $2 = 'partially_filled'))`,
-      [clientOrderId, status, ts, ...params],
-    );
+    updated += await moveStatus(tx, clientOrderId, status, ts, extra, params);
   };
   for (const m of outputs) {
     switch (m.type) {

@@ -80,6 +80,6 @@ export {
   type VerifiedApiKey,
   type CreateApiKeyRequest,
 } from './api-keys';
-export { recordAtBroker, listBrokerOrders, type BrokerSync, type BrokerOrderRow } from './broker';
+export { recordAtBroker, resolveBrokerOrder, listBrokerOrders, type BrokerSync, type BrokerOrderRow } from './broker';
 export { BrokerOrderEntity } from './entities/broker-order.entity';
 export { BrokerOrders1700000002000 } from './migrations';

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
 import type { DeciderHost, Envelope } from '@tradeloop/kernel';
 import type { ExecutorState } from '@tradeloop/executor';
-import { PROJECTED_TYPES, handleOnce, listBrokerOrders, projectMessage, recordAtBroker } from '@tradeloop/persistence';
+import { PROJECTED_TYPES, handleOnce, listBrokerOrders, projectMessage, recordAtBroker, resolveBrokerOrder } from '@tradeloop/persistence';
 import type { InboxRef, ServiceEffects, ServiceLogger } from './runner';
 
 /** What the executor found when it compared its rebuilt state with the broker's book at start. */
@@ -68,7 +68,10 @@ export class ExecutorEffects implements ServiceEffects {
     }
     if (resolved.length > 0) {
       await this.ds.transaction(async (tx) => {
-        for (const r of resolved) await recordAtBroker(tx, [statusMessage(r.clientOrderId, r.status, state)]);
+        for (const r of resolved) {
+          const order = state.orders.get(state.clientOrderIds.get(r.clientOrderId)!)!;
+          await resolveBrokerOrder(tx, r.clientOrderId, r.status, order.filledQuantity.toString(), order.submittedAt);
+        }
       });
     }
     this.last = { matched, unknownToExecutor, missingAtBroker, resolved };
@@ -76,15 +79,4 @@ export class ExecutorEffects implements ServiceEffects {
     this.log?.[level]({ matched, unknownToExecutor, missingAtBroker, resolved: resolved.length }, 'reconciled with the broker by client order id');
     return [];
   }
-}
-
-/** A minimal status message for the broker book from the executor's record. */
-function statusMessage(clientOrderId: string, status: OrderStatus, state: ExecutorState): Message {
-  const order = state.orders.get(state.clientOrderIds.get(clientOrderId)!)!;
-  const base = { id: `reconcile:${clientOrderId}`, version: 1, ts: order.submittedAt, correlationId: order.correlationId, causationId: order.orderId, account: order.account, source: 'executor' };
-  if (status === 'filled') {
-    return { ...base, type: 'OrderFilled', data: { clientOrderId, orderId: order.orderId, cumulativeQuantity: order.filledQuantity.toString(), leavesQuantity: '0' } } as unknown as Message;
-  }
-  const type = status === 'cancelled' ? 'OrderCancelled' : status === 'rejected' ? 'OrderRejected' : 'OrderExpired';
-  return { ...base, type, data: { clientOrderId, orderId: order.orderId, symbol: order.symbol, reason: 'reconciled' } } as unknown as Message;
 }

@@ -1,4 +1,4 @@
-import { CATALOG, SUBJECT_PATTERNS, token, type MessageType } from '@tradeloop/contracts';
+import { CATALOG, SUBJECT_PATTERNS, isMarketDataType, token, type MessageType } from '@tradeloop/contracts';
 import { qualify, TopologyError, type Area, type Topology } from '@tradeloop/transport-nats';
 import {
   DiscardPolicy,
@@ -32,7 +32,6 @@ export interface InboxSpec {
   readonly timerSubject: string;
 }
 
-const MARKET_DATA: ReadonlySet<string> = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
@@ -52,7 +51,7 @@ export function inboxFor(topo: Topology, service: string, consumes: readonly Mes
     const area = CATALOG[type].stream;
     let set = byArea.get(area);
     if (!set) byArea.set(area, (set = new Set()));
-    if (MARKET_DATA.has(type)) set.add('md.batch.>');
+    if (isMarketDataType(type)) set.add('md.batch.>');
     else if (type === 'TimerFired') set.add(`sys.timer.${token(service)}`);
     else set.add(SUBJECT_PATTERNS[type]);
   }

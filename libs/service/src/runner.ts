@@ -1,4 +1,4 @@
-import { decodeMessage, formatFieldErrors, type FieldError, type Message } from '@tradeloop/contracts';
+import { decodeMessage, formatFieldErrors, isMarketDataType, type FieldError, type Message } from '@tradeloop/contracts';
 import { BoundedSet, DeciderHost, type Decider, type Envelope } from '@tradeloop/kernel';
 import {
   DeadLetterQueue,
@@ -109,7 +109,6 @@ interface Outcome {
 }
 
 const BATCH_SUBJECT = /(^|\.)md\.batch\./;
-const MARKET_DATA: ReadonlySet<string> = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
 const DEFAULT_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 const noop = (): void => undefined;
 const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
@@ -388,7 +387,7 @@ export class ServiceRunner {
     for (const e of envelopes) {
       if (!this.inbox.consumes.has(e.type)) {
         // Not an input, but market data still moves the event clock that timers run on.
-        if (e.ts > this.clock && MARKET_DATA.has(e.type)) this.clock = e.ts;
+        if (e.ts > this.clock && isMarketDataType(e.type)) this.clock = e.ts;
         continue;
       }
       if (!this.firstTime(e)) continue;
