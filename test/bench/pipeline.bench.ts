@@ -63,18 +63,37 @@ async function readAll(jsm: JetStreamManager, stream: string): Promise<JsMsg[]> 
   return readStream(jetstream(nc), stream, n, 120_000);
 }
 
-/** Entry-order latencies: storage time of OrderAccepted − storage time of its SignalDetected (ms). */
-async function latencies(topo: Topology, entryOnly: boolean): Promise<{ ms: number[]; signals: number; sigTimes: number[] }> {
+const HOPS = ['SignalDetected', 'DecisionMade', 'RiskApproved', 'OrderApproved', 'OrderAccepted'] as const;
+
+interface Latencies {
+  /** SignalDetected → OrderAccepted per entry order (ms). */
+  readonly ms: number[];
+  /** The same, hop by hop: `DecisionMade` holds SignalDetected → DecisionMade, and so on. */
+  readonly hops: Record<string, number[]>;
+  readonly signals: number;
+  readonly sigTimes: number[];
+}
+
+/**
+ * Entry-order latencies: storage time of OrderAccepted − storage time of its SignalDetected
+ * (ms), and each hop between (storage times of the chain's messages, matched by correlationId).
+ */
+async function latencies(topo: Topology, entryOnly: boolean): Promise<Latencies> {
   const jsm = await jetstreamManager(nc);
   const sig = await readAll(jsm, topo.streams.SIG.name);
+  const dec = await readAll(jsm, topo.streams.DEC.name);
   const exe = await readAll(jsm, topo.streams.EXE.name);
-  const sigAt = new Map<string, number>();
+  const at = new Map<string, number>();
   const sigTimes: number[] = [];
   for (const m of sig) {
     const e = m.json<Message>();
     if (e.type !== 'SignalDetected') continue;
-    sigAt.set(e.correlationId, m.info.timestampNanos);
+    at.set(`SignalDetected|${e.correlationId}`, m.info.timestampNanos);
     sigTimes.push(m.info.timestampNanos);
+  }
+  for (const m of dec) {
+    const e = m.json<Message>();
+    if ((HOPS as readonly string[]).includes(e.type)) at.set(`${e.type}|${e.correlationId}`, m.info.timestampNanos);
   }
   const entries = new Set<string>();
   if (entryOnly) for (const m of exe) {
@@ -82,13 +101,27 @@ async function latencies(topo: Topology, entryOnly: boolean): Promise<{ ms: numb
     if (e.type === 'OrderSubmitted' && e.data.role === 'entry') entries.add(e.data.orderId);
   }
   const ms: number[] = [];
+  const hops: Record<string, number[]> = Object.fromEntries(HOPS.slice(1).map((h) => [h, []]));
   for (const m of exe) {
     const e = m.json<Message>();
     if (e.type !== 'OrderAccepted' || (entryOnly && !entries.has(e.data.orderId))) continue;
-    const at = sigAt.get(e.correlationId);
-    if (at !== undefined) ms.push((m.info.timestampNanos - at) / 1e6);
+    const start = at.get(`SignalDetected|${e.correlationId}`);
+    if (start === undefined) continue;
+    ms.push((m.info.timestampNanos - start) / 1e6);
+    at.set(`OrderAccepted|${e.correlationId}`, m.info.timestampNanos);
+    for (let i = 1; i < HOPS.length; i++) {
+      const a = at.get(`${HOPS[i - 1]}|${e.correlationId}`);
+      const b = at.get(`${HOPS[i]}|${e.correlationId}`);
+      if (a !== undefined && b !== undefined) hops[HOPS[i]].push((b - a) / 1e6);
+    }
   }
-  return { ms, signals: sigTimes.length, sigTimes };
+  return { ms, hops, signals: sigTimes.length, sigTimes };
+}
+
+function hopLine(hops: Record<string, number[]>): string {
+  return HOPS.slice(1)
+    .map((h, i) => `${HOPS[i]}→${h} p50 ${percentile(hops[h], 50).toFixed(1)} / p99 ${percentile(hops[h], 99).toFixed(1)} ms`)
+    .join(', ');
 }
 
 /** Waits until every consumer of the namespace's inboxes has nothing pending and the area streams stop growing. */
@@ -164,7 +197,7 @@ async function stopChildren(): Promise<void> {
 
 // ------------------------------------------------------------------------------------------ 1
 
-async function realRun(): Promise<{ ms: number[]; sigTimes: number[] }> {
+async function realRun(): Promise<Latencies> {
   const ns = uniqueNs('bpipe');
   namespaces.push(ns);
   const topo = topology({ ns });
@@ -197,6 +230,7 @@ async function realRun(): Promise<{ ms: number[]; sigTimes: number[] }> {
   await settle(topo, 120_000);
   const r = await latencies(topo, true);
   log(`1/3 ${r.signals} signals, ${r.ms.length} entry orders accepted`);
+  log(`1/3 hops: ${hopLine(r.hops)}`);
   await fleet.stopAll();
   return r;
 }
@@ -224,6 +258,7 @@ async function chainRun(sigTimes: readonly number[]): Promise<number[]> {
   await settle(topo, 60_000);
   const r = await latencies(topo, false);
   log(`2/3 chain: ${r.signals} signals, ${r.ms.length} OrderAccepted`);
+  log(`2/3 hops: ${hopLine(r.hops)}`);
   await stopChildren();
   return r.ms;
 }

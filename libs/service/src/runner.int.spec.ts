@@ -8,7 +8,7 @@ import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transpor
 import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ServiceRunner } from './runner';
+import { ServiceRunner, type ServiceEffects } from './runner';
 import { ServiceMetrics } from './metrics';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 
@@ -179,5 +179,92 @@ describe('ServiceRunner timers (governor approvals expire)', () => {
     expect(dec.map((m) => m.json<Envelope>().type)).toEqual(['RiskApproved', 'ApprovalRequested', 'ApprovalExpired']);
     await waitFor('timer handled', () => runner.status().handled === 2);
     expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(1);
+  });
+});
+
+describe('ServiceRunner commit lane (effects commit in inbox order behind the published outputs)', () => {
+  const reference = new DeciderHost(createScanner({}));
+  const expected: Envelope[] = [];
+  for (const b of bars) expected.push(...reference.handle(b));
+
+  /** Effects whose commits wait for `open()`; they record the inbox seq of each commit, in order. */
+  function gatedEffects(failFirst = false): { effects: ServiceEffects; committed: number[]; failed: number[]; open: () => void } {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const committed: number[] = [];
+    const failed: number[] = [];
+    return {
+      committed,
+      failed,
+      open: () => release(),
+      effects: {
+        async apply(ref) {
+          if (failFirst && (failed.length === 0 || failed[0] === ref.seq)) {
+            failed.push(ref.seq);
+            throw new Error(`database unavailable at seq ${ref.seq}`);
+          }
+          await gate;
+          committed.push(ref.seq);
+        },
+      },
+    };
+  }
+
+  async function ackFloor(r: ServiceRunner): Promise<number> {
+    return (await jsm.consumers.info(r.inbox.stream, r.inbox.durable)).ack_floor.stream_seq;
+  }
+
+  test('runner_when_commits_are_slow_then_outputs_are_published_ahead_and_each_message_is_acked_only_after_its_commit', async () => {
+    const g = gatedEffects();
+    const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, effects: g.effects });
+    await start(runner);
+    await publishBars(bars, 100);
+    // Every signal reaches the stream while not one commit has happened.
+    expect(await signalsIn(expected.length)).toEqual(expected);
+    expect(g.committed).toEqual([]);
+    await waitFor('all bars decided', () => runner.status().clock === bars[bars.length - 1].ts);
+    const floor = await ackFloor(runner);
+    expect(runner.status().lastSeq).toBe(floor);
+    expect(floor).toBeLessThan(bars.length / 100);
+    g.open();
+    await waitFor('everything committed and acked', async () => (await ackFloor(runner)) === bars.length / 100);
+    expect(g.committed.length).toBeGreaterThan(5);
+    expect(g.committed).toEqual([...g.committed].sort((a, b) => a - b));
+    expect(new Set(g.committed).size).toBe(g.committed.length);
+    expect(runner.status().lastSeq).toBe(bars.length / 100);
+  });
+
+  test('runner_when_pending_commits_reach_the_bound_then_it_stops_deciding_until_they_commit', async () => {
+    const g = gatedEffects();
+    const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, effects: g.effects, maxPendingCommits: 2 });
+    await start(runner);
+    await publishBars(bars, 100);
+    await waitFor('the first signal published', async () => (await jsm.streams.info(topo.streams.SIG.name)).state.messages > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runner.status().clock).toBeLessThan(bars[bars.length - 1].ts);
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBeLessThan(expected.length);
+    g.open();
+    await waitFor('all bars handled', () => runner.status().clock === bars[bars.length - 1].ts);
+    expect(await signalsIn(expected.length)).toEqual(expected);
+  });
+
+  test('runner_when_a_commit_keeps_failing_then_it_fails_unacked_and_the_next_runner_commits_from_there_without_publishing_twice', async () => {
+    const bad = gatedEffects(true);
+    bad.open();
+    const first = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, effects: bad.effects, maxEffectAttempts: 2, retryBackoffMs: [10] });
+    await start(first);
+    await publishBars(bars, 100);
+    await waitFor('first runner failed', () => first.status().state === 'failed');
+    expect(first.status().error).toContain(`database unavailable at seq ${bad.failed[0]}`);
+    expect(await ackFloor(first)).toBeLessThan(bad.failed[0]);
+
+    const good = gatedEffects();
+    good.open();
+    const second = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, effects: good.effects });
+    await start(second);
+    await waitFor('everything committed', async () => (await ackFloor(second)) === bars.length / 100);
+    expect(good.committed[0]).toBe(bad.failed[0]);
+    expect(await signalsIn(expected.length)).toEqual(expected);
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
   });
 });

@@ -65,6 +65,12 @@ export interface RunnerOptions {
   readonly retryBackoffMs?: readonly number[];
   /** Attempts before the runner gives up and stops (the process should exit and restart). */
   readonly maxEffectAttempts?: number;
+  /**
+   * Messages that may be decided and published ahead of their effects' commit (read models,
+   * processed-message records). Commits and acks still happen one at a time in inbox order.
+   * Default 256; 1 commits each message before the next is handled.
+   */
+  readonly maxPendingCommits?: number;
   /** Remembered envelope ids for de-duplication of redelivered or re-published inputs. */
   readonly dedupWindow?: number;
   /** Account of the service's own timer messages. Default 'paper'. */
@@ -102,6 +108,13 @@ interface Dead {
   readonly errors?: readonly FieldError[];
 }
 
+interface PendingCommit {
+  readonly m: JsMsg;
+  readonly ref: InboxRef;
+  readonly inputs: readonly Envelope[];
+  readonly outputs: readonly Envelope[];
+}
+
 interface Outcome {
   readonly inputs: Envelope[];
   readonly outputs: Envelope[];
@@ -126,9 +139,13 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  * DLQ with its field errors — replay decodes the same bytes and skips it the same way),
  * skip inputs already seen (a re-published envelope id, a bar not newer than the last one of
  * its series), handle, publish the outputs (Nats-Msg-Id = envelope id, so a repeat after a
- * crash is stored once), commit the effects (read models with a processed-message record), and
- * only then ack. Failures of effects or publishes are
- * retried in place, never skipped: order is the state's correctness.
+ * crash is stored once). The effects (read models with a processed-message record) then commit
+ * on a lane of their own, one message at a time in inbox order, each message acked only once
+ * its effects are committed — while the loop already decides and publishes the next messages
+ * (at most `maxPendingCommits` ahead). A crash loses nothing: every message after the ack floor
+ * is handled again on restart, its outputs de-duplicated by id, its effects idempotent.
+ * Failures of effects or publishes are retried in place, never skipped: order is the state's
+ * correctness; a commit that keeps failing stops the runner with the message unacked.
  */
 export class ServiceRunner {
   readonly inbox: InboxSpec;
@@ -143,7 +160,14 @@ export class ServiceRunner {
   private readonly seen: BoundedSet;
   private readonly lastBar = new Map<string, number>();
   private state: RunnerState = 'idle';
+  /** Inbox sequence of the last message whose effects are committed and acked. */
   private lastSeq = 0;
+  /** Inbox sequence of the last message decided and published (≥ lastSeq: commits trail it). */
+  private handledSeq = 0;
+  /** Messages decided and published whose effects are not yet committed and acked, oldest first. */
+  private readonly commits: PendingCommit[] = [];
+  private committing?: Promise<void>;
+  private commitError?: unknown;
   private rebuilt = 0;
   private handled = 0;
   private deadLettered = 0;
@@ -156,6 +180,8 @@ export class ServiceRunner {
   private stopIterator?: () => void;
   private timerSent = Number.NaN;
 
+  private readonly maxPendingCommits: number;
+
   constructor(private readonly options: RunnerOptions) {
     this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never, { clock: options.decider.wakeAt !== undefined });
     this.host = new DeciderHost(options.decider);
@@ -166,6 +192,10 @@ export class ServiceRunner {
     this.retryMs = options.retryBackoffMs ?? DEFAULT_RETRY_MS;
     this.maxAttempts = options.maxEffectAttempts ?? 30;
     this.seen = new BoundedSet(options.dedupWindow ?? 200_000);
+    this.maxPendingCommits = options.maxPendingCommits ?? 256;
+    if (!(Number.isInteger(this.maxPendingCommits) && this.maxPendingCommits >= 1 && this.maxPendingCommits < 1_000)) {
+      throw new RangeError(`maxPendingCommits must be an integer from 1 to 999 (below the consumer's max_ack_pending), got ${this.maxPendingCommits}`);
+    }
   }
 
   status(): RunnerStatus {
@@ -240,6 +270,7 @@ export class ServiceRunner {
     if (this.state === 'running') this.state = 'stopping';
     this.stopIterator?.();
     await this.loop;
+    await this.drainCommits().catch(noop);
     await this.publisher.flush().catch(noop);
     if (this.state !== 'failed') this.state = 'stopped';
   }
@@ -265,7 +296,6 @@ export class ServiceRunner {
       for await (const m of it) {
         if (m.seq > floor) break;
         this.handleMessage(m.subject, m.data, m.seq);
-        this.lastSeq = m.seq;
         this.rebuilt++;
         if (m.seq === floor) break;
       }
@@ -273,6 +303,7 @@ export class ServiceRunner {
       it.stop();
     }
     this.lastSeq = floor;
+    this.handledSeq = floor;
     this.options.metrics?.rebuiltMessages.set({ service: this.options.service }, this.rebuilt);
   }
 
@@ -311,6 +342,7 @@ export class ServiceRunner {
           }
           await this.process(m);
         }
+        if (this.commitError !== undefined) throw this.commitError;
         if (this.stopRequested) return;
       } catch (e) {
         if (this.stopRequested) return;
@@ -318,6 +350,9 @@ export class ServiceRunner {
         if (e instanceof InboxGap) {
           this.log.warn({ service: this.options.service, expected: e.expected, got: e.got }, 'inbox gap: restarting the consumer at the first unhandled message');
           this.stopIterator?.();
+          // The consumer is recreated at the first unhandled message: everything before it must
+          // be committed and acked first, or a crash would leave it below the new floor unapplied.
+          await this.drainCommits();
           await this.resync(this.jsm ?? (await jetstreamManager(this.options.nc)));
           continue;
         }
@@ -330,39 +365,87 @@ export class ServiceRunner {
   }
 
   private async process(m: JsMsg): Promise<void> {
-    if (m.seq <= this.lastSeq) {
-      // Redelivered after its ack was lost or late: already handled in this session.
-      m.ack();
+    if (this.commitError !== undefined) throw this.commitError;
+    if (m.seq <= this.handledSeq) {
+      // Redelivered after its ack was lost or late: already handled in this session. One whose
+      // commit is still pending is acked by the commit lane.
+      if (m.seq <= this.lastSeq) m.ack();
       return;
     }
-    if (m.seq !== this.lastSeq + 1) {
+    if (m.seq !== this.handledSeq + 1) {
       // A gap: an earlier message is still pending (handed out before a reconnect). Handling
       // this one first would break inbox order, so start the consumer again at the gap.
-      throw new InboxGap(this.lastSeq + 1, m.seq);
+      throw new InboxGap(this.handledSeq + 1, m.seq);
     }
     const started = performance.now();
     const outcome = this.handleMessage(m.subject, m.data, m.seq);
     const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
     if (outcome.dead) await this.deadLetter(m, outcome.dead);
-    const observe = this.options.effects?.observe;
-    if (observe && outcome.inputs.length > 0) await this.retry('notify', m, () => observe.call(this.options.effects, ref, outcome.inputs));
-    if (outcome.outputs.length > 0) {
-      const apply = this.options.effects?.apply;
-      // Publish first: downstream stages do not wait for this one's read models. Both steps are
-      // idempotent (Nats-Msg-Id; the processed-message record), and the ack waits for both, so a
-      // crash between them repeats the message and completes whichever did not happen.
-      await this.publishAll(outcome.outputs, m);
-      if (apply) await this.retry('commit effects', m, () => apply.call(this.options.effects, ref, outcome.inputs, outcome.outputs));
-    }
+    // Publish first: downstream stages do not wait for this one's read models. Both steps are
+    // idempotent (Nats-Msg-Id; the processed-message record), and the ack waits for both, so a
+    // crash between them repeats the message and completes whichever did not happen.
+    if (outcome.outputs.length > 0) await this.publishAll(outcome.outputs, m);
     await this.fireDueTimer();
-    m.ack();
-    this.lastSeq = m.seq;
-    this.handled++;
+    this.handledSeq = m.seq;
     const metrics = this.options.metrics;
     if (metrics) {
       const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
       metrics.handleSeconds.observe({ service: this.options.service, type }, (performance.now() - started) / 1000);
     }
+    this.enqueueCommit({ m, ref, inputs: outcome.inputs, outputs: outcome.outputs });
+    while (this.commits.length >= this.maxPendingCommits && this.committing !== undefined) await this.committing;
+  }
+
+  /**
+   * The commit lane: effects (read models, notifications) commit one message at a time in
+   * inbox order, each acked as soon as its own are committed, while the consume loop goes on
+   * deciding and publishing the next messages. A message with nothing to commit and nothing
+   * ahead of it is acked at once.
+   */
+  private enqueueCommit(c: PendingCommit): void {
+    if (this.commits.length === 0 && !this.hasEffects(c)) {
+      this.acked(c);
+      return;
+    }
+    this.commits.push(c);
+    if (this.committing === undefined) this.committing = this.runCommits();
+  }
+
+  private hasEffects(c: PendingCommit): boolean {
+    const effects = this.options.effects;
+    if (effects === undefined) return false;
+    return (effects.observe !== undefined && c.inputs.length > 0) || (effects.apply !== undefined && c.outputs.length > 0);
+  }
+
+  private async runCommits(): Promise<void> {
+    try {
+      while (this.commits.length > 0) {
+        const c = this.commits[0];
+        const effects = this.options.effects;
+        if (effects?.observe && c.inputs.length > 0) await this.retry('notify', c.m, () => effects.observe!(c.ref, c.inputs));
+        if (effects?.apply && c.outputs.length > 0) await this.retry('commit effects', c.m, () => effects.apply!(c.ref, c.inputs, c.outputs));
+        this.commits.shift();
+        this.acked(c);
+      }
+    } catch (e) {
+      this.commitError = e instanceof FatalRunnerError ? e : new FatalRunnerError(`${this.options.service}: commit failed: ${describe(e)}`);
+      // Wake the consume loop even if no message is arriving: it ends and reports the failure.
+      this.stopIterator?.();
+    } finally {
+      this.committing = undefined;
+    }
+  }
+
+  private acked(c: PendingCommit): void {
+    c.m.ack();
+    this.lastSeq = c.m.seq;
+    this.handled++;
+  }
+
+  /** Waits until every pending commit is done and acked; rethrows a commit failure. */
+  private async drainCommits(): Promise<void> {
+    while (this.committing !== undefined) await this.committing;
+    if (this.commitError !== undefined) throw this.commitError;
   }
 
   /**
