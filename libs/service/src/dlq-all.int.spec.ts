@@ -24,7 +24,7 @@ afterAll(async () => {
   await nc.close();
 });
 
-test('every_service_when_a_malformed_message_arrives_on_each_subject_it_consumes_then_dead_letters_it_with_the_reason_and_keeps_running', async () => {
+test('every_service_when_a_malformed_message_arrives_on_each_subject_it_consumes_then_dead_letters_it_with_the_reason_and_keeps_running_and_skips_subjects_it_does_not_consume', async () => {
   const make = pipelineDeciders(pipelineConfig());
   const deciders = {
     scanner: make.scanner(),
@@ -39,11 +39,19 @@ test('every_service_when_a_malformed_message_arrives_on_each_subject_it_consumes
     runners.push(r);
     await r.start();
   }
-  // One concrete subject per source filter of every inbox.
-  const subjects = [...new Set(runners.flatMap((r) => r.inbox.sources.map((s) => s.filter_subject!.replace(/\*/g, 'x').replace(/>$/, 'bad.x'))))];
+  // One concrete subject per consumed subject pattern of every inbox.
+  const subjects = [...new Set(runners.flatMap((r) => r.inbox.patterns.map((p) => p.replace(/\*/g, 'x').replace(/>$/, 'bad.x'))))];
+  // And one per whole-area source filter that no consumed type of that inbox uses: such
+  // messages are sourced into the inbox but are no input of its service (skipped, not decoded).
+  const foreign = `${topo.ns}.dec.nobody.x`;
   const js = jetstream(nc);
-  for (const subject of subjects) await js.publish(subject, '{"id": 42, "type": "Nonsense"');
-  const expected = new Map(runners.map((r) => [r.inbox.stream, subjects.filter((s) => r.inbox.sources.some((src) => subjectMatches(src.filter_subject!, s))).length]));
+  for (const subject of [...subjects, foreign]) await js.publish(subject, '{"id": 42, "type": "Nonsense"');
+  const accepted = (r: ServiceRunner): string[] => subjects.filter((s) => r.inbox.accepts(s));
+  const expected = new Map(runners.map((r) => [r.inbox.stream, accepted(r).length]));
+  // Every consumed pattern's subject reaches its service's inbox through the source filters.
+  for (const r of runners) for (const s of accepted(r)) expect(r.inbox.sources.some((src) => subjectMatches(src.filter_subject!, s))).toBe(true);
+  expect(runners.some((r) => r.inbox.sources.some((src) => subjectMatches(src.filter_subject!, foreign)))).toBe(true);
+  expect(runners.some((r) => r.inbox.accepts(foreign))).toBe(false);
   const total = [...expected.values()].reduce((a, b) => a + b, 0);
   expect(total).toBeGreaterThanOrEqual(runners.length);
 
@@ -55,7 +63,7 @@ test('every_service_when_a_malformed_message_arrives_on_each_subject_it_consumes
   }
   for (const r of runners) {
     const mine = letters.filter((l) => l.stream === r.inbox.stream).map((l) => l.subject).sort();
-    expect([r.inbox.service, mine]).toEqual([r.inbox.service, subjects.filter((s) => r.inbox.sources.some((src) => subjectMatches(src.filter_subject!, s))).sort()]);
+    expect([r.inbox.service, mine]).toEqual([r.inbox.service, accepted(r).sort()]);
     expect(r.status().state).toBe('running');
     expect(await r.lag()).toBe(0);
   }

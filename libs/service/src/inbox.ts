@@ -28,6 +28,15 @@ export interface InboxSpec {
   readonly sources: readonly StreamSource[];
   /** The types the service's decider consumes; anything else in the inbox is acked and skipped. */
   readonly consumes: ReadonlySet<string>;
+  /**
+   * The (namespaced) subject patterns of those types, its timer subject and, when sourced, the
+   * market-data batches. A source filter covers a whole area when the service reads several of
+   * its types (one filter per source on nats-server 2.9), so the inbox also holds subjects
+   * nothing here consumes: `accepts` tells them apart by subject, before any decoding.
+   */
+  readonly patterns: readonly string[];
+  /** Whether a subject in the inbox can carry an input of the service (see `patterns`). */
+  readonly accepts: (subject: string) => boolean;
   /** The subject its TimerFired messages go to (sourced back into the inbox). */
   readonly timerSubject: string;
 }
@@ -43,18 +52,23 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 export function inboxFor(topo: Topology, service: string, consumes: readonly MessageType[], options: { clock?: boolean } = {}): InboxSpec {
   if (!SERVICE_NAME.test(service)) throw new TopologyError(`service name ${JSON.stringify(service)} must match ${SERVICE_NAME}`);
   const byArea = new Map<Area, Set<string>>();
+  const patterns = new Set<string>();
   // A service with timers needs event time to pass even when none of its inputs arrive: market
   // data is the clock of a replay (as the in-process bus's clock is every message's time).
-  if (options.clock) byArea.set('MD', new Set(['md.batch.>']));
+  if (options.clock) {
+    byArea.set('MD', new Set(['md.batch.>']));
+    patterns.add('md.batch.>');
+  }
   for (const type of consumes) {
     if (!(type in CATALOG)) throw new TopologyError(`${service} consumes unknown message type ${type}`);
     const area = CATALOG[type].stream;
     let set = byArea.get(area);
     if (!set) byArea.set(area, (set = new Set()));
-    if (isMarketDataType(type)) set.add('md.batch.>');
-    else if (type === 'TimerFired') set.add(`sys.timer.${token(service)}`);
-    else set.add(SUBJECT_PATTERNS[type]);
+    const pattern = isMarketDataType(type) ? 'md.batch.>' : type === 'TimerFired' ? `sys.timer.${token(service)}` : SUBJECT_PATTERNS[type];
+    set.add(pattern);
+    patterns.add(pattern);
   }
+  const qualified = [...patterns].map((p) => qualify(topo.ns, p));
   const sources: StreamSource[] = [];
   for (const area of [...byArea.keys()].sort()) {
     const patterns = [...byArea.get(area)!];
@@ -68,8 +82,32 @@ export function inboxFor(topo: Topology, service: string, consumes: readonly Mes
     durable: service.replace(/[^A-Za-z0-9_-]/g, '_'),
     sources,
     consumes: new Set(consumes),
+    patterns: qualified,
+    accepts: subjectFilter(qualified),
     timerSubject: qualify(topo.ns, `sys.timer.${token(service)}`),
   };
+}
+
+/**
+ * A matcher for a fixed set of NATS subject patterns (`*` one token, a final `>` one or more),
+ * the patterns split once: it runs for every inbox message.
+ */
+export function subjectFilter(patterns: readonly string[]): (subject: string) => boolean {
+  const compiled = patterns.map((p) => p.split('.'));
+  return (subject) => {
+    const s = subject.split('.');
+    for (const p of compiled) if (tokensMatch(p, s)) return true;
+    return false;
+  };
+}
+
+function tokensMatch(p: readonly string[], s: readonly string[]): boolean {
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return i === p.length - 1 && s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
 }
 
 /** The literal tokens all patterns share (`cmd.governor.approve`, `cmd.governor.halt` → `cmd.governor`). */

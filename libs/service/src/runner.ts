@@ -113,6 +113,8 @@ interface PendingCommit {
   readonly ref: InboxRef;
   readonly inputs: readonly Envelope[];
   readonly outputs: readonly Envelope[];
+  /** The outputs' publish (with its retries), when there are outputs. */
+  readonly published?: Promise<void>;
 }
 
 interface Outcome {
@@ -139,13 +141,14 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  * DLQ with its field errors — replay decodes the same bytes and skips it the same way),
  * skip inputs already seen (a re-published envelope id, a bar not newer than the last one of
  * its series), handle, publish the outputs (Nats-Msg-Id = envelope id, so a repeat after a
- * crash is stored once). The effects (read models with a processed-message record) then commit
- * on a lane of their own, one message at a time in inbox order, each message acked only once
- * its effects are committed — while the loop already decides and publishes the next messages
- * (at most `maxPendingCommits` ahead). A crash loses nothing: every message after the ack floor
- * is handled again on restart, its outputs de-duplicated by id, its effects idempotent.
- * Failures of effects or publishes are retried in place, never skipped: order is the state's
- * correctness; a commit that keeps failing stops the runner with the message unacked.
+ * crash is stored once) without waiting for their PubAcks. A commit lane then takes each
+ * message in inbox order: it waits for the PubAcks, commits the effects (read models with a
+ * processed-message record) and only then acks — while the loop already decides and publishes
+ * the next messages (at most `maxPendingCommits` ahead). A crash loses nothing: every message
+ * after the ack floor is handled again on restart, its outputs de-duplicated by id, its
+ * effects idempotent. Failures of effects or publishes are retried in place, never skipped:
+ * order is the state's correctness; a commit that keeps failing stops the runner with the
+ * message unacked.
  */
 export class ServiceRunner {
   readonly inbox: InboxSpec;
@@ -383,8 +386,16 @@ export class ServiceRunner {
     if (outcome.dead) await this.deadLetter(m, outcome.dead);
     // Publish first: downstream stages do not wait for this one's read models. Both steps are
     // idempotent (Nats-Msg-Id; the processed-message record), and the ack waits for both, so a
-    // crash between them repeats the message and completes whichever did not happen.
-    if (outcome.outputs.length > 0) await this.publishAll(outcome.outputs, m);
+    // crash between them repeats the message and completes whichever did not happen. The
+    // publish is not awaited here (the commit lane waits for its PubAcks before committing):
+    // the next message is decided while these outputs travel. The server stores one
+    // connection's publishes to a stream in the order sent, and a retry of one it did store is
+    // dropped as a duplicate, so pipelining keeps each stream in decision order.
+    let published: Promise<void> | undefined;
+    if (outcome.outputs.length > 0) {
+      published = this.publishAll(outcome.outputs, m);
+      published.catch(noop); // awaited (and reported) by the commit lane
+    }
     await this.fireDueTimer();
     this.handledSeq = m.seq;
     const metrics = this.options.metrics;
@@ -392,7 +403,7 @@ export class ServiceRunner {
       const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
       metrics.handleSeconds.observe({ service: this.options.service, type }, (performance.now() - started) / 1000);
     }
-    this.enqueueCommit({ m, ref, inputs: outcome.inputs, outputs: outcome.outputs });
+    this.enqueueCommit({ m, ref, inputs: outcome.inputs, outputs: outcome.outputs, published });
     while (this.commits.length >= this.maxPendingCommits && this.committing !== undefined) await this.committing;
   }
 
@@ -403,7 +414,7 @@ export class ServiceRunner {
    * ahead of it is acked at once.
    */
   private enqueueCommit(c: PendingCommit): void {
-    if (this.commits.length === 0 && !this.hasEffects(c)) {
+    if (this.commits.length === 0 && c.published === undefined && !this.hasEffects(c)) {
       this.acked(c);
       return;
     }
@@ -421,6 +432,7 @@ export class ServiceRunner {
     try {
       while (this.commits.length > 0) {
         const c = this.commits[0];
+        if (c.published !== undefined) await c.published;
         const effects = this.options.effects;
         if (effects?.observe && c.inputs.length > 0) await this.retry('notify', c.m, () => effects.observe!(c.ref, c.inputs));
         if (effects?.apply && c.outputs.length > 0) await this.retry('commit effects', c.m, () => effects.apply!(c.ref, c.inputs, c.outputs));
@@ -456,6 +468,9 @@ export class ServiceRunner {
     const inputs: Envelope[] = [];
     const outputs: Envelope[] = [];
     let envelopes: readonly Envelope[];
+    // Another type of an area the inbox sources whole: nothing to decode (replay skips it the
+    // same way). A malformed message there is dead-lettered by the service that consumes it.
+    if (!this.inbox.accepts(subject)) return { inputs, outputs };
     if (BATCH_SUBJECT.test(subject)) {
       const r = decodeBatch(data);
       if (!r.ok) return { inputs, outputs, dead: { reason: 'invalid_message', detail: formatFieldErrors(r.error), errors: r.error } };
