@@ -4,6 +4,7 @@ import { err, ok, type Result } from '@tradeloop/kernel';
 import { CATALOG, isMessageType, type Message, type MessageDataMap, type MessageType } from './catalog';
 import { EnvelopeSchema } from './schemas/envelope.schema';
 import { SCHEMAS } from './schemas/registry';
+import { fastAccepts } from './schemas/fast';
 
 /** One bad field: a dotted path from the decoded root (`data.bids.0.price`; `$` is the root). */
 export interface FieldError {
@@ -44,7 +45,23 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function decodeMessage(input: unknown): Result<Message, FieldError[]> {
   const root = parseObject(input);
   if (!root.ok) return root;
-  const value = root.value;
+  // Certainly valid by the schemas' own predicates (schemas/fast.ts): done. Otherwise
+  // class-validator decides, and names what is wrong.
+  if (fastEnvelope(root.value)) return ok(root.value as unknown as Message);
+  return validateMessage(root.value);
+}
+
+/**
+ * decodeMessage without the fast acceptance path: class-validator judges every message. The
+ * reference the fast path is tested against (fast.unit.spec.ts); the two always agree.
+ */
+export function decodeMessageWithClassValidator(input: unknown): Result<Message, FieldError[]> {
+  const root = parseObject(input);
+  if (!root.ok) return root;
+  return validateMessage(root.value);
+}
+
+function validateMessage(value: Record<string, unknown>): Result<Message, FieldError[]> {
   const errors: FieldError[] = [];
   if (!checkStructure(value, '', 0, errors)) return err(errors);
   // The envelope has no nested schema, so a shallow copy stands in for plainToInstance and
@@ -68,6 +85,19 @@ export function decodeData<T extends MessageType>(type: T, data: unknown): Resul
   const root = parseObject(data);
   if (!root.ok) return root;
   const value = root.value;
+  if (fastAccepts(SCHEMAS[type], value)) return ok(value as unknown as MessageDataMap[T]);
+  return validateData(type, value);
+}
+
+/** decodeData without the fast acceptance path (the reference it is tested against). */
+export function decodeDataWithClassValidator<T extends MessageType>(type: T, data: unknown): Result<MessageDataMap[T], FieldError[]> {
+  if (!isMessageType(type)) return err([{ path: ROOT_PATH, message: `unknown message type ${JSON.stringify(type)}` }]);
+  const root = parseObject(data);
+  if (!root.ok) return root;
+  return validateData(type, root.value);
+}
+
+function validateData<T extends MessageType>(type: T, value: Record<string, unknown>): Result<MessageDataMap[T], FieldError[]> {
   const errors: FieldError[] = [];
   if (!checkStructure(value, '', 0, errors)) return err(errors);
   validateInto(SCHEMAS[type], value, '', errors);
@@ -81,6 +111,13 @@ export function encodeMessage(m: Message): string {
 /** "data.price: must be a positive number; data.side: must be one of buy, sell". */
 export function formatFieldErrors(errors: readonly FieldError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+}
+
+/** The fast acceptance of a whole message: envelope, the catalogue's version of its type, payload. */
+function fastEnvelope(value: Record<string, unknown>): boolean {
+  if (!fastAccepts(EnvelopeSchema, value)) return false;
+  const type = value['type'] as MessageType;
+  return value['version'] === CATALOG[type].version && fastAccepts(SCHEMAS[type], value['data']);
 }
 
 function parseObject(input: unknown): Result<Record<string, unknown>, FieldError[]> {

@@ -18,11 +18,15 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { isTimeframe } from '@tradeloop/kernel';
+import { fastAccepts, fastCheck, fastOptional } from './fast';
 
 /*
  * Property decorators for the message schemas. Each one states one rule with one message,
  * and the validator runs with `stopAtFirstError`, so every bad field yields exactly one
  * readable error ("must be a positive number") instead of a pile of overlapping ones.
+ *
+ * Each also states its rule as a plain predicate (fastCheck, see fast.ts) that decoding tries
+ * first: it may be stricter than the class-validator rules beside it, never looser.
  */
 
 type MessageFn = (args: ValidationArguments) => string;
@@ -41,13 +45,24 @@ function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
 
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 
+function isFinite(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function isSafeIntegerAtLeast(min: number): (v: unknown) => boolean {
+  return (v) => Number.isSafeInteger(v) && (v as number) >= min;
+}
+
 /**
  * Optional means absent, not null: JSON has no undefined, and a `null` slipping through as
  * an optional price would break every `!== undefined` check downstream. (class-validator's
  * IsOptional also lets null through, hence this.)
  */
 export function OptionalField(): PropertyDecorator {
-  return ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+  return compose(
+    ValidateIf((_object: unknown, value: unknown) => value !== undefined),
+    fastOptional(),
+  );
 }
 
 export function IsNonEmptyString(maxLength?: number): PropertyDecorator {
@@ -56,35 +71,56 @@ export function IsNonEmptyString(maxLength?: number): PropertyDecorator {
   );
   const rules = [IsString({ message }), MinLength(1, { message })];
   if (maxLength !== undefined) rules.push(MaxLength(maxLength, { message }));
+  // validator.js counts a character with its variation selector, or a surrogate pair, as one:
+  // never fewer than one for a non-empty string, never more than `length`.
+  const max = maxLength ?? Number.POSITIVE_INFINITY;
+  rules.push(fastCheck((v) => typeof v === 'string' && v.length > 0 && v.length <= max));
   return compose(...rules);
 }
 
 /** Free text (reasons, details): may be empty. */
 export function IsText(): PropertyDecorator {
-  return IsString({ message: requiredOr('must be a string') });
+  return compose(
+    IsString({ message: requiredOr('must be a string') }),
+    fastCheck((v) => typeof v === 'string'),
+  );
 }
 
 export function IsStringArray(): PropertyDecorator {
   const message = requiredOr('must be an array of strings');
-  return compose(IsArray({ message }), IsString({ each: true, message }));
+  return compose(
+    IsArray({ message }),
+    IsString({ each: true, message }),
+    fastCheck((v) => Array.isArray(v) && v.every((x) => typeof x === 'string')),
+  );
 }
 
 export function IsFlag(): PropertyDecorator {
-  return IsBoolean({ message: requiredOr('must be true or false') });
+  return compose(
+    IsBoolean({ message: requiredOr('must be true or false') }),
+    fastCheck((v) => typeof v === 'boolean'),
+  );
 }
 
 export function IsOneOf(values: readonly string[]): PropertyDecorator {
-  return IsIn(values as string[], { message: requiredOr(`must be one of ${values.join(', ')}`) });
+  return compose(
+    IsIn(values as string[], { message: requiredOr(`must be one of ${values.join(', ')}`) }),
+    fastCheck((v) => typeof v === 'string' && values.includes(v)),
+  );
 }
 
 export function IsFiniteNumber(): PropertyDecorator {
-  return IsNumber(FINITE, { message: requiredOr('must be a finite number') });
+  return compose(IsNumber(FINITE, { message: requiredOr('must be a finite number') }), fastCheck(isFinite));
 }
 
 /** A price: finite and strictly positive. */
 export function IsPrice(): PropertyDecorator {
   const message = requiredOr('must be a positive number');
-  return compose(IsNumber(FINITE, { message }), IsPositive({ message }));
+  return compose(
+    IsNumber(FINITE, { message }),
+    IsPositive({ message }),
+    fastCheck((v) => isFinite(v) && v > 0),
+  );
 }
 
 export function IsPositiveNumber(): PropertyDecorator {
@@ -93,12 +129,21 @@ export function IsPositiveNumber(): PropertyDecorator {
 
 export function IsNonNegativeNumber(): PropertyDecorator {
   const message = requiredOr('must be a number ≥ 0');
-  return compose(IsNumber(FINITE, { message }), Min(0, { message }));
+  return compose(
+    IsNumber(FINITE, { message }),
+    Min(0, { message }),
+    fastCheck((v) => isFinite(v) && v >= 0),
+  );
 }
 
 export function IsNumberBetween(min: number, max: number): PropertyDecorator {
   const message = requiredOr(`must be a number between ${min} and ${max}`);
-  return compose(IsNumber(FINITE, { message }), Min(min, { message }), Max(max, { message }));
+  return compose(
+    IsNumber(FINITE, { message }),
+    Min(min, { message }),
+    Max(max, { message }),
+    fastCheck((v) => isFinite(v) && v >= min && v <= max),
+  );
 }
 
 /** Signal quality, thresholds: 0–100. */
@@ -118,33 +163,35 @@ export function IsInteger(): PropertyDecorator {
     IsInt({ message }),
     Min(Number.MIN_SAFE_INTEGER, { message }),
     Max(Number.MAX_SAFE_INTEGER, { message }),
+    fastCheck((v) => Number.isSafeInteger(v)),
   );
 }
 
 export function IsNonNegativeInteger(): PropertyDecorator {
   const message = requiredOr('must be an integer ≥ 0');
-  return compose(IsInt({ message }), Min(0, { message }), Max(Number.MAX_SAFE_INTEGER, { message }));
+  return compose(IsInt({ message }), Min(0, { message }), Max(Number.MAX_SAFE_INTEGER, { message }), fastCheck(isSafeIntegerAtLeast(0)));
 }
 
 export function IsPositiveInteger(): PropertyDecorator {
   const message = requiredOr('must be an integer ≥ 1');
-  return compose(IsInt({ message }), Min(1, { message }), Max(Number.MAX_SAFE_INTEGER, { message }));
+  return compose(IsInt({ message }), Min(1, { message }), Max(Number.MAX_SAFE_INTEGER, { message }), fastCheck(isSafeIntegerAtLeast(1)));
 }
 
 /** Epoch milliseconds (UTC). */
 export function IsEpochMs(): PropertyDecorator {
   const message = requiredOr('must be epoch milliseconds (an integer ≥ 0)');
-  return compose(IsInt({ message }), Min(0, { message }), Max(Number.MAX_SAFE_INTEGER, { message }));
+  return compose(IsInt({ message }), Min(0, { message }), Max(Number.MAX_SAFE_INTEGER, { message }), fastCheck(isSafeIntegerAtLeast(0)));
 }
 
 export function IsTimeframe(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isTimeframe',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && isTimeframe(value),
-      defaultMessage: requiredOr('must be a known timeframe (e.g. 1m, 1h, 1d)'),
-    },
-  });
+  const valid = (value: unknown): boolean => typeof value === 'string' && isTimeframe(value);
+  return compose(
+    ValidateBy({
+      name: 'isTimeframe',
+      validator: { validate: valid, defaultMessage: requiredOr('must be a known timeframe (e.g. 1m, 1h, 1d)') },
+    }),
+    fastCheck(valid),
+  );
 }
 
 /**
@@ -172,14 +219,15 @@ const DECIMAL_MESSAGES: Readonly<Record<DecimalSign, string>> = {
 
 export function IsDecimalString(options: { sign?: DecimalSign } = {}): PropertyDecorator {
   const sign = options.sign ?? 'any';
-  return ValidateBy({
-    name: 'isDecimalString',
-    constraints: [sign],
-    validator: {
-      validate: (value: unknown) => isDecimalString(value, sign),
-      defaultMessage: requiredOr(DECIMAL_MESSAGES[sign]),
-    },
-  });
+  const valid = (value: unknown): boolean => isDecimalString(value, sign);
+  return compose(
+    ValidateBy({
+      name: 'isDecimalString',
+      constraints: [sign],
+      validator: { validate: valid, defaultMessage: requiredOr(DECIMAL_MESSAGES[sign]) },
+    }),
+    fastCheck(valid),
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -188,6 +236,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Names the offending entries so a bad feature is findable without the payload at hand. */
 function recordRule(name: string, entryOk: (v: unknown) => boolean, what: string): PropertyDecorator {
+  return compose(recordValidator(name, entryOk, what), fastCheck((v) => isFastRecord(v, entryOk)));
+}
+
+/**
+ * A plain object whose keys decoding's structure check allows (not `__proto__` or
+ * `constructor`) and whose entries pass `entryOk`.
+ */
+function isFastRecord(value: unknown, entryOk: (v: unknown) => boolean): boolean {
+  if (!isRecord(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k of Object.keys(value)) if (k === '__proto__' || k === 'constructor' || !entryOk(value[k])) return false;
+  return true;
+}
+
+function recordValidator(name: string, entryOk: (v: unknown) => boolean, what: string): PropertyDecorator {
   return ValidateBy({
     name,
     validator: {
@@ -204,7 +268,6 @@ function recordRule(name: string, entryOk: (v: unknown) => boolean, what: string
   });
 }
 
-const isFinite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 
 /** Indicator values and the like: name → finite number. */
 export function IsFiniteNumberRecord(): PropertyDecorator {
@@ -222,22 +285,26 @@ export function IsScalarRecord(): PropertyDecorator {
 
 export function IsHex(length: number): PropertyDecorator {
   const pattern = new RegExp(`^[0-9a-fA-F]{${length}}$`);
-  return ValidateBy({
-    name: 'isHex',
-    constraints: [length],
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && pattern.test(value),
-      defaultMessage: requiredOr(`must be ${length} hexadecimal characters`),
-    },
-  });
+  const valid = (value: unknown): boolean => typeof value === 'string' && pattern.test(value);
+  return compose(
+    ValidateBy({
+      name: 'isHex',
+      constraints: [length],
+      validator: { validate: valid, defaultMessage: requiredOr(`must be ${length} hexadecimal characters`) },
+    }),
+    fastCheck(valid),
+  );
 }
 
 /** A plain (non-array, non-null) object; the envelope's `data` before its own schema runs. */
 export function IsObjectValue(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isObjectValue',
-    validator: { validate: isRecord, defaultMessage: requiredOr('must be an object') },
-  });
+  return compose(
+    ValidateBy({
+      name: 'isObjectValue',
+      validator: { validate: isRecord, defaultMessage: requiredOr('must be an object') },
+    }),
+    fastCheck(isRecord),
+  );
 }
 
 type Ctor = new () => object;
@@ -245,7 +312,7 @@ type Ctor = new () => object;
 /** A nested object validated by its own schema. */
 export function Nested(schema: () => Ctor): PropertyDecorator {
   const message = requiredOr('must be an object');
-  return compose(IsObjectValue(), ValidateNested({ message }), Type(schema));
+  return compose(IsObjectValue(), ValidateNested({ message }), Type(schema), fastCheck((v) => fastAccepts(schema(), v)));
 }
 
 /** An array of objects, each validated by `schema`; errors name the index (`bids.0.price`). */
@@ -254,5 +321,6 @@ export function NestedArray(schema: () => Ctor): PropertyDecorator {
     IsArray({ message: requiredOr('must be an array') }),
     ValidateNested({ each: true, message: 'must be an object' }),
     Type(schema),
+    fastCheck((v) => Array.isArray(v) && v.every((x) => fastAccepts(schema(), x))),
   );
 }

@@ -2,6 +2,7 @@ import type { Envelope } from '@tradeloop/kernel';
 import { ValidateBy } from 'class-validator';
 import { isMessageType } from '../catalog';
 import { IsEpochMs, IsNonEmptyString, IsObjectValue, IsPositiveInteger } from './decorators';
+import { fastCheck } from './fast';
 
 export const MAX_ID_LENGTH = 200;
 
@@ -9,7 +10,7 @@ export const MAX_ID_LENGTH = 200;
 const MAX_ECHOED_TYPE = 64;
 
 function IsMessageType(): PropertyDecorator {
-  return ValidateBy({
+  const rule = ValidateBy({
     name: 'isMessageType',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && isMessageType(value),
@@ -22,6 +23,11 @@ function IsMessageType(): PropertyDecorator {
       },
     },
   });
+  const fast = fastCheck((v) => typeof v === 'string' && isMessageType(v));
+  return (target, key) => {
+    rule(target, key);
+    fast(target, key);
+  };
 }
 
 /**
