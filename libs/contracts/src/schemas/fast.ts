@@ -25,9 +25,12 @@ interface FastSchema {
   compiled?: { readonly keys: readonly string[]; readonly props: readonly FastProperty[] } | false;
 }
 
-const SCHEMAS = new Map<Function, FastSchema>();
+/** A schema class (its constructor is the key its properties are registered under). */
+type SchemaClass = abstract new (...args: never[]) => unknown;
 
-function schemaOf(ctor: Function): FastSchema {
+const SCHEMAS = new Map<SchemaClass, FastSchema>();
+
+function schemaOf(ctor: SchemaClass): FastSchema {
   let s = SCHEMAS.get(ctor);
   if (s === undefined) SCHEMAS.set(ctor, (s = { properties: new Map() }));
   return s;
@@ -35,7 +38,7 @@ function schemaOf(ctor: Function): FastSchema {
 
 function propertyOf(target: object, key: string | symbol): FastProperty {
   if (typeof key !== 'string') throw new TypeError('schema properties must have string names');
-  const props = schemaOf(target.constructor).properties;
+  const props = schemaOf(target.constructor as SchemaClass).properties;
   let p = props.get(key);
   if (p === undefined) props.set(key, (p = { checks: [], optional: false }));
   return p;
@@ -53,7 +56,7 @@ export function fastOptional(): PropertyDecorator {
   };
 }
 
-function compile(ctor: Function, s: FastSchema): NonNullable<FastSchema['compiled']> {
+function compile(ctor: SchemaClass, s: FastSchema): NonNullable<FastSchema['compiled']> {
   // Every property class-validator checks must have a predicate here; a decorator added to a
   // schema without one would otherwise be skipped by the fast path.
   const validated = new Set(getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).map((m) => m.propertyName));
@@ -78,7 +81,7 @@ function isPlain(value: unknown): value is Record<string, unknown> {
  * every required one present, every present one passing its predicates. False means "ask
  * class-validator", not "invalid".
  */
-export function fastAccepts(schema: Function, value: unknown): boolean {
+export function fastAccepts(schema: SchemaClass, value: unknown): boolean {
   if (!isPlain(value)) return false;
   const s = SCHEMAS.get(schema);
   if (s === undefined) return false;
