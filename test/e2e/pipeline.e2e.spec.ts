@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os';
 /**
  * End to end (issue 3): the pipeline services as separate processes on the real NATS JetStream
  * and PostgreSQL of this machine; real EURUSD bars streamed in as market-data batches. Checks,
@@ -84,6 +85,9 @@ test('e2e_when_real_bars_stream_through_the_services_then_orders_positions_and_c
 
   // Every service is healthy and exposes its metrics.
   for (const name of SERVICES) expect((await fleet.health(name)).status).toBe(200);
+  // Learning and the notifier are off the order path: they run at a lower CPU priority.
+  const nice = (name: string): number => getPriority(fleet.procs.get(name)!.child.pid!);
+  expect(SERVICES.map((s) => [s, nice(s)])).toEqual(SERVICES.map((s) => [s, s === 'learning' || s === 'notifier' ? 10 : 0]));
   const exec = fleet.procs.get('executor')!;
   const metrics = await (await fetch(`http://127.0.0.1:${exec.port}/metrics`)).text();
   expect(metrics).toMatch(/tradeloop_fills_total\{service="executor",symbol="EURUSD",side="(buy|sell)"\} \d+/);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setPriority } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
@@ -10,7 +11,7 @@ import { topology, type Topology } from '@tradeloop/transport-nats';
 import { ExecutorEffects, ServiceMetrics, ServiceRunner } from '@tradeloop/service';
 import { equityOf, type ExecutorState } from '@tradeloop/executor';
 import { loadServiceEnv, redactUrl, type ServiceEnv } from './config';
-import { DECIDER_SERVICES, DEFAULT_PORTS, deciderFor, effectsFor, pipelineConfigFromEnv, writesReadModels, type DeciderService, type ServiceName } from './definitions';
+import { DECIDER_SERVICES, DEFAULT_NICE, DEFAULT_PORTS, deciderFor, effectsFor, pipelineConfigFromEnv, writesReadModels, type DeciderService, type ServiceName } from './definitions';
 import { ServiceModule, type ServiceContext, type ServiceWorker } from './service.module';
 
 export interface Infrastructure {
@@ -125,6 +126,7 @@ export function runnerWorker(runner: ServiceRunner): ServiceWorker {
 export async function bootstrapService(options: BootstrapOptions): Promise<RunningService> {
   const env = loadServiceEnv(options.env ?? process.env);
   const infra = await connectInfrastructure(options.name, env);
+  applyNice(options.name, env.PROCESS_NICE ?? DEFAULT_NICE[options.name], infra.log);
   const worker = options.worker
     ? options.worker(infra)
     : (DECIDER_SERVICES as readonly string[]).includes(options.name)
@@ -150,6 +152,21 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
 }
 
 
+
+/**
+ * Sets the CPU priority of the calling thread — the main thread, where messages are handled
+ * (on Linux, setpriority on pid 0 is per thread). Lowering it is always allowed; raising it
+ * needs privileges, so a refusal is logged and the service runs at the default.
+ */
+function applyNice(name: ServiceName, nice: number, log: Logger): void {
+  if (nice === 0) return;
+  try {
+    setPriority(0, nice);
+    log.info({ nice }, `${name} runs at CPU priority nice ${nice}`);
+  } catch (e) {
+    log.warn({ nice, err: e instanceof Error ? e.message : String(e) }, 'could not set the CPU priority; running at the default');
+  }
+}
 
 /** For an app's main.ts: start, log a fatal start error clearly and exit 1, stop on signals. */
 export function runServiceMain(options: BootstrapOptions): void {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
 import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
 
 /** A configuration variable failed validation; the message names each one and what is wrong. */
@@ -80,13 +80,18 @@ export class ServiceEnv {
 
   @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
   NOTIFIER_WEBHOOK_URL?: string;
+
+  /** CPU priority (nice, -20..19) of the service's main thread; default per service (DEFAULT_NICE). */
+  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer nice value from -20 to 19' }) @Min(-20, { message: 'must be an integer nice value from -20 to 19' }) @Max(19, { message: 'must be an integer nice value from -20 to 19' })
+  PROCESS_NICE?: number;
 }
 
 /** Validates `env` (default process.env); throws ConfigError naming every bad variable. */
 export function loadServiceEnv(env: Record<string, string | undefined> = process.env): ServiceEnv {
-  const known = Object.keys(new ServiceEnv());
+  // Every variable the class declares a rule for (optional ones without a default included).
+  const known = new Set(getMetadataStorage().getTargetValidationMetadatas(ServiceEnv, '', true, false).map((m) => m.propertyName));
   const picked: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && (known.includes(k) || k === 'HTTP_PORT' || k === 'DATABASE_SCHEMA' || k === 'NOTIFIER_WEBHOOK_URL')) picked[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && known.has(k)) picked[k] = v;
   const cfg = plainToInstance(ServiceEnv, picked);
   const errors = validateSync(cfg, { whitelist: false });
   if (errors.length > 0) throw new ConfigError(errors.map(describe));

@@ -34,6 +34,14 @@ describe('loadServiceEnv', () => {
     expect((error as Error).message).toMatch(/EXECUTION_MODE must be one of fully_automated, quality_based, fully_manual, display_only \(got "yolo"\)/);
   });
 
+  test('env_when_process_nice_given_then_an_integer_from_minus_20_to_19_or_an_error_naming_it', () => {
+    expect(loadServiceEnv({ PROCESS_NICE: '5' }).PROCESS_NICE).toBe(5);
+    expect(loadServiceEnv({}).PROCESS_NICE).toBeUndefined();
+    for (const bad of ['20', '-21', '2.5', 'low']) {
+      expect(() => loadServiceEnv({ PROCESS_NICE: bad })).toThrow(/PROCESS_NICE must be an integer nice value from -20 to 19/);
+    }
+  });
+
   test('env_when_a_url_with_a_password_is_bad_then_the_message_does_not_echo_it', () => {
     expect(() => loadServiceEnv({ DATABASE_URL: 'mysql://admin:hunter2@db/x' })).toThrow(ConfigError);
     try {

@@ -22,6 +22,24 @@ export const DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
   learning: 3008,
 };
 
+/**
+ * Default CPU priority (nice) per service. Learning and the notifier are off the order path
+ * (DESIGN §1: they react to what already happened), so where services share cores they yield
+ * to it: a signal's hops do not wait for the CPU while learning digests the same signal.
+ * PROCESS_NICE overrides.
+ */
+export const DEFAULT_NICE: Readonly<Record<ServiceName, number>> = {
+  gateway: 0,
+  'market-data': 0,
+  scanner: 0,
+  'rl-decision': 0,
+  risk: 0,
+  governor: 0,
+  executor: 0,
+  notifier: 10,
+  learning: 10,
+};
+
 /** One configuration for every service of a deployment, so distributed = in-process. */
 export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
   return pipelineConfig({

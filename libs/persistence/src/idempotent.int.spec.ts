@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { handleOnce, handleOnceSerializable, lockAccount } from './idempotent';
+import { handleEachOnce, handleOnce, handleOnceSerializable, lockAccount } from './idempotent';
 import { projectExecution } from './projections';
 import { ProcessedMessageEntity } from './entities';
 import { openTestDatabase, sampleOf, type TestDatabase } from './persistence.test-support';
@@ -39,6 +39,30 @@ describe('handleOnce (idempotent consumer)', () => {
     expect(await handleOnce(db.ds, 'risk', msg, bump('twice'))).toBe('applied');
     expect(await handleOnce(db.ds, 'risk', msg, bump('twice'))).toBe('duplicate');
     expect(await counter('twice')).toBe(1);
+  });
+
+  it('handle_each_when_a_group_holds_new_and_seen_messages_then_applies_each_new_one_once_in_order', async () => {
+    await handleOnce(db.ds, 'risk', { id: 'g-2', ts: T0 }, bump('group'));
+    const order: string[] = [];
+    const outcomes = await handleEachOnce(db.ds, 'risk', [{ id: 'g-1', ts: T0 }, { id: 'g-2', ts: T0 }, { id: 'g-3', ts: T0 }], async (tx, m) => {
+      order.push(m.id);
+      await bump('group')(tx);
+    });
+    expect(outcomes).toEqual(['applied', 'duplicate', 'applied']);
+    expect(order).toEqual(['g-1', 'g-3']);
+    expect(await counter('group')).toBe(3);
+    expect(await handleEachOnce(db.ds, 'risk', [], bump('group'))).toEqual([]);
+  });
+
+  it('handle_each_when_one_work_of_the_group_fails_then_nothing_of_the_group_is_recorded', async () => {
+    await expect(
+      handleEachOnce(db.ds, 'risk', [{ id: 'gf-1', ts: T0 }, { id: 'gf-2', ts: T0 }], async (tx, m) => {
+        await bump('group-fail')(tx);
+        if (m.id === 'gf-2') throw new Error('constraint violated');
+      }),
+    ).rejects.toThrow('constraint violated');
+    expect(await counter('group-fail')).toBe(0);
+    expect(await handleOnce(db.ds, 'risk', { id: 'gf-1', ts: T0 }, bump('group-fail'))).toBe('applied');
   });
 
   it('handle_when_recorded_then_processed_ts_is_the_message_event_time', async () => {

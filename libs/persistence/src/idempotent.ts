@@ -25,6 +25,25 @@ export async function handleOnce(ds: DataSource, consumer: string, message: Mess
   return ds.transaction((manager) => recordThenWork(manager, ds, consumer, message, work));
 }
 
+/**
+ * handleOnce for several messages in one transaction (a group commit): each message's record
+ * and work in order, duplicates skipped one by one, all committed together or not at all.
+ * Returns each message's outcome, in order.
+ */
+export async function handleEachOnce<M extends MessageRef>(
+  ds: DataSource,
+  consumer: string,
+  messages: readonly M[],
+  work: (manager: EntityManager, message: M) => Promise<void>,
+): Promise<HandleOutcome[]> {
+  if (messages.length === 0) return [];
+  return ds.transaction(async (manager) => {
+    const outcomes: HandleOutcome[] = [];
+    for (const m of messages) outcomes.push(await recordThenWork(manager, ds, consumer, m, (tx) => work(tx, m)));
+    return outcomes;
+  });
+}
+
 export interface SerializableOptions {
   /** Attempts in all, the first included (default 10). */
   readonly maxAttempts?: number;

@@ -22,6 +22,7 @@ export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 export { PERSISTENCE_MIGRATIONS, Initial1700000000000, ApiKeys1700000001000, APPEND_ONLY_MESSAGE } from './migrations';
 export {
   handleOnce,
+  handleEachOnce,
   handleOnceSerializable,
   lockAccount,
   type HandleOutcome,

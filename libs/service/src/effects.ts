@@ -1,24 +1,27 @@
 import type { DataSource } from 'typeorm';
 import type { Message } from '@tradeloop/contracts';
-import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persistence';
+import { PROJECTED_TYPES, handleEachOnce, projectMessage } from '@tradeloop/persistence';
 import type { Envelope } from '@tradeloop/kernel';
-import type { InboxRef, ServiceEffects } from './runner';
-
+import type { EffectItem, InboxRef, ServiceEffects } from './runner';
 
 /**
  * Writes the read models a service's outputs change (orders, fills, positions, account for the
  * executor; approvals and trading state for the governor; the append-only experience store for
  * learning) in one transaction with the processed-message record of the inbox message that
- * caused them (DESIGN §4): a repeat after a crash finds the record and writes nothing.
+ * caused them (DESIGN §4): a repeat after a crash finds the record and writes nothing. A group
+ * of inbox messages commits in one transaction, each with its own record.
  */
 export function projectionEffects(ds: DataSource, consumer: string): ServiceEffects {
+  const projectedOf = (outputs: readonly Envelope[]): Envelope[] => outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
   return {
-    async apply(ref: InboxRef, _inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
-      const projected = outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
-      if (projected.length === 0) return;
-      await handleOnce(ds, consumer, { id: `${ref.stream}:${ref.seq}`, ts: ref.ts }, async (tx) => {
-        for (const o of projected) await projectMessage(tx, o as Message);
+    async applyMany(items: readonly EffectItem[]): Promise<void> {
+      const work = items.map((i) => ({ id: `${i.ref.stream}:${i.ref.seq}`, ts: i.ref.ts, projected: projectedOf(i.outputs) })).filter((w) => w.projected.length > 0);
+      await handleEachOnce(ds, consumer, work, async (tx, w) => {
+        for (const o of w.projected) await projectMessage(tx, o as Message);
       });
+    },
+    apply(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
+      return this.applyMany!([{ ref, inputs, outputs }]);
     },
   };
 }

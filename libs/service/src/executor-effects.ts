@@ -2,8 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
 import type { DeciderHost, Envelope } from '@tradeloop/kernel';
 import type { ExecutorState } from '@tradeloop/executor';
-import { PROJECTED_TYPES, handleOnce, listBrokerOrders, projectMessage, recordAtBroker, resolveBrokerOrder } from '@tradeloop/persistence';
-import type { InboxRef, ServiceEffects, ServiceLogger } from './runner';
+import { PROJECTED_TYPES, handleEachOnce, listBrokerOrders, projectMessage, recordAtBroker, resolveBrokerOrder } from '@tradeloop/persistence';
+import type { EffectItem, InboxRef, ServiceEffects, ServiceLogger } from './runner';
 
 /** What the executor found when it compared its rebuilt state with the broker's book at start. */
 export interface Reconciliation {
@@ -34,15 +34,26 @@ export class ExecutorEffects implements ServiceEffects {
     private readonly log?: ServiceLogger,
   ) {}
 
-  async apply(ref: InboxRef, _inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
-    const projected = outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
-    const broker = outputs.filter((o) => BROKER_TYPES.has(o.type));
-    if (projected.length === 0 && broker.length === 0) return;
-    await handleOnce(this.ds, 'executor', { id: `${ref.stream}:${ref.seq}`, ts: ref.ts }, async (tx) => {
-      for (const o of projected) await projectMessage(tx, o as Message);
-      if (broker.length > 0) {
-        const sync = await recordAtBroker(tx, broker as Message[]);
-        if (sync.alreadyAtBroker > 0) this.log?.warn({ alreadyAtBroker: sync.alreadyAtBroker, seq: ref.seq }, 'broker already held these client order ids: not sent again');
+  async apply(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
+    await this.applyMany([{ ref, inputs, outputs }]);
+  }
+
+  /** One transaction for the group; per message its processed record, read models and broker rows. */
+  async applyMany(items: readonly EffectItem[]): Promise<void> {
+    const work = items
+      .map((i) => ({
+        id: `${i.ref.stream}:${i.ref.seq}`,
+        ts: i.ref.ts,
+        seq: i.ref.seq,
+        projected: i.outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type'])),
+        broker: i.outputs.filter((o) => BROKER_TYPES.has(o.type)),
+      }))
+      .filter((w) => w.projected.length > 0 || w.broker.length > 0);
+    await handleEachOnce(this.ds, 'executor', work, async (tx, w) => {
+      for (const o of w.projected) await projectMessage(tx, o as Message);
+      if (w.broker.length > 0) {
+        const sync = await recordAtBroker(tx, w.broker as Message[]);
+        if (sync.alreadyAtBroker > 0) this.log?.warn({ alreadyAtBroker: sync.alreadyAtBroker, seq: w.seq }, 'broker already held these client order ids: not sent again');
       }
     });
   }

@@ -234,6 +234,34 @@ describe('ServiceRunner commit lane (effects commit in inbox order behind the pu
     expect(runner.status().lastSeq).toBe(bars.length / 100);
   });
 
+  test('runner_when_messages_gather_in_the_linger_then_they_commit_as_groups_in_inbox_order_each_once', async () => {
+    const groups: number[][] = [];
+    const effects: ServiceEffects = {
+      async applyMany(items) {
+        groups.push(items.map((i) => i.ref.seq));
+      },
+    };
+    const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, effects, commitLingerMs: 50 });
+    await start(runner);
+    await publishBars(bars, 100);
+    await waitFor('everything committed and acked', async () => (await ackFloor(runner)) === bars.length / 100);
+    const seqs = groups.flat();
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    // Exactly the inbox messages (batches of 100 bars) that produced signals were committed.
+    const host = new DeciderHost(createScanner({}));
+    const withSignals: number[] = [];
+    for (let i = 0; i < bars.length; i += 100) {
+      let n = 0;
+      for (const b of bars.slice(i, i + 100)) n += host.handle(b).length;
+      if (n > 0) withSignals.push(i / 100 + 1);
+    }
+    expect(seqs).toEqual(withSignals);
+    // The 50 ms linger gathered several per group.
+    expect(Math.max(...groups.map((g) => g.length))).toBeGreaterThan(1);
+    expect(await signalsIn(expected.length)).toEqual(expected);
+  });
+
   test('runner_when_pending_commits_reach_the_bound_then_it_stops_deciding_until_they_commit', async () => {
     const g = gatedEffects();
     const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, effects: g.effects, maxPendingCommits: 2 });

@@ -29,6 +29,13 @@ export interface InboxRef {
   readonly ts: number;
 }
 
+/** One inbox message's part of a group commit. */
+export interface EffectItem {
+  readonly ref: InboxRef;
+  readonly inputs: readonly Envelope[];
+  readonly outputs: readonly Envelope[];
+}
+
 /**
  * What a service does besides publishing its decider's outputs. Both hooks must be idempotent:
  * after a crash the runner repeats the message whose effects may or may not have committed.
@@ -39,6 +46,11 @@ export interface ServiceEffects {
    * outputs are published and before it is acked. Called only when there are outputs.
    */
   apply?(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void>;
+  /**
+   * `apply` for several inbox messages (those with outputs, in inbox order) in one transaction:
+   * a group commit. Optional; without it `apply` runs once per message.
+   */
+  applyMany?(items: readonly EffectItem[]): Promise<void>;
   /**
    * Runs once after the state is rebuilt and before new messages are handled: reconcile with
    * the outside world (the executor with its broker). Returns envelopes to publish, if any.
@@ -71,6 +83,13 @@ export interface RunnerOptions {
    * Default 256; 1 commits each message before the next is handled.
    */
   readonly maxPendingCommits?: number;
+  /**
+   * How long the commit lane lets messages gather before it commits them as one group (and
+   * keeps the commit's work off the moments a burst of messages is being handled). Default 10.
+   */
+  readonly commitLingerMs?: number;
+  /** Most messages committed in one group. Default 64. */
+  readonly maxCommitGroup?: number;
   /** Remembered envelope ids for de-duplication of redelivered or re-published inputs. */
   readonly dedupWindow?: number;
   /** Account of the service's own timer messages. Default 'paper'. */
@@ -141,10 +160,11 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  * DLQ with its field errors — replay decodes the same bytes and skips it the same way),
  * skip inputs already seen (a re-published envelope id, a bar not newer than the last one of
  * its series), handle, publish the outputs (Nats-Msg-Id = envelope id, so a repeat after a
- * crash is stored once) without waiting for their PubAcks. A commit lane then takes each
- * message in inbox order: it waits for the PubAcks, commits the effects (read models with a
- * processed-message record) and only then acks — while the loop already decides and publishes
- * the next messages (at most `maxPendingCommits` ahead). A crash loses nothing: every message
+ * crash is stored once) without waiting for their PubAcks. A commit lane then takes the
+ * messages in inbox order, in groups gathered for `commitLingerMs`: it waits for their PubAcks,
+ * commits their effects (read models with a processed-message record per message) in one
+ * transaction and only then acks them — while the loop already decides and publishes the next
+ * messages (at most `maxPendingCommits` ahead). A crash loses nothing: every message
  * after the ack floor is handled again on restart, its outputs de-duplicated by id, its
  * effects idempotent. Failures of effects or publishes are retried in place, never skipped:
  * order is the state's correctness; a commit that keeps failing stops the runner with the
@@ -184,6 +204,8 @@ export class ServiceRunner {
   private timerSent = Number.NaN;
 
   private readonly maxPendingCommits: number;
+  private readonly commitLingerMs: number;
+  private readonly maxCommitGroup: number;
 
   constructor(private readonly options: RunnerOptions) {
     this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never, { clock: options.decider.wakeAt !== undefined });
@@ -196,6 +218,10 @@ export class ServiceRunner {
     this.maxAttempts = options.maxEffectAttempts ?? 30;
     this.seen = new BoundedSet(options.dedupWindow ?? 200_000);
     this.maxPendingCommits = options.maxPendingCommits ?? 256;
+    this.commitLingerMs = options.commitLingerMs ?? 10;
+    this.maxCommitGroup = options.maxCommitGroup ?? 64;
+    if (!(Number.isFinite(this.commitLingerMs) && this.commitLingerMs >= 0)) throw new RangeError(`commitLingerMs must be a number ≥ 0, got ${this.commitLingerMs}`);
+    if (!(Number.isInteger(this.maxCommitGroup) && this.maxCommitGroup >= 1)) throw new RangeError(`maxCommitGroup must be an integer ≥ 1, got ${this.maxCommitGroup}`);
     if (!(Number.isInteger(this.maxPendingCommits) && this.maxPendingCommits >= 1 && this.maxPendingCommits < 1_000)) {
       throw new RangeError(`maxPendingCommits must be an integer from 1 to 999 (below the consumer's max_ack_pending), got ${this.maxPendingCommits}`);
     }
@@ -408,9 +434,9 @@ export class ServiceRunner {
   }
 
   /**
-   * The commit lane: effects (read models, notifications) commit one message at a time in
-   * inbox order, each acked as soon as its own are committed, while the consume loop goes on
-   * deciding and publishing the next messages. A message with nothing to commit and nothing
+   * The commit lane: effects (read models, notifications) commit in inbox order, in groups,
+   * each message acked once its group is committed, while the consume loop goes on deciding and
+   * publishing the next messages. A message with nothing to publish or commit and nothing
    * ahead of it is acked at once.
    */
   private enqueueCommit(c: PendingCommit): void {
@@ -431,13 +457,22 @@ export class ServiceRunner {
   private async runCommits(): Promise<void> {
     try {
       while (this.commits.length > 0) {
-        const c = this.commits[0];
-        if (c.published !== undefined) await c.published;
+        if (this.commitLingerMs > 0) await sleep(this.commitLingerMs);
+        const group = this.commits.slice(0, this.maxCommitGroup);
+        for (const c of group) if (c.published !== undefined) await c.published;
         const effects = this.options.effects;
-        if (effects?.observe && c.inputs.length > 0) await this.retry('notify', c.m, () => effects.observe!(c.ref, c.inputs));
-        if (effects?.apply && c.outputs.length > 0) await this.retry('commit effects', c.m, () => effects.apply!(c.ref, c.inputs, c.outputs));
-        this.commits.shift();
-        this.acked(c);
+        if (effects?.observe) {
+          for (const c of group) if (c.inputs.length > 0) await this.retry('notify', c.m, () => effects.observe!(c.ref, c.inputs));
+        }
+        const withOutputs = group.filter((c) => c.outputs.length > 0);
+        if (withOutputs.length > 0 && effects?.applyMany) {
+          const items: EffectItem[] = withOutputs.map((c) => ({ ref: c.ref, inputs: c.inputs, outputs: c.outputs }));
+          await this.retry('commit effects', group.map((c) => c.m), () => effects.applyMany!(items));
+        } else if (withOutputs.length > 0 && effects?.apply) {
+          for (const c of withOutputs) await this.retry('commit effects', c.m, () => effects.apply!(c.ref, c.inputs, c.outputs));
+        }
+        this.commits.splice(0, group.length);
+        for (const c of group) this.acked(c);
       }
     } catch (e) {
       this.commitError = e instanceof FatalRunnerError ? e : new FatalRunnerError(`${this.options.service}: commit failed: ${describe(e)}`);
@@ -571,7 +606,7 @@ export class ServiceRunner {
     this.log.warn({ service: this.options.service, reason: dead.reason, seq: m.seq, subject: m.subject, detail: dead.detail.slice(0, 500) }, 'dead-lettered');
   }
 
-  private async retry<T>(what: string, m: JsMsg | undefined, fn: () => Promise<T>): Promise<T> {
+  private async retry<T>(what: string, m: JsMsg | readonly JsMsg[] | undefined, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
@@ -581,7 +616,9 @@ export class ServiceRunner {
         }
         const delay = this.retryMs[Math.min(attempt - 1, this.retryMs.length - 1)];
         this.log.warn({ service: this.options.service, attempt, delayMs: delay, err: describe(e) }, `could not ${what}; retrying`);
-        m?.working();
+        // Keep the server from redelivering what is still being worked on.
+        if (Array.isArray(m)) for (const x of m as readonly JsMsg[]) x.working();
+        else (m as JsMsg | undefined)?.working();
         await sleep(delay);
       }
     }
