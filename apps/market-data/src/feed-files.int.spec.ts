@@ -34,6 +34,8 @@ describe('market-data file replay on real NATS (127.0.0.1:4222)', () => {
     for (const { msg, batch } of stored) {
       expect(msg.subject).toBe(`${f.topo.ns}.md.batch.OANDA.EURUSD`);
       expect(msg.headers?.get('Nats-Msg-Id')).toBe(`${batch.messages[0].id}:${batch.messages[batch.messages.length - 1].id}`);
+      // Its newest event time, for services that read market data only as their clock.
+      expect(Number(msg.headers?.get('Tl-Batch-Ts'))).toBe(Math.max(...batch.messages.map((m) => m.ts)));
       expect(batch.messages.length).toBeLessThanOrEqual(500);
     }
     const replayed = stored.flatMap((s) => s.batch.messages);

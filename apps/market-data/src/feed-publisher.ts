@@ -1,6 +1,6 @@
 import type { Message } from '@tradeloop/contracts';
 import type { Envelope } from '@tradeloop/kernel';
-import { batchMsgId, batchSubject, encodeBatch, PublishError, type JetStreamPublisher, type Topology } from '@tradeloop/transport-nats';
+import { batchHeaders, batchMsgId, batchSubject, encodeBatch, PublishError, type JetStreamPublisher, type Topology } from '@tradeloop/transport-nats';
 
 /**
  * Bytes a batch may take on the wire. NATS refuses a message over the server's max_payload
@@ -80,7 +80,7 @@ export async function publishFeed(batches: AsyncIterable<readonly Envelope[]> | 
   const send = (messages: readonly Envelope[], bytes: Uint8Array): Promise<void> => {
     const subject = batchSubject(topo, messages);
     const msgID = batchMsgId(messages);
-    const p = publisher.publishRaw(subject, bytes, msgID).then((ack) => {
+    const p = publisher.publishRaw(subject, bytes, msgID, batchHeaders(messages)).then((ack) => {
       batchCount++;
       messageCount += messages.length;
       byteCount += bytes.length;

@@ -23,6 +23,10 @@ export class ServiceMetrics {
   /** Cash plus unrealised P&L at the last marks; set by the executor service from its state. */
   readonly equity: Gauge<'service' | 'account' | 'currency'>;
   readonly rebuiltMessages: Gauge<'service'>;
+  /** Labelled children by message type: prom-client hashes a label object on every call otherwise. */
+  private readonly inByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
+  private readonly outByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
+  private readonly handleByType = new Map<string, ReturnType<Histogram<'service' | 'type'>['labels']>>();
 
   constructor(
     readonly service: string,
@@ -33,7 +37,7 @@ export class ServiceMetrics {
     this.messagesOut = new Counter({ name: 'tradeloop_messages_out_total', help: 'Messages published, by type', labelNames: ['service', 'type'], registers });
     this.handleSeconds = new Histogram({
       name: 'tradeloop_handle_seconds',
-      help: 'Time to handle one inbox message: decide, persist, publish (per stage)',
+      help: 'Time to handle one inbox message: decode, decide, send its outputs (per stage; commits trail on their own lane)',
       labelNames: ['service', 'type'],
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
@@ -58,10 +62,26 @@ export class ServiceMetrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, labels: { service } });
   }
 
+  /** Counts `n` handled inputs of one type (the hot path: once per inbox message and type). */
+  countIn(type: string, n = 1): void {
+    let c = this.inByType.get(type);
+    if (c === undefined) this.inByType.set(type, (c = this.messagesIn.labels({ service: this.service, type })));
+    c.inc(n);
+  }
+
+  /** Records how long one inbox message took to handle (decode, decide, publish sent). */
+  observeHandle(type: string, seconds: number): void {
+    let h = this.handleByType.get(type);
+    if (h === undefined) this.handleByType.set(type, (h = this.handleSeconds.labels({ service: this.service, type })));
+    h.observe(seconds);
+  }
+
   /** Counts an output by what it means for operators. */
   observeOutput(m: Envelope): void {
     const service = this.service;
-    this.messagesOut.inc({ service, type: m.type });
+    let out = this.outByType.get(m.type);
+    if (out === undefined) this.outByType.set(m.type, (out = this.messagesOut.labels({ service, type: m.type })));
+    out.inc();
     const d = m.data as Record<string, unknown>;
     switch (m.type) {
       case 'OrderSubmitted':

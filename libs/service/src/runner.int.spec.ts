@@ -4,10 +4,10 @@ import { DeciderHost, type Envelope } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { createScanner } from '@tradeloop/scanner';
 import { createGovernor } from '@tradeloop/governor';
-import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { BATCH_TS_HEADER, JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { ServiceRunner, type ServiceEffects } from './runner';
 import { ServiceMetrics } from './metrics';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
@@ -166,6 +166,21 @@ describe('ServiceRunner timers (governor approvals expire)', () => {
     expect(dec[2].json<Envelope>().correlationId).toBe(first.correlationId);
     await waitFor('lag 0', async () => (await runner.lag()) === 0);
     expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(1);
+  });
+
+  test('runner_when_a_batch_header_carries_its_time_then_a_clock_only_service_moves_its_clock_without_decoding', async () => {
+    const governor = createGovernor({ mode: 'fully_manual', threshold: 70, autoExecute: true, approvalTtlMs: 300_000 });
+    const runner = new ServiceRunner({ service: 'governor', decider: governor, nc, topo });
+    await start(runner);
+    const h = headers();
+    h.set(BATCH_TS_HEADER, String(first.ts + 42));
+    // Not even JSON: only a service that consumes the bars would look inside (and dead-letter it).
+    await jetstream(nc).publish(`${topo.ns}.md.batch.oanda.EURUSD`, 'not json', { headers: h });
+    await waitFor('clock from the header', () => runner.status().clock === first.ts + 42);
+    expect(runner.status().deadLettered).toBe(0);
+    // Without the header the batch is decoded, and this one is dead-lettered.
+    await jetstream(nc).publish(`${topo.ns}.md.batch.oanda.EURUSD`, 'not json');
+    await waitFor('dead-lettered', () => runner.status().deadLettered === 1);
   });
 
   test('runner_when_wall_clock_timers_and_an_approval_is_overdue_then_a_timer_goes_through_the_inbox_and_expires_it', async () => {

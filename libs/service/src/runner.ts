@@ -1,6 +1,7 @@
 import { decodeMessage, formatFieldErrors, isMarketDataType, type FieldError, type Message } from '@tradeloop/contracts';
 import { BoundedSet, DeciderHost, type Decider, type Envelope } from '@tradeloop/kernel';
 import {
+  BATCH_TS_HEADER,
   DeadLetterQueue,
   JetStreamPublisher,
   decodeBatch,
@@ -11,7 +12,7 @@ import {
   type Topology,
 } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import { ensureInbox, inboxFor, type InboxSpec } from './inbox';
 import type { ServiceMetrics } from './metrics';
 
@@ -204,6 +205,8 @@ export class ServiceRunner {
   private timerSent = Number.NaN;
 
   private readonly maxPendingCommits: number;
+  /** Whether the decider consumes any market data (else batches are only its clock). */
+  private readonly consumesMarketData: boolean;
   private readonly commitLingerMs: number;
   private readonly maxCommitGroup: number;
 
@@ -218,6 +221,7 @@ export class ServiceRunner {
     this.maxAttempts = options.maxEffectAttempts ?? 30;
     this.seen = new BoundedSet(options.dedupWindow ?? 200_000);
     this.maxPendingCommits = options.maxPendingCommits ?? 256;
+    this.consumesMarketData = (options.decider.consumes as readonly string[]).some((t) => isMarketDataType(t));
     this.commitLingerMs = options.commitLingerMs ?? 10;
     this.maxCommitGroup = options.maxCommitGroup ?? 64;
     if (!(Number.isFinite(this.commitLingerMs) && this.commitLingerMs >= 0)) throw new RangeError(`commitLingerMs must be a number ≥ 0, got ${this.commitLingerMs}`);
@@ -324,7 +328,7 @@ export class ServiceRunner {
     try {
       for await (const m of it) {
         if (m.seq > floor) break;
-        this.handleMessage(m.subject, m.data, m.seq);
+        this.handleMessage(m.subject, m.data, m.seq, m.headers);
         this.rebuilt++;
         if (m.seq === floor) break;
       }
@@ -407,7 +411,7 @@ export class ServiceRunner {
       throw new InboxGap(this.handledSeq + 1, m.seq);
     }
     const started = performance.now();
-    const outcome = this.handleMessage(m.subject, m.data, m.seq);
+    const outcome = this.handleMessage(m.subject, m.data, m.seq, m.headers);
     const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
     if (outcome.dead) await this.deadLetter(m, outcome.dead);
     // Publish first: downstream stages do not wait for this one's read models. Both steps are
@@ -427,7 +431,7 @@ export class ServiceRunner {
     const metrics = this.options.metrics;
     if (metrics) {
       const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
-      metrics.handleSeconds.observe({ service: this.options.service, type }, (performance.now() - started) / 1000);
+      metrics.observeHandle(type, (performance.now() - started) / 1000);
     }
     this.enqueueCommit({ m, ref, inputs: outcome.inputs, outputs: outcome.outputs, published });
     while (this.commits.length >= this.maxPendingCommits && this.committing !== undefined) await this.committing;
@@ -499,7 +503,7 @@ export class ServiceRunner {
    * Decode and hand every consumed envelope to the decider: the deterministic part, shared by
    * rebuild and live handling, so both reach the same state from the same inbox.
    */
-  private handleMessage(subject: string, data: Uint8Array, seq: number): Outcome {
+  private handleMessage(subject: string, data: Uint8Array, seq: number, headers?: MsgHdrs): Outcome {
     const inputs: Envelope[] = [];
     const outputs: Envelope[] = [];
     let envelopes: readonly Envelope[];
@@ -507,6 +511,15 @@ export class ServiceRunner {
     // same way). A malformed message there is dead-lettered by the service that consumes it.
     if (!this.inbox.accepts(subject)) return { inputs, outputs };
     if (BATCH_SUBJECT.test(subject)) {
+      // Market data as the clock only: its time from the batch header, no decoding (replay
+      // reads the same header). A batch without a usable header is decoded as before.
+      if (!this.consumesMarketData) {
+        const ts = Number(headers?.get(BATCH_TS_HEADER) || Number.NaN);
+        if (Number.isSafeInteger(ts) && ts >= 0) {
+          if (ts > this.clock) this.clock = ts;
+          return { inputs, outputs };
+        }
+      }
       const r = decodeBatch(data);
       if (!r.ok) return { inputs, outputs, dead: { reason: 'invalid_message', detail: formatFieldErrors(r.error), errors: r.error } };
       envelopes = r.value.messages;
@@ -534,7 +547,17 @@ export class ServiceRunner {
         // there keeps live and rebuilt state equal. The message goes to the DLQ with the reason.
         dead = { reason: 'rejected', detail: `${this.options.decider.name} failed on ${e.type} ${e.id} (inbox seq ${seq}): ${describe(err)}` };
       }
-      if (metrics && this.state === 'running') metrics.messagesIn.inc({ service: this.options.service, type: e.type });
+    }
+    if (metrics && this.state === 'running' && inputs.length > 0) {
+      // Once per run of one type (a batch is nearly always one type throughout).
+      let run = 1;
+      for (let i = 1; i <= inputs.length; i++) {
+        if (i < inputs.length && inputs[i].type === inputs[i - 1].type) run++;
+        else {
+          metrics.countIn(inputs[i - 1].type, run);
+          run = 1;
+        }
+      }
     }
     return dead ? { inputs, outputs, dead } : { inputs, outputs };
   }

@@ -1,6 +1,7 @@
 import { decodeMarketData, isMarketDataType, ROOT_PATH, token, type FieldError, type MarketDataMessage, type MarketDataType } from '@tradeloop/contracts';
 import { err, ok, type Envelope, type Result } from '@tradeloop/kernel';
 import { qualify, type Topology } from './streams';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 
 /**
  * Market data travels in batches: one JetStream message per (venue, symbol) carrying many
@@ -15,6 +16,26 @@ import { qualify, type Topology } from './streams';
  * (decodeMarketData: decodeMessage's rules, fast for bars and ticks).
  */
 export const MARKET_DATA_BATCH = 'MarketDataBatch';
+/**
+ * Header of a batch: the newest event time (epoch ms) among its messages. A service that reads
+ * market data only as its clock (one with timers that consumes none) takes the time from here
+ * instead of decoding every bar; the services that consume the bars validate them.
+ */
+export const BATCH_TS_HEADER = 'Tl-Batch-Ts';
+
+/** The newest event time among a batch's messages. */
+export function batchTs(messages: readonly Envelope[]): number {
+  let ts = Number.NEGATIVE_INFINITY;
+  for (const m of messages) if (m.ts > ts) ts = m.ts;
+  return ts;
+}
+
+/** The headers a batch is published with (BATCH_TS_HEADER). */
+export function batchHeaders(messages: readonly Envelope[]): MsgHdrs {
+  const h = natsHeaders();
+  h.set(BATCH_TS_HEADER, String(batchTs(messages)));
+  return h;
+}
 export const MARKET_DATA_BATCH_VERSION = 1;
 /** Well under NATS' default 1 MiB max_payload for bars (~350 bytes each as JSON). */
 export const MAX_BATCH_MESSAGES = 2000;

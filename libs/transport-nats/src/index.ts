@@ -21,6 +21,9 @@ export { JetStreamPublisher, PublishError, type PublisherOptions, type PublishFa
 export {
   MARKET_DATA_BATCH,
   MARKET_DATA_BATCH_VERSION,
+  BATCH_TS_HEADER,
+  batchTs,
+  batchHeaders,
   MAX_BATCH_MESSAGES,
   BatchError,
   MarketDataBatcher,

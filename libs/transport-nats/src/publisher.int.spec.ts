@@ -41,6 +41,16 @@ describe('JetStreamPublisher (nats-server on 127.0.0.1:4222)', () => {
     expect(stored.json()).toEqual(bar(1, { id: 'dup-1' }));
   });
 
+  it('publish_batch_then_one_message_with_the_batch_msg_id_and_its_newest_event_time_in_a_header', async () => {
+    const pub = new JetStreamPublisher(js, topo);
+    const bars = [bar(3), bar(1), bar(2)];
+    await pub.publishBatch(bars);
+    const [stored] = await readStream(js, topo.streams.MD.name, 1);
+    expect(stored.subject).toBe(`${topo.ns}.md.batch.binance.BTCUSDT`);
+    expect(stored.headers?.get('Nats-Msg-Id')).toBe(`${bars[0].id}:${bars[2].id}`);
+    expect(Number(stored.headers?.get('Tl-Batch-Ts'))).toBe(Math.max(...bars.map((b) => b.ts)));
+  });
+
   it('pipelined_publish_of_10k_then_all_stored_once_in_publish_order', async () => {
     const n = 10_000;
     const pub = new JetStreamPublisher(js, topo, { window: 256 });

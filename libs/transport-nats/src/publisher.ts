@@ -1,7 +1,7 @@
 import type { Envelope } from '@tradeloop/kernel';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { encodeBatch, batchMsgId, batchSubject } from './batch';
+import { batchHeaders, encodeBatch, batchMsgId, batchSubject } from './batch';
 import { subjectFor, type Topology } from './streams';
 
 export interface PublisherOptions {
@@ -95,11 +95,12 @@ export class JetStreamPublisher {
 
   /**
    * Publishes a market-data batch (many bars/ticks in one message) on
-   * `md.batch.<venue>.<symbol>`, Nats-Msg-Id = first id + ':' + last id.
+   * `md.batch.<venue>.<symbol>`, Nats-Msg-Id = first id + ':' + last id, header Tl-Batch-Ts =
+   * the newest event time in it.
    */
   publishBatch(messages: readonly Envelope[]): Promise<PubAck> {
     const bytes = encodeBatch(messages);
-    return this.publishRaw(batchSubject(this.topology, messages), bytes, batchMsgId(messages));
+    return this.publishRaw(batchSubject(this.topology, messages), bytes, batchMsgId(messages), batchHeaders(messages));
   }
 
   /** Publishes prepared bytes (dead letters, batches) through the same window. */
