@@ -176,8 +176,23 @@ export const SUBJECT_PATTERNS: { readonly [K in MessageType]: string } = {
 
 /** NATS subject matching: `*` is one token, a final `>` one or more. */
 export function subjectMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
+  return tokensMatch(pattern.split('.'), subject.split('.'));
+}
+
+/**
+ * A matcher for a fixed set of subject patterns, split once: for code that tests every
+ * message it sees (a service's inbox).
+ */
+export function subjectFilter(patterns: readonly string[]): (subject: string) => boolean {
+  const compiled = patterns.map((p) => p.split('.'));
+  return (subject) => {
+    const s = subject.split('.');
+    for (const p of compiled) if (tokensMatch(p, s)) return true;
+    return false;
+  };
+}
+
+function tokensMatch(p: readonly string[], s: readonly string[]): boolean {
   for (let i = 0; i < p.length; i++) {
     if (p[i] === '>') return i === p.length - 1 && s.length > i;
     if (i >= s.length) return false;

@@ -1,4 +1,4 @@
-import { CATALOG, SUBJECT_PATTERNS, isMarketDataType, token, type MessageType } from '@tradeloop/contracts';
+import { CATALOG, SUBJECT_PATTERNS, isMarketDataType, subjectFilter, token, type MessageType } from '@tradeloop/contracts';
 import { qualify, TopologyError, type Area, type Topology } from '@tradeloop/transport-nats';
 import {
   DiscardPolicy,
@@ -86,28 +86,6 @@ export function inboxFor(topo: Topology, service: string, consumes: readonly Mes
     accepts: subjectFilter(qualified),
     timerSubject: qualify(topo.ns, `sys.timer.${token(service)}`),
   };
-}
-
-/**
- * A matcher for a fixed set of NATS subject patterns (`*` one token, a final `>` one or more),
- * the patterns split once: it runs for every inbox message.
- */
-export function subjectFilter(patterns: readonly string[]): (subject: string) => boolean {
-  const compiled = patterns.map((p) => p.split('.'));
-  return (subject) => {
-    const s = subject.split('.');
-    for (const p of compiled) if (tokensMatch(p, s)) return true;
-    return false;
-  };
-}
-
-function tokensMatch(p: readonly string[], s: readonly string[]): boolean {
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return i === p.length - 1 && s.length > i;
-    if (i >= s.length) return false;
-    if (p[i] !== '*' && p[i] !== s[i]) return false;
-  }
-  return p.length === s.length;
 }
 
 /** The literal tokens all patterns share (`cmd.governor.approve`, `cmd.governor.halt` → `cmd.governor`). */

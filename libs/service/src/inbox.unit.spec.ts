@@ -1,8 +1,8 @@
-import { subjectOf } from '@tradeloop/contracts';
+import { subjectFilter, subjectOf } from '@tradeloop/contracts';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { pipelineConfig, pipelineDeciders } from '@tradeloop/runtime';
 import { qualify, topology } from '@tradeloop/transport-nats';
-import { inboxFor, subjectFilter } from './inbox';
+import { inboxFor } from './inbox';
 
 describe('subjectFilter', () => {
   const f = subjectFilter(['a.b.*', 'c.>', 'd']);
