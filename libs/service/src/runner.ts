@@ -191,6 +191,8 @@ export class ServiceRunner {
   /** Messages decided and published whose effects are not yet committed and acked, oldest first. */
   private readonly commits: PendingCommit[] = [];
   private committing?: Promise<void>;
+  /** The consume loop, waiting at the bound for the next group to commit. */
+  private readonly groupWaiters: Array<() => void> = [];
   private commitError?: unknown;
   private rebuilt = 0;
   private handled = 0;
@@ -434,7 +436,10 @@ export class ServiceRunner {
       metrics.observeHandle(type, (performance.now() - started) / 1000);
     }
     this.enqueueCommit({ m, ref, inputs: outcome.inputs, outputs: outcome.outputs, published });
-    while (this.commits.length >= this.maxPendingCommits && this.committing !== undefined) await this.committing;
+    // At the bound, wait for the next group to commit (not for the whole lane to drain).
+    while (this.commits.length >= this.maxPendingCommits && this.committing !== undefined) {
+      await new Promise<void>((resolve) => this.groupWaiters.push(resolve));
+    }
   }
 
   /**
@@ -477,6 +482,7 @@ export class ServiceRunner {
         }
         this.commits.splice(0, group.length);
         for (const c of group) this.acked(c);
+        this.wakeGroupWaiters();
       }
     } catch (e) {
       this.commitError = e instanceof FatalRunnerError ? e : new FatalRunnerError(`${this.options.service}: commit failed: ${describe(e)}`);
@@ -484,7 +490,13 @@ export class ServiceRunner {
       this.stopIterator?.();
     } finally {
       this.committing = undefined;
+      this.wakeGroupWaiters();
     }
+  }
+
+  private wakeGroupWaiters(): void {
+    const waiters = this.groupWaiters.splice(0);
+    for (const w of waiters) w();
   }
 
   private acked(c: PendingCommit): void {
