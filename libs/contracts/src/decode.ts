@@ -4,7 +4,7 @@ import { err, ok, type Result } from '@tradeloop/kernel';
 import { CATALOG, isMessageType, type Message, type MessageDataMap, type MessageType } from './catalog';
 import { EnvelopeSchema } from './schemas/envelope.schema';
 import { SCHEMAS } from './schemas/registry';
-import { fastAccepts } from './schemas/fast';
+import { fastAccepts, isPlainRecord } from './schemas/fast';
 
 /** One bad field: a dotted path from the decoded root (`data.bids.0.price`; `$` is the root). */
 export interface FieldError {
@@ -43,12 +43,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * instance), so it serialises exactly as it arrived.
  */
 export function decodeMessage(input: unknown): Result<Message, FieldError[]> {
-  const root = parseObject(input);
-  if (!root.ok) return root;
-  // Certainly valid by the schemas' own predicates (schemas/fast.ts): done. Otherwise
-  // class-validator decides, and names what is wrong.
-  if (fastEnvelope(root.value)) return ok(root.value as unknown as Message);
-  return validateMessage(root.value);
+  return decodeMessageWith(input, true);
 }
 
 /**
@@ -56,8 +51,15 @@ export function decodeMessage(input: unknown): Result<Message, FieldError[]> {
  * reference the fast path is tested against (fast.unit.spec.ts); the two always agree.
  */
 export function decodeMessageWithClassValidator(input: unknown): Result<Message, FieldError[]> {
+  return decodeMessageWith(input, false);
+}
+
+function decodeMessageWith(input: unknown, fast: boolean): Result<Message, FieldError[]> {
   const root = parseObject(input);
   if (!root.ok) return root;
+  // Certainly valid by the schemas' own predicates (schemas/fast.ts): done. Otherwise
+  // class-validator decides, and names what is wrong.
+  if (fast && fastEnvelope(root.value)) return ok(root.value as unknown as Message);
   return validateMessage(root.value);
 }
 
@@ -81,19 +83,19 @@ function validateMessage(value: Record<string, unknown>): Result<Message, FieldE
  * decodeMessage; paths are relative to the payload (`order.quantity`).
  */
 export function decodeData<T extends MessageType>(type: T, data: unknown): Result<MessageDataMap[T], FieldError[]> {
-  if (!isMessageType(type)) return err([{ path: ROOT_PATH, message: `unknown message type ${JSON.stringify(type)}` }]);
-  const root = parseObject(data);
-  if (!root.ok) return root;
-  const value = root.value;
-  if (fastAccepts(SCHEMAS[type], value)) return ok(value as unknown as MessageDataMap[T]);
-  return validateData(type, value);
+  return decodeDataWith(type, data, true);
 }
 
 /** decodeData without the fast acceptance path (the reference it is tested against). */
 export function decodeDataWithClassValidator<T extends MessageType>(type: T, data: unknown): Result<MessageDataMap[T], FieldError[]> {
+  return decodeDataWith(type, data, false);
+}
+
+function decodeDataWith<T extends MessageType>(type: T, data: unknown, fast: boolean): Result<MessageDataMap[T], FieldError[]> {
   if (!isMessageType(type)) return err([{ path: ROOT_PATH, message: `unknown message type ${JSON.stringify(type)}` }]);
   const root = parseObject(data);
   if (!root.ok) return root;
+  if (fast && fastAccepts(SCHEMAS[type], root.value)) return ok(root.value as unknown as MessageDataMap[T]);
   return validateData(type, root.value);
 }
 
@@ -138,7 +140,7 @@ function parseObject(input: unknown): Result<Record<string, unknown>, FieldError
       return err([{ path: ROOT_PATH, message: `invalid JSON: ${(e as Error).message}` }]);
     }
   }
-  if (!isPlainObject(value)) return err([{ path: ROOT_PATH, message: 'must be a JSON object' }]);
+  if (!isPlainRecord(value)) return err([{ path: ROOT_PATH, message: 'must be a JSON object' }]);
   return ok(value);
 }
 
@@ -151,11 +153,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (!isObject(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Screens what class-transformer cannot be trusted with, before it runs: `__proto__` and

@@ -12,16 +12,24 @@ import type { EffectItem, InboxRef, ServiceEffects } from './runner';
  * of inbox messages commits in one transaction, each with its own record.
  */
 export function projectionEffects(ds: DataSource, consumer: string): ServiceEffects {
-  const projectedOf = (outputs: readonly Envelope[]): Envelope[] => outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
-  return {
-    async applyMany(items: readonly EffectItem[]): Promise<void> {
-      const work = items.map((i) => ({ id: `${i.ref.stream}:${i.ref.seq}`, ts: i.ref.ts, projected: projectedOf(i.outputs) })).filter((w) => w.projected.length > 0);
-      await handleEachOnce(ds, consumer, work, async (tx, w) => {
-        for (const o of w.projected) await projectMessage(tx, o as Message);
-      });
-    },
-    apply(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
-      return this.applyMany!([{ ref, inputs, outputs }]);
-    },
+  const applyMany = async (items: readonly EffectItem[]): Promise<void> => {
+    const work = items.map((i) => ({ ...processedRef(i.ref), projected: projectedOf(i.outputs) })).filter((w) => w.projected.length > 0);
+    await handleEachOnce(ds, consumer, work, async (tx, w) => {
+      for (const o of w.projected) await projectMessage(tx, o as Message);
+    });
   };
+  return {
+    applyMany,
+    apply: (ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]) => applyMany([{ ref, inputs, outputs }]),
+  };
+}
+
+/** The outputs that change read models. */
+export function projectedOf(outputs: readonly Envelope[]): Envelope[] {
+  return outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type']));
+}
+
+/** The processed-message record of an inbox message: its inbox position, its event time. */
+export function processedRef(ref: InboxRef): { readonly id: string; readonly ts: number } {
+  return { id: `${ref.stream}:${ref.seq}`, ts: ref.ts };
 }

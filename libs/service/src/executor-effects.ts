@@ -2,8 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
 import type { DeciderHost, Envelope } from '@tradeloop/kernel';
 import type { ExecutorState } from '@tradeloop/executor';
-import { PROJECTED_TYPES, handleEachOnce, listBrokerOrders, projectMessage, recordAtBroker, resolveBrokerOrder } from '@tradeloop/persistence';
+import { handleEachOnce, listBrokerOrders, projectMessage, recordAtBroker, resolveBrokerOrder } from '@tradeloop/persistence';
 import type { EffectItem, InboxRef, ServiceEffects, ServiceLogger } from './runner';
+import { processedRef, projectedOf } from './effects';
 
 /** What the executor found when it compared its rebuilt state with the broker's book at start. */
 export interface Reconciliation {
@@ -42,10 +43,9 @@ export class ExecutorEffects implements ServiceEffects {
   async applyMany(items: readonly EffectItem[]): Promise<void> {
     const work = items
       .map((i) => ({
-        id: `${i.ref.stream}:${i.ref.seq}`,
-        ts: i.ref.ts,
+        ...processedRef(i.ref),
         seq: i.ref.seq,
-        projected: i.outputs.filter((o) => PROJECTED_TYPES.has(o.type as Message['type'])),
+        projected: projectedOf(i.outputs),
         broker: i.outputs.filter((o) => BROKER_TYPES.has(o.type)),
       }))
       .filter((w) => w.projected.length > 0 || w.broker.length > 0);

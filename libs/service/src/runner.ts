@@ -266,7 +266,7 @@ export class ServiceRunner {
     await this.resync(jsm);
     if (this.options.effects?.afterRebuild) {
       const extra = await this.options.effects.afterRebuild(this.host);
-      if (extra.length > 0) await this.publishAll(extra, undefined);
+      if (extra.length > 0) await this.publishAll(extra, []);
     }
     await this.fireDueTimer();
     this.state = 'running';
@@ -425,7 +425,7 @@ export class ServiceRunner {
     // dropped as a duplicate, so pipelining keeps each stream in decision order.
     let published: Promise<void> | undefined;
     if (outcome.outputs.length > 0) {
-      published = this.publishAll(outcome.outputs, m);
+      published = this.publishAll(outcome.outputs, [m]);
       published.catch(noop); // awaited (and reported) by the commit lane
     }
     await this.fireDueTimer();
@@ -449,7 +449,7 @@ export class ServiceRunner {
    * ahead of it is acked at once.
    */
   private enqueueCommit(c: PendingCommit): void {
-    if (this.commits.length === 0 && c.published === undefined && !this.hasEffects(c)) {
+    if (this.commits.length === 0 && c.published === undefined && !this.notifies(c)) {
       this.acked(c);
       return;
     }
@@ -457,10 +457,9 @@ export class ServiceRunner {
     if (this.committing === undefined) this.committing = this.runCommits();
   }
 
-  private hasEffects(c: PendingCommit): boolean {
-    const effects = this.options.effects;
-    if (effects === undefined) return false;
-    return (effects.observe !== undefined && c.inputs.length > 0) || (effects.apply !== undefined && c.outputs.length > 0);
+  /** Whether the effects see this message's inputs (a message with outputs always has a publish to wait for). */
+  private notifies(c: PendingCommit): boolean {
+    return this.options.effects?.observe !== undefined && c.inputs.length > 0;
   }
 
   private async runCommits(): Promise<void> {
@@ -471,14 +470,14 @@ export class ServiceRunner {
         for (const c of group) if (c.published !== undefined) await c.published;
         const effects = this.options.effects;
         if (effects?.observe) {
-          for (const c of group) if (c.inputs.length > 0) await this.retry('notify', c.m, () => effects.observe!(c.ref, c.inputs));
+          for (const c of group) if (c.inputs.length > 0) await this.retry('notify', [c.m], () => effects.observe!(c.ref, c.inputs));
         }
         const withOutputs = group.filter((c) => c.outputs.length > 0);
         if (withOutputs.length > 0 && effects?.applyMany) {
           const items: EffectItem[] = withOutputs.map((c) => ({ ref: c.ref, inputs: c.inputs, outputs: c.outputs }));
           await this.retry('commit effects', group.map((c) => c.m), () => effects.applyMany!(items));
         } else if (withOutputs.length > 0 && effects?.apply) {
-          for (const c of withOutputs) await this.retry('commit effects', c.m, () => effects.apply!(c.ref, c.inputs, c.outputs));
+          for (const c of withOutputs) await this.retry('commit effects', [c.m], () => effects.apply!(c.ref, c.inputs, c.outputs));
         }
         this.commits.splice(0, group.length);
         for (const c of group) this.acked(c);
@@ -559,17 +558,7 @@ export class ServiceRunner {
         // there keeps live and rebuilt state equal. The message goes to the DLQ with the reason.
         dead = { reason: 'rejected', detail: `${this.options.decider.name} failed on ${e.type} ${e.id} (inbox seq ${seq}): ${describe(err)}` };
       }
-    }
-    if (metrics && this.state === 'running' && inputs.length > 0) {
-      // Once per run of one type (a batch is nearly always one type throughout).
-      let run = 1;
-      for (let i = 1; i <= inputs.length; i++) {
-        if (i < inputs.length && inputs[i].type === inputs[i - 1].type) run++;
-        else {
-          metrics.countIn(inputs[i - 1].type, run);
-          run = 1;
-        }
-      }
+      if (metrics && this.state === 'running') metrics.countIn(e.type);
     }
     return dead ? { inputs, outputs, dead } : { inputs, outputs };
   }
@@ -611,12 +600,12 @@ export class ServiceRunner {
       source: name,
       data: { at },
     };
-    await this.publishAll([timer], undefined);
+    await this.publishAll([timer], []);
     this.timerSent = at;
   }
 
-  private async publishAll(outputs: readonly Envelope[], m: JsMsg | undefined): Promise<void> {
-    await this.retry('publish outputs', m, async () => {
+  private async publishAll(outputs: readonly Envelope[], held: readonly JsMsg[]): Promise<void> {
+    await this.retry('publish outputs', held, async () => {
       await Promise.all(outputs.map((o) => this.publisher.publish(o)));
     });
     const metrics = this.options.metrics;
@@ -635,13 +624,14 @@ export class ServiceRunner {
       deliveryCount: m.info.deliveryCount,
       data: m.data,
     });
-    await this.retry('dead-letter', m, () => this.dlq.send(letter));
+    await this.retry('dead-letter', [m], () => this.dlq.send(letter));
     this.deadLettered++;
     this.options.metrics?.deadLetters.inc({ service: this.options.service, reason: dead.reason });
     this.log.warn({ service: this.options.service, reason: dead.reason, seq: m.seq, subject: m.subject, detail: dead.detail.slice(0, 500) }, 'dead-lettered');
   }
 
-  private async retry<T>(what: string, m: JsMsg | readonly JsMsg[] | undefined, fn: () => Promise<T>): Promise<T> {
+  /** Retries `fn` with backoff, keeping `held` (the messages it works for) from being redelivered meanwhile. */
+  private async retry<T>(what: string, held: readonly JsMsg[], fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
@@ -651,9 +641,7 @@ export class ServiceRunner {
         }
         const delay = this.retryMs[Math.min(attempt - 1, this.retryMs.length - 1)];
         this.log.warn({ service: this.options.service, attempt, delayMs: delay, err: describe(e) }, `could not ${what}; retrying`);
-        // Keep the server from redelivering what is still being worked on.
-        if (Array.isArray(m)) for (const x of m as readonly JsMsg[]) x.working();
-        else (m as JsMsg | undefined)?.working();
+        for (const m of held) m.working();
         await sleep(delay);
       }
     }

@@ -22,7 +22,6 @@ export {
   MARKET_DATA_BATCH,
   MARKET_DATA_BATCH_VERSION,
   BATCH_TS_HEADER,
-  batchTs,
   batchHeaders,
   MAX_BATCH_MESSAGES,
   BatchError,

@@ -18,7 +18,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { isTimeframe } from '@tradeloop/kernel';
-import { fastAccepts, fastCheck, fastOptional } from './fast';
+import { fastAccepts, fastCheck, fastOptional, isPlainRecord } from './fast';
 
 /*
  * Property decorators for the message schemas. Each one states one rule with one message,
@@ -244,9 +244,7 @@ function recordRule(name: string, entryOk: (v: unknown) => boolean, what: string
  * `constructor`) and whose entries pass `entryOk`.
  */
 function isFastRecord(value: unknown, entryOk: (v: unknown) => boolean): boolean {
-  if (!isRecord(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (!isPlainRecord(value)) return false;
   for (const k of Object.keys(value)) if (k === '__proto__' || k === 'constructor' || !entryOk(value[k])) return false;
   return true;
 }

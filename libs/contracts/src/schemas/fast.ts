@@ -70,7 +70,8 @@ function compile(ctor: SchemaClass, s: FastSchema): NonNullable<FastSchema['comp
   return { keys, props: keys.map((k) => s.properties.get(k)!) };
 }
 
-function isPlain(value: unknown): value is Record<string, unknown> {
+/** A plain data object: not null, not an array, prototype Object.prototype or none. */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -82,7 +83,7 @@ function isPlain(value: unknown): value is Record<string, unknown> {
  * class-validator", not "invalid".
  */
 export function fastAccepts(schema: SchemaClass, value: unknown): boolean {
-  if (!isPlain(value)) return false;
+  if (!isPlainRecord(value)) return false;
   const s = SCHEMAS.get(schema);
   if (s === undefined) return false;
   let c = s.compiled;
