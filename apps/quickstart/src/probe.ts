@@ -2,15 +2,6 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
-import { redactUrl } from '@tradeloop/nest-service';
-
-/** A URL list (NATS takes several, comma-separated) without passwords, for messages and logs. */
-export function redactUrls(urls: string): string {
-  return urls
-    .split(',')
-    .map((u) => redactUrl(u.trim()))
-    .join(',');
-}
 
 export type Probe<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 

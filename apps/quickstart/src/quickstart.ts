@@ -18,7 +18,7 @@ import { describeError, type Engine } from './engine';
 import { PinoNestLogger, QuickstartHttpModule, type QuickstartHttpContext } from './http';
 import { InProcessEngine } from './in-process';
 import { NatsEngine } from './nats';
-import { probeNats, probePostgres, redactUrls } from './probe';
+import { probeNats, probePostgres } from './probe';
 import { BUNDLED_DATA_FILE, DEFAULT_STATE_DIR, loadQuickstartSettings } from './settings';
 import { RunSummary, formatFinal, formatProgress, utcMinute, type SummarySnapshot } from './summary';
 
@@ -111,7 +111,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     if (nats.ok) cleanups.push(() => nats.value.drain());
     const problems: string[] = [];
     if (!nats.ok && settings.natsExplicit) {
-      problems.push(`NATS_URL is set to ${redactUrls(natsUrl)}, but no NATS JetStream answers there (${nats.reason}); start NATS, fix NATS_URL, or unset it to run on the in-process bus`);
+      problems.push(`NATS_URL is set to ${redactUrl(natsUrl)}, but no NATS JetStream answers there (${nats.reason}); start NATS, fix NATS_URL, or unset it to run on the in-process bus`);
     }
     if (!pg.ok && settings.databaseExplicit) {
       problems.push(`DATABASE_URL is set to ${redactUrl(databaseUrl)}, but PostgreSQL does not answer there (${pg.reason}); start PostgreSQL, fix DATABASE_URL, or unset it to use the embedded PGlite store`);
@@ -122,15 +122,15 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     print('Tradeloop quickstart: paper trading, every service in one process');
     print(
       nats.ok
-        ? `  bus        NATS JetStream at ${redactUrls(natsUrl)}${env.NATS_NAMESPACE ? ` (namespace ${env.NATS_NAMESPACE})` : ''}`
-        : `  bus        in-process (no NATS JetStream at ${redactUrls(natsUrl)}: ${nats.reason})`,
+        ? `  bus        NATS JetStream at ${redactUrl(natsUrl)}${env.NATS_NAMESPACE ? ` (namespace ${env.NATS_NAMESPACE})` : ''}`
+        : `  bus        in-process (no NATS JetStream at ${redactUrl(natsUrl)}: ${nats.reason})`,
     );
     print(
       pg.ok
         ? `  store      PostgreSQL at ${redactUrl(databaseUrl)}${env.DATABASE_SCHEMA ? ` (schema ${env.DATABASE_SCHEMA})` : ''}`
         : `  store      embedded PGlite, a demo store: one connection, fsync off, ${nc ? `kept in ${shown(join(stateDir, 'pglite'))} with the streams` : 'emptied at every start'} (no PostgreSQL at ${redactUrl(databaseUrl)}: ${pg.reason})`,
     );
-    log.info({ bus: nc ? 'nats' : 'in-process', store: pg.ok ? 'postgres' : 'pglite', nats: redactUrls(natsUrl), postgres: redactUrl(databaseUrl) }, 'quickstart starting');
+    log.info({ bus: nc ? 'nats' : 'in-process', store: pg.ok ? 'postgres' : 'pglite', nats: redactUrl(natsUrl), postgres: redactUrl(databaseUrl) }, 'quickstart starting');
 
     const notes: string[] = [];
     let embedded: EmbeddedPostgres | undefined;

@@ -49,7 +49,7 @@ export async function connectInfrastructure(name: ServiceName, env: ServiceEnv):
   try {
     nc = await connect({ servers: env.NATS_URL.split(','), name: `tradeloop-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   } catch (e) {
-    throw new Error(`${name}: NATS at ${env.NATS_URL} is unreachable: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${name}: NATS at ${redactUrl(env.NATS_URL)} is unreachable: ${e instanceof Error ? e.message : String(e)}`);
   }
   let ds: DataSource | undefined;
   if (writesReadModels(name)) {
@@ -63,7 +63,7 @@ export async function connectInfrastructure(name: ServiceName, env: ServiceEnv):
   }
   const topo = topology({ ns: env.NATS_NAMESPACE });
   const metrics = new ServiceMetrics(name, { defaultMetrics: true });
-  log.info({ nats: env.NATS_URL, postgres: ds ? redactUrl(env.DATABASE_URL) : undefined, ns: env.NATS_NAMESPACE || undefined }, 'connected');
+  log.info({ nats: redactUrl(env.NATS_URL), postgres: ds ? redactUrl(env.DATABASE_URL) : undefined, ns: env.NATS_NAMESPACE || undefined }, 'connected');
   return { env, log, nc, ds, topo, metrics };
 }
 

@@ -105,7 +105,14 @@ function describe(e: ValidationError): { variable: string; problem: string } {
   return { variable: e.property, problem: `${problem}${shown}` };
 }
 
-/** The URL without its password, for logs. */
+/**
+ * The URL (or a comma-separated list of them, as NATS_URL takes) without its secrets, for logs
+ * and messages: the password of `user:password@`, and the token of a NATS URL
+ * (`nats://token@host`; in other URLs `user@host` names a user and is kept).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return url.replace(/\b([a-z]+):\/\/([^:@/,\s]+)(:[^@/,\s]*)?@/gi, (whole, scheme: string, user: string, pass: string | undefined) => {
+    if (pass !== undefined) return `${scheme}://${user}:***@`;
+    return /^(nats|tls|ws|wss)$/i.test(scheme) ? `${scheme}://***@` : whole;
+  });
 }

@@ -52,4 +52,13 @@ describe('loadServiceEnv', () => {
     }
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
   });
+
+  test('redactUrl_when_given_a_nats_server_list_with_passwords_and_tokens_then_hides_every_secret', () => {
+    const list = 'nats://svc:pa55@n1:4222,nats://t0ken-abc@n2:4222,nats://n3:4222';
+    const shown = redactUrl(list);
+    expect(shown).toBe('nats://svc:***@n1:4222,nats://***@n2:4222,nats://n3:4222');
+    expect(shown).not.toContain('pa55');
+    expect(shown).not.toContain('t0ken-abc');
+    expect(redactUrl('postgres://postgres@db:5432/x')).toBe('postgres://postgres@db:5432/x');
+  });
 });
