@@ -1,0 +1,209 @@
+/**
+ * The deployment files (deploy/, k8s/) against the code they deploy: the services, their
+ * ports, their configuration validation, their metrics and their runtime dependencies. A
+ * service, port, variable or metric renamed in the code fails here instead of in a cluster.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { DEFAULT_PORTS, loadServiceEnv, pipelineConfigFromEnv, type ServiceName } from '@tradeloop/nest-service';
+import { ServiceMetrics } from '@tradeloop/service';
+import { OUTPUT, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
+
+const REPO = resolve(__dirname, '../..');
+const read = (p: string): string => readFileSync(resolve(REPO, p), 'utf8');
+const ALL = Object.keys(DEFAULT_PORTS).sort() as ServiceName[];
+
+type Obj = Record<string, any>;
+
+describe('k8s', () => {
+  const docs: Obj[] = parseAllDocuments(read('k8s/tradeloop.yaml')).map((d) => d.toJS() as Obj);
+  const of = (kind: string) => docs.filter((d) => d.kind === kind);
+  const secret = parse(read('k8s/secret.example.yaml')) as Obj;
+  const configMaps = new Map<string, Record<string, string>>(of('ConfigMap').map((c) => [c.metadata.name, c.data]));
+
+  /** What a pod of the Deployment sees: its config maps, then its own env, secrets from the example Secret. */
+  function podEnv(dep: Obj): Record<string, string> {
+    const c = dep.spec.template.spec.containers[0];
+    const env: Record<string, string> = {};
+    for (const from of c.envFrom ?? []) Object.assign(env, configMaps.get(from.configMapRef.name) ?? fail(`no ConfigMap ${from.configMapRef.name}`));
+    for (const e of c.env) {
+      if (e.value !== undefined) env[e.name] = e.value;
+      else {
+        const ref = e.valueFrom.secretKeyRef;
+        expect(ref.name).toBe(SECRET);
+        const v = secret.stringData[ref.key];
+        if (v === undefined && !ref.optional) fail(`${dep.metadata.name} needs ${ref.key}, which k8s/secret.example.yaml does not show`);
+        if (v !== undefined) env[e.name] = v;
+      }
+    }
+    return env;
+  }
+
+  test('k8s_when_generated_from_the_code_then_the_committed_manifests_are_current', () => {
+    expect(read('k8s/tradeloop.yaml')).toBe(renderK8s());
+    expect(OUTPUT).toBe(resolve(REPO, 'k8s/tradeloop.yaml'));
+    expect([...SERVICES].sort()).toEqual(ALL);
+  });
+
+  test('k8s_when_applied_then_every_service_runs_once_on_its_port_with_health_probes_and_a_scrape_annotation', () => {
+    expect(of('Deployment').map((d) => d.metadata.name).sort()).toEqual(ALL);
+    expect(of('Service').map((d) => d.metadata.name).sort()).toEqual(ALL);
+    for (const dep of of('Deployment')) {
+      const name = dep.metadata.name as ServiceName;
+      const port = DEFAULT_PORTS[name];
+      const pod = dep.spec.template;
+      const c = pod.spec.containers[0];
+      expect(dep.spec.replicas).toBe(1);
+      // Never two consumers of one inbox, not even for the moments of a rolling update.
+      expect(dep.spec.strategy.type).toBe(name === 'gateway' ? 'RollingUpdate' : 'Recreate');
+      expect(dep.spec.selector.matchLabels).toEqual(pod.metadata.labels);
+      expect(c.ports).toEqual([{ name: 'http', containerPort: port }]);
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+      expect(c.startupProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+      expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+      expect(pod.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' });
+      expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+      expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      const svc = of('Service').find((s) => s.metadata.name === name)!;
+      expect(svc.spec.selector).toEqual(pod.metadata.labels);
+      expect(svc.spec.ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
+    }
+  });
+
+  test('k8s_when_a_pod_starts_then_its_environment_passes_the_services_own_validation_and_all_share_one_pipeline', () => {
+    const pipelines = new Set<string>();
+    for (const dep of of('Deployment')) {
+      const name = dep.metadata.name as ServiceName;
+      const env = podEnv(dep);
+      expect(env.TRADELOOP_SERVICE).toBe(name);
+      const cfg = loadServiceEnv(env);
+      expect(cfg.HTTP_PORT).toBe(DEFAULT_PORTS[name]);
+      // Connection strings come from the Secret, and only services that use PostgreSQL get one.
+      expect(env.NATS_URL).toBe(secret.stringData.NATS_URL);
+      expect(env.DATABASE_URL !== undefined).toBe(usesDatabase(name));
+      pipelines.add(JSON.stringify(pipelineConfigFromEnv(cfg)));
+    }
+    expect(pipelines.size).toBe(1);
+    const md = podEnv(of('Deployment').find((d) => d.metadata.name === 'market-data')!);
+    for (const f of md.MARKET_DATA_FILES.split(',')) expect(existsSync(resolve(REPO, 'data', f))).toBe(true);
+  });
+
+  test('k8s_when_kustomized_then_it_applies_the_generated_manifests', () => {
+    const k = parse(read('k8s/kustomization.yaml')) as Obj;
+    expect(k.resources).toEqual(['tradeloop.yaml']);
+    expect(k.images[0].name).toBe('tradeloop');
+  });
+});
+
+describe('docker compose', () => {
+  const compose = parse(read('deploy/docker-compose.yml'), { merge: true }) as Obj;
+
+  test('compose_when_parsed_then_every_service_runs_from_the_image_on_its_port_with_a_valid_configuration', () => {
+    const services = compose.services as Record<string, Obj>;
+    const tradeloop = Object.keys(services).filter((s) => services[s].environment?.TRADELOOP_SERVICE !== undefined);
+    expect(tradeloop.sort()).toEqual(ALL);
+    const pipelines = new Set<string>();
+    for (const name of tradeloop as ServiceName[]) {
+      const s = services[name];
+      expect(s.build).toEqual({ context: '..', dockerfile: 'deploy/Dockerfile' });
+      expect(s.environment.TRADELOOP_SERVICE).toBe(name);
+      const cfg = loadServiceEnv(s.environment);
+      expect(cfg.HTTP_PORT).toBe(DEFAULT_PORTS[name]);
+      pipelines.add(JSON.stringify(pipelineConfigFromEnv(cfg)));
+    }
+    // Compose and Kubernetes deploy the same pipeline.
+    expect([...pipelines]).toEqual([JSON.stringify(pipelineConfigFromEnv(loadServiceEnv({ ...PIPELINE_SETTINGS })))]);
+    expect(existsSync(resolve(REPO, 'data', services['market-data'].environment.MARKET_DATA_FILES))).toBe(true);
+  });
+
+  test('prometheus_when_parsed_then_it_scrapes_every_service_at_its_port', () => {
+    const prom = parse(read('deploy/prometheus/prometheus.yml')) as Obj;
+    const targets: string[] = prom.scrape_configs.flatMap((c: Obj) => c.static_configs.flatMap((s: Obj) => s.targets));
+    expect(targets.sort()).toEqual(ALL.map((s) => `${s}:${DEFAULT_PORTS[s]}`).sort());
+    expect(prom.rule_files).toEqual(['alerts.yml']);
+  });
+
+  test('dashboard_and_alerts_when_read_then_every_metric_they_query_is_one_the_services_export', async () => {
+    const metrics = new ServiceMetrics('deploy-test', { defaultMetrics: true });
+    const exported = new Set<string>(['up']);
+    for (const m of await metrics.registry.getMetricsAsJSON()) {
+      exported.add(m.name);
+      if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) exported.add(m.name + s);
+    }
+    const dashboard = JSON.parse(read('deploy/grafana/dashboards/tradeloop.json')) as Obj;
+    const alerts = parse(read('deploy/prometheus/alerts.yml')) as Obj;
+    const exprs: string[] = [
+      ...dashboard.panels.flatMap((p: Obj) => p.targets.map((t: Obj) => t.expr)),
+      ...alerts.groups.flatMap((g: Obj) => g.rules.map((r: Obj) => r.expr)),
+    ];
+    expect(exprs.length).toBeGreaterThan(10);
+    const used = new Set(exprs.flatMap((e) => e.match(/\b(?:tradeloop|process|nodejs)_[a-z_]+\b/g) ?? []));
+    expect([...used].filter((m) => !exported.has(m))).toEqual([]);
+    expect(used.has('tradeloop_handle_seconds_bucket')).toBe(true);
+    expect(parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')).datasources[0].uid).toBe(dashboard.panels[0].datasource.uid);
+  });
+});
+
+describe('image', () => {
+  test('entrypoint_when_the_service_is_unknown_then_it_exits_64_naming_the_choices_which_are_exactly_the_services', () => {
+    const r = spawnSync(resolve(REPO, 'deploy/entrypoint.sh'), [], { env: { PATH: process.env.PATH, TRADELOOP_SERVICE: 'scaner' }, encoding: 'utf8' });
+    expect(r.status).toBe(64);
+    expect(r.stderr).toContain("got 'scaner'");
+    const listed = /SERVICES="([^"]+)"/.exec(read('deploy/entrypoint.sh'))![1].split(' ');
+    expect([...listed].sort()).toEqual(ALL);
+    for (const s of listed) expect(existsSync(resolve(REPO, `apps/${s}/src/main.ts`))).toBe(true);
+  });
+
+  test('entrypoint_when_given_a_command_then_it_runs_that_command_from_the_app_directory', () => {
+    const r = spawnSync(resolve(REPO, 'deploy/entrypoint.sh'), ['node', '-e', 'process.stdout.write(process.cwd())'], { cwd: '/', encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(REPO);
+  });
+
+  test('dockerfile_when_read_then_everything_it_copies_exists_and_it_installs_only_runtime_packages', () => {
+    const docker = read('deploy/Dockerfile');
+    const copies = [...docker.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/));
+    expect(copies.length).toBeGreaterThan(5);
+    for (const src of copies) expect(existsSync(resolve(REPO, src))).toBe(true);
+    expect(docker).toMatch(/npm ci --omit=dev/);
+    expect(docker).toMatch(/ENTRYPOINT \["\/app\/deploy\/entrypoint.sh"\]/);
+    // What the image leaves out must not be something it copies.
+    const ignored = read('.dockerignore').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    for (const src of copies) expect(ignored).not.toContain(src);
+  });
+
+  test('runtime_packages_when_the_image_omits_dev_dependencies_then_every_package_the_services_import_is_a_dependency', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const builtins = new Set(builtinModules);
+    const isTestOnly = (f: string) => /\.(spec|perf)\.ts$|test-support|test-fixtures|\/samples\.ts$/.test(f);
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (e === 'node_modules') continue;
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts') && p.includes('/src/') && !isTestOnly(p)) files.push(p);
+      }
+    };
+    walk(resolve(REPO, 'apps'));
+    walk(resolve(REPO, 'libs'));
+    expect(files.length).toBeGreaterThan(100);
+    const missing = new Set<string>();
+    for (const f of files) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:from\s+|import\(|require\()'([^'.][^']*)'/g)) {
+        const spec = m[1];
+        if (spec.startsWith('node:') || spec.startsWith('@tradeloop/')) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+        if (builtins.has(name)) continue;
+        if (pkg.dependencies[name] === undefined) missing.add(`${name} (${f.slice(REPO.length + 1)})`);
+      }
+    }
+    expect([...missing]).toEqual([]);
+    // The services run their TypeScript through this loader (deploy/entrypoint.sh).
+    expect(pkg.dependencies['@swc-node/register']).toBeDefined();
+    expect(pkg.dependencies['@swc/core']).toBeDefined();
+  });
+});
