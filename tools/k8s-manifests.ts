@@ -45,6 +45,8 @@ export const PIPELINE_SETTINGS: Readonly<Record<string, string>> = {
   TIMER_CLOCK: 'event',
   LOG_LEVEL: 'info',
   NATS_NAMESPACE: '',
+  // Every stream on all three servers of the NATS cluster (k8s/nats-values.yaml).
+  NATS_STREAM_REPLICAS: '3',
 };
 
 /** The market-data service replays the real data the image ships (data/, Apache-2.0). */

@@ -91,6 +91,26 @@ describe('k8s', () => {
     for (const f of md.MARKET_DATA_FILES.split(',')) expect(existsSync(resolve(REPO, 'data', f))).toBe(true);
   });
 
+  test('k8s_when_nats_and_postgres_are_installed_from_the_repo_then_they_match_what_the_services_expect', () => {
+    // Streams replicated across the NATS cluster the Helm values install, with JetStream on disk.
+    const nats = parse(read('k8s/nats-values.yaml')) as Obj;
+    const replicas = Number(configMaps.get('tradeloop-pipeline')!.NATS_STREAM_REPLICAS);
+    expect(replicas).toBe(3);
+    expect(nats.config.cluster).toMatchObject({ enabled: true, replicas });
+    expect(nats.config.jetstream).toMatchObject({ enabled: true, fileStore: { enabled: true, pvc: { enabled: true } } });
+    expect(new URL(secret.stringData.NATS_URL).host).toBe('nats.nats.svc:4222');
+    // The example DATABASE_URL names the database, user and service of k8s/postgres.yaml.
+    const pg = parseAllDocuments(read('k8s/postgres.yaml')).map((d) => d.toJS() as Obj);
+    const sts = pg.find((d) => d.kind === 'StatefulSet')!;
+    const env = Object.fromEntries(sts.spec.template.spec.containers[0].env.filter((e: Obj) => e.value !== undefined).map((e: Obj) => [e.name, e.value]));
+    const url = new URL(secret.stringData.DATABASE_URL);
+    const svc = pg.find((d) => d.kind === 'Service' && d.metadata.name === url.hostname.split('.')[0])!;
+    expect(`${svc.metadata.name}.${svc.metadata.namespace}.svc:${svc.spec.ports[0].port}`).toBe(url.host);
+    expect(url.username).toBe(env.POSTGRES_USER);
+    expect(url.pathname).toBe(`/${env.POSTGRES_DB}`);
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBeDefined();
+  });
+
   test('k8s_when_kustomized_then_it_applies_the_generated_manifests', () => {
     const k = parse(read('k8s/kustomization.yaml')) as Obj;
     expect(k.resources).toEqual(['tradeloop.yaml']);

@@ -166,7 +166,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     const metrics = new ServiceMetrics('quickstart', { defaultMetrics: true });
     let engine: Engine;
     if (nc) {
-      const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE }), env, ds, source, speed: settings.speed, summary, log, metrics });
+      const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS }), env, ds, source, speed: settings.speed, summary, log, metrics });
       cleanups.push(() => natsEngine.close());
       await natsEngine.start();
       if (natsEngine.earlierEvents > 0 || natsEngine.resumeAfter !== undefined) {

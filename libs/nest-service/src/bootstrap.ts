@@ -61,7 +61,7 @@ export async function connectInfrastructure(name: ServiceName, env: ServiceEnv):
       throw new Error(`${name}: PostgreSQL at ${redactUrl(env.DATABASE_URL)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const topo = topology({ ns: env.NATS_NAMESPACE });
+  const topo = topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS });
   const metrics = new ServiceMetrics(name, { defaultMetrics: true });
   log.info({ nats: redactUrl(env.NATS_URL), postgres: ds ? redactUrl(env.DATABASE_URL) : undefined, ns: env.NATS_NAMESPACE || undefined }, 'connected');
   return { env, log, nc, ds, topo, metrics };

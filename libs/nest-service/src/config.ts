@@ -38,6 +38,10 @@ export class ServiceEnv {
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]*$/, { message: 'may contain only letters, digits, _ and -' })
   NATS_NAMESPACE: string = '';
 
+  /** Replicas of every stream (area streams and inboxes): 1 on a single server, 3 on the production cluster. */
+  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer from 1 to 5 (stream replicas)' }) @Min(1, { message: 'must be an integer from 1 to 5 (stream replicas)' }) @Max(5, { message: 'must be an integer from 1 to 5 (stream replicas)' })
+  NATS_STREAM_REPLICAS: number = 1;
+
   @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer port' }) @Min(0) @Max(65535)
   HTTP_PORT?: number;
 

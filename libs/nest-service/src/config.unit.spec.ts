@@ -42,6 +42,14 @@ describe('loadServiceEnv', () => {
     }
   });
 
+  test('env_when_stream_replicas_given_then_an_integer_from_1_to_5_or_an_error_naming_it', () => {
+    expect(loadServiceEnv({}).NATS_STREAM_REPLICAS).toBe(1);
+    expect(loadServiceEnv({ NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);
+    for (const bad of ['0', '6', '1.5', 'three']) {
+      expect(() => loadServiceEnv({ NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be an integer from 1 to 5 \(stream replicas\)/);
+    }
+  });
+
   test('env_when_a_url_with_a_password_is_bad_then_the_message_does_not_echo_it', () => {
     expect(() => loadServiceEnv({ DATABASE_URL: 'mysql://admin:hunter2@db/x' })).toThrow(ConfigError);
     try {

@@ -39,6 +39,8 @@ export interface InboxSpec {
   readonly accepts: (subject: string) => boolean;
   /** The subject its TimerFired messages go to (sourced back into the inbox). */
   readonly timerSubject: string;
+  /** Stream replicas, as the area streams it sources (the topology's). */
+  readonly replicas: number;
 }
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
@@ -85,6 +87,7 @@ export function inboxFor(topo: Topology, service: string, consumes: readonly Mes
     patterns: qualified,
     accepts: subjectFilter(qualified),
     timerSubject: qualify(topo.ns, `sys.timer.${token(service)}`),
+    replicas: topo.replicas,
   };
 }
 
@@ -105,14 +108,7 @@ function commonPrefix(patterns: readonly string[]): string {
  * (limits retention, no age limit): it is the log the service's state is rebuilt from.
  */
 export async function ensureInbox(jsm: JetStreamManager, spec: InboxSpec): Promise<'created' | 'updated' | 'unchanged'> {
-  const want: Partial<StreamConfig> & { name: string } = {
-    name: spec.stream,
-    description: `Tradeloop ${spec.service} inbox: its inputs, sourced from the area streams, in one order`,
-    storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    sources: spec.sources.map((s) => ({ ...s })),
-  };
+  const want = inboxStreamConfig(spec);
   let have: StreamConfig | undefined;
   try {
     have = (await jsm.streams.info(spec.stream)).config;
@@ -126,7 +122,21 @@ export async function ensureInbox(jsm: JetStreamManager, spec: InboxSpec): Promi
   const key = (s: StreamSource): string => `${s.name}|${s.filter_subject ?? ''}`;
   const haveKeys = (have.sources ?? []).map(key).sort().join(',');
   const wantKeys = spec.sources.map(key).sort().join(',');
-  if (haveKeys === wantKeys) return 'unchanged';
-  await jsm.streams.update(spec.stream, { ...have, sources: want.sources });
+  if (haveKeys === wantKeys && have.num_replicas === want.num_replicas) return 'unchanged';
+  // A clustered server moves the stream to the new replica count in place.
+  await jsm.streams.update(spec.stream, { ...have, sources: want.sources, num_replicas: want.num_replicas });
   return 'updated';
+}
+
+/** The inbox stream's configuration: file storage, kept until limits apply, replicated as the topology says. */
+export function inboxStreamConfig(spec: InboxSpec): Partial<StreamConfig> & { name: string } {
+  return {
+    name: spec.stream,
+    description: `Tradeloop ${spec.service} inbox: its inputs, sourced from the area streams, in one order`,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    num_replicas: spec.replicas,
+    sources: spec.sources.map((s) => ({ ...s })),
+  };
 }

@@ -2,7 +2,7 @@ import { subjectFilter, subjectOf } from '@tradeloop/contracts';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { pipelineConfig, pipelineDeciders } from '@tradeloop/runtime';
 import { qualify, topology } from '@tradeloop/transport-nats';
-import { inboxFor } from './inbox';
+import { inboxFor, inboxStreamConfig } from './inbox';
 
 describe('subjectFilter', () => {
   const f = subjectFilter(['a.b.*', 'c.>', 'd']);
@@ -18,6 +18,18 @@ describe('subjectFilter', () => {
     ['e', false],
   ])('filter_when_subject_%s_then_%s', (subject, want) => {
     expect(f(subject)).toBe(want);
+  });
+});
+
+describe('inbox replicas', () => {
+  it('inbox_when_the_topology_is_replicated_then_the_inbox_stream_is_replicated_like_the_area_streams', () => {
+    const consumes = pipelineDeciders(pipelineConfig()).executor().consumes as never;
+    for (const replicas of [1, 3]) {
+      const topo = topology({ ns: 'ns1', replicas });
+      expect(Object.values(topo.streams).map((s) => s.config.num_replicas)).toEqual(Object.values(topo.streams).map(() => replicas));
+      const cfg = inboxStreamConfig(inboxFor(topo, 'executor', consumes));
+      expect(cfg).toMatchObject({ name: 'ns1_IN_EXECUTOR', num_replicas: replicas });
+    }
   });
 });
 

@@ -95,6 +95,8 @@ export type StreamConfigSubset = Pick<
 export interface Topology {
   readonly ns: string;
   readonly streams: Readonly<Record<Area, StreamSpec>>;
+  /** Replicas of every stream, the area streams and the services' inboxes alike. */
+  readonly replicas: number;
 }
 
 export class TopologyError extends Error {
@@ -146,7 +148,7 @@ export function topology(options: TopologyOptions = {}): Topology {
       },
     };
   }
-  return { ns, streams };
+  return { ns, streams, replicas };
 }
 
 function streamName(ns: string, area: Area): string {
