@@ -1,9 +1,10 @@
 /**
  * npm run bench:backtest — the whole pipeline (scanner → rl-decision → risk → governor →
- * executor/paper broker → learning, event log hashed) over large shared files, against a bare
- * loop computing the same four indicators (EMA 20, EMA 50, RSI 14, ATR 14; built as the scanner
- * builds them) over the same
- * bars, measured in the same process, rounds interleaved. Last line: a JSON object.
+ * executor/paper broker → learning, every decision kept in the run's event log; serialising and
+ * hashing the log, as the CLI does at the end, is not timed) over large shared files, against a
+ * bare loop computing the same four indicators (EMA 20, EMA 50, RSI 14, ATR 14; built as the
+ * scanner builds them) over the same bars, measured in the same process, rounds interleaved.
+ * Last line: a JSON object.
  */
 import { resolve } from 'node:path';
 import { ATR, EMA, RSI } from 'trading-signals';
