@@ -66,7 +66,9 @@ export function decodeMarketData(input: unknown): Result<MarketDataMessage, Fiel
     if (!parsed.ok) return parsed;
     root = parsed.value;
   }
-  if (!isPlainObject(root)) return viaDecodeMessage(root);
+  // Not an object: decodeMessage names the problem. It gets the original input, not the parsed
+  // value: a JSON string inside the bytes is a string, not JSON text to decode a second time.
+  if (!isPlainObject(root)) return viaDecodeMessage(input);
   return isValid(root) ? ok(root as unknown as MarketDataMessage) : explain(root);
 }
 

@@ -335,6 +335,17 @@ describe('decodeMarketData against decodeMessage', () => {
     }
   });
 
+  it('decode_json_text_of_a_string_then_refused_as_not_an_object_never_decoded_twice', () => {
+    // Found by the property below: JSON text whose value is a string was parsed again.
+    const bar = JSON.stringify(SAMPLE_MESSAGES.BarClosed);
+    for (const text of ['""', JSON.stringify(bar)]) {
+      expectSameAsDecodeMessage(text);
+      expectSameAsDecodeMessage(new TextEncoder().encode(text));
+      expect(decodeMarketData(text)).toEqual({ ok: false, error: [{ path: '$', message: 'must be a JSON object' }] });
+    }
+    expect(decodeMarketData(bar).ok).toBe(true);
+  });
+
   it('decode_arbitrary_json_then_same_as_decodeMessage', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => expectSameAsDecodeMessage(v)),
