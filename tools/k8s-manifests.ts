@@ -5,7 +5,7 @@
  *   npm run k8s:generate           writes k8s/tradeloop.yaml
  *   npm run k8s:generate -- --check   exits 1 when the committed file is not what the code gives
  *
- * test/deploy/k8s.unit.spec.ts checks the committed file and what it says (probes, strategies,
+ * test/deploy/deploy.unit.spec.ts checks the committed file and what it says (probes, strategies,
  * configuration accepted by the services' own validation).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ export const PIPELINE_CONFIG = 'tradeloop-pipeline';
 export const MARKET_DATA_CONFIG = 'tradeloop-market-data';
 export const OUTPUT = resolve(__dirname, '../k8s/tradeloop.yaml');
 
-/** Every service of a deployment, in start order (market data last: its consumers are up first). */
+/** Every service of a deployment, in the order the manifests list them (the feed last). */
 export const SERVICES: readonly ServiceName[] = ['gateway', 'scanner', 'rl-decision', 'risk', 'governor', 'executor', 'notifier', 'learning', 'market-data'];
 
 /**
