@@ -14,6 +14,10 @@ export type LearningInput = Message<
   | 'OrderSubmitted'
   | 'OrderFilled'
   | 'PositionClosed'
+  | 'OrderDenied'
+  | 'ApprovalRejected'
+  | 'ApprovalExpired'
+  | 'OrderDisplayed'
 >;
 export type LearningOutput = DraftOf<'ExperienceRecorded' | 'LearnedParametersPublished'>;
 export type LearningDecider = Decider<LearningState, LearningInput, LearningOutput> & { readonly config: LearningConfig };
@@ -142,6 +146,16 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     markLive(state, c, cap);
   }
 
+  /**
+   * The chain's order will never be placed (risk denied it, its approval was rejected or
+   * expired, or the governor only displayed it): forget it now rather than hold it until
+   * eviction, where it could push out a chain still waiting for a person's approval. Only a
+   * chain without fills: a live position is never forgotten before it closes.
+   */
+  function onEnded(state: LearningState, correlationId: string): void {
+    if (state.pending.has(correlationId)) dropChain(state, correlationId);
+  }
+
   function onClosed(state: LearningState, m: Message<'PositionClosed'>): void {
     const p = m.data;
     if (!state.recordedPositions.add(p.positionId)) return;
@@ -173,6 +187,10 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
       'OrderSubmitted',
       'OrderFilled',
       'PositionClosed',
+      'OrderDenied',
+      'ApprovalRejected',
+      'ApprovalExpired',
+      'OrderDisplayed',
     ],
     initialState: () => initialLearningState(config),
 
@@ -210,6 +228,16 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
           // Our own last output: the outbox has been published, release it.
           state.outbox = undefined;
           break;
+        case 'OrderDenied':
+          onEnded(state, m.correlationId);
+          break;
+        case 'ApprovalRejected':
+        case 'ApprovalExpired':
+        case 'OrderDisplayed': {
+          const { riskApprovalId } = (m as Message<'ApprovalRejected' | 'ApprovalExpired' | 'OrderDisplayed'>).data;
+          onEnded(state, state.riskApprovals.get(riskApprovalId) ?? m.correlationId);
+          break;
+        }
       }
       return state;
     },
@@ -228,6 +256,10 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
         case 'ApprovalRequested':
         case 'OrderSubmitted':
         case 'OrderFilled':
+        case 'OrderDenied':
+        case 'ApprovalRejected':
+        case 'ApprovalExpired':
+        case 'OrderDisplayed':
           return NONE;
         default: {
           const _exhaustive: never = input;

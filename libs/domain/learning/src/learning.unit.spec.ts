@@ -233,6 +233,43 @@ describe('learning: bounded memory', () => {
     expect(state.pending.size).toBe(0);
   });
 
+  it('order_when_denied_then_its_chain_is_forgotten_at_once', () => {
+    const denied = msg(
+      'OrderDenied',
+      { requestId: `dec-${A.corr}`, symbol: 'EURUSD', reason: 'POSITION_ALREADY_OPEN', detail: 'a position is open', riskLevel: 'BLOCKED', origin: 'strategy' },
+      { correlationId: A.corr },
+    );
+    const { state } = given(createLearning(), [signalOf(A), decisionOf(A)]).when(denied);
+    expect(state.pending.size).toBe(0);
+  });
+
+  it('approval_when_rejected_expired_or_only_displayed_then_the_chain_is_forgotten_by_its_risk_approval', () => {
+    // Correlated elsewhere on purpose: the join is by riskApprovalId.
+    const meta = { correlationId: 'governor-timer' };
+    const ends = [
+      msg('ApprovalRejected', { approvalId: 'ap-1', riskApprovalId: `risk-${A.corr}`, by: 'ops', reason: 'not today' }, meta),
+      msg('ApprovalExpired', { approvalId: 'ap-1', riskApprovalId: `risk-${A.corr}` }, meta),
+      msg('OrderDisplayed', { riskApprovalId: `risk-${A.corr}`, order: orderSpecOf(A), reason: 'DISPLAY_ONLY' }, meta),
+    ];
+    for (const end of ends) {
+      const { state } = given(createLearning(), [signalOf(A), decisionOf(A), riskApprovedOf(A)]).when(end);
+      expect([end.type, state.pending.size, state.riskApprovals.size]).toEqual([end.type, 0, 0]);
+    }
+  });
+
+  it('live_chain_when_a_denial_or_display_carries_its_correlation_then_the_position_is_still_recorded', () => {
+    const denied = msg(
+      'OrderDenied',
+      { requestId: 'dec-other', symbol: 'EURUSD', reason: 'POSITION_ALREADY_OPEN', detail: 'a position is open', riskLevel: 'BLOCKED', origin: 'strategy' },
+      { correlationId: A.corr },
+    );
+    const displayed = msg('OrderDisplayed', { riskApprovalId: `risk-${A.corr}`, order: orderSpecOf(A), reason: 'REDUCE_ONLY' }, { correlationId: A.corr });
+    const host = given(createLearning(), [...strategyChain(A), denied, displayed]).host;
+    expect(host.state.live.has(A.corr)).toBe(true);
+    const [e] = host.handle(closedOf(A, LOSS));
+    expect((e.data as ExperienceRecordedData).signalId).toBe(A.corr);
+  });
+
   it('chains_when_more_than_the_cap_never_trade_then_the_oldest_are_evicted', () => {
     const learning = createLearning({ maxOpenChains: 2 });
     const specs = ['s1', 's2', 's3'].map((corr) => ({ corr }));
