@@ -97,7 +97,8 @@ describe('k8s', () => {
     const replicas = Number(configMaps.get('tradeloop-pipeline')!.NATS_STREAM_REPLICAS);
     expect(replicas).toBe(3);
     expect(nats.config.cluster).toMatchObject({ enabled: true, replicas });
-    expect(nats.config.jetstream).toMatchObject({ enabled: true, fileStore: { enabled: true, pvc: { enabled: true } } });
+    expect(nats.config.jetstream).toMatchObject({ enabled: true, fileStore: { enabled: true, pvc: { enabled: true } }, merge: { sync_interval: 'always' } });
+    expect(nats.container.image.tag).toMatch(/^2\.(1[0-9])\.\d+-alpine$/);
     expect(new URL(secret.stringData.NATS_URL).host).toBe('nats.nats.svc:4222');
     // The example DATABASE_URL names the database, user and service of k8s/postgres.yaml.
     const pg = parseAllDocuments(read('k8s/postgres.yaml')).map((d) => d.toJS() as Obj);
@@ -137,6 +138,15 @@ describe('docker compose', () => {
     // Compose and Kubernetes deploy the same pipeline.
     expect([...pipelines]).toEqual([JSON.stringify(pipelineConfigFromEnv(loadServiceEnv({ ...PIPELINE_SETTINGS })))]);
     expect(existsSync(resolve(REPO, 'data', services['market-data'].environment.MARKET_DATA_FILES))).toBe(true);
+  });
+
+  test('compose_nats_when_configured_then_jetstream_fsyncs_every_write_on_a_pinned_server', () => {
+    const nats = (compose.services as Record<string, Obj>).nats;
+    expect(nats.image).toMatch(/^nats:2\.(1[0-9])\.\d+-alpine$/);
+    expect(nats.command).toEqual(['-c', '/etc/nats/nats.conf']);
+    expect(nats.volumes).toContain('./nats/nats.conf:/etc/nats/nats.conf:ro');
+    const conf = read('deploy/nats/nats.conf');
+    expect(conf).toMatch(/jetstream \{[^}]*store_dir: \/data[^}]*sync_interval: always[^}]*\}/s);
   });
 
   test('prometheus_when_parsed_then_it_scrapes_every_service_at_its_port', () => {
