@@ -200,6 +200,9 @@ describe('image', () => {
     for (const src of copies) expect(existsSync(resolve(REPO, src))).toBe(true);
     expect(docker).toMatch(/npm ci --omit=dev/);
     expect(docker).toMatch(/ENTRYPOINT \["\/app\/deploy\/entrypoint.sh"\]/);
+    // On Kubernetes only /tmp is writable: every cache the processes write must be under it.
+    expect(docker).toMatch(/SWC_NODE_CACHE_DIR=\/tmp\//);
+    expect(docker).toMatch(/NPM_CONFIG_CACHE=\/tmp\//);
     // What the image leaves out must not be something it copies.
     const ignored = read('.dockerignore').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
     for (const src of copies) expect(ignored).not.toContain(src);
