@@ -4,7 +4,8 @@
  * all removed at the end. Not a test. Three parts, one run:
  *
  * 1. Real services (scanner, rl-decision, risk, governor, executor, learning; separate processes,
- *    EXECUTION_MODE=fully_automated) fed real bars of three markets at a modest pace. Latency of
+ *    EXECUTION_MODE=fully_automated) fed real bars of three markets at a modest pace, each step's
+ *    batches sent together as the market-data service sends them. Latency of
  *    each entry order = JetStream storage time of its OrderAccepted (EXE) − that of its
  *    SignalDetected (SIG), matched by correlationId.
  * 2. A pass-through chain with the same JetStream hops (four ServiceRunner processes,
