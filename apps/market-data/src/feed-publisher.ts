@@ -1,13 +1,22 @@
 import type { Message } from '@tradeloop/contracts';
 import type { Envelope } from '@tradeloop/kernel';
-import { batchHeaders, batchMsgId, batchSubject, encodeBatch, PublishError, type JetStreamPublisher, type Topology } from '@tradeloop/transport-nats';
+import {
+  batchHeaders,
+  batchMsgId,
+  batchSubject,
+  DEFAULT_BATCH_BYTES,
+  encodeBatches,
+  PublishError,
+  type JetStreamPublisher,
+  type Topology,
+} from '@tradeloop/transport-nats';
 
 /**
- * Bytes a batch may take on the wire. NATS refuses a message over the server's max_payload
- * (1 MiB by default) and JetStream adds headers; bars and ticks stay far below at 2000 per
- * batch, but 2000 book snapshots of 20 levels would not, so larger batches are split.
+ * Bytes a batch may take on the wire; larger ones are split (`encodeBatches`). The default,
+ * DEFAULT_BATCH_BYTES (120 000), keeps each batch far under NATS' 1 MiB max_payload and under
+ * the 128 KiB at which decoding it on the consumer side gets ~20× slower (see there).
  */
-export const DEFAULT_MAX_BATCH_BYTES = 1_000_000;
+export const DEFAULT_MAX_BATCH_BYTES = DEFAULT_BATCH_BYTES;
 
 const DEFAULT_WINDOW = 16;
 
@@ -28,7 +37,7 @@ export interface PublishFeedOptions {
   readonly onBatch?: (batch: PublishedBatch) => void;
   /**
    * Batches awaiting their ack at once. Default 16 (or the publisher's window if smaller):
-   * a batch is hundreds of kilobytes, and a few in flight already keep the connection busy.
+   * a batch is up to ~120 KB, and a few in flight already keep the connection busy.
    */
   readonly window?: number;
   readonly maxBatchBytes?: number;
@@ -98,7 +107,7 @@ export async function publishFeed(batches: AsyncIterable<readonly Envelope[]> | 
 
   try {
     for await (const batch of batches) {
-      for (const [messages, bytes] of encodeWithin(batch, maxBytes)) {
+      for (const { messages, bytes } of encodeBatches(batch, maxBytes)) {
         if (failure !== undefined) throw failure;
         inflight.push(send(messages, bytes));
         if (inflight.length >= window) await inflight.shift();
@@ -123,21 +132,6 @@ export async function publishFeed(batches: AsyncIterable<readonly Envelope[]> | 
     firstTs: batchCount > 0 ? firstTs : undefined,
     lastTs: batchCount > 0 ? lastTs : undefined,
   };
-}
-
-/** The batch encoded, halved until every part fits `maxBytes`. Deterministic: a re-run splits alike. */
-function* encodeWithin(messages: readonly Envelope[], maxBytes: number): Generator<[readonly Envelope[], Uint8Array]> {
-  const bytes = encodeBatch(messages);
-  if (bytes.length <= maxBytes) {
-    yield [messages, bytes];
-    return;
-  }
-  if (messages.length === 1) {
-    throw new RangeError(`publishFeed: message ${messages[0].id} alone encodes to ${bytes.length} bytes, over the ${maxBytes}-byte batch limit`);
-  }
-  const half = Math.ceil(messages.length / 2);
-  yield* encodeWithin(messages.slice(0, half), maxBytes);
-  yield* encodeWithin(messages.slice(half), maxBytes);
 }
 
 export interface RejectedCounts {

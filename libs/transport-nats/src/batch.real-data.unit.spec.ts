@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeMarketData, decodeMessage, type FieldError, type Message } from '@tradeloop/contracts';
 import { parseUtcTimestamp, readMarketDataFile } from '@tradeloop/market-data';
 import type { Envelope } from '@tradeloop/kernel';
-import { decodeBatch, encodeBatch } from './batch';
+import { decodeBatch, DEFAULT_BATCH_BYTES, encodeBatch, encodeBatches } from './batch';
 
 /*
  * Real bars and ticks from the shared data through the hand-written market-data decoder, the
@@ -103,6 +103,24 @@ describe('real market data through decodeMarketData, decodeMessage and decodeBat
     expect(firstRefused(t.slice(0, REFERENCE_SAMPLE), decodeMessage)).toBeUndefined();
     expect(throughBatches(q, 2_000)).toBe(JSON.stringify(q));
     expect(throughBatches(t, 2_000)).toBe(JSON.stringify(t));
+  });
+
+  it('eurusd_oanda_quotes_in_runs_of_500_when_encoded_within_the_default_budget_then_each_fits_and_all_round_trip', () => {
+    const q = quotes().slice(0, 20_000);
+    const out: unknown[] = [];
+    let batches = 0;
+    for (let i = 0; i < q.length; i += 500) {
+      const run = q.slice(i, i + 500);
+      for (const b of encodeBatches(run)) {
+        expect(b.bytes.length).toBeLessThanOrEqual(DEFAULT_BATCH_BYTES);
+        const r = decodeBatch(b.bytes);
+        if (!r.ok) throw new Error(JSON.stringify(r.error.slice(0, 5)));
+        out.push(...r.value.messages);
+        batches++;
+      }
+    }
+    expect(JSON.stringify(out)).toBe(JSON.stringify(q));
+    expect(batches).toBeGreaterThanOrEqual(q.length / 500);
   });
 
   it('real_bar_with_a_damaged_element_when_batch_decoded_then_error_names_the_element_and_field', () => {

@@ -1,5 +1,15 @@
 import type { Envelope } from '@tradeloop/kernel';
-import { BatchError, batchMsgId, batchSubject, decodeBatch, encodeBatch, MarketDataBatcher, MAX_BATCH_MESSAGES } from './batch';
+import {
+  BatchError,
+  batchMsgId,
+  batchSubject,
+  decodeBatch,
+  DEFAULT_BATCH_BYTES,
+  encodeBatch,
+  encodeBatches,
+  MarketDataBatcher,
+  MAX_BATCH_MESSAGES,
+} from './batch';
 import { topology } from './streams';
 import { bar } from './test-support';
 
@@ -61,6 +71,53 @@ describe('market-data batch wire format', () => {
     const halt = { ...bar(0), type: 'HaltTrading' } as unknown as Envelope;
     expect(() => encodeBatch([halt])).toThrow(/not market data/);
     expect(() => encodeBatch(bars(MAX_BATCH_MESSAGES + 1))).toThrow(/at most/);
+  });
+});
+
+describe('encodeBatches', () => {
+  const ids = (ms: readonly Envelope[]) => ms.map((m) => m.id);
+  const decoded = (bytes: Uint8Array) => {
+    const r = decodeBatch(bytes);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value.messages;
+  };
+
+  it('series_under_the_budget_then_one_batch_with_the_bytes_of_encodeBatch', () => {
+    const messages = bars(50);
+    const out = encodeBatches(messages);
+    expect(out).toHaveLength(1);
+    expect(out[0].messages).toBe(messages);
+    expect(out[0].bytes).toEqual(encodeBatch(messages));
+  });
+
+  it('series_over_the_budget_then_every_batch_fits_decodes_and_together_they_are_the_series_in_order', () => {
+    const messages = bars(1_500);
+    expect(encodeBatch(messages).length).toBeGreaterThan(DEFAULT_BATCH_BYTES);
+    const out = encodeBatches(messages);
+    expect(out.length).toBeGreaterThan(1);
+    for (const b of out) {
+      expect(b.bytes.length).toBeLessThanOrEqual(DEFAULT_BATCH_BYTES);
+      expect(b.bytes).toEqual(encodeBatch(b.messages));
+      expect(ids(decoded(b.bytes))).toEqual(ids(b.messages));
+    }
+    expect(out.flatMap((b) => ids(b.messages))).toEqual(ids(messages));
+    // Deterministic: the same series and budget give the same batches (the same Nats-Msg-Ids).
+    expect(encodeBatches(messages).map((b) => batchMsgId(b.messages))).toEqual(out.map((b) => batchMsgId(b.messages)));
+  });
+
+  it('messages_longer_than_the_first_then_parts_that_overflow_are_halved_until_they_fit', () => {
+    // The first message is short, the rest carry a long id: the estimate from the first is low.
+    const messages = bars(400).map((m, i) => (i === 0 ? m : { ...m, id: `${m.id}-${'x'.repeat(200)}` }));
+    const budget = 20_000;
+    const out = encodeBatches(messages, budget);
+    expect(out.every((b) => b.bytes.length <= budget)).toBe(true);
+    expect(out.flatMap((b) => ids(b.messages))).toEqual(ids(messages));
+  });
+
+  it('one_message_over_the_budget_or_a_bad_budget_then_range_error_naming_it', () => {
+    expect(() => encodeBatches(bars(3), 100)).toThrow(/message BTCUSDT-0 alone encodes to \d+ bytes as a batch, over the 100-byte batch limit/);
+    expect(() => encodeBatches(bars(3), 0)).toThrow(/maxBytes must be a positive integer, got 0/);
+    expect(() => encodeBatches([bar(0), bar(1, { symbol: 'ETHUSDT' })])).toThrow(BatchError);
   });
 });
 
