@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Message } from '@tradeloop/contracts';
-import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { DeciderHost, NO_OUTPUTS, type Decider, type Envelope } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { createScanner } from '@tradeloop/scanner';
 import { createGovernor } from '@tradeloop/governor';
@@ -124,6 +124,44 @@ describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
     await waitFor('all handled', () => runner.status().clock === bars[bars.length - 1].ts);
     await waitFor('lag 0', async () => (await runner.lag()) === 0);
     expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
+  });
+
+  test('runner_when_ticks_share_milliseconds_and_are_republished_in_other_batches_then_each_is_handled_once_in_order', async () => {
+    // Three quotes a millisecond, and one millisecond holding 40 (past the short list).
+    const template = SAMPLE_MESSAGES.QuoteTick;
+    const ticks: Message<'QuoteTick'>[] = [];
+    for (let ms = 0; ms < 1_000; ms++) {
+      for (let k = 0; k < (ms === 500 ? 40 : 3); k++) {
+        const id = `qt-${ms}-${k}`;
+        ticks.push({ ...template, id, correlationId: id, causationId: id, ts: template.ts + ms, data: { ...template.data, bid: 1.08 + k * 1e-5 } });
+      }
+    }
+    const handled: string[] = [];
+    const recorder: Decider<null, Message<'QuoteTick'>, never> = {
+      name: 'tick-recorder',
+      consumes: ['QuoteTick'],
+      initialState: () => null,
+      evolve: (state, m) => {
+        if (m.type === 'QuoteTick') handled.push(m.id);
+        return state;
+      },
+      decide: () => NO_OUTPUTS,
+    };
+    const runner = new ServiceRunner({ service: 'tick-recorder', decider: recorder, nc, topo });
+    await start(runner);
+    const n = ticks.length;
+    // Replays with other batch boundaries (other Nats-Msg-Ids) that start inside a millisecond
+    // the runner is still at: ticks 999–1001 share one, 1500–1539 are the 40.
+    await publishBars(ticks.slice(0, 1_001) as never, 500);
+    await publishBars(ticks.slice(999, 1_530) as never, 270);
+    await publishBars(ticks.slice(1_510, 1_535) as never, 270);
+    await publishBars(ticks.slice(1_000, 1_600) as never, 270);
+    // An old quote under a new id: behind its series' time, so not new.
+    await publishBars([{ ...ticks[10], id: 'qt-late', correlationId: 'qt-late', causationId: 'qt-late' }] as never);
+    await publishBars(ticks.slice(1_600) as never, 500);
+    await waitFor('all ticks handled', () => runner.status().clock === ticks[n - 1].ts);
+    await waitFor('lag 0', async () => (await runner.lag()) === 0);
+    expect(handled).toEqual(ticks.map((t) => t.id));
   });
 
   test('runner_when_a_malformed_message_arrives_then_it_is_dead_lettered_with_the_reason_and_the_service_goes_on', async () => {

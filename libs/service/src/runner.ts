@@ -183,6 +183,7 @@ export class ServiceRunner {
   private readonly maxAttempts: number;
   private readonly seen: BoundedSet;
   private readonly lastBar = new Map<string, number>();
+  private readonly tickSeries = new Map<string, TickSeries>();
   private state: RunnerState = 'idle';
   /** Inbox sequence of the last message whose effects are committed and acked. */
   private lastSeq = 0;
@@ -564,20 +565,43 @@ export class ServiceRunner {
   }
 
   /**
-   * De-duplication of inputs: a bar is new only if it is later than the last bar of its series
-   * (market data is time-ordered per series; a re-batched replay repeats bars); anything else
-   * is new if its id was not seen within the window.
+   * De-duplication of inputs. Market data is time-ordered per series (the market-data service
+   * publishes each series in order; files out of order are refused there), and a re-batched
+   * replay repeats it: a bar is new only if it is later than the last bar of its series; a
+   * tick, trade or book snapshot only if it is later than the last of its series, or as late
+   * and of an id not seen at that same time (several share a millisecond). Both are exact and
+   * O(1) per message, where a window of ids costs a hash-set insert and eviction per tick (the
+   * largest cost of a tick consumer) and forgets after `dedupWindow` messages. Anything else is
+   * new if its id was not seen within the window.
    */
   private firstTime(e: Envelope): boolean {
-    if (e.type === 'BarClosed') {
-      const d = e.data as { venue: string; symbol: string; timeframe: string };
-      const key = `${d.venue}|${d.symbol}|${d.timeframe}`;
-      const last = this.lastBar.get(key);
-      if (last !== undefined && e.ts <= last) return false;
-      this.lastBar.set(key, e.ts);
+    switch (e.type) {
+      case 'BarClosed': {
+        const d = e.data as { venue: string; symbol: string; timeframe: string };
+        const key = `${d.venue}|${d.symbol}|${d.timeframe}`;
+        const last = this.lastBar.get(key);
+        if (last !== undefined && e.ts <= last) return false;
+        this.lastBar.set(key, e.ts);
+        return true;
+      }
+      case 'QuoteTick':
+      case 'TradeTick':
+      case 'BookSnapshot':
+        return this.firstTick(e);
+      default:
+        return this.seen.add(e.id);
+    }
+  }
+
+  private firstTick(e: Envelope): boolean {
+    const d = e.data as { venue: string; symbol: string };
+    const key = `${e.type}|${d.venue}|${d.symbol}`;
+    const s = this.tickSeries.get(key);
+    if (s === undefined) {
+      this.tickSeries.set(key, new TickSeries(e.ts, e.id));
       return true;
     }
-    return this.seen.add(e.id);
+    return s.first(e.ts, e.id);
   }
 
   /** Publishes the TimerFired the decider asked for once the inbox's event time has passed it. */
@@ -658,6 +682,45 @@ class InboxGap extends Error {
 }
 
 /** Effects or publishes failed for good: the process should exit and be restarted. */
+/**
+ * The newest time of one tick series and the ids seen at exactly that time: a short list,
+ * backed by a set once a millisecond holds more than a few (a coarse clock can put thousands
+ * of ticks on one timestamp).
+ */
+class TickSeries {
+  private ids: string[];
+  private set: Set<string> | undefined;
+
+  constructor(
+    private ts: number,
+    id: string,
+  ) {
+    this.ids = [id];
+  }
+
+  first(ts: number, id: string): boolean {
+    if (ts < this.ts) return false;
+    if (ts > this.ts) {
+      this.ts = ts;
+      this.ids.length = 0;
+      this.ids.push(id);
+      this.set = undefined;
+      return true;
+    }
+    const set = this.set;
+    if (set !== undefined) {
+      if (set.has(id)) return false;
+      set.add(id);
+      return true;
+    }
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === id) return false;
+    ids.push(id);
+    if (ids.length > 16) this.set = new Set(ids);
+    return true;
+  }
+}
+
 export class FatalRunnerError extends Error {
   override readonly name = 'FatalRunnerError';
 }
