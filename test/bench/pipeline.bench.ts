@@ -14,7 +14,8 @@
  *    together, as the scanner publishes a bar batch's signals); same measure.
  * 3. Synthetic quote ticks (syntheticSource + publishFeed, per-symbol batches of 500) at rising
  *    rates into a ServiceRunner hosting the real scanner decider behind a 1m mid-price bar
- *    aggregation (another process). Highest rate at which the consumer finished the last
+ *    aggregation (another process). The highest rate the feed achieved (ticks published over
+ *    the time to the last PubAck, not the target) at which the consumer still finished the last
  *    batch < 1 s after it was published.
  *
  * Last line: {"p50Ms","p99Ms","chainP50Ms","chainP99Ms","ratioP50","ticksPerSec"}.
@@ -39,7 +40,7 @@ const FILES = ['forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'met
 /** Bars of the merged feed per tick of the feed, and the pause between ticks (≈ 700 bars/s). */
 const BARS_PER_STEP = Number(process.env['BENCH_BARS_PER_STEP'] ?? 45);
 const STEP_MS = Number(process.env['BENCH_STEP_MS'] ?? 60);
-const RATES = (process.env['BENCH_TICK_RATES'] ?? '25000,50000,100000,200000').split(',').map(Number);
+const RATES = (process.env['BENCH_TICK_RATES'] ?? '25000,50000,100000,150000,200000,250000').split(',').map(Number);
 const STEP_SECONDS = Number(process.env['BENCH_TICK_SECONDS'] ?? 5);
 const TICK_BATCH = 500;
 
@@ -335,13 +336,15 @@ async function throughputRun(): Promise<{ ticksPerSec: number }> {
     }
     const lagMs = handledAt - lastAckAt;
     const achieved = counts.messages / publishSec;
-    const ok = Number.isFinite(lagMs) && lagMs < 1_000 && achieved >= rate * 0.9;
+    // Kept up: the consumer finished < 1 s after the last batch. What counts is the rate the feed
+    // actually reached (pacing and the publisher can fall short of the target), never the target.
+    const ok = Number.isFinite(lagMs) && lagMs < 1_000;
     log(
       `3/3 target ${rate.toLocaleString('en-US')} ticks/s: published ${counts.messages} ticks in ${counts.batches} batches, ` +
         `${Math.round(achieved).toLocaleString('en-US')} ticks/s achieved; consumer done ${Number.isFinite(lagMs) ? `${Math.round(lagMs)} ms` : '> 30 s'} after the last batch → ${ok ? 'kept up' : 'fell behind'}`,
     );
     if (!ok) break;
-    best = rate;
+    best = Math.max(best, Math.round(achieved));
   }
   await stopChildren();
   return { ticksPerSec: best };
