@@ -9,6 +9,7 @@ import type { Envelope } from '@tradeloop/kernel';
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly messagesIn: Counter<'service' | 'type'>;
+  readonly skippedIn: Counter<'service' | 'type'>;
   readonly messagesOut: Counter<'service' | 'type'>;
   readonly handleSeconds: Histogram<'service' | 'type'>;
   readonly stageSeconds: Histogram<'service' | 'type'>;
@@ -25,6 +26,7 @@ export class ServiceMetrics {
   readonly rebuiltMessages: Gauge<'service'>;
   /** Labelled children by message type: prom-client hashes a label object on every call otherwise. */
   private readonly inByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
+  private readonly skippedByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
   private readonly outByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
   private readonly handleByType = new Map<string, ReturnType<Histogram<'service' | 'type'>['labels']>>();
 
@@ -34,6 +36,12 @@ export class ServiceMetrics {
   ) {
     const registers = [this.registry];
     this.messagesIn = new Counter({ name: 'tradeloop_messages_in_total', help: 'Messages handled, by type', labelNames: ['service', 'type'], registers });
+    this.skippedIn = new Counter({
+      name: 'tradeloop_inputs_skipped_total',
+      help: 'Inputs skipped as already seen: a repeated envelope id, or market data not newer than its series (a replayed or re-batched feed)',
+      labelNames: ['service', 'type'],
+      registers,
+    });
     this.messagesOut = new Counter({ name: 'tradeloop_messages_out_total', help: 'Messages published, by type', labelNames: ['service', 'type'], registers });
     this.handleSeconds = new Histogram({
       name: 'tradeloop_handle_seconds',
@@ -67,6 +75,13 @@ export class ServiceMetrics {
     let c = this.inByType.get(type);
     if (c === undefined) this.inByType.set(type, (c = this.messagesIn.labels({ service: this.service, type })));
     c.inc(n);
+  }
+
+  /** Counts an input skipped as already seen (see ServiceRunner's de-duplication). */
+  countSkipped(type: string): void {
+    let c = this.skippedByType.get(type);
+    if (c === undefined) this.skippedByType.set(type, (c = this.skippedIn.labels({ service: this.service, type })));
+    c.inc();
   }
 
   /** Records how long one inbox message took to handle (decode, decide, publish sent). */

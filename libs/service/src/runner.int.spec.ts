@@ -147,7 +147,8 @@ describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
       },
       decide: () => NO_OUTPUTS,
     };
-    const runner = new ServiceRunner({ service: 'tick-recorder', decider: recorder, nc, topo });
+    const metrics = new ServiceMetrics('tick-recorder');
+    const runner = new ServiceRunner({ service: 'tick-recorder', decider: recorder, nc, topo, metrics });
     await start(runner);
     const n = ticks.length;
     // Replays with other batch boundaries (other Nats-Msg-Ids) that start inside a millisecond
@@ -162,6 +163,10 @@ describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
     await waitFor('all ticks handled', () => runner.status().clock === ticks[n - 1].ts);
     await waitFor('lag 0', async () => (await runner.lag()) === 0);
     expect(handled).toEqual(ticks.map((t) => t.id));
+    // Skipped, and counted: 999–1000, 1510–1529, 1000–1534 again, and the late quote.
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(`tradeloop_inputs_skipped_total{service="tick-recorder",type="QuoteTick"} ${2 + 20 + 535 + 1}`);
+    expect(text).toContain(`tradeloop_messages_in_total{service="tick-recorder",type="QuoteTick"} ${n}`);
   });
 
   test('runner_when_a_malformed_message_arrives_then_it_is_dead_lettered_with_the_reason_and_the_service_goes_on', async () => {

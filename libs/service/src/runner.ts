@@ -548,7 +548,10 @@ export class ServiceRunner {
         if (e.ts > this.clock && isMarketDataType(e.type)) this.clock = e.ts;
         continue;
       }
-      if (!this.firstTime(e)) continue;
+      if (!this.firstTime(e)) {
+        if (metrics && this.state === 'running') metrics.countSkipped(e.type);
+        continue;
+      }
       if (e.ts > this.clock) this.clock = e.ts;
       inputs.push(e);
       try {
