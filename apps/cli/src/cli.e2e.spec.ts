@@ -137,6 +137,25 @@ describe('the installed bin', () => {
     expect(out).toMatch(/backtest/);
   });
 
+  it('cli_loaded_then_the_database_code_is_not_until_an_apikey_subcommand_runs', () => {
+    // TypeORM and pg take ~0.2–0.4 s to load; a backtest or --help must not pay for them.
+    const probe = [
+      "const { main } = require('./apps/cli/src/main.ts');",
+      "const loaded = (p) => Object.keys(require.cache).some((k) => k.includes(`/node_modules/${p}/`));",
+      'const before = { typeorm: loaded("typeorm"), pg: loaded("pg") };',
+      "main(['node', 'tradeloop', 'apikey', 'list'], { out: () => {}, err: () => {}, isTty: false })",
+      '  .then((code) => process.stdout.write(JSON.stringify({ before, after: { typeorm: loaded("typeorm") }, code })));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', probe], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    expect(r.status).toBe(0);
+    // No database configured: the subcommand refuses (exit 1) after loading what it needs.
+    expect(JSON.parse(r.stdout)).toEqual({ before: { typeorm: false, pg: false }, after: { typeorm: true }, code: 1 });
+  });
+
   it('bad_argument_via_bin_then_nonzero_exit', () => {
     const bin = resolve(REPO, 'node_modules/.bin/tradeloop');
     const r = spawnSync(bin, ['backtest', '--data', EURUSD, '--mode', 'nope'], { encoding: 'utf8' });

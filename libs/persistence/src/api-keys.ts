@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 import { sqlStateOf } from './pg-errors';
+import { API_KEY_NAME_PATTERN, normalizeScopes } from './api-key-rules';
+
+export { API_KEY_NAME_PATTERN, API_KEY_SCOPES, isApiKeyScope, normalizeScopes, scopeAllows } from './api-key-rules';
 import type { Reader } from './queries';
 
 /*
@@ -10,26 +13,10 @@ import type { Reader } from './queries';
  * The plaintext key exists only in createApiKey's return value.
  */
 
-export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['read', 'trade', 'admin'];
-
-const SCOPE_RANK: Readonly<Record<ApiKeyScope, number>> = { read: 0, trade: 1, admin: 2 };
-
-/** Names appear as `by` in commands and audits: plain, short, no spaces. */
-export const API_KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
-
 const KEY_PATTERN = /^tl_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const SECRET_BYTES = 32;
 const ID_BYTES = 8;
 const UNIQUE_VIOLATION = '23505';
-
-export function isApiKeyScope(value: string): value is ApiKeyScope {
-  return Object.prototype.hasOwnProperty.call(SCOPE_RANK, value);
-}
-
-/** admin implies trade, trade implies read. */
-export function scopeAllows(granted: readonly ApiKeyScope[], required: ApiKeyScope): boolean {
-  return granted.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[required]);
-}
 
 export interface ApiKeyInfo {
   readonly id: string;
@@ -75,16 +62,6 @@ function hashSecret(secret: string): Buffer {
 
 function infoOf(row: ApiKeyEntity): ApiKeyInfo {
   return { id: row.id, name: row.name, scopes: [...row.scopes], createdAt: row.createdAt, revokedAt: row.revokedAt };
-}
-
-/** Validated, de-duplicated, in rank order: ['trade', 'read', 'trade'] → ['read', 'trade']. */
-export function normalizeScopes(scopes: readonly string[]): ApiKeyScope[] {
-  const bad = scopes.filter((s) => !isApiKeyScope(s));
-  if (bad.length > 0) {
-    throw new RangeError(`unknown API key scope(s) ${bad.map((s) => JSON.stringify(s)).join(', ')}: use ${API_KEY_SCOPES.join(', ')}`);
-  }
-  if (scopes.length === 0) throw new RangeError(`an API key needs at least one scope (${API_KEY_SCOPES.join(', ')})`);
-  return API_KEY_SCOPES.filter((s) => scopes.includes(s));
 }
 
 export async function createApiKey(db: Reader, request: CreateApiKeyRequest): Promise<CreatedApiKey> {

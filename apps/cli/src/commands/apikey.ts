@@ -1,20 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
-import {
-  API_KEY_NAME_PATTERN,
-  API_KEY_SCOPES,
-  ApiKeyNameTakenError,
-  createApiKey,
-  createDataSource,
-  listApiKeys,
-  normalizeScopes,
-  revokeApiKey,
-  runMigrations,
-  sqlStateOf,
-  type ApiKeyInfo,
-  type ApiKeyScope,
-} from '@tradeloop/persistence';
+import type { ApiKeyInfo, ApiKeyScope } from '@tradeloop/persistence';
+// The argument rules only: the database code (TypeORM, pg) loads when a subcommand runs, not
+// with every `tradeloop` start (cli.e2e.spec.ts checks it).
+import { API_KEY_NAME_PATTERN, API_KEY_SCOPES, normalizeScopes } from '@tradeloop/persistence/src/api-key-rules';
 import type { Io } from '../backtest.command';
+
+const persistence = (): Promise<typeof import('@tradeloop/persistence')> => import('@tradeloop/persistence');
 
 /*
  * `tradeloop apikey create|revoke|list`: gateway API keys in PostgreSQL. A key is printed once,
@@ -107,6 +99,7 @@ async function withDatabase<T>(ctx: Context, opts: DatabaseOptions, work: (ds: D
   if (url.trim() === '') usageError(cmd, 'no database: pass --database-url <url> or set DATABASE_URL');
   if (!/^postgres(ql)?:\/\//.test(url)) usageError(cmd, '--database-url / DATABASE_URL must be a postgres:// URL');
   const schema = opts.schema ?? env['DATABASE_SCHEMA'] ?? '';
+  const { createDataSource, runMigrations, sqlStateOf } = await persistence();
   let ds: DataSource | undefined;
   try {
     ds = createDataSource({ url, schema: schema === '' ? undefined : schema, poolSize: 1, applicationName: 'tradeloop-cli' });
@@ -159,6 +152,7 @@ export function apikeyCommand(io: Io, env: Env = process.env): Command {
       .requiredOption('--scopes <list>', `comma-separated: ${API_KEY_SCOPES.join(', ')}`, parseScopes)
       .option('--json', 'print {id, name, scopes, key} as JSON'),
   ).action(async function (this: Command, opts: CreateOptions) {
+    const { ApiKeyNameTakenError, createApiKey } = await persistence();
     const created = await withDatabase({ cmd: this, io, env }, opts, async (ds) => {
       try {
         return await createApiKey(ds, { name: opts.name, scopes: opts.scopes });
@@ -185,6 +179,7 @@ export function apikeyCommand(io: Io, env: Env = process.env): Command {
     if ((opts.name === undefined) === (opts.id === undefined)) usageError(this, 'pass exactly one of --name or --id');
     const ref = opts.id !== undefined ? { id: opts.id } : { name: opts.name! };
     const revokedAt = Date.now();
+    const { revokeApiKey } = await persistence();
     const info = await withDatabase({ cmd: this, io, env }, opts, (ds) => revokeApiKey(ds, ref, revokedAt));
     if (info === null) throw new Error(`no API key with ${opts.id !== undefined ? `id "${opts.id}"` : `name "${opts.name}"`}`);
     io.out(
@@ -200,6 +195,7 @@ export function apikeyCommand(io: Io, env: Env = process.env): Command {
       .description('List keys (names, scopes, creation and revocation times; never the keys)')
       .option('--json', 'print a JSON array'),
   ).action(async function (this: Command, opts: ListOptions) {
+    const { listApiKeys } = await persistence();
     const keys = await withDatabase({ cmd: this, io, env }, opts, (ds) => listApiKeys(ds));
     io.out(opts.json ? JSON.stringify(keys) + '\n' : keys.length === 0 ? 'no API keys\n' : table(keys));
   });
