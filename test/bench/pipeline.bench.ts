@@ -40,7 +40,7 @@ const FILES = ['forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'met
 /** Bars of the merged feed per tick of the feed, and the pause between ticks (≈ 700 bars/s). */
 const BARS_PER_STEP = Number(process.env['BENCH_BARS_PER_STEP'] ?? 45);
 const STEP_MS = Number(process.env['BENCH_STEP_MS'] ?? 60);
-const RATES = (process.env['BENCH_TICK_RATES'] ?? '25000,50000,100000,150000,200000,250000').split(',').map(Number);
+const RATES = (process.env['BENCH_TICK_RATES'] ?? '25000,50000,110000,125000,150000,200000,250000').split(',').map(Number);
 const STEP_SECONDS = Number(process.env['BENCH_TICK_SECONDS'] ?? 5);
 const TICK_BATCH = 500;
 
@@ -127,19 +127,26 @@ function hopLine(hops: Record<string, number[]>): string {
     .join(', ');
 }
 
-/** Waits until every consumer of the namespace's inboxes has nothing pending and the area streams stop growing. */
+/** Waits until every durable consumer of the namespace has nothing pending and the area streams stop growing. */
 async function settle(topo: Topology, timeoutMs: number): Promise<void> {
   const jsm = await jetstreamManager(nc);
   const deadline = Date.now() + timeoutMs;
   let last = '';
   let stable = 0;
+  let lagging: string[] = [];
   while (Date.now() < deadline) {
     let lag = 0;
     const counts: number[] = [];
+    lagging = [];
     for await (const s of jsm.streams.list()) {
       if (!s.config.name.startsWith(`${topo.ns}_`)) continue;
       counts.push(s.state.last_seq);
-      for await (const c of jsm.consumers.list(s.config.name)) lag += c.num_pending + c.num_ack_pending;
+      for await (const c of jsm.consumers.list(s.config.name)) {
+        // The services' durable consumers; not readers the bench itself left behind.
+        if (c.config.durable_name === undefined) continue;
+        lag += c.num_pending + c.num_ack_pending;
+        if (c.num_pending + c.num_ack_pending > 0) lagging.push(`${c.stream_name}/${c.name}: ${c.num_pending} pending, ${c.num_ack_pending} unacked`);
+      }
     }
     const key = counts.join(',');
     stable = lag === 0 && key === last ? stable + 1 : 0;
@@ -147,7 +154,7 @@ async function settle(topo: Topology, timeoutMs: number): Promise<void> {
     last = key;
     await sleep(300);
   }
-  throw new Error(`namespace ${topo.ns} did not settle within ${timeoutMs} ms`);
+  throw new Error(`namespace ${topo.ns} did not settle within ${timeoutMs} ms${lagging.length > 0 ? `: ${lagging.join('; ')}` : ' (streams still growing)'}`);
 }
 
 /** Starts test/bench/passthrough-stage.ts with BENCH_STAGE=stage; resolves once it consumes. */
