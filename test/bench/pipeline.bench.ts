@@ -12,7 +12,8 @@
  *    test/bench/passthrough-stage.ts), fed as many SignalDetected as part 1 produced, at the
  *    same pace and in the same bursts (signals stored within 1 ms of each other are published
  *    together, as the scanner publishes a bar batch's signals); same measure.
- * 3. Synthetic quote ticks (syntheticSource + publishFeed, per-symbol batches of 500) at rising
+ * 3. Synthetic quote ticks (syntheticSource, 500 per symbol at a time, sent by publishFeed as
+ *    batches within its byte budget, as the market-data service sends them) at rising
  *    rates into a ServiceRunner hosting the real scanner decider behind a 1m mid-price bar
  *    aggregation (another process). The highest rate the feed achieved (ticks published over
  *    the time to the last PubAck, not the target) at which the consumer still finished the last
@@ -135,7 +136,6 @@ async function settle(topo: Topology, timeoutMs: number): Promise<void> {
   let stable = 0;
   let lagging: string[] = [];
   while (Date.now() < deadline) {
-    let lag = 0;
     const counts: number[] = [];
     lagging = [];
     for await (const s of jsm.streams.list()) {
@@ -144,12 +144,11 @@ async function settle(topo: Topology, timeoutMs: number): Promise<void> {
       for await (const c of jsm.consumers.list(s.config.name)) {
         // The services' durable consumers; not readers the bench itself left behind.
         if (c.config.durable_name === undefined) continue;
-        lag += c.num_pending + c.num_ack_pending;
         if (c.num_pending + c.num_ack_pending > 0) lagging.push(`${c.stream_name}/${c.name}: ${c.num_pending} pending, ${c.num_ack_pending} unacked`);
       }
     }
     const key = counts.join(',');
-    stable = lag === 0 && key === last ? stable + 1 : 0;
+    stable = lagging.length === 0 && key === last ? stable + 1 : 0;
     if (stable >= 3) return;
     last = key;
     await sleep(300);

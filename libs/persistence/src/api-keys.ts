@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 import { sqlStateOf } from './pg-errors';
 import { API_KEY_NAME_PATTERN, normalizeScopes } from './api-key-rules';
+import type { Reader } from './queries';
 
 export { API_KEY_NAME_PATTERN, API_KEY_SCOPES, isApiKeyScope, normalizeScopes, scopeAllows } from './api-key-rules';
-import type { Reader } from './queries';
 
 /*
  * Gateway API keys: `tl_<id>_<secret>`, a 16-hex-digit public id and a 32-byte random secret

@@ -684,7 +684,6 @@ class InboxGap extends Error {
   }
 }
 
-/** Effects or publishes failed for good: the process should exit and be restarted. */
 /**
  * The newest time of one tick series and the ids seen at exactly that time: a short list,
  * backed by a set once a millisecond holds more than a few (a coarse clock can put thousands
@@ -724,6 +723,7 @@ class TickSeries {
   }
 }
 
+/** Effects or publishes failed for good: the process should exit and be restarted. */
 export class FatalRunnerError extends Error {
   override readonly name = 'FatalRunnerError';
 }
