@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
 import { mergeByTime, readMarketDataFile, readOrdersFile } from '@tradeloop/market-data';
-import { runBacktest, pipelineConfig } from '@tradeloop/runtime';
+import { runBacktest, pipelineConfig, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
   parseIsoTime,
@@ -72,7 +73,20 @@ export function backtestCommand(io: Io): Command {
     });
 }
 
-export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
+/** The inputs of a run as the backtest command reads them: shared with replay, which must read them the same way. */
+export interface LoadedInputs {
+  readonly bars: Message<'BarClosed'>[];
+  readonly orders?: Message<'SubmitManualOrder'>[];
+  readonly rejected: { file: string; line: number; field?: string; reason: string }[];
+  readonly files: DataFileInfo[];
+  /** How the files were read, recorded in RunStarted (`input.*`) so a replay reads them alike. */
+  readonly readOptions: Record<string, string | number | boolean>;
+  readonly currency: string;
+}
+
+export type ReadCliOptions = Pick<BacktestCliOptions, 'data' | 'symbol' | 'venue' | 'from' | 'to' | 'orders' | 'barTimestamp' | 'aggregate'>;
+
+export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) {
     throw new Error(`--from must be before --to`);
   }
@@ -105,10 +119,24 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
   }
   const bars = lists.length === 1 ? lists[0] : mergeByTime(...lists);
   if (bars.length === 0) throw new Error('no bars to run on (check --from/--to/--symbol)');
-  const orders = opts.orders ? readOrdersFile(resolve(opts.orders), { venue: bars[0].data.venue }) : undefined;
-  if (orders) files.push({ name: basename(opts.orders!), sha256: '', rows: orders.length });
+  let orders: Message<'SubmitManualOrder'>[] | undefined;
+  if (opts.orders) {
+    const path = resolve(opts.orders);
+    const text = readFileSync(path);
+    orders = readOrdersFile(path, { venue: bars[0].data.venue });
+    files.push({ name: basename(opts.orders), sha256: createHash('sha256').update(text).digest('hex'), rows: orders.length });
+  }
+  const readOptions: Record<string, string | number | boolean> = { barTimestamp: opts.barTimestamp, aggregate: opts.aggregate };
+  if (opts.symbol !== undefined) readOptions['symbol'] = opts.symbol;
+  if (opts.venue !== undefined) readOptions['venue'] = opts.venue;
+  if (opts.from !== undefined) readOptions['from'] = opts.from;
+  if (opts.to !== undefined) readOptions['to'] = opts.to;
+  if (opts.orders !== undefined) readOptions['orders'] = basename(opts.orders);
+  return { bars, orders, rejected, files, readOptions, currency: instrumentFor(bars[0].data.symbol).quoteCurrency };
+}
 
-  const currency = instrumentFor(bars[0].data.symbol).quoteCurrency;
+export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
+  const { bars, orders, rejected, files, readOptions, currency } = loadInputs(opts, io);
   const cfg = pipelineConfig({
     seed: opts.seed,
     mode: opts.mode,
@@ -128,25 +156,29 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
       (orders ? `, replaying ${orders.length} manual orders` : '') +
       '\n',
   );
+  const result = runWithProgress({ bars, orders, rejected, files, readOptions }, cfg, opts.progress, io);
+  io.out(formatSummary(result) + '\n');
+  if (opts.out) writeRunFiles(opts.out, result, cfg, files, io);
+  io.out(`event-log sha256: ${result.eventLog.sha256()}\n`);
+}
 
-  const showProgress = opts.progress && io.isTty && bars.length >= 20_000;
+/** Runs the pipeline, with a progress bar on a terminal for long runs. */
+export function runWithProgress(input: BacktestInput, cfg: PipelineConfig, progress: boolean, io: Io): BacktestResult {
+  const { bars } = input;
+  const showProgress = progress && io.isTty && bars.length >= 20_000;
   const bar = showProgress ? new SingleBar({ stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(bars.length, 0);
-  const result = runBacktest(
-    { bars, orders, rejected, files },
-    cfg,
-    { onProgress: bar ? (n) => bar.update(n) : undefined, progressEvery: 4096 },
-  );
+  const result = runBacktest(input, cfg, { onProgress: bar ? (n) => bar.update(n) : undefined, progressEvery: 4096 });
   bar?.stop();
+  return result;
+}
 
-  io.out(formatSummary(result) + '\n');
-  if (opts.out) {
-    const dir = resolve(opts.out);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(resolve(dir, 'report.json'), reportJson(result, { config: cfg, files }));
-    writeFileSync(resolve(dir, 'events.ndjson'), result.eventLog.text());
-    writeFileSync(resolve(dir, 'equity.html'), equityChartHtml(result, `Tradeloop backtest ${files.map((f) => f.name).join(', ')}`));
-    io.out(`wrote ${dir}/report.json, events.ndjson, equity.html\n`);
-  }
-  io.out(`event-log sha256: ${result.eventLog.sha256()}\n`);
+/** report.json, events.ndjson and equity.html into `out`. */
+export function writeRunFiles(out: string, result: BacktestResult, cfg: PipelineConfig, files: readonly DataFileInfo[], io: Io): void {
+  const dir = resolve(out);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, 'report.json'), reportJson(result, { config: cfg, files }));
+  writeFileSync(resolve(dir, 'events.ndjson'), result.eventLog.text());
+  writeFileSync(resolve(dir, 'equity.html'), equityChartHtml(result, `Tradeloop backtest ${files.map((f) => f.name).join(', ')}`));
+  io.out(`wrote ${dir}/report.json, events.ndjson, equity.html\n`);
 }

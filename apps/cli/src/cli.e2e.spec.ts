@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readMarketDataFile } from '@tradeloop/market-data';
 import { main } from './main';
 
 const REPO = resolve(__dirname, '../../..');
@@ -126,6 +127,152 @@ describe('tradeloop backtest — runs', () => {
     const events = readFileSync(join(dir, 'out', 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     const rejected = events.filter((e) => e.type === 'DataRejected');
     expect(rejected.map((e) => e.data.line).sort((a: number, b: number) => a - b)).toEqual([11, 21]);
+  });
+});
+
+describe('tradeloop replay — a run again from its log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-replay-'));
+  const log = join(dir, 'run', 'events.ndjson');
+  let recordedHash = '';
+  let loadedLine = '';
+
+  beforeAll(async () => {
+    const r = await run(['backtest', '--data', EURUSD, '--from', '2014-05-05', '--to', '2014-05-09', '--mode', 'fully_automated', '--fee-bps', '1', '--out', join(dir, 'run')]);
+    expect(r.code).toBe(0);
+    recordedHash = r.out.trimEnd().split('\n').pop()!;
+    loadedLine = r.err.split('\n')[0];
+  });
+
+  it('same_data_then_identical_and_the_same_hash', async () => {
+    const r = await run(['replay', '--log', log, '--data', EURUSD]);
+    expect(r.code).toBe(0);
+    const events = readFileSync(log, 'utf8').trimEnd().split('\n').length;
+    expect(r.out).toContain(`replay identical: ${events} events, byte for byte`);
+    expect(r.out.trimEnd().split('\n').pop()).toBe(recordedHash);
+    // The window and bar timestamps came from the log, not from arguments.
+    expect(loadedLine).toMatch(/^loaded EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv: \d+ 1m bars/);
+    expect(r.err.split('\n')[0]).toBe(loadedLine);
+    const all = readMarketDataFile(EURUSD, {}).bars.length;
+    expect(loadedLine).not.toContain(`: ${all} 1m bars`);
+  });
+
+  it('edited_log_then_exit_3_naming_the_line_and_field', async () => {
+    const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+    const i = lines.findIndex((l) => l.includes('"type":"OrderFilled"'));
+    const e = JSON.parse(lines[i]);
+    e.data.price = '1.11111';
+    lines[i] = JSON.stringify(e);
+    const edited = join(dir, 'edited.ndjson');
+    writeFileSync(edited, lines.join('\n') + '\n');
+    const r = await run(['replay', '--log', edited, '--data', EURUSD]);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain(`replay DIVERGED: 1 of ${lines.length} lines differ`);
+    expect(r.out).toContain(`first at edited.ndjson:${i + 1}`);
+    expect(r.out).toMatch(/data\.price: recorded "1\.11111", replayed "1\.\d+"/);
+  });
+
+  it('other_data_then_exit_2_naming_the_file_the_run_read', async () => {
+    const xau = resolve(DATA, 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+    const r = await run(['replay', '--log', log, '--data', xau]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the run read EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv \(sha256 [0-9a-f]{12}…, 15366 rows\): pass it with --data/);
+  });
+
+  it('same_name_different_content_then_exit_2_by_sha256', async () => {
+    const sub = join(dir, 'changed');
+    mkdirSync(sub);
+    const rows = readFileSync(EURUSD, 'utf8').split('\n');
+    rows[5000] = rows[5000].replace(/,(\d)\.(\d{5}),/, (_m, a, b) => `,${a}.${String((Number(b) + 1) % 100000).padStart(5, '0')},`);
+    const copy = join(sub, 'EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+    writeFileSync(copy, rows.join('\n'));
+    const r = await run(['replay', '--log', log, '--data', copy]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv is not the file the run read: sha256 [0-9a-f]{64}, the run's [0-9a-f]{64}/);
+  });
+
+  it('what_if_then_both_runs_side_by_side_and_the_what_if_files', async () => {
+    const out = join(dir, 'whatif');
+    const r = await run(['replay', '--log', log, '--data', EURUSD, '--mode', 'quality_based', '--threshold', '80', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('replay identical');
+    expect(r.out).toContain('what-if: mode quality_based, threshold 80 on the same inputs');
+    expect(r.out).toMatch(/approvals requested\s+0\s+[1-9]\d*\s+\*/);
+    expect(r.out).toMatch(/signals\s+(\d+)\s+\1\n/);
+    const started = JSON.parse(readFileSync(join(out, 'events.ndjson'), 'utf8').split('\n')[0]);
+    expect(started.data.config).toMatchObject({ mode: 'quality_based', threshold: 80, 'input.from': Date.UTC(2014, 4, 5) });
+    const last = r.out.trimEnd().split('\n').pop()!;
+    const hash = createHash('sha256').update(readFileSync(join(out, 'events.ndjson'))).digest('hex');
+    expect(last).toBe(`event-log sha256: ${hash} (what-if)`);
+  });
+
+  it('orders_run_then_replays_with_the_orders_file_and_refuses_without_it', async () => {
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(orders, 'timestamp,symbol,side,quantity,type,price\n2014-05-06T09:00:30Z,EURUSD,buy,10000,market,\n2014-05-06T15:00:00Z,EURUSD,sell,10000,market,\n');
+    const b = await run(['backtest', '--data', EURUSD, '--orders', orders, '--mode', 'fully_automated', '--out', join(dir, 'orders-run')]);
+    expect(b.code).toBe(0);
+    const started = JSON.parse(readFileSync(join(dir, 'orders-run', 'events.ndjson'), 'utf8').split('\n')[0]);
+    const sha = createHash('sha256').update(readFileSync(orders)).digest('hex');
+    expect(started.data.files[1]).toEqual({ name: 'orders.csv', sha256: sha, rows: 2 });
+    const without = await run(['replay', '--log', join(dir, 'orders-run', 'events.ndjson'), '--data', EURUSD]);
+    expect(without.code).toBe(2);
+    expect(without.err).toMatch(/the run replayed the orders file orders\.csv: pass it with --orders/);
+    const r = await run(['replay', '--log', join(dir, 'orders-run', 'events.ndjson'), '--data', EURUSD, '--orders', orders]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('replay identical');
+  });
+
+  it('not_a_log_then_exit_2_naming_file_and_line', async () => {
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, readFileSync(log, 'utf8').split('\n')[0] + '\nnot json\n');
+    const r = await run(['replay', '--log', bad, '--data', EURUSD]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad\.ndjson:2: /);
+  });
+});
+
+describe('tradeloop explain — a trade from a run log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-explain-'));
+  const log = join(dir, 'events.ndjson');
+
+  beforeAll(async () => {
+    const r = await run(['backtest', '--data', EURUSD, '--mode', 'fully_automated', '--out', dir]);
+    expect(r.code).toBe(0);
+  });
+
+  it('no_id_then_lists_the_closed_trades', async () => {
+    const r = await run(['explain', '--log', log]);
+    expect(r.code).toBe(0);
+    const closed = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"type":"PositionClosed"')).length;
+    expect(r.out).toMatch(new RegExp(`^${closed} closed trade\\(s\\)`));
+    expect(r.out.trimEnd().split('\n')).toHaveLength(closed + 1);
+  });
+
+  it('client_order_id_then_the_trade_from_signal_to_learning', async () => {
+    const fill = JSON.parse(readFileSync(log, 'utf8').split('\n').find((l) => l.includes('"type":"OrderFilled"'))!);
+    const r = await run(['explain', '--log', log, fill.data.clientOrderId]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^trade ${fill.correlationId} `));
+    for (const type of ['SignalDetected', 'DecisionMade', 'RiskApproved', 'OrderFilled', 'PositionClosed', 'ExperienceRecorded']) {
+      expect(r.out).toContain(type);
+    }
+    expect(r.out).toContain(fill.data.clientOrderId);
+  });
+
+  it('json_then_the_events_as_ndjson', async () => {
+    const list = await run(['explain', '--log', log]);
+    const corr = list.out.split('\n')[1].trim().split(/\s+/)[0];
+    const r = await run(['explain', '--log', log, corr, '--json']);
+    expect(r.code).toBe(0);
+    const events = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.every((e) => e.correlationId === corr)).toBe(true);
+  });
+
+  it('unknown_id_then_exit_2', async () => {
+    const r = await run(['explain', '--log', log, 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no event in events\.ndjson carries the id nope/);
   });
 });
 

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { backtestCommand, Io } from './backtest.command';
 import { apikeyCommand } from './commands/apikey';
+import { explainCommand } from './commands/explain';
+import { replayCommand } from './commands/replay';
+import { CommandExit } from './exit';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('tradeloop')
@@ -11,17 +14,20 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(backtestCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
+  program.addCommand(replayCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
+  program.addCommand(explainCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   program.addCommand(apikeyCommand(io));
   return program;
 }
 
-/** Entry point: returns the exit code (0 ok, 1 bad arguments, 2 failed run). */
+/** Entry point: returns the exit code (0 ok, 1 bad arguments, 2 failed run, 3 replay diverged). */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
+    if (e instanceof CommandExit) return e.code;
     if (e instanceof CommanderError) {
       // help and version exit 0; commander already printed the message for real errors
       return e.exitCode === 0 ? 0 : 1;

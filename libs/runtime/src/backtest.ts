@@ -3,6 +3,7 @@ import { dec, Decimal, Envelope, instrumentFor, moneyStr } from '@tradeloop/kern
 import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
 import * as executorLib from '@tradeloop/executor';
 import { EventLog } from './event-log';
+import { INPUT_PREFIX } from './run-log';
 import { iso } from './iso-time';
 import { EquityTracker } from './performance';
 import { createPipeline, PipelineConfig } from './pipeline';
@@ -16,6 +17,12 @@ export interface BacktestInput {
   /** Rows refused by the reader; logged as DataRejected, never traded on. */
   readonly rejected?: readonly { file: string; line: number; field?: string; reason: string }[];
   readonly files: readonly DataFileInfo[];
+  /**
+   * How the inputs were read from the files (time window, symbol, bar timestamps, …), recorded
+   * in RunStarted's config as `input.<name>` so that a replay of the log can read them again
+   * the same way. Part of the run's identity.
+   */
+  readonly readOptions?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface BacktestOptions {
@@ -78,15 +85,19 @@ function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
   h.update(JSON.stringify(input.files));
   h.update(JSON.stringify(cfg));
   h.update(String(input.orders?.length ?? 0));
+  // Absent for runs that record none, so their ids (and logs) are what they always were.
+  if (input.readOptions !== undefined) h.update(JSON.stringify(input.readOptions));
   return h.digest('hex').slice(0, 16);
 }
 
-function flatConfig(cfg: PipelineConfig): Record<string, string | number | boolean> {
+/** RunStarted's config: scalars as they are, the per-decider sections as JSON, then the read options. */
+function flatConfig(cfg: PipelineConfig, readOptions?: Readonly<Record<string, string | number | boolean>>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(cfg)) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
     else if (v !== undefined) out[k] = JSON.stringify(v);
   }
+  for (const [k, v] of Object.entries(readOptions ?? {})) out[`${INPUT_PREFIX}${k}`] = v;
   return out;
 }
 
@@ -152,7 +163,7 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
       mode: 'backtest',
       seed: cfg.seed,
       files: input.files,
-      config: flatConfig(cfg),
+      config: flatConfig(cfg, input.readOptions),
     }),
   );
   for (const r of input.rejected ?? []) {

@@ -4,3 +4,5 @@ export * from './performance';
 export * from './pipeline';
 export * from './stage-stats';
 export * from './backtest';
+export * from './run-log';
+export * from './explain';

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Command } from 'commander';
+import type { Envelope } from '@tradeloop/kernel';
+import type { PositionClosedData } from '@tradeloop/contracts';
+import { formatTrace, parseEventLog, traceTrade } from '@tradeloop/runtime';
+import type { Io } from '../backtest.command';
+
+export interface ExplainCliOptions {
+  log: string;
+  json: boolean;
+}
+
+export function explainCommand(io: Io): Command {
+  return new Command('explain')
+    .description(
+      'Explain a trade from a run\'s event log: the signal, the decision and its reasons, the risk verdict, the approval, ' +
+        'the orders and fills, the closed position and what learning took from it. Without an id, lists the trades in the log',
+    )
+    .argument('[id]', 'any id of the trade: an event, correlation, signal, order, client order, fill, approval or position id')
+    .requiredOption('--log <events.ndjson>', 'the event log (written by backtest --out)')
+    .option('--json', 'print the trade\'s events as ndjson instead of text', false)
+    .action((id: string | undefined, opts: ExplainCliOptions) => {
+      runExplainCommand(id, opts, io);
+    });
+}
+
+function readLog(path: string): Envelope[] {
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (e) {
+    throw new Error(`--log: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parseEventLog(text, basename(path));
+}
+
+/** The closed trades of a log, one line each, to pick an id from. */
+function listTrades(events: readonly Envelope[]): string {
+  const closed = events.filter((e) => e.type === 'PositionClosed');
+  const open = events.filter((e) => e.type === 'PositionOpened').length - closed.length;
+  const lines = [`${closed.length} closed trade(s)${open > 0 ? `, ${open} still open at the end` : ''}; explain one with its id (first column)`];
+  for (const e of closed) {
+    const p = e.data as PositionClosedData;
+    lines.push(`  ${e.correlationId}  ${p.symbol} ${p.direction.padEnd(5)} ${p.entryPrice} → ${p.exitPrice}  ${p.exitReason.padEnd(12)} ${p.realizedPnl} ${p.currency}`);
+  }
+  return lines.join('\n');
+}
+
+export function runExplainCommand(id: string | undefined, opts: ExplainCliOptions, io: Io): void {
+  const events = readLog(opts.log);
+  if (id === undefined) {
+    io.out(listTrades(events) + '\n');
+    return;
+  }
+  const trace = traceTrade(events, id);
+  if (trace === undefined) throw new Error(`no event in ${basename(opts.log)} carries the id ${id}`);
+  if (opts.json) {
+    for (const t of trace.events) io.out(JSON.stringify(t.event) + '\n');
+    return;
+  }
+  io.out(formatTrace(trace) + '\n');
+}

@@ -1,0 +1,132 @@
+import { resolve } from 'node:path';
+import { readMarketDataFile } from '@tradeloop/market-data';
+import { compareEventLogs, parseEventLog, pipelineConfig, runBacktest, RunLogError, runSpecOf, type PipelineConfig } from './index';
+
+const DATA = resolve(__dirname, '../../../../shared/data');
+const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+const FROM = Date.UTC(2014, 4, 5);
+const TO = Date.UTC(2014, 4, 9);
+
+const eurusd = readMarketDataFile(EURUSD, { from: FROM, to: TO });
+const files = [{ name: eurusd.info.file, sha256: eurusd.info.sha256, rows: eurusd.info.rows }];
+const readOptions = { barTimestamp: 'open', aggregate: '1m', from: FROM, to: TO };
+const cfg: PipelineConfig = pipelineConfig({ mode: 'fully_automated', feeBps: 1, slippageBps: 0.5, risk: { dailyTradeLimit: 20 } });
+
+describe('run log: what a backtest log says about how to run it again', () => {
+  const run = runBacktest({ bars: eurusd.bars, files, readOptions }, cfg);
+  const text = run.eventLog.text();
+
+  it('log_when_parsed_then_every_line_is_a_valid_message_in_order', () => {
+    const events = parseEventLog(text, 'events.ndjson');
+    expect(events).toHaveLength(run.eventLog.size);
+    expect(events[0].type).toBe('RunStarted');
+    expect(events[events.length - 1].type).toBe('RunEnded');
+  });
+
+  it('run_started_when_read_then_gives_back_the_config_files_and_read_options', () => {
+    const spec = runSpecOf(parseEventLog(text, 'events.ndjson')[0], 'events.ndjson');
+    expect(spec.config).toEqual(cfg);
+    // Key order too: the run id hashes the config's JSON.
+    expect(JSON.stringify(spec.config)).toBe(JSON.stringify(cfg));
+    expect(spec.files).toEqual(files);
+    expect(spec.readOptions).toEqual(readOptions);
+    expect(spec.runId).toBe(run.runId);
+  });
+
+  it('spec_when_run_again_on_the_same_inputs_then_the_log_is_identical', () => {
+    const spec = runSpecOf(parseEventLog(text, 'events.ndjson')[0], 'events.ndjson');
+    const again = runBacktest({ bars: eurusd.bars, files: spec.files, readOptions: spec.readOptions }, spec.config);
+    const c = compareEventLogs(text, again.eventLog.text());
+    expect(c).toEqual({ identical: true, recordedLines: run.eventLog.size, replayedLines: run.eventLog.size, differingLines: 0 });
+  });
+
+  it('read_options_when_different_then_another_run_id', () => {
+    const other = runBacktest({ bars: eurusd.bars, files, readOptions: { ...readOptions, to: TO + 1 } }, cfg);
+    expect(other.runId).not.toBe(run.runId);
+    const none = runBacktest({ bars: eurusd.bars, files }, cfg);
+    expect(none.runId).not.toBe(run.runId);
+    const first = JSON.parse(none.eventLog.text().split('\n')[0]);
+    expect(Object.keys(first.data.config).some((k) => k.startsWith('input.'))).toBe(false);
+  });
+
+  it('another_policy_when_run_then_comparison_names_the_first_changed_line_and_fields', () => {
+    const other = runBacktest({ bars: eurusd.bars, files, readOptions }, { ...cfg, riskPerTrade: 0.02 });
+    const c = compareEventLogs(text, other.eventLog.text());
+    expect(c.identical).toBe(false);
+    // RunStarted itself records the policy: it is the first line to differ.
+    expect(c.first?.line).toBe(1);
+    expect(c.first?.fields.map((f) => f.path)).toEqual(expect.arrayContaining(['id', 'data.runId', 'data.config.riskPerTrade']));
+    expect(c.first?.fields.find((f) => f.path === 'data.config.riskPerTrade')).toEqual({
+      path: 'data.config.riskPerTrade',
+      recorded: 0.01,
+      replayed: 0.02,
+    });
+    expect(c.differingLines).toBeGreaterThan(1);
+  });
+});
+
+describe('compareEventLogs', () => {
+  const a = '{"id":"1","n":1,"xs":[1,2]}\n{"id":"2","n":2}\n';
+
+  it('one_field_when_changed_then_its_path_and_both_values', () => {
+    const c = compareEventLogs(a, '{"id":"1","n":1,"xs":[1,3]}\n{"id":"2","n":2}\n');
+    expect(c).toEqual({
+      identical: false,
+      recordedLines: 2,
+      replayedLines: 2,
+      differingLines: 1,
+      first: { line: 1, recorded: '{"id":"1","n":1,"xs":[1,2]}', replayed: '{"id":"1","n":1,"xs":[1,3]}', fields: [{ path: 'xs.1', recorded: 2, replayed: 3 }] },
+    });
+  });
+
+  it('line_when_missing_at_the_end_then_counted_and_shown_as_absent', () => {
+    const c = compareEventLogs(a, '{"id":"1","n":1,"xs":[1,2]}\n');
+    expect(c.identical).toBe(false);
+    expect(c.differingLines).toBe(1);
+    expect(c.first).toEqual({ line: 2, recorded: '{"id":"2","n":2}', replayed: undefined, fields: [{ path: '$', recorded: { id: '2', n: 2 }, replayed: undefined }] });
+  });
+
+  it('key_order_when_different_then_not_identical', () => {
+    // Byte for byte is the claim: the same fields in another order are another log.
+    const c = compareEventLogs('{"a":1,"b":2}\n', '{"b":2,"a":1}\n');
+    expect(c.identical).toBe(false);
+    expect(c.first?.fields).toEqual([]);
+  });
+});
+
+describe('parseEventLog and runSpecOf: a log that cannot be used is an error naming file and line', () => {
+  const good = runBacktest({ bars: eurusd.bars.slice(0, 300), files, readOptions }, cfg).eventLog.text();
+  const lines = good.trimEnd().split('\n');
+
+  it.each([
+    ['', /events\.ndjson: the event log is empty/],
+    [`${lines[0]}\n\n${lines[1]}\n`, /events\.ndjson:2: empty line/],
+    [`${lines[0]}\n{"id":\n`, /events\.ndjson:2: .*JSON/i],
+    [`${lines[0]}\n${lines[1].replace(/"ts":\d+/, '"ts":"soon"')}\n`, /events\.ndjson:2: ts: /],
+  ])('bad_log_%#_then_run_log_error', (text, message) => {
+    expect(() => parseEventLog(text, 'events.ndjson')).toThrow(RunLogError);
+    expect(() => parseEventLog(text, 'events.ndjson')).toThrow(message);
+  });
+
+  function withStarted(edit: (e: { type: string; data: { mode: string; config: Record<string, unknown> } }) => void) {
+    const e = JSON.parse(lines[0]);
+    edit(e);
+    return parseEventLog(JSON.stringify(e) + '\n', 'events.ndjson')[0];
+  }
+
+  it.each([
+    [(e: any) => (e.data.mode = 'paper'), /events\.ndjson:1: RunStarted is of a paper run; only backtest runs replay from a log/],
+    [(e: any) => (e.data.config.feeBps = 'one'), /config\.feeBps must be a number, got "one"/],
+    [(e: any) => (e.data.config.mode = 'yolo'), /config\.mode must be one of fully_automated/],
+    [(e: any) => (e.data.config.risk = '{not json'), /config\.risk must be a JSON object/],
+    [(e: any) => (e.data.config.turbo = true), /a setting this version does not know: turbo/],
+    [(e: any) => delete e.data.config.strategies, /config\.strategies must be true or false, got undefined/],
+  ])('bad_run_started_%#_then_error_names_the_setting', (edit, message) => {
+    expect(() => runSpecOf(withStarted(edit), 'events.ndjson')).toThrow(message);
+  });
+
+  it('first_line_when_not_run_started_then_error', () => {
+    const events = parseEventLog(lines.slice(1).join('\n') + '\n', 'events.ndjson');
+    expect(() => runSpecOf(events[0], 'events.ndjson')).toThrow(/a run log starts with RunStarted, this one with /);
+  });
+});
