@@ -5,7 +5,9 @@ import { getPriority } from 'node:os';
  * in the streams and in PostgreSQL, that every approved order produced exactly one broker order,
  * positions equal the sum of fills, and cash is conserved.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Envelope } from '@tradeloop/kernel';
 import { createApiKey, createDataSource } from '@tradeloop/persistence';
@@ -16,6 +18,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DATA, DATABASE_URL, NATS_URL, ServiceFleet, settle, sleep } from './services';
 import { allMessages as readAll, checkInvariants } from './invariants';
+import { main } from '../../apps/cli/src/main';
 
 const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning', 'notifier', 'gateway'];
 const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 5_000);
@@ -120,3 +123,34 @@ test('e2e_when_an_admin_halts_trading_through_the_gateway_then_the_governor_halt
   expect(state.status).toBe(200);
   expect(JSON.stringify(await state.json())).toContain('HALTED');
 }, 120_000);
+
+test('e2e_when_the_audit_trail_is_exported_then_explain_shows_a_trade_in_causal_order_and_the_halt', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'tl-e2e-export-')), 'audit.ndjson');
+  const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s), isTty: false };
+  let out = '';
+  let err = '';
+  expect(await main(['node', 'tradeloop', 'export', '--nats', NATS_URL, '--namespace', topo.ns, '--out', file], io)).toBe(0);
+  expect(err).toBe('');
+  const events = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Envelope);
+  // Everything the services decided is in it, once.
+  const decs = await allMessages('DEC');
+  expect(events.filter((e) => decs.some((d) => d.id === e.id))).toHaveLength(decs.length);
+  expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+
+  const closed = events.find((e) => e.type === 'PositionClosed');
+  expect(closed).toBeDefined();
+  out = '';
+  expect(await main(['node', 'tradeloop', 'explain', '--log', file, closed!.correlationId, '--json'], io)).toBe(0);
+  const chain = out.trimEnd().split('\n').map((l) => JSON.parse(l) as Envelope);
+  // Each stage published after it had its cause, so the server's storage order is causal.
+  const order = ['SignalDetected', 'DecisionMade', 'RiskApproved', 'OrderApproved', 'OrderSubmitted', 'OrderFilled', 'PositionOpened', 'PositionClosed', 'ExperienceRecorded'];
+  const at = order.map((t) => chain.findIndex((e) => e.type === t));
+  expect(at.every((i) => i >= 0)).toBe(true);
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
+
+  // The kill switch of the previous test: its command and the state change it caused.
+  const halt = events.find((e) => e.type === 'TradingStateChanged' && (e.data as { state: string }).state === 'HALTED')!;
+  out = '';
+  expect(await main(['node', 'tradeloop', 'explain', '--log', file, halt.causationId], io)).toBe(0);
+  expect(out).toMatch(/TradingStateChanged/);
+}, 60_000);

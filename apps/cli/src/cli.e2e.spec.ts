@@ -285,11 +285,12 @@ describe('the installed bin', () => {
   });
 
   it('cli_loaded_then_the_database_code_is_not_until_an_apikey_subcommand_runs', () => {
-    // TypeORM and pg take ~0.2–0.4 s to load; a backtest or --help must not pay for them.
+    // TypeORM and pg take ~0.2–0.4 s to load; a backtest or --help must not pay for them, nor for
+    // the NATS client (export loads it when it runs).
     const probe = [
       "const { main } = require('./apps/cli/src/main.ts');",
       "const loaded = (p) => Object.keys(require.cache).some((k) => k.includes(`/node_modules/${p}/`));",
-      'const before = { typeorm: loaded("typeorm"), pg: loaded("pg") };',
+      'const before = { typeorm: loaded("typeorm"), pg: loaded("pg"), nats: loaded("@nats-io/jetstream") };',
       "main(['node', 'tradeloop', 'apikey', 'list'], { out: () => {}, err: () => {}, isTty: false })",
       '  .then((code) => process.stdout.write(JSON.stringify({ before, after: { typeorm: loaded("typeorm") }, code })));',
     ].join('\n');
@@ -300,7 +301,7 @@ describe('the installed bin', () => {
     });
     expect(r.status).toBe(0);
     // No database configured: the subcommand refuses (exit 1) after loading what it needs.
-    expect(JSON.parse(r.stdout)).toEqual({ before: { typeorm: false, pg: false }, after: { typeorm: true }, code: 1 });
+    expect(JSON.parse(r.stdout)).toEqual({ before: { typeorm: false, pg: false, nats: false }, after: { typeorm: true }, code: 1 });
   });
 
   it('bad_argument_via_bin_then_nonzero_exit', () => {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { backtestCommand, Io } from './backtest.command';
 import { apikeyCommand } from './commands/apikey';
 import { explainCommand } from './commands/explain';
+import { exportCommand } from './commands/export';
 import { replayCommand } from './commands/replay';
 import { CommandExit } from './exit';
 
@@ -16,6 +17,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(backtestCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   program.addCommand(replayCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   program.addCommand(explainCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
+  program.addCommand(exportCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   program.addCommand(apikeyCommand(io));
   return program;
 }

@@ -1,0 +1,129 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { Io } from '../backtest.command';
+
+/*
+ * `tradeloop export`: the audit trail of a deployment, out of NATS JetStream into one ndjson
+ * event log that `tradeloop explain` reads. The NATS client loads when the command runs, not
+ * with every `tradeloop` start.
+ */
+
+/** The areas a trade is made of: signals, decisions and verdicts, orders and fills, learning, commands. */
+const DEFAULT_AREAS = ['SIG', 'DEC', 'EXE', 'LRN', 'CMD'] as const;
+const AREAS = ['SIG', 'DEC', 'EXE', 'LRN', 'CMD', 'SYS', 'MD', 'DLQ'] as const;
+type ExportArea = (typeof AREAS)[number];
+
+export interface ExportCliOptions {
+  nats: string;
+  namespace: string;
+  out: string;
+  areas: ExportArea[];
+  idleMs: number;
+}
+
+function parseAreas(value: string): ExportArea[] {
+  const list = value.split(',').map((s) => s.trim().toUpperCase());
+  const bad = list.filter((a) => !(AREAS as readonly string[]).includes(a));
+  if (bad.length > 0 || list.length === 0) throw new InvalidArgumentError(`--areas takes a comma-separated list of ${AREAS.join(', ')}; got "${value}"`);
+  return [...new Set(list)] as ExportArea[];
+}
+
+export function exportCommand(io: Io, env: Readonly<Record<string, string | undefined>> = process.env): Command {
+  return new Command('export')
+    .description(
+      'Write the audit trail of a deployment from NATS JetStream (signals, decisions, risk verdicts, approvals, orders, fills, ' +
+        'positions, experiences, commands) into one ndjson event log, in the order the server stored it; explain reads it',
+    )
+    .requiredOption('--out <file>', 'the ndjson file to write')
+    .option('--nats <url>', 'NATS server (NATS_URL)', env['NATS_URL'] || 'nats://127.0.0.1:4222')
+    .option('--namespace <ns>', "the deployment's NATS_NAMESPACE", env['NATS_NAMESPACE'] ?? '')
+    .option('--areas <list>', `streams to export, of ${AREAS.join(', ')}`, parseAreas, [...DEFAULT_AREAS])
+    .action(async (opts: Omit<ExportCliOptions, 'idleMs'>) => {
+      await runExportCommand({ ...opts, idleMs: 10_000 }, io);
+    });
+}
+
+interface Stored {
+  readonly nanos: bigint;
+  readonly area: number;
+  readonly seq: number;
+  readonly line: string;
+}
+
+/** One line per message: the stored JSON, re-serialised only if a foreign publisher pretty-printed it. */
+function oneLine(text: string, where: string): string {
+  if (!text.includes('\n')) return text;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    throw new Error(`${where}: not JSON`);
+  }
+}
+
+export async function runExportCommand(opts: ExportCliOptions, io: Io): Promise<void> {
+  const [{ connect }, { jetstream, jetstreamManager }, { topology }, { redactUrl }] = await Promise.all([
+    import('@nats-io/transport-node'),
+    import('@nats-io/jetstream'),
+    import('@tradeloop/transport-nats'),
+    import('@tradeloop/nest-service/src/config'),
+  ]);
+  const topo = topology({ ns: opts.namespace });
+  const where = redactUrl(opts.nats);
+  const nc = await connect({ servers: opts.nats.split(','), timeout: 5_000 }).catch((e: unknown) => {
+    throw new Error(`cannot connect to NATS at ${where}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stored: Stored[] = [];
+    const counts: string[] = [];
+    for (const area of opts.areas) {
+      const name = topo.streams[area].name;
+      const info = await jsm.streams.info(name).catch((e: unknown) => {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new Error(/not found/i.test(msg) ? `no stream ${name} at ${where}: is --namespace right?` : `stream ${name}: ${msg}`);
+      });
+      const last = info.state.last_seq;
+      const first = info.state.first_seq;
+      if (info.state.messages === 0) {
+        counts.push(`${area} 0`);
+        continue;
+      }
+      // An ordered consumer: the server's order, no durable left behind.
+      const consumer = await js.consumers.get(name, { opt_start_seq: first });
+      const it = await consumer.consume({ max_messages: 1_000 });
+      let n = 0;
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      let timedOut = false;
+      const arm = (): void => {
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(() => {
+          timedOut = true;
+          void it.close();
+        }, opts.idleMs);
+      };
+      arm();
+      try {
+        for await (const m of it) {
+          arm();
+          stored.push({ nanos: m.timestampNanos, area: AREAS.indexOf(area), seq: m.seq, line: oneLine(m.string(), `${name} #${m.seq}`) });
+          n++;
+          if (m.seq >= last) break;
+        }
+      } finally {
+        if (idle) clearTimeout(idle);
+        await it.close();
+      }
+      if (timedOut) throw new Error(`${name}: read ${n} messages, then nothing for ${opts.idleMs} ms (the stream ends at #${last})`);
+      counts.push(`${area} ${n}`);
+    }
+    // The server's storage time orders the areas against each other; within a stream, its sequence.
+    stored.sort((a, b) => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : a.area - b.area || a.seq - b.seq));
+    const out = resolve(opts.out);
+    writeFileSync(out, stored.map((s) => s.line).join('\n') + (stored.length > 0 ? '\n' : ''));
+    io.out(`exported ${stored.length} events (${counts.join(', ')}) from ${where}${opts.namespace ? `, namespace ${opts.namespace}` : ''} to ${out}\n`);
+  } finally {
+    await nc.close();
+  }
+}
