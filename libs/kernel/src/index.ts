@@ -32,3 +32,4 @@ export {
 } from './time';
 export { ok, err, type Result } from './result';
 export { BoundedSet } from './bounded-set';
+export { assertKnownFields } from './config-fields';

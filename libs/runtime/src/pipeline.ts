@@ -1,7 +1,7 @@
 import { DeciderHost } from '@tradeloop/kernel';
 import type { ExecutionMode } from '@tradeloop/contracts';
-import { createScanner, ScannerConfig } from '@tradeloop/scanner';
-import { createRlDecision, RlDecisionConfig } from '@tradeloop/rl-decision';
+import { createScanner, type ScannerConfigInput } from '@tradeloop/scanner';
+import { createRlDecision, type RlDecisionConfigInput } from '@tradeloop/rl-decision';
 import { createRisk, RiskConfig } from '@tradeloop/risk';
 import { createGovernor, GovernorConfig } from '@tradeloop/governor';
 import { createExecutor, ExecutorConfig } from '@tradeloop/executor';
@@ -23,8 +23,10 @@ export interface PipelineConfig {
   readonly slippageBps: number;
   /** false: manual orders only (replay of a trade log); no scanner or rl-decision. */
   readonly strategies: boolean;
-  readonly scanner?: Partial<ScannerConfig>;
-  readonly rlDecision?: Partial<RlDecisionConfig>;
+  /** Settings over the scanner's defaults; groups (strategies, weights, …) merge one level deep. */
+  readonly scanner?: ScannerConfigInput;
+  /** Settings over rl-decision's defaults; weights merge over the default weights. */
+  readonly rlDecision?: RlDecisionConfigInput;
   readonly risk?: Partial<RiskConfig>;
   readonly governor?: Partial<GovernorConfig>;
   readonly executor?: Partial<ExecutorConfig>;

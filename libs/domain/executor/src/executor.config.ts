@@ -1,4 +1,4 @@
-import { currencyDecimals, dec, Decimal, Instrument, InstrumentOverrides, instrumentFor, stepDecimals } from '@tradeloop/kernel';
+import { currencyDecimals, dec, Decimal, Instrument, InstrumentOverrides, instrumentFor, stepDecimals, assertKnownFields } from '@tradeloop/kernel';
 import type { LimitFillRule } from './paper-broker';
 
 export interface ExecutorConfig {
@@ -43,7 +43,6 @@ export interface ResolvedExecutorConfig extends ExecutorConfig {
   readonly slippageRate: Decimal;
 }
 
-const KNOWN_FIELDS = new Set(Object.keys(defaultExecutorConfig));
 const REQUIRED_FOR_UNKNOWN: readonly (keyof InstrumentOverrides)[] = [
   'assetClass',
   'quoteCurrency',
@@ -169,9 +168,7 @@ export function resolveInstrument(symbol: string, overrides: Readonly<Record<str
 
 /** Merges `partial` over the defaults and validates; an invalid field is a RangeError naming it. */
 export function resolveExecutorConfig(partial: Partial<ExecutorConfig> = {}): ResolvedExecutorConfig {
-  for (const k of Object.keys(partial)) {
-    if (!KNOWN_FIELDS.has(k)) throw new RangeError(`executor config: unknown field "${k}"`);
-  }
+  assertKnownFields('executor', partial, defaultExecutorConfig);
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<ExecutorConfig>;
   const c: ExecutorConfig = { ...defaultExecutorConfig, ...defined };
 

@@ -1,3 +1,4 @@
+import { assertKnownFields } from '@tradeloop/kernel';
 import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
 
 export interface GovernorConfig {
@@ -35,6 +36,7 @@ export function isThreshold(v: unknown): v is number {
 
 /** Merges `overrides` onto the defaults and validates; a bad field is a RangeError naming it. */
 export function resolveGovernorConfig(overrides: Partial<GovernorConfig> = {}): GovernorConfig {
+  assertKnownFields('governor', overrides, defaultGovernorConfig);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const c: GovernorConfig = { ...defaultGovernorConfig, ...defined };
   if (!EXECUTION_MODES.includes(c.mode)) fail('mode', `must be one of ${EXECUTION_MODES.join(', ')}`, c.mode);

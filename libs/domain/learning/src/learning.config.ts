@@ -1,4 +1,4 @@
-import { dec } from '@tradeloop/kernel';
+import { dec, assertKnownFields } from '@tradeloop/kernel';
 
 export interface LearningConfig {
   /**
@@ -38,6 +38,7 @@ function fail(field: string, rule: string, value: unknown): never {
 }
 
 export function resolveLearningConfig(input: LearningConfigInput = {}): LearningConfig {
+  assertKnownFields('learning', input, defaultLearningConfig);
   const c: LearningConfig = { ...defaultLearningConfig, ...input };
   if (!(Number.isFinite(c.priorAlpha) && c.priorAlpha > 0)) fail('priorAlpha', 'a finite number > 0', c.priorAlpha);
   if (!(Number.isFinite(c.priorBeta) && c.priorBeta > 0)) fail('priorBeta', 'a finite number > 0', c.priorBeta);

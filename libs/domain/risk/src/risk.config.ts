@@ -1,4 +1,4 @@
-import type { InstrumentOverrides } from '@tradeloop/kernel';
+import { assertKnownFields, type InstrumentOverrides } from '@tradeloop/kernel';
 
 /**
  * Risk limits for one account. Fractions are of current equity (cash + unrealised P&L of
@@ -109,6 +109,7 @@ function decimalString(c: RiskConfig, field: keyof RiskConfig, positive: boolean
 
 /** Merges `overrides` onto the defaults and validates; a bad field is a RangeError naming it. */
 export function resolveRiskConfig(overrides: Partial<RiskConfig> = {}): RiskConfig {
+  assertKnownFields('risk', overrides, defaultRiskConfig);
   const c: RiskConfig = { ...defaultRiskConfig, ...stripUndefined(overrides) };
   decimalString(c, 'startingCash', false);
   if (typeof c.accountCurrency !== 'string' || !/^[A-Z]{3,5}$/.test(c.accountCurrency)) {

@@ -1,3 +1,5 @@
+import { assertKnownFields } from '@tradeloop/kernel';
+
 /** How much each evidence source counts in the combined confidence (normalised by their sum). */
 export interface ConfidenceWeights {
   /** The strategy's own confidence (signal.confidence, 0–1). */
@@ -64,6 +66,8 @@ function unit(field: string, v: number): void {
 
 /** Merges `input` over the defaults and validates every field (RangeError naming the field). */
 export function resolveRlDecisionConfig(input: RlDecisionConfigInput = {}): RlDecisionConfig {
+  assertKnownFields('rl-decision', input, defaultRlDecisionConfig);
+  assertKnownFields('rl-decision weights', input.weights, defaultRlDecisionConfig.weights);
   const c: RlDecisionConfig = {
     ...defaultRlDecisionConfig,
     ...input,

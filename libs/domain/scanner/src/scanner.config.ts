@@ -1,4 +1,4 @@
-import type { InstrumentOverrides } from '@tradeloop/kernel';
+import { assertKnownFields, type InstrumentOverrides } from '@tradeloop/kernel';
 import { SESSIONS, type Session } from '@tradeloop/contracts';
 
 /** The scanner's strategies, in the order they are evaluated on a bar. */
@@ -165,6 +165,12 @@ function num(field: string, v: number, min: number, max: number, openMin = false
 /** Merges `input` over the defaults (one level deep for groups) and validates every field. */
 export function resolveScannerConfig(input: ScannerConfigInput = {}): ScannerConfig {
   const d = defaultScannerConfig;
+  assertKnownFields('scanner', input, d);
+  assertKnownFields('scanner strategies', input.strategies, d.strategies);
+  assertKnownFields('scanner volatilityBands', input.volatilityBands, d.volatilityBands);
+  assertKnownFields('scanner qualityWeights', input.qualityWeights, d.qualityWeights);
+  assertKnownFields('scanner sessionScores', input.sessionScores, d.sessionScores);
+  assertKnownFields('scanner cryptoSessionScores', input.cryptoSessionScores, d.cryptoSessionScores);
   const c: ScannerConfig = {
     ...d,
     ...(input as Partial<ScannerConfig>),
