@@ -16,6 +16,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DATA, DATABASE_URL, ServiceFleet, settle, sleep } from './services';
 import { checkInvariants } from './invariants';
+import { main } from '../../apps/cli/src/main';
 
 const SERVICES = ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning'];
 const FILES = ['forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv'];
@@ -153,4 +154,21 @@ test('chaos_when_executor_and_risk_are_killed_repeatedly_and_nats_restarts_then_
   const h = await fleet.health('executor');
   expect(h.body.worker.rebuilt).toBeGreaterThan(0);
   expect(h.body.worker.reconciliation).toMatchObject({ unknownToExecutor: [], missingAtBroker: [] });
+  // Audit (DESIGN §7.6): each killed service's decider, re-run over its inbox under the
+  // configuration of each of its starts, reproduces every output it published, byte for byte.
+  for (const service of ['executor', 'risk']) {
+    let out = '';
+    const code = await main(['node', 'tradeloop', 'replay', '--service', service, '--nats', `nats://${nats.url}`, '--namespace', topo.ns], {
+      out: (t) => void (out += t),
+      err: (t) => void (out += t),
+      isTty: false,
+    });
+    trace(out.trim());
+    expect({ service, code }).toEqual({ service, code: 0 });
+    // One configuration per start, except a start that handled nothing before the next kill (same record).
+    const starts = Number(/(\d+) configuration\(s\) recorded/.exec(out)?.[1]);
+    expect(starts).toBeGreaterThan(1);
+    expect(starts).toBeLessThanOrEqual(1 + KILLS_EACH);
+    expect(out).toMatch(/replay identical: [1-9]\d* outputs of \d+ inbox messages, byte for byte/);
+  }
 }, 600_000);

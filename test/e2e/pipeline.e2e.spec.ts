@@ -154,3 +154,21 @@ test('e2e_when_the_audit_trail_is_exported_then_explain_shows_a_trade_in_causal_
   expect(await main(['node', 'tradeloop', 'explain', '--log', file, halt.causationId], io)).toBe(0);
   expect(out).toMatch(/TradingStateChanged/);
 }, 60_000);
+
+test('e2e_when_each_service_is_audited_then_its_decider_over_its_inbox_reproduces_every_output_byte_for_byte', async () => {
+  await settle(fleet, nc, topo);
+  for (const service of ['scanner', 'rl-decision', 'risk', 'governor', 'executor', 'learning']) {
+    let out = '';
+    let err = '';
+    const code = await main(['node', 'tradeloop', 'replay', '--service', service, '--nats', NATS_URL, '--namespace', topo.ns], {
+      out: (s) => void (out += s),
+      err: (s) => void (err += s),
+      isTty: false,
+    });
+    expect({ service, code, err }).toEqual({ service, code: 0, err: '' });
+    expect(out).toMatch(new RegExp(`^replay of ${service}: inbox ${topo.ns}_IN_${service.toUpperCase().replace('-', '_')} handled to #\\d+; 1 configuration\\(s\\) recorded \\(#1–#\\d+\\)\\n`));
+    const m = /replay identical: (\d+) outputs of (\d+) inbox messages, byte for byte/.exec(out);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThan(0);
+  }
+}, 120_000);

@@ -221,6 +221,18 @@ describe('tradeloop replay — a run again from its log', () => {
     expect(r.out).toContain('replay identical');
   });
 
+  it.each([
+    [['replay'], /replay needs --log and --data \(or --service to audit a deployment\)/],
+    [['replay', '--log', 'x.ndjson'], /replay needs --log and --data/],
+    [['replay', '--service', 'risk', '--log', 'x.ndjson'], /--service audits a deployment from JetStream: it takes no --log, --data, --orders or what-if options/],
+    [['replay', '--service', 'risk', '--mode', 'display_only'], /it takes no --log, --data, --orders or what-if options/],
+    [['replay', '--service', 'notifier'], /--service must be one of scanner, rl-decision, risk, governor, executor, learning; got "notifier"/],
+  ])('bad_combination_%#_then_exit_1_naming_it', async (args, message) => {
+    const r = await run(args as string[]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(message as RegExp);
+  });
+
   it('not_a_log_then_exit_2_naming_file_and_line', async () => {
     const bad = join(dir, 'bad.ndjson');
     writeFileSync(bad, readFileSync(log, 'utf8').split('\n')[0] + '\nnot json\n');

@@ -4,6 +4,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClien
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Envelope } from '@tradeloop/kernel';
 import { ServiceRunner, type ServiceMetrics } from '@tradeloop/service';
+import { flatPipelineConfig } from '@tradeloop/runtime';
 import { JetStreamPublisher, batchSubject, decodeBatch, ensureTopology, type Area, type Topology } from '@tradeloop/transport-nats';
 import {
   DECIDER_SERVICES,
@@ -116,6 +117,7 @@ export class NatsEngine implements Engine {
         log: serviceLog,
         account: env.ACCOUNT,
         timerClock: env.TIMER_CLOCK,
+        ...(name === 'notifier' ? {} : { startedConfig: flatPipelineConfig(cfg) }),
       });
       this.runners.set(name, runner);
       this.workers.set(name, runnerWorker(runner));

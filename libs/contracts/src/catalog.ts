@@ -52,6 +52,7 @@ export interface MessageDataMap {
   TimerFired: M.TimerFiredData;
   RunStarted: M.RunStartedData;
   RunEnded: M.RunEndedData;
+  ServiceStarted: M.ServiceStartedData;
 }
 
 export type MessageType = keyof MessageDataMap;
@@ -123,6 +124,7 @@ export const CATALOG: Catalog = {
   TimerFired: { type: 'TimerFired', version: 1, stream: 'SYS', subject: (m) => `sys.timer.${token(m.source)}` },
   RunStarted: { type: 'RunStarted', version: 1, stream: 'SYS', subject: () => `sys.run.started` },
   RunEnded: { type: 'RunEnded', version: 1, stream: 'SYS', subject: () => `sys.run.ended` },
+  ServiceStarted: { type: 'ServiceStarted', version: 1, stream: 'SYS', subject: (m) => `sys.service.started.${token(m.source)}` },
 };
 
 /**
@@ -172,6 +174,7 @@ export const SUBJECT_PATTERNS: { readonly [K in MessageType]: string } = {
   TimerFired: 'sys.timer.*',
   RunStarted: 'sys.run.started',
   RunEnded: 'sys.run.ended',
+  ServiceStarted: 'sys.service.started.*',
 };
 
 /** NATS subject matching: `*` is one token, a final `>` one or more. */

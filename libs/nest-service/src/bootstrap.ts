@@ -10,6 +10,7 @@ import { createDataSource, runMigrations } from '@tradeloop/persistence';
 import { topology, type Topology } from '@tradeloop/transport-nats';
 import { ExecutorEffects, ServiceMetrics, ServiceRunner } from '@tradeloop/service';
 import { equityOf, type ExecutorState } from '@tradeloop/executor';
+import { flatPipelineConfig } from '@tradeloop/runtime';
 import { loadServiceEnv, redactUrl, type ServiceEnv } from './config';
 import { DECIDER_SERVICES, DEFAULT_NICE, DEFAULT_PORTS, deciderFor, effectsFor, pipelineConfigFromEnv, writesReadModels, type DeciderService, type ServiceName } from './definitions';
 import { ServiceModule, type ServiceContext, type ServiceWorker } from './service.module';
@@ -81,6 +82,7 @@ export function deciderWorker(name: DeciderService, infra: Infrastructure): Serv
     log: infra.log,
     account: infra.env.ACCOUNT,
     timerClock: infra.env.TIMER_CLOCK,
+    startedConfig: flatPipelineConfig(cfg),
   });
   const worker = runnerWorker(runner);
   if (!(effects instanceof ExecutorEffects)) return worker;

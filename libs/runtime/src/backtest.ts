@@ -3,7 +3,7 @@ import { dec, Decimal, Envelope, instrumentFor, moneyStr } from '@tradeloop/kern
 import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
 import * as executorLib from '@tradeloop/executor';
 import { EventLog } from './event-log';
-import { INPUT_PREFIX } from './run-log';
+import { flatPipelineConfig } from './run-log';
 import { iso } from './iso-time';
 import { EquityTracker } from './performance';
 import { createPipeline, PipelineConfig } from './pipeline';
@@ -90,17 +90,6 @@ function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** RunStarted's config: scalars as they are, the per-decider sections as JSON, then the read options. */
-function flatConfig(cfg: PipelineConfig, readOptions?: Readonly<Record<string, string | number | boolean>>): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [k, v] of Object.entries(cfg)) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
-    else if (v !== undefined) out[k] = JSON.stringify(v);
-  }
-  for (const [k, v] of Object.entries(readOptions ?? {})) out[`${INPUT_PREFIX}${k}`] = v;
-  return out;
-}
-
 /**
  * Runs the whole pipeline over recorded bars on the in-process bus with the simulated clock.
  * Manual orders are delivered once every bar that closed before them has been processed, so
@@ -163,7 +152,7 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
       mode: 'backtest',
       seed: cfg.seed,
       files: input.files,
-      config: flatConfig(cfg, input.readOptions),
+      config: flatPipelineConfig(cfg, input.readOptions),
     }),
   );
   for (const r of input.rejected ?? []) {

@@ -46,19 +46,35 @@ export function parseEventLog(text: string, file: string): Envelope[] {
   return out;
 }
 
-const SECTIONS = ['scanner', 'rlDecision', 'risk', 'governor', 'executor', 'learning'] as const;
 type Scalar = string | number | boolean;
 
-/** The run's files, pipeline configuration and read options, from a backtest log's RunStarted. */
-export function runSpecOf(first: Envelope, file: string): RunSpec {
-  if (first.type !== 'RunStarted') {
-    throw new RunLogError(file, 1, `a run log starts with RunStarted, this one with ${first.type}`);
+/**
+ * A PipelineConfig as RunStarted and ServiceStarted record it: scalars as they are, the
+ * per-decider sections as JSON, then any read options as `input.<name>`.
+ */
+export function flatPipelineConfig(cfg: PipelineConfig, readOptions?: Readonly<Record<string, Scalar>>): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const [k, v] of Object.entries(cfg)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (v !== undefined) out[k] = JSON.stringify(v);
   }
-  const d = first.data as RunStartedData;
-  if (d.mode !== 'backtest') throw new RunLogError(file, 1, `RunStarted is of a ${d.mode} run; only backtest runs replay from a log`);
-  const flat = d.config;
-  const bad = (key: string, want: string): RunLogError =>
-    new RunLogError(file, 1, `RunStarted config.${key} must be ${want}, got ${JSON.stringify(flat[key])}`);
+  for (const [k, v] of Object.entries(readOptions ?? {})) out[`${INPUT_PREFIX}${k}`] = v;
+  return out;
+}
+
+const SECTIONS = ['scanner', 'rlDecision', 'risk', 'governor', 'executor', 'learning'] as const;
+const SCALARS = new Set(['account', 'seed', 'mode', 'threshold', 'autoExecute', 'riskPerTrade', 'startingCash', 'currency', 'feeBps', 'slippageBps', 'strategies']);
+
+/**
+ * The inverse of flatPipelineConfig: the PipelineConfig (key order included, so a run id
+ * computed from it matches) and the read options. `problem` turns a complaint about one
+ * setting into the caller's error.
+ */
+export function pipelineConfigFromFlat(
+  flat: Readonly<Record<string, Scalar>>,
+  problem: (detail: string) => Error,
+): { config: PipelineConfig; readOptions: Record<string, Scalar> } {
+  const bad = (key: string, want: string): Error => problem(`config.${key} must be ${want}, got ${JSON.stringify(flat[key])}`);
   const str = (key: string): string => {
     const v = flat[key];
     if (typeof v !== 'string' || v === '') throw bad(key, 'a non-empty string');
@@ -78,7 +94,6 @@ export function runSpecOf(first: Envelope, file: string): RunSpec {
   if (!(EXECUTION_MODES as readonly string[]).includes(mode)) throw bad('mode', `one of ${EXECUTION_MODES.join(', ')}`);
   const sections: Partial<Record<(typeof SECTIONS)[number], unknown>> = {};
   const readOptions: Record<string, Scalar> = {};
-  const known = new Set(['account', 'seed', 'mode', 'threshold', 'autoExecute', 'riskPerTrade', 'startingCash', 'currency', 'feeBps', 'slippageBps', 'strategies']);
   for (const [key, value] of Object.entries(flat)) {
     if (key.startsWith(INPUT_PREFIX)) {
       readOptions[key.slice(INPUT_PREFIX.length)] = value;
@@ -91,8 +106,8 @@ export function runSpecOf(first: Envelope, file: string): RunSpec {
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw bad(key, 'a JSON object');
       sections[key as (typeof SECTIONS)[number]] = parsed;
-    } else if (!known.has(key)) {
-      throw new RunLogError(file, 1, `RunStarted config has a setting this version does not know: ${key}`);
+    } else if (!SCALARS.has(key)) {
+      throw problem(`config has a setting this version does not know: ${key}`);
     }
   }
   const config: PipelineConfig = {
@@ -109,6 +124,17 @@ export function runSpecOf(first: Envelope, file: string): RunSpec {
     strategies: bool('strategies'),
     ...(sections as Partial<PipelineConfig>),
   };
+  return { config, readOptions };
+}
+
+/** The run's files, pipeline configuration and read options, from a backtest log's RunStarted. */
+export function runSpecOf(first: Envelope, file: string): RunSpec {
+  if (first.type !== 'RunStarted') {
+    throw new RunLogError(file, 1, `a run log starts with RunStarted, this one with ${first.type}`);
+  }
+  const d = first.data as RunStartedData;
+  if (d.mode !== 'backtest') throw new RunLogError(file, 1, `RunStarted is of a ${d.mode} run; only backtest runs replay from a log`);
+  const { config, readOptions } = pipelineConfigFromFlat(d.config, (detail) => new RunLogError(file, 1, `RunStarted ${detail}`));
   return { runId: d.runId, files: d.files, config, readOptions };
 }
 

@@ -1,4 +1,6 @@
 export { inboxFor, ensureInbox, type InboxSpec } from './inbox';
+export { InboxFold, DEFAULT_DEDUP_WINDOW, type Outcome, type Dead, type FoldHooks } from './inbox-fold';
+export { replayServiceInbox, ServiceReplayError, type ServiceReplayOptions, type ServiceReplayReport, type ReplaySegment, type OutputDifference } from './audit-replay';
 export {
   ServiceRunner,
   FatalRunnerError,

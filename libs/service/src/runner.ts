@@ -1,20 +1,18 @@
-import { decodeMessage, formatFieldErrors, isMarketDataType, type FieldError, type Message } from '@tradeloop/contracts';
-import { BoundedSet, DeciderHost, type Decider, type Envelope } from '@tradeloop/kernel';
+import { CATALOG } from '@tradeloop/contracts';
+import { DeciderHost, nameId, type Decider, type Envelope } from '@tradeloop/kernel';
 import {
-  BATCH_TS_HEADER,
   DeadLetterQueue,
   JetStreamPublisher,
-  decodeBatch,
   deadLetter,
   ensureConsumer,
   ensureTopology,
-  type DeadLetterReason,
   type Topology,
 } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import { ensureInbox, inboxFor, type InboxSpec } from './inbox';
 import type { ServiceMetrics } from './metrics';
+import { DEFAULT_DEDUP_WINDOW, InboxFold, type Dead, type Outcome } from './inbox-fold';
 
 /** The log methods the runner uses (pino's signature: object first, then the message). */
 export interface ServiceLogger {
@@ -104,6 +102,12 @@ export interface RunnerOptions {
    */
   readonly timerClock?: 'event' | 'wall';
   readonly wallTimerMs?: number;
+  /**
+   * The decider's configuration, flat (scalars; sections as JSON). When given, the runner
+   * publishes a ServiceStarted with it at every start, naming the first inbox sequence it
+   * applies to: what an audit replay of the inbox needs (`tradeloop replay --service`).
+   */
+  readonly startedConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export type RunnerState = 'idle' | 'rebuilding' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -121,13 +125,6 @@ export interface RunnerStatus {
   readonly error?: string;
 }
 
-/** Dead-lettering outcome of decoding or handling one inbox message. */
-interface Dead {
-  readonly reason: DeadLetterReason;
-  readonly detail: string;
-  readonly errors?: readonly FieldError[];
-}
-
 interface PendingCommit {
   readonly m: JsMsg;
   readonly ref: InboxRef;
@@ -137,13 +134,6 @@ interface PendingCommit {
   readonly published?: Promise<void>;
 }
 
-interface Outcome {
-  readonly inputs: Envelope[];
-  readonly outputs: Envelope[];
-  readonly dead?: Dead;
-}
-
-const BATCH_SUBJECT = /(^|\.)md\.batch\./;
 const DEFAULT_RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 const noop = (): void => undefined;
 const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
@@ -181,9 +171,7 @@ export class ServiceRunner {
   private readonly log: ServiceLogger;
   private readonly retryMs: readonly number[];
   private readonly maxAttempts: number;
-  private readonly seen: BoundedSet;
-  private readonly lastBar = new Map<string, number>();
-  private readonly tickSeries = new Map<string, TickSeries>();
+  private readonly fold: InboxFold;
   private state: RunnerState = 'idle';
   /** Inbox sequence of the last message whose effects are committed and acked. */
   private lastSeq = 0;
@@ -198,7 +186,6 @@ export class ServiceRunner {
   private rebuilt = 0;
   private handled = 0;
   private deadLettered = 0;
-  private clock = Number.NEGATIVE_INFINITY;
   private error?: string;
   private stopRequested = false;
   private loop?: Promise<void>;
@@ -208,23 +195,20 @@ export class ServiceRunner {
   private timerSent = Number.NaN;
 
   private readonly maxPendingCommits: number;
-  /** Whether the decider consumes any market data (else batches are only its clock). */
-  private readonly consumesMarketData: boolean;
   private readonly commitLingerMs: number;
   private readonly maxCommitGroup: number;
 
   constructor(private readonly options: RunnerOptions) {
     this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never, { clock: options.decider.wakeAt !== undefined });
-    this.host = new DeciderHost(options.decider);
+    this.fold = new InboxFold(options.decider, this.inbox, options.dedupWindow);
+    this.host = this.fold.host;
     this.js = jetstream(options.nc);
     this.publisher = new JetStreamPublisher(this.js, options.topo, { window: 256 });
     this.dlq = new DeadLetterQueue(this.js, options.topo);
     this.log = options.log ?? silent;
     this.retryMs = options.retryBackoffMs ?? DEFAULT_RETRY_MS;
     this.maxAttempts = options.maxEffectAttempts ?? 30;
-    this.seen = new BoundedSet(options.dedupWindow ?? 200_000);
     this.maxPendingCommits = options.maxPendingCommits ?? 256;
-    this.consumesMarketData = (options.decider.consumes as readonly string[]).some((t) => isMarketDataType(t));
     this.commitLingerMs = options.commitLingerMs ?? 10;
     this.maxCommitGroup = options.maxCommitGroup ?? 64;
     if (!(Number.isFinite(this.commitLingerMs) && this.commitLingerMs >= 0)) throw new RangeError(`commitLingerMs must be a number ≥ 0, got ${this.commitLingerMs}`);
@@ -242,7 +226,7 @@ export class ServiceRunner {
       rebuilt: this.rebuilt,
       handled: this.handled,
       deadLettered: this.deadLettered,
-      clock: this.clock,
+      clock: this.fold.clock,
       ...(this.error === undefined ? {} : { error: this.error }),
     };
   }
@@ -269,6 +253,7 @@ export class ServiceRunner {
       const extra = await this.options.effects.afterRebuild(this.host);
       if (extra.length > 0) await this.publishAll(extra, []);
     }
+    if (this.options.startedConfig) await this.publishStarted(this.options.startedConfig);
     await this.fireDueTimer();
     this.state = 'running';
     this.log.info({ service: this.options.service, inbox: this.inbox.stream, rebuilt: this.rebuilt, lastSeq: this.lastSeq }, 'consuming');
@@ -511,100 +496,35 @@ export class ServiceRunner {
     if (this.commitError !== undefined) throw this.commitError;
   }
 
-  /**
-   * Decode and hand every consumed envelope to the decider: the deterministic part, shared by
-   * rebuild and live handling, so both reach the same state from the same inbox.
-   */
+  /** The deterministic part (decode, de-duplicate, decide), shared with rebuild and audit replays. */
   private handleMessage(subject: string, data: Uint8Array, seq: number, headers?: MsgHdrs): Outcome {
-    const inputs: Envelope[] = [];
-    const outputs: Envelope[] = [];
-    let envelopes: readonly Envelope[];
-    // Another type of an area the inbox sources whole: nothing to decode (replay skips it the
-    // same way). A malformed message there is dead-lettered by the service that consumes it.
-    if (!this.inbox.accepts(subject)) return { inputs, outputs };
-    if (BATCH_SUBJECT.test(subject)) {
-      // Market data as the clock only: its time from the batch header, no decoding (replay
-      // reads the same header). A batch without a usable header is decoded as before.
-      if (!this.consumesMarketData) {
-        const ts = Number(headers?.get(BATCH_TS_HEADER) || Number.NaN);
-        if (Number.isSafeInteger(ts) && ts >= 0) {
-          if (ts > this.clock) this.clock = ts;
-          return { inputs, outputs };
-        }
-      }
-      const r = decodeBatch(data);
-      if (!r.ok) return { inputs, outputs, dead: { reason: 'invalid_message', detail: formatFieldErrors(r.error), errors: r.error } };
-      envelopes = r.value.messages;
-    } else {
-      const r = decodeMessage(data);
-      if (!r.ok) return { inputs, outputs, dead: { reason: 'invalid_message', detail: formatFieldErrors(r.error), errors: r.error } };
-      envelopes = [r.value as Message];
-    }
-    const metrics = this.options.metrics;
-    let dead: Dead | undefined;
-    for (const e of envelopes) {
-      if (!this.inbox.consumes.has(e.type)) {
-        // Not an input, but market data still moves the event clock that timers run on.
-        if (e.ts > this.clock && isMarketDataType(e.type)) this.clock = e.ts;
-        continue;
-      }
-      if (!this.firstTime(e)) {
-        if (metrics && this.state === 'running') metrics.countSkipped(e.type);
-        continue;
-      }
-      if (e.ts > this.clock) this.clock = e.ts;
-      inputs.push(e);
-      try {
-        const outs = this.host.handle(e);
-        for (let i = 0; i < outs.length; i++) outputs.push(outs[i]);
-      } catch (err) {
-        // A decider that throws does so again on replay at the same point: skipping it here and
-        // there keeps live and rebuilt state equal. The message goes to the DLQ with the reason.
-        dead = { reason: 'rejected', detail: `${this.options.decider.name} failed on ${e.type} ${e.id} (inbox seq ${seq}): ${describe(err)}` };
-      }
-      if (metrics && this.state === 'running') metrics.countIn(e.type);
-    }
-    return dead ? { inputs, outputs, dead } : { inputs, outputs };
+    const metrics = this.state === 'running' ? this.options.metrics : undefined;
+    return this.fold.handle(subject, data, seq, headers, metrics ? { skipped: (t) => metrics.countSkipped(t), handled: (t) => metrics.countIn(t) } : undefined);
   }
 
   /**
-   * De-duplication of inputs. Market data is time-ordered per series (the market-data service
-   * publishes each series in order; files out of order are refused there), and a re-batched
-   * replay repeats it: a bar is new only if it is later than the last bar of its series; a
-   * tick, trade or book snapshot only if it is later than the last of its series, or as late
-   * and of an id not seen at that same time (several share a millisecond). Both are exact and
-   * O(1) per message, where a window of ids costs a hash-set insert and eviction per tick (the
-   * largest cost of a tick consumer) and forgets after `dedupWindow` messages. Anything else is
-   * new if its id was not seen within the window.
+   * ServiceStarted: this configuration decides from the first unhandled inbox message on. Its id
+   * derives from the service, that sequence and the configuration, so a start repeated before
+   * any message was handled publishes it once, and a changed configuration publishes anew.
    */
-  private firstTime(e: Envelope): boolean {
-    switch (e.type) {
-      case 'BarClosed': {
-        const d = e.data as { venue: string; symbol: string; timeframe: string };
-        const key = `${d.venue}|${d.symbol}|${d.timeframe}`;
-        const last = this.lastBar.get(key);
-        if (last !== undefined && e.ts <= last) return false;
-        this.lastBar.set(key, e.ts);
-        return true;
-      }
-      case 'QuoteTick':
-      case 'TradeTick':
-      case 'BookSnapshot':
-        return this.firstTick(e);
-      default:
-        return this.seen.add(e.id);
-    }
-  }
-
-  private firstTick(e: Envelope): boolean {
-    const d = e.data as { venue: string; symbol: string };
-    const key = `${e.type}|${d.venue}|${d.symbol}`;
-    const s = this.tickSeries.get(key);
-    if (s === undefined) {
-      this.tickSeries.set(key, new TickSeries(e.ts, e.id));
-      return true;
-    }
-    return s.first(e.ts, e.id);
+  private async publishStarted(config: Readonly<Record<string, string | number | boolean>>): Promise<void> {
+    const service = this.options.service;
+    const fromSeq = this.lastSeq + 1;
+    const dedupWindow = this.options.dedupWindow ?? DEFAULT_DEDUP_WINDOW;
+    const id = nameId(`service-started|${service}|${fromSeq}|${dedupWindow}|${JSON.stringify(config)}`);
+    const started: Envelope = {
+      id,
+      type: 'ServiceStarted',
+      version: CATALOG.ServiceStarted.version,
+      // When it started, by the wall clock: no decider reads it, audits do.
+      ts: Date.now(),
+      correlationId: id,
+      causationId: id,
+      account: this.options.account ?? 'paper',
+      source: service,
+      data: { service, inbox: this.inbox.stream, fromSeq, dedupWindow, config },
+    };
+    await this.publishAll([started], []);
   }
 
   /** Publishes the TimerFired the decider asked for once the inbox's event time has passed it. */
@@ -612,7 +532,7 @@ export class ServiceRunner {
     const d = this.options.decider;
     if (!d.wakeAt) return;
     const at = d.wakeAt(this.host.state);
-    const now = this.options.timerClock === 'wall' ? (wallNow ?? Date.now()) : this.clock;
+    const now = this.options.timerClock === 'wall' ? (wallNow ?? Date.now()) : this.fold.clock;
     if (at === undefined || at > now || at === this.timerSent) return;
     const name = this.options.service;
     const id = `timer:${name}:${at}`;
@@ -681,45 +601,6 @@ class InboxGap extends Error {
     readonly got: number,
   ) {
     super(`inbox gap: expected seq ${expected}, got ${got}`);
-  }
-}
-
-/**
- * The newest time of one tick series and the ids seen at exactly that time: a short list,
- * backed by a set once a millisecond holds more than a few (a coarse clock can put thousands
- * of ticks on one timestamp).
- */
-class TickSeries {
-  private ids: string[];
-  private set: Set<string> | undefined;
-
-  constructor(
-    private ts: number,
-    id: string,
-  ) {
-    this.ids = [id];
-  }
-
-  first(ts: number, id: string): boolean {
-    if (ts < this.ts) return false;
-    if (ts > this.ts) {
-      this.ts = ts;
-      this.ids.length = 0;
-      this.ids.push(id);
-      this.set = undefined;
-      return true;
-    }
-    const set = this.set;
-    if (set !== undefined) {
-      if (set.has(id)) return false;
-      set.add(id);
-      return true;
-    }
-    const ids = this.ids;
-    for (let i = 0; i < ids.length; i++) if (ids[i] === id) return false;
-    ids.push(id);
-    if (ids.length > 16) this.set = new Set(ids);
-    return true;
   }
 }
 

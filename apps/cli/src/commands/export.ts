@@ -62,7 +62,7 @@ function oneLine(text: string, where: string): string {
 }
 
 export async function runExportCommand(opts: ExportCliOptions, io: Io): Promise<void> {
-  const [{ connect }, { jetstream, jetstreamManager }, { topology }, { redactUrl }] = await Promise.all([
+  const [{ connect }, { jetstream, jetstreamManager }, { topology, readStoredMessages }, { redactUrl }] = await Promise.all([
     import('@nats-io/transport-node'),
     import('@nats-io/jetstream'),
     import('@tradeloop/transport-nats'),
@@ -80,43 +80,13 @@ export async function runExportCommand(opts: ExportCliOptions, io: Io): Promise<
     const counts: string[] = [];
     for (const area of opts.areas) {
       const name = topo.streams[area].name;
-      const info = await jsm.streams.info(name).catch((e: unknown) => {
+      const msgs = await readStoredMessages(js, jsm, name, { idleMs: opts.idleMs }).catch((e: unknown) => {
         const msg = e instanceof Error ? e.message : String(e);
-        throw new Error(/not found/i.test(msg) ? `no stream ${name} at ${where}: is --namespace right?` : `stream ${name}: ${msg}`);
+        throw new Error(msg === `no stream ${name}` ? `no stream ${name} at ${where}: is --namespace right?` : msg);
       });
-      const last = info.state.last_seq;
-      const first = info.state.first_seq;
-      if (info.state.messages === 0) {
-        counts.push(`${area} 0`);
-        continue;
-      }
-      // An ordered consumer: the server's order, no durable left behind.
-      const consumer = await js.consumers.get(name, { opt_start_seq: first });
-      const it = await consumer.consume({ max_messages: 1_000 });
-      let n = 0;
-      let idle: ReturnType<typeof setTimeout> | undefined;
-      let timedOut = false;
-      const arm = (): void => {
-        if (idle) clearTimeout(idle);
-        idle = setTimeout(() => {
-          timedOut = true;
-          void it.close();
-        }, opts.idleMs);
-      };
-      arm();
-      try {
-        for await (const m of it) {
-          arm();
-          stored.push({ nanos: m.timestampNanos, area: AREAS.indexOf(area), seq: m.seq, line: oneLine(m.string(), `${name} #${m.seq}`) });
-          n++;
-          if (m.seq >= last) break;
-        }
-      } finally {
-        if (idle) clearTimeout(idle);
-        await it.close();
-      }
-      if (timedOut) throw new Error(`${name}: read ${n} messages, then nothing for ${opts.idleMs} ms (the stream ends at #${last})`);
-      counts.push(`${area} ${n}`);
+      const at = AREAS.indexOf(area);
+      for (const m of msgs) stored.push({ nanos: m.nanos, area: at, seq: m.seq, line: oneLine(new TextDecoder().decode(m.data), `${name} #${m.seq}`) });
+      counts.push(`${area} ${msgs.length}`);
     }
     // The server's storage time orders the areas against each other; within a stream, its sequence.
     stored.sort((a, b) => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : a.area - b.area || a.seq - b.seq));

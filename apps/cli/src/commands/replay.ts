@@ -14,11 +14,15 @@ import {
 } from '@tradeloop/runtime';
 import { loadInputs, runWithProgress, writeRunFiles, type Io, type ReadCliOptions } from '../backtest.command';
 import { CommandExit } from '../exit';
+import { runServiceReplay } from './replay-service';
 import { parseMode, parseMoney, parseNumber } from '../options';
 
 export interface ReplayCliOptions {
-  log: string;
-  data: string[];
+  log?: string;
+  data?: string[];
+  service?: string;
+  nats: string;
+  namespace: string;
   orders?: string;
   out?: string;
   progress: boolean;
@@ -34,14 +38,18 @@ export interface ReplayCliOptions {
 /** Exit code of a replay whose events differ from the log's. */
 export const EXIT_DIVERGED = 3;
 
-export function replayCommand(io: Io): Command {
+export function replayCommand(io: Io, env: Readonly<Record<string, string | undefined>> = process.env): Command {
   return new Command('replay')
     .description(
       'Re-run a backtest from its event log (events.ndjson) and the same data files, and check that every event comes out ' +
-        'byte for byte the same; with --mode, --threshold, --risk, … also run the same inputs under another policy and compare',
+        'byte for byte the same; with --mode, --threshold, --risk, … also run the same inputs under another policy and compare. ' +
+        'With --service, audit one service of a deployment: its decider re-run over its JetStream inbox against what it published',
     )
-    .requiredOption('--log <events.ndjson>', 'the event log of the run (written by backtest --out)')
-    .requiredOption('--data <file...>', 'the data files the run read (checked by sha256 against its RunStarted)')
+    .option('--log <events.ndjson>', 'the event log of the run (written by backtest --out)')
+    .option('--data <file...>', 'the data files the run read (checked by sha256 against its RunStarted)')
+    .option('--service <name>', 'audit this service of a deployment instead (scanner, rl-decision, risk, governor, executor, learning)')
+    .option('--nats <url>', 'with --service: NATS server (NATS_URL)', env['NATS_URL'] || 'nats://127.0.0.1:4222')
+    .option('--namespace <ns>', "with --service: the deployment's NATS_NAMESPACE", env['NATS_NAMESPACE'] ?? '')
     .option('--orders <csv>', 'the manual orders file, if the run replayed one')
     .addOption(new Option('--mode <mode>', 'what-if: execution mode').argParser(parseMode))
     .option('--threshold <0-100>', 'what-if: quality threshold', parseNumber('--threshold', 0, 100))
@@ -52,9 +60,23 @@ export function replayCommand(io: Io): Command {
     .option('--seed <n>', 'what-if: seed of the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true))
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html of the replay (of the what-if run, if any)')
     .option('--no-progress', 'no progress bar')
-    .action((opts: ReplayCliOptions) => {
-      runReplayCommand(opts, io);
+    .action(async (opts: ReplayCliOptions) => {
+      if (opts.service !== undefined) {
+        if (opts.log !== undefined || opts.data !== undefined || opts.orders !== undefined || Object.keys(whatIfOf(opts)).length > 0) {
+          usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders or what-if options');
+        }
+        await runServiceReplay({ service: opts.service, nats: opts.nats, namespace: opts.namespace }, io);
+        return;
+      }
+      if (opts.log === undefined || opts.data === undefined) usage(io, 'replay needs --log and --data (or --service to audit a deployment)');
+      runReplayCommand({ ...opts, log: opts.log, data: opts.data }, io);
     });
+}
+
+/** A combination of options that cannot work: said, then exit 1 like commander's own argument errors. */
+function usage(io: Io, message: string): never {
+  io.err(`error: ${message}\n`);
+  throw new CommandExit(1);
 }
 
 function whatIfOf(opts: ReplayCliOptions): Partial<PipelineConfig> {
@@ -190,7 +212,7 @@ function comparisonTable(recorded: BacktestResult, whatIf: BacktestResult, chang
   return lines.join('\n');
 }
 
-export function runReplayCommand(opts: ReplayCliOptions, io: Io): void {
+export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: string[] }, io: Io): void {
   const logPath = resolve(opts.log);
   const logName = basename(opts.log);
   let text: string;

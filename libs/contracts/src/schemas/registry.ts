@@ -57,6 +57,7 @@ const schemas = {
   TimerFired: SY.TimerFiredDataSchema,
   RunStarted: SY.RunStartedDataSchema,
   RunEnded: SY.RunEndedDataSchema,
+  ServiceStarted: SY.ServiceStartedDataSchema,
 } satisfies SchemaRegistry;
 
 /** The payload schema of every message type, for transports that look schemas up by `type`. */

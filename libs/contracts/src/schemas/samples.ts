@@ -494,4 +494,15 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
     { runId: 'run-2024-03-05-eurusd', bars: 15_366 },
     { id: 'run-end', ts: T0 + 600 * MINUTE, source: 'runtime', correlationId: 'run-start', causationId: 'run-start' },
   ),
+  ServiceStarted: sample(
+    'ServiceStarted',
+    {
+      service: 'risk',
+      inbox: 'IN_RISK',
+      fromSeq: 1_201,
+      dedupWindow: 200_000,
+      config: { account: 'paper', seed: 42, mode: 'quality_based', threshold: 70, riskPerTrade: 0.01, startingCash: '100000', currency: 'USD' },
+    },
+    { id: 'service-started-risk-1201', ts: T0 + 30 * MINUTE, source: 'risk', correlationId: 'service-started-risk-1201' },
+  ),
 };

@@ -1,4 +1,4 @@
-import type { DataFileInfo, RunEndedData, RunStartedData, TimerFiredData } from '../messages';
+import type { DataFileInfo, RunEndedData, RunStartedData, ServiceStartedData, TimerFiredData } from '../messages';
 import {
   IsEpochMs,
   IsHex,
@@ -6,6 +6,7 @@ import {
   IsNonEmptyString,
   IsNonNegativeInteger,
   IsOneOf,
+  IsPositiveInteger,
   IsScalarRecord,
   NestedArray,
 } from './decorators';
@@ -33,4 +34,12 @@ export class RunStartedDataSchema implements RunStartedData {
 export class RunEndedDataSchema implements RunEndedData {
   @IsNonEmptyString() readonly runId!: string;
   @IsNonNegativeInteger() readonly bars!: number;
+}
+
+export class ServiceStartedDataSchema implements ServiceStartedData {
+  @IsNonEmptyString() readonly service!: string;
+  @IsNonEmptyString() readonly inbox!: string;
+  @IsPositiveInteger() readonly fromSeq!: number;
+  @IsPositiveInteger() readonly dedupWindow!: number;
+  @IsScalarRecord() readonly config!: Readonly<Record<string, string | number | boolean>>;
 }

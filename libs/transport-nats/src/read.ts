@@ -1,0 +1,72 @@
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { MsgHdrs } from '@nats-io/nats-core';
+
+/** One stored message, as an audit reads it back. */
+export interface StoredMessage {
+  readonly seq: number;
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly headers?: MsgHdrs;
+  /** When the server stored it (ns since the epoch). */
+  readonly nanos: bigint;
+}
+
+export interface ReadStoredOptions {
+  /** Only subjects matching this pattern (namespace included). */
+  readonly filter?: string;
+  /** Stop after this stream sequence (default: the stream's last at the start of the read). */
+  readonly toSeq?: number;
+  /** Give up when nothing arrives for this long. Default 10 s. */
+  readonly idleMs?: number;
+}
+
+export class StreamReadError extends Error {
+  override readonly name = 'StreamReadError';
+}
+
+/**
+ * Every message of a stream (or of one subject pattern in it) up to `toSeq`, in stream order,
+ * through an ordered consumer: reading changes nothing on the server and leaves no consumer
+ * behind. A stream that does not exist is a StreamReadError naming it.
+ */
+export async function readStoredMessages(js: JetStreamClient, jsm: JetStreamManager, stream: string, options: ReadStoredOptions = {}): Promise<StoredMessage[]> {
+  const info = await jsm.streams.info(stream, options.filter ? { subjects_filter: options.filter } : undefined).catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new StreamReadError(/not found/i.test(msg) ? `no stream ${stream}` : `stream ${stream}: ${msg}`);
+  });
+  const toSeq = Math.min(options.toSeq ?? info.state.last_seq, info.state.last_seq);
+  // How many match: all of the stream's, or the sum over the subjects the filter matches.
+  const matching = options.filter ? Object.values(info.state.subjects ?? {}).reduce((a, n) => a + n, 0) : info.state.messages;
+  if (matching === 0 || toSeq < info.state.first_seq) return [];
+  const consumer = await js.consumers.get(stream, {
+    opt_start_seq: info.state.first_seq,
+    ...(options.filter ? { filter_subjects: options.filter } : {}),
+  });
+  const it = await consumer.consume({ max_messages: 1_000 });
+  const idleMs = options.idleMs ?? 10_000;
+  const out: StoredMessage[] = [];
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const arm = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => {
+      timedOut = true;
+      void it.close();
+    }, idleMs);
+  };
+  arm();
+  try {
+    for await (const m of it) {
+      arm();
+      if (m.seq > toSeq) break;
+      out.push({ seq: m.seq, subject: m.subject, data: m.data, ...(m.headers ? { headers: m.headers } : {}), nanos: m.timestampNanos });
+      // The last matching message at or before toSeq: nothing more to wait for.
+      if (m.seq >= toSeq || m.info.pending === 0) break;
+    }
+  } finally {
+    if (idle) clearTimeout(idle);
+    await it.close();
+  }
+  if (timedOut) throw new StreamReadError(`${stream}: read ${out.length} messages, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
+  return out;
+}
