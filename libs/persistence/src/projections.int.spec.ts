@@ -42,7 +42,7 @@ function tradeSequence(): Message[] {
     sampleOf('OrderAccepted'),
     sampleOf('OrderFilled'),
     sampleOf('PositionOpened'),
-    sampleOf('AccountUpdated', { id: 'acct-0', ts: T0 + 3 * MIN }, { cash: '100000.00', realizedPnl: '0.00', fees: '0.00' }),
+    sampleOf('AccountUpdated', { id: 'acct-0', ts: T0 + 3 * MIN }, { cash: '100000.00', realizedPnl: '0.00', fees: '0.00', sequence: 1 }),
     leg('ord-sl', 'stop_loss', 'stop', '1.08310'),
     leg('ord-tp', 'take_profit', 'limit', '1.08736'),
     sampleOf('OrderAccepted', { id: 'acc-sl', ts: T0 + 3 * MIN }, { orderId: 'ord-sl', clientOrderId: 'TL-ord-sl', brokerOrderId: 'paper-18' }),
@@ -155,7 +155,7 @@ describe('projections', () => {
 
     it('account_when_trade_closes_then_holds_the_latest_snapshot', async () => {
       expect(await db.ds.getRepository(AccountEntity).find()).toEqual([
-        { account: 'paper', currency: 'USD', cash: '100028.40', realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN },
+        { account: 'paper', currency: 'USD', cash: '100028.40', realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN, sequence: 2 },
       ]);
     });
 
@@ -286,13 +286,32 @@ describe('projections', () => {
   });
 
   describe('late and stale messages', () => {
-    it('account_when_an_older_snapshot_arrives_late_then_it_is_ignored', async () => {
+    it('account_when_a_later_snapshot_carries_an_earlier_time_then_its_sequence_wins', async () => {
+      // Two markets in flight: the executor handled EURUSD's batch up to 10:20, then XAUUSD's
+      // from 10:05 — its fill's snapshot is the newer one though its time is earlier.
+      const acct = 'acct-seq';
+      const snap = (id: string, ts: number, cash: string, sequence: number) => sampleOf('AccountUpdated', { id, account: acct, ts }, { cash, sequence });
+      expect(await project(snap('s1', T0 + 20 * MIN, '100010.00', 1))).toBe('applied');
+      expect(await project(snap('s2', T0 + 5 * MIN, '100012.50', 2))).toBe('applied');
+      expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100012.50', sequence: 2, updatedTs: T0 + 5 * MIN });
+      // An older snapshot delivered late, and a repeat of the current one, change nothing.
+      expect(await project(snap('s1', T0 + 20 * MIN, '100010.00', 1))).toBe('unchanged');
+      expect(await project(snap('s2', T0 + 5 * MIN, '100012.50', 2))).toBe('unchanged');
+      expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100012.50', sequence: 2 });
+    });
+
+    it('account_when_snapshots_carry_no_sequence_then_event_time_orders_them', async () => {
+      // Written by a producer from before the sequence: the latest time wins, the later delivery at equal times.
       const acct = 'acct-stale';
-      expect(await project(sampleOf('AccountUpdated', { id: 'a2', account: acct, ts: T0 + 2 * MIN }, { cash: '100010.00' }))).toBe('applied');
-      expect(await project(sampleOf('AccountUpdated', { id: 'a1', account: acct, ts: T0 + MIN }, { cash: '100005.00' }))).toBe('unchanged');
-      expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100010.00', updatedTs: T0 + 2 * MIN });
-      // Two fills in one bar: two snapshots with one event time; the later delivery wins.
-      expect(await project(sampleOf('AccountUpdated', { id: 'a3', account: acct, ts: T0 + 2 * MIN }, { cash: '100012.50' }))).toBe('applied');
+      const snap = (id: string, ts: number, cash: string) => {
+        const m = sampleOf('AccountUpdated', { id, account: acct, ts }, { cash });
+        const { sequence: _omitted, ...data } = m.data as { sequence?: number };
+        return { ...m, data } as typeof m;
+      };
+      expect(await project(snap('a2', T0 + 2 * MIN, '100010.00'))).toBe('applied');
+      expect(await project(snap('a1', T0 + MIN, '100005.00'))).toBe('unchanged');
+      expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100010.00', updatedTs: T0 + 2 * MIN, sequence: null });
+      expect(await project(snap('a3', T0 + 2 * MIN, '100012.50'))).toBe('applied');
       expect(await db.ds.getRepository(AccountEntity).findOneByOrFail({ account: acct })).toMatchObject({ cash: '100012.50' });
     });
 

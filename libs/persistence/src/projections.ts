@@ -259,21 +259,24 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
     }
     case 'AccountUpdated': {
       const d = m.data;
-      // Each AccountUpdated is a full snapshot: the latest by event time wins; at equal times
-      // (several fills in one bar) the later delivery, which is the later snapshot, wins. A
-      // repeat of the current snapshot writes nothing (no dead row version, honest outcome).
+      // Each AccountUpdated is a full snapshot: the one with the higher sequence wins. Event
+      // time cannot order them: with several markets in flight the executor handles one
+      // market's batch before another's earlier bars, so a later snapshot may carry an earlier
+      // time. Snapshots without a sequence (older producers) fall back to event time, the later
+      // delivery winning at equal times. A repeat of the current snapshot writes nothing.
       return outcome(
         await write(
           manager,
-          `INSERT INTO ${t.accounts} AS a ("account", "currency", "cash", "realized_pnl", "fees", "updated_ts")
-           VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO ${t.accounts} AS a ("account", "currency", "cash", "realized_pnl", "fees", "updated_ts", "sequence")
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT ("account") DO UPDATE SET
              "currency" = EXCLUDED."currency", "cash" = EXCLUDED."cash", "realized_pnl" = EXCLUDED."realized_pnl",
-             "fees" = EXCLUDED."fees", "updated_ts" = EXCLUDED."updated_ts"
-           WHERE a."updated_ts" <= EXCLUDED."updated_ts"
-             AND (a."currency", a."cash", a."realized_pnl", a."fees", a."updated_ts")
-                 IS DISTINCT FROM (EXCLUDED."currency", EXCLUDED."cash", EXCLUDED."realized_pnl", EXCLUDED."fees", EXCLUDED."updated_ts")`,
-          [m.account, d.currency, d.cash, d.realizedPnl, d.fees, m.ts],
+             "fees" = EXCLUDED."fees", "updated_ts" = EXCLUDED."updated_ts", "sequence" = EXCLUDED."sequence"
+           WHERE (CASE WHEN a."sequence" IS NOT NULL AND EXCLUDED."sequence" IS NOT NULL THEN a."sequence" < EXCLUDED."sequence"
+                       ELSE a."updated_ts" <= EXCLUDED."updated_ts" END)
+             AND (a."currency", a."cash", a."realized_pnl", a."fees", a."updated_ts", a."sequence")
+                 IS DISTINCT FROM (EXCLUDED."currency", EXCLUDED."cash", EXCLUDED."realized_pnl", EXCLUDED."fees", EXCLUDED."updated_ts", EXCLUDED."sequence")`,
+          [m.account, d.currency, d.cash, d.realizedPnl, d.fees, m.ts, d.sequence ?? null],
         ),
       );
     }

@@ -140,4 +140,11 @@ export interface AccountUpdatedData {
   readonly cash: DecimalString;
   readonly realizedPnl: DecimalString;
   readonly fees: DecimalString;
+  /**
+   * The account's update count: 1 after its first fill, one more with every fill. Snapshots
+   * are ordered by it, not by event time: with several markets in flight the executor handles
+   * one market's batch before another's earlier bars, so a later snapshot can carry an earlier
+   * time. Absent in logs written before it existed.
+   */
+  readonly sequence?: number;
 }

@@ -29,6 +29,7 @@ import {
   IsEpochMs,
   IsNonEmptyString,
   IsNonNegativeInteger,
+  IsPositiveInteger,
   IsNonNegativeNumber,
   IsOneOf,
   IsText,
@@ -158,4 +159,5 @@ export class AccountUpdatedDataSchema implements AccountUpdatedData {
   @IsDecimalString() readonly cash!: DecimalString;
   @IsDecimalString() readonly realizedPnl!: DecimalString;
   @IsDecimalString() readonly fees!: DecimalString;
+  @OptionalField() @IsPositiveInteger() readonly sequence?: number;
 }

@@ -349,7 +349,7 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
   ),
   AccountUpdated: sample(
     'AccountUpdated',
-    { currency: 'USD', cash: '100028.40', realizedPnl: '28.40', fees: '0.00' },
+    { currency: 'USD', cash: '100028.40', realizedPnl: '28.40', fees: '0.00', sequence: 2 },
     { id: 'acct-1', ts: T0 + 45 * MINUTE, source: 'executor', causationId: 'fill-tp' },
   ),
   ExperienceRecorded: sample(

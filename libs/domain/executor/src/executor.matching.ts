@@ -54,6 +54,8 @@ interface BarRun {
   cash: Decimal;
   realized: Decimal;
   fees: Decimal;
+  /** The account's update count, one more with every fill of this bar. */
+  accountUpdates: number;
   /** Ask − bid at the open as a wire string, made on the first fill; null until then. */
   spread: string | undefined | null;
 }
@@ -85,6 +87,7 @@ function startRun(
     cash: state.cash,
     realized: state.realizedPnl,
     fees: state.fees,
+    accountUpdates: state.accountUpdates,
     spread: null,
   };
 }
@@ -445,10 +448,11 @@ function applyToRun(
   run.fees = plusExact(run.fees, fee);
   run.cash = minusExact(plusExact(run.cash, out.realized), fee);
   const cash = fixedAtLeast(run.cash, places);
+  run.accountUpdates += 1;
   run.outs.push(
     draftFor(
       'AccountUpdated',
-      { currency: c, cash, realizedPnl: fixedAtLeast(run.realized, places), fees: fixedAtLeast(run.fees, places) },
+      { currency: c, cash, realizedPnl: fixedAtLeast(run.realized, places), fees: fixedAtLeast(run.fees, places), sequence: run.accountUpdates },
       o,
     ),
   );

@@ -128,7 +128,7 @@ describe('market orders', () => {
       role: 'entry',
     });
     expect(then.first('OrderFilled').spread).toBeUndefined();
-    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99989.99', realizedPnl: '0.00', fees: '10.01' });
+    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99989.99', realizedPnl: '0.00', fees: '10.01', sequence: 1 });
   });
 
   it('market_sell_when_next_trade_bar_then_fills_at_open_minus_slippage_rounded_down', () => {

@@ -24,14 +24,14 @@ describe('netting positions', () => {
       averagePrice: '102', // (1 × 100 + 2 × 103) / 3
       realizedPnl: '0.00',
     });
-    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99999.69', realizedPnl: '0.00', fees: '0.31' }); // 0.10 + 0.206→0.21
+    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99999.69', realizedPnl: '0.00', fees: '0.31', sequence: 2 }); // 0.10 + 0.206→0.21
   });
 
   it('reduce_when_opposite_fill_smaller_than_position_then_realises_pnl_and_keeps_average', () => {
     const then = given(ex, logOf(ex, [a, bars[0], b, bars[1], c])).when(bars[2]).thenTypes('OrderFilled', 'PositionChanged', 'AccountUpdated');
     expect(then.first('PositionChanged')).toMatchObject({ quantity: '2', averagePrice: '102', realizedPnl: '3.00' });
     // fee 0.105 → 0.10 (half-even); cash = 100000 + 3.00 − 0.41
-    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '100002.59', realizedPnl: '3.00', fees: '0.41' });
+    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '100002.59', realizedPnl: '3.00', fees: '0.41', sequence: 3 });
   });
 
   it('close_when_opposite_fill_flattens_then_position_closed_with_full_trade_record', () => {
@@ -59,7 +59,7 @@ describe('netting positions', () => {
       origin: 'strategy',
       strategy: 'structure_break',
     });
-    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99996.39', realizedPnl: '-3.00', fees: '0.61' });
+    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99996.39', realizedPnl: '-3.00', fees: '0.61', sequence: 4 });
     // The close is part of the trade's chain (the entry's signal), not the closing order's.
     expect(then.published.find((e) => e.type === 'PositionClosed')?.correlationId).toBe('sig-a');
     expect(then.published.find((e) => e.type === 'OrderFilled')?.correlationId).toBe('sig-d');
@@ -84,7 +84,7 @@ describe('netting positions', () => {
       openedAt: closeOf(2),
       entryOrderId: deriveId('b', 'executor', 0),
     });
-    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '100009.57', realizedPnl: '10.00', fees: '0.43' });
+    expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '100009.57', realizedPnl: '10.00', fees: '0.43', sequence: 2 });
 
     const cover = approved({ side: 'buy', quantity: '2' }, 'c', closeOf(2));
     const g = given(ex, [...logOf(ex, [a, bars[0], flip, tradeBar(2, 110, 111, 109, 110), cover])]);
@@ -114,7 +114,7 @@ describe('netting positions', () => {
       approved({ side: 'buy', quantity: '1000', symbol: 'USDJPY' }, 'a', closeOf(0)),
       tradeBar(1, 150.123, 150.2, 150, 150.1, 'USDJPY'),
     ]);
-    expect(outputs.find((e) => e.type === 'AccountUpdated')?.data).toEqual({ currency: 'JPY', cash: '99970', realizedPnl: '0', fees: '30' });
+    expect(outputs.find((e) => e.type === 'AccountUpdated')?.data).toEqual({ currency: 'JPY', cash: '99970', realizedPnl: '0', fees: '30', sequence: 1 });
   });
 });
 

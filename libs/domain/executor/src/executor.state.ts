@@ -54,6 +54,8 @@ export interface ExecutorState {
   fees: Decimal;
   /** Float mirror of cash for the per-bar equity read. */
   cashF: number;
+  /** Fills applied to the account: the sequence of its last AccountUpdated. */
+  accountUpdates: number;
   /** Every order ever submitted, by order id (terminal ones stay: CancelOrder and audits look them up). */
   readonly orders: Map<string, OrderRecord>;
   /** client order id → order id. */
@@ -75,6 +77,7 @@ export function initialExecutorState(cfg: ResolvedExecutorConfig): ExecutorState
     realizedPnl: ZERO,
     fees: ZERO,
     cashF: cfg.startingCashDec.toNumber(),
+    accountUpdates: 0,
     orders: new Map(),
     clientOrderIds: new Map(),
     approvedIds: new Set(),
@@ -280,6 +283,7 @@ function onFilled(state: ExecutorState, m: Envelope<'OrderFilled', OrderFilledDa
     state.fees = h.fees;
     state.cash = h.cash;
     state.cashF = h.cashF;
+    state.accountUpdates += 1;
     return state;
   }
   const quantity = dec(d.quantity);
@@ -308,6 +312,7 @@ function onFilled(state: ExecutorState, m: Envelope<'OrderFilled', OrderFilledDa
   state.fees = state.fees.plus(fee);
   state.cash = state.cash.plus(out.realized).minus(fee);
   state.cashF = state.cash.toNumber();
+  state.accountUpdates += 1;
   return state;
 }
 

@@ -21,4 +21,8 @@ export class AccountEntity {
 
   @Column(epochMsCol('updated_ts'))
   updatedTs!: number;
+
+  /** AccountUpdated.sequence of the snapshot held; null before the first that carried one. */
+  @Column(epochMsCol('sequence', true)) // a bigint read back as a number, like the times
+  sequence!: number | null;
 }

@@ -1,10 +1,12 @@
 import { Initial1700000000000 } from './1700000000000-Initial';
 import { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
 import { BrokerOrders1700000002000 } from './1700000002000-BrokerOrders';
+import { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
 export { BrokerOrders1700000002000 } from './1700000002000-BrokerOrders';
+export { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
-export const PERSISTENCE_MIGRATIONS = [Initial1700000000000, ApiKeys1700000001000, BrokerOrders1700000002000];
+export const PERSISTENCE_MIGRATIONS = [Initial1700000000000, ApiKeys1700000001000, BrokerOrders1700000002000, AccountSequence1700000003000];
