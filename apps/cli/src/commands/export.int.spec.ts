@@ -85,6 +85,25 @@ describe('tradeloop export (real NATS JetStream)', () => {
     expect(r.err).not.toContain('s3cret');
   });
 
+  it('nats_url_from_the_environment_then_used_and_never_printed_even_by_help', async () => {
+    const before = process.env['NATS_URL'];
+    process.env['NATS_URL'] = 'nats://trader:s3cret@127.0.0.1:1';
+    try {
+      for (const command of ['export', 'replay']) {
+        const help = await run([command, '--help']);
+        expect(help.code).toBe(0);
+        expect(help.out + help.err).not.toContain('s3cret');
+      }
+      const r = await run(['export', '--out', join(tmpdir(), 'never.ndjson')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('cannot connect to NATS at nats://trader:***@127.0.0.1:1');
+      expect(r.err).not.toContain('s3cret');
+    } finally {
+      if (before === undefined) delete process.env['NATS_URL'];
+      else process.env['NATS_URL'] = before;
+    }
+  });
+
   it('bad_areas_then_exit_1_naming_the_option', async () => {
     const r = await run(['export', '--out', 'x.ndjson', '--areas', 'SIG,FOO']);
     expect(r.code).toBe(1);

@@ -36,12 +36,18 @@ export function exportCommand(io: Io, env: Readonly<Record<string, string | unde
         'positions, experiences, commands) into one ndjson event log, in the order the server stored it; explain reads it',
     )
     .requiredOption('--out <file>', 'the ndjson file to write')
-    .option('--nats <url>', 'NATS server (NATS_URL)', env['NATS_URL'] || 'nats://127.0.0.1:4222')
-    .option('--namespace <ns>', "the deployment's NATS_NAMESPACE", env['NATS_NAMESPACE'] ?? '')
+    // Defaults from the environment are read when the command runs: help must not print a URL's password.
+    .option('--nats <url>', 'NATS server (default: NATS_URL, else nats://127.0.0.1:4222)')
+    .option('--namespace <ns>', "the deployment's namespace (default: NATS_NAMESPACE, else none)")
     .option('--areas <list>', `streams to export, of ${AREAS.join(', ')}`, parseAreas, [...DEFAULT_AREAS])
-    .action(async (opts: Omit<ExportCliOptions, 'idleMs'>) => {
-      await runExportCommand({ ...opts, idleMs: 10_000 }, io);
+    .action(async (opts: Omit<ExportCliOptions, 'idleMs' | 'nats' | 'namespace'> & { nats?: string; namespace?: string }) => {
+      await runExportCommand({ ...opts, nats: natsUrlOf(opts.nats, env), namespace: opts.namespace ?? env['NATS_NAMESPACE'] ?? '', idleMs: 10_000 }, io);
     });
+}
+
+/** The NATS URL: the option, else NATS_URL, else the local default. */
+export function natsUrlOf(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return option ?? (env['NATS_URL'] || 'nats://127.0.0.1:4222');
 }
 
 interface Stored {

@@ -14,6 +14,7 @@ import {
 } from '@tradeloop/runtime';
 import { loadInputs, runWithProgress, writeRunFiles, type Io, type ReadCliOptions } from '../backtest.command';
 import { CommandExit } from '../exit';
+import { natsUrlOf } from './export';
 import { runServiceReplay } from './replay-service';
 import { parseMode, parseMoney, parseNumber } from '../options';
 
@@ -21,8 +22,8 @@ export interface ReplayCliOptions {
   log?: string;
   data?: string[];
   service?: string;
-  nats: string;
-  namespace: string;
+  nats?: string;
+  namespace?: string;
   orders?: string;
   out?: string;
   progress: boolean;
@@ -48,8 +49,9 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
     .option('--log <events.ndjson>', 'the event log of the run (written by backtest --out)')
     .option('--data <file...>', 'the data files the run read (checked by sha256 against its RunStarted)')
     .option('--service <name>', 'audit this service of a deployment instead (scanner, rl-decision, risk, governor, executor, learning)')
-    .option('--nats <url>', 'with --service: NATS server (NATS_URL)', env['NATS_URL'] || 'nats://127.0.0.1:4222')
-    .option('--namespace <ns>', "with --service: the deployment's NATS_NAMESPACE", env['NATS_NAMESPACE'] ?? '')
+    // Defaults from the environment are read when the command runs: help must not print a URL's password.
+    .option('--nats <url>', 'with --service: NATS server (default: NATS_URL, else nats://127.0.0.1:4222)')
+    .option('--namespace <ns>', "with --service: the deployment's namespace (default: NATS_NAMESPACE, else none)")
     .option('--orders <csv>', 'the manual orders file, if the run replayed one')
     .addOption(new Option('--mode <mode>', 'what-if: execution mode').argParser(parseMode))
     .option('--threshold <0-100>', 'what-if: quality threshold', parseNumber('--threshold', 0, 100))
@@ -65,7 +67,7 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
         if (opts.log !== undefined || opts.data !== undefined || opts.orders !== undefined || Object.keys(whatIfOf(opts)).length > 0) {
           usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders or what-if options');
         }
-        await runServiceReplay({ service: opts.service, nats: opts.nats, namespace: opts.namespace }, io);
+        await runServiceReplay({ service: opts.service, nats: natsUrlOf(opts.nats, env), namespace: opts.namespace ?? env['NATS_NAMESPACE'] ?? '' }, io);
         return;
       }
       if (opts.log === undefined || opts.data === undefined) usage(io, 'replay needs --log and --data (or --service to audit a deployment)');
