@@ -47,6 +47,8 @@ test('fallback_when_nats_and_postgres_do_not_answer_then_in_process_bus_and_embe
   expect(printed).toContainEqual(expect.stringMatching(/^ {2}bus +in-process \(no NATS JetStream at nats:\/\/127\.0\.0\.1:\d+: /));
   expect(printed).toContainEqual(expect.stringMatching(/^ {2}store +embedded PGlite, a demo store: one connection, fsync off/));
   expect(printed).toContainEqual(expect.stringMatching(/^ {2}execution +ON: paper broker .*quality_based/));
+  // Nothing in streams to audit on the in-process bus.
+  expect(printed.some((l) => l.startsWith('  audit'))).toBe(false);
 });
 
 test('fallback_run_when_the_data_ends_then_the_summary_equals_a_backtest_of_the_same_file_and_settings', () => {

@@ -14,6 +14,9 @@ import { TEST_DATABASE_URL, testSchemaName } from '@tradeloop/persistence/src/pe
 import { startQuickstart, type Quickstart, type QuickstartOptions } from './quickstart';
 import { bundledDataHead, call, eventually, tempStateDir } from './quickstart.test-support';
 import { utcMinute, type SummarySnapshot } from './summary';
+import { replayServiceInbox } from '@tradeloop/service';
+import { DECIDER_SERVICES, deciderFor } from '@tradeloop/nest-service';
+import { pipelineConfigFromFlat } from '@tradeloop/runtime';
 
 const BARS = 2_000;
 const ns = uniqueNs('qs');
@@ -77,6 +80,7 @@ test('nats_when_nats_and_postgres_answer_then_uses_them', () => {
   expect(qs.store).toBe('postgres');
   expect(printed).toContainEqual(`  bus        NATS JetStream at nats://127.0.0.1:4222 (namespace ${ns})`);
   expect(printed).toContainEqual(`  store      PostgreSQL at ${TEST_DATABASE_URL} (schema ${schema})`);
+  expect(printed).toContainEqual(`  audit      npx tradeloop export --namespace ${ns} --out audit.ndjson && npx tradeloop explain --log audit.ndjson`);
 });
 
 test('nats_run_when_the_data_ends_then_signals_and_fills_were_counted_and_every_service_is_drained', async () => {
@@ -129,3 +133,17 @@ test('gateway_when_asked_with_the_created_key_then_status_answers_and_a_command_
   expect(health.status).toBe(200);
   expect(Object.keys(health.body.pipeline.services).sort()).toEqual(['executor', 'governor', 'learning', 'notifier', 'risk', 'rl-decision', 'scanner']);
 });
+
+test('nats_run_when_audited_then_every_decider_service_reproduces_its_outputs_byte_for_byte', async () => {
+  // What the printed `tradeloop replay --service …` runs (the CLI adds only the printing).
+  for (const service of DECIDER_SERVICES) {
+    const report = await replayServiceInbox({
+      nc,
+      topo: topology({ ns }),
+      service,
+      deciderFor: (flat) => deciderFor(service, pipelineConfigFromFlat(flat, (d) => new Error(d)).config),
+    });
+    expect({ service, identical: report.identical, first: report.first }).toEqual({ service, identical: true, first: undefined });
+    expect(report.messages).toBeGreaterThan(0);
+  }
+}, 60_000);

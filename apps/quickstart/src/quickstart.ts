@@ -239,6 +239,12 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     print(`  API key    ${keyPath} (admin${key.created ? ', created now' : ''}; mode 0600; the key is never printed)`);
     print(`             curl -H "Authorization: Bearer $(cat ${keyPath})" ${url}/v1/status`);
     print(`  logs       ${shown(join(stateDir, LOG_FILE))} (JSON; the notifier's messages are there)`);
+    if (nc) {
+      // The audit trail lives in the streams: how to read it and check the services against it.
+      const ns = env.NATS_NAMESPACE ? ` --namespace ${env.NATS_NAMESPACE}` : '';
+      print(`  audit      npx tradeloop export${ns} --out audit.ndjson && npx tradeloop explain --log audit.ndjson`);
+      print(`             npx tradeloop replay --service risk${ns}   (any decider service: its outputs re-derived from its inbox)`);
+    }
     for (const n of notes) print(`  note       ${n}`);
     const every = options.summaryEveryMs ?? 5_000;
     print(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; a summary line every ${Math.round(every / 1000)} s${settings.exitWhenDone ? '' : '; Ctrl-C stops'}`);
