@@ -224,8 +224,10 @@ describe('tradeloop replay — a run again from its log', () => {
   it.each([
     [['replay'], /replay needs --log and --data \(or --service to audit a deployment\)/],
     [['replay', '--log', 'x.ndjson'], /replay needs --log and --data/],
-    [['replay', '--service', 'risk', '--log', 'x.ndjson'], /--service audits a deployment from JetStream: it takes no --log, --data, --orders or what-if options/],
-    [['replay', '--service', 'risk', '--mode', 'display_only'], /it takes no --log, --data, --orders or what-if options/],
+    [['replay', '--service', 'risk', '--log', 'x.ndjson'], /--service audits a deployment from JetStream: it takes no --log, --data, --orders, --out or what-if options/],
+    [['replay', '--service', 'risk', '--mode', 'display_only'], /it takes no --log, --data, --orders, --out or what-if options/],
+    [['replay', '--service', 'risk', '--out', 'somewhere'], /it takes no --log, --data, --orders, --out or what-if options/],
+    [['replay', '--log', 'x.ndjson', '--data', 'y.csv', '--namespace', 'prod'], /--nats and --namespace go with --service/],
     [['replay', '--service', 'notifier'], /--service must be one of scanner, rl-decision, risk, governor, executor, learning; got "notifier"/],
   ])('bad_combination_%#_then_exit_1_naming_it', async (args, message) => {
     const r = await run(args as string[]);

@@ -64,12 +64,13 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
     .option('--no-progress', 'no progress bar')
     .action(async (opts: ReplayCliOptions) => {
       if (opts.service !== undefined) {
-        if (opts.log !== undefined || opts.data !== undefined || opts.orders !== undefined || Object.keys(whatIfOf(opts)).length > 0) {
-          usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders or what-if options');
+        if (opts.log !== undefined || opts.data !== undefined || opts.orders !== undefined || opts.out !== undefined || Object.keys(whatIfOf(opts)).length > 0) {
+          usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders, --out or what-if options');
         }
         await runServiceReplay({ service: opts.service, nats: natsUrlOf(opts.nats, env), namespace: opts.namespace ?? env['NATS_NAMESPACE'] ?? '' }, io);
         return;
       }
+      if (opts.nats !== undefined || opts.namespace !== undefined) usage(io, '--nats and --namespace go with --service (a backtest log replays from files)');
       if (opts.log === undefined || opts.data === undefined) usage(io, 'replay needs --log and --data (or --service to audit a deployment)');
       runReplayCommand({ ...opts, log: opts.log, data: opts.data }, io);
     });
