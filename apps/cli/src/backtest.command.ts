@@ -136,7 +136,8 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
 }
 
 export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
-  const { bars, orders, rejected, files, readOptions, currency } = loadInputs(opts, io);
+  const inputs = loadInputs(opts, io);
+  const { bars, orders, files, currency } = inputs;
   const cfg = pipelineConfig({
     seed: opts.seed,
     mode: opts.mode,
@@ -156,7 +157,7 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
       (orders ? `, replaying ${orders.length} manual orders` : '') +
       '\n',
   );
-  const result = runWithProgress({ bars, orders, rejected, files, readOptions }, cfg, opts.progress, io);
+  const result = runWithProgress(inputs, cfg, opts.progress, io);
   io.out(formatSummary(result) + '\n');
   if (opts.out) writeRunFiles(opts.out, result, cfg, files, io);
   io.out(`event-log sha256: ${result.eventLog.sha256()}\n`);

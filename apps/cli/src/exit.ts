@@ -8,3 +8,6 @@ export class CommandExit extends Error {
     this.name = 'CommandExit';
   }
 }
+
+/** Exit code of a replay or audit whose outputs differ from the recorded ones. */
+export const EXIT_DIVERGED = 3;

@@ -1,5 +1,5 @@
 import type { Envelope } from '@tradeloop/kernel';
-import { decodeMessage, EXECUTION_MODES, type DataFileInfo, type ExecutionMode, type RunStartedData } from '@tradeloop/contracts';
+import { decodeMessage, EXECUTION_MODES, formatFieldErrors, type DataFileInfo, type ExecutionMode, type RunStartedData } from '@tradeloop/contracts';
 import type { PipelineConfig } from './pipeline';
 
 /** RunStarted config keys that record how the inputs were read, not how the pipeline decided. */
@@ -32,15 +32,14 @@ export class RunLogError extends Error {
  * line and fields, never skipped.
  */
 export function parseEventLog(text: string, file: string): Envelope[] {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const lines = splitLines(text);
   if (lines.length === 0) throw new RunLogError(file, undefined, 'the event log is empty');
   const out: Envelope[] = new Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.trim() === '') throw new RunLogError(file, i + 1, 'empty line');
     const r = decodeMessage(line);
-    if (!r.ok) throw new RunLogError(file, i + 1, r.error.map((e) => `${e.path}: ${e.message}`).join('; '));
+    if (!r.ok) throw new RunLogError(file, i + 1, formatFieldErrors(r.error));
     out[i] = r.value as Envelope;
   }
   return out;

@@ -3,7 +3,7 @@ import type { Decider, Envelope } from '@tradeloop/kernel';
 import { qualify, readStoredMessages, type Area, type StoredMessage, type Topology } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { inboxFor } from './inbox';
+import { handledFloor, inboxFor } from './inbox';
 import { InboxFold } from './inbox-fold';
 
 type Scalar = string | number | boolean;
@@ -97,8 +97,7 @@ export async function replayServiceInbox(o: ServiceReplayOptions): Promise<Servi
   const consumer = await jsm.consumers.info(spec.stream, spec.durable).catch((e: unknown) => {
     throw new ServiceReplayError(`${spec.stream}: no consumer ${spec.durable} (${e instanceof Error ? e.message : String(e)})`);
   });
-  // As the runner's rebuild reads it: a consumer recreated at a start sequence reports ack floor 0 until its first ack.
-  const handledTo = consumer.ack_floor.consumer_seq > 0 ? consumer.ack_floor.stream_seq : Math.max(0, (consumer.config.opt_start_seq ?? 1) - 1);
+  const handledTo = handledFloor(consumer);
   const inbox = await readStoredMessages(js, jsm, spec.stream, { toSeq: handledTo, idleMs });
   if (inbox.length > 0 && inbox[0].seq !== 1) {
     throw new ServiceReplayError(`${spec.stream} starts at #${inbox[0].seq}: earlier messages were removed, so the state cannot be rebuilt`);

@@ -6,6 +6,7 @@ import {
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
+  type ConsumerInfo,
   type JetStreamManager,
   type StreamConfig,
   type StreamSource,
@@ -139,4 +140,13 @@ export function inboxStreamConfig(spec: InboxSpec): Partial<StreamConfig> & { na
     num_replicas: spec.replicas,
     sources: spec.sources.map((s) => ({ ...s })),
   };
+}
+
+/**
+ * The last inbox sequence the service handled: its durable consumer's ack floor. A consumer
+ * (re)created at a start sequence reports ack floor 0 until its first ack: its floor is then the
+ * message before its start.
+ */
+export function handledFloor(info: ConsumerInfo): number {
+  return info.ack_floor.consumer_seq > 0 ? info.ack_floor.stream_seq : Math.max(0, (info.config.opt_start_seq ?? 1) - 1);
 }

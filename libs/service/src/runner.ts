@@ -10,9 +10,9 @@ import {
 } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
-import { ensureInbox, inboxFor, type InboxSpec } from './inbox';
+import { ensureInbox, handledFloor, inboxFor, type InboxSpec } from './inbox';
 import type { ServiceMetrics } from './metrics';
-import { DEFAULT_DEDUP_WINDOW, InboxFold, type Dead, type Outcome } from './inbox-fold';
+import { DEFAULT_DEDUP_WINDOW, InboxFold, type Dead, type FoldHooks, type Outcome } from './inbox-fold';
 
 /** The log methods the runner uses (pino's signature: object first, then the message). */
 export interface ServiceLogger {
@@ -172,6 +172,8 @@ export class ServiceRunner {
   private readonly retryMs: readonly number[];
   private readonly maxAttempts: number;
   private readonly fold: InboxFold;
+  /** Counts skipped and handled inputs while running (not during rebuilds). */
+  private readonly metricHooks?: FoldHooks;
   private state: RunnerState = 'idle';
   /** Inbox sequence of the last message whose effects are committed and acked. */
   private lastSeq = 0;
@@ -202,6 +204,8 @@ export class ServiceRunner {
     this.inbox = inboxFor(options.topo, options.service, options.decider.consumes as never, { clock: options.decider.wakeAt !== undefined });
     this.fold = new InboxFold(options.decider, this.inbox, options.dedupWindow);
     this.host = this.fold.host;
+    const metrics = options.metrics;
+    if (metrics) this.metricHooks = { skipped: (t) => metrics.countSkipped(t), handled: (t) => metrics.countIn(t) };
     this.js = jetstream(options.nc);
     this.publisher = new JetStreamPublisher(this.js, options.topo, { window: 256 });
     this.dlq = new DeadLetterQueue(this.js, options.topo);
@@ -305,9 +309,7 @@ export class ServiceRunner {
 
   private async rebuild(jsm: JetStreamManager): Promise<void> {
     const info = await jsm.consumers.info(this.inbox.stream, this.inbox.durable);
-    // A consumer (re)created at a start sequence reports ack floor 0 until its first ack: its
-    // floor is then the message before its start.
-    const floor = info.ack_floor.consumer_seq > 0 ? info.ack_floor.stream_seq : Math.max(0, (info.config.opt_start_seq ?? 1) - 1);
+    const floor = handledFloor(info);
     if (floor === 0) return;
     const stream = await jsm.streams.info(this.inbox.stream);
     const first = stream.state.first_seq;
@@ -498,8 +500,7 @@ export class ServiceRunner {
 
   /** The deterministic part (decode, de-duplicate, decide), shared with rebuild and audit replays. */
   private handleMessage(subject: string, data: Uint8Array, seq: number, headers?: MsgHdrs): Outcome {
-    const metrics = this.state === 'running' ? this.options.metrics : undefined;
-    return this.fold.handle(subject, data, seq, headers, metrics ? { skipped: (t) => metrics.countSkipped(t), handled: (t) => metrics.countIn(t) } : undefined);
+    return this.fold.handle(subject, data, seq, headers, this.state === 'running' ? this.metricHooks : undefined);
   }
 
   /**

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Io } from '../backtest.command';
+import { connectTo, namespaceOf, natsUrlOf } from '../nats';
 
 /*
  * `tradeloop export`: the audit trail of a deployment, out of NATS JetStream into one ndjson
@@ -19,7 +20,6 @@ export interface ExportCliOptions {
   namespace: string;
   out: string;
   areas: ExportArea[];
-  idleMs: number;
 }
 
 function parseAreas(value: string): ExportArea[] {
@@ -36,18 +36,13 @@ export function exportCommand(io: Io, env: Readonly<Record<string, string | unde
         'positions, experiences, commands) into one ndjson event log, in the order the server stored it; explain reads it',
     )
     .requiredOption('--out <file>', 'the ndjson file to write')
-    // Defaults from the environment are read when the command runs: help must not print a URL's password.
+    // Defaults from the environment are read when the command runs (natsUrlOf).
     .option('--nats <url>', 'NATS server (default: NATS_URL, else nats://127.0.0.1:4222)')
     .option('--namespace <ns>', "the deployment's namespace (default: NATS_NAMESPACE, else none)")
     .option('--areas <list>', `streams to export, of ${AREAS.join(', ')}`, parseAreas, [...DEFAULT_AREAS])
-    .action(async (opts: Omit<ExportCliOptions, 'idleMs' | 'nats' | 'namespace'> & { nats?: string; namespace?: string }) => {
-      await runExportCommand({ ...opts, nats: natsUrlOf(opts.nats, env), namespace: opts.namespace ?? env['NATS_NAMESPACE'] ?? '', idleMs: 10_000 }, io);
+    .action(async (opts: Omit<ExportCliOptions, 'nats' | 'namespace'> & { nats?: string; namespace?: string }) => {
+      await runExportCommand({ ...opts, nats: natsUrlOf(opts.nats, env), namespace: namespaceOf(opts.namespace, env) }, io);
     });
-}
-
-/** The NATS URL: the option, else NATS_URL, else the local default. */
-export function natsUrlOf(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  return option ?? (env['NATS_URL'] || 'nats://127.0.0.1:4222');
 }
 
 interface Stored {
@@ -68,17 +63,10 @@ function oneLine(text: string, where: string): string {
 }
 
 export async function runExportCommand(opts: ExportCliOptions, io: Io): Promise<void> {
-  const [{ connect }, { jetstream, jetstreamManager }, { topology, readStoredMessages }, { redactUrl }] = await Promise.all([
-    import('@nats-io/transport-node'),
-    import('@nats-io/jetstream'),
-    import('@tradeloop/transport-nats'),
-    import('@tradeloop/nest-service/src/config'),
-  ]);
+  const [{ jetstream, jetstreamManager }, { topology, readStoredMessages }] = await Promise.all([import('@nats-io/jetstream'), import('@tradeloop/transport-nats')]);
   const topo = topology({ ns: opts.namespace });
-  const where = redactUrl(opts.nats);
-  const nc = await connect({ servers: opts.nats.split(','), timeout: 5_000 }).catch((e: unknown) => {
-    throw new Error(`cannot connect to NATS at ${where}: ${e instanceof Error ? e.message : String(e)}`);
-  });
+  const { nc, where } = await connectTo(opts.nats);
+  const utf8 = new TextDecoder();
   try {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
@@ -86,12 +74,12 @@ export async function runExportCommand(opts: ExportCliOptions, io: Io): Promise<
     const counts: string[] = [];
     for (const area of opts.areas) {
       const name = topo.streams[area].name;
-      const msgs = await readStoredMessages(js, jsm, name, { idleMs: opts.idleMs }).catch((e: unknown) => {
+      const msgs = await readStoredMessages(js, jsm, name).catch((e: unknown) => {
         const msg = e instanceof Error ? e.message : String(e);
         throw new Error(msg === `no stream ${name}` ? `no stream ${name} at ${where}: is --namespace right?` : msg);
       });
       const at = AREAS.indexOf(area);
-      for (const m of msgs) stored.push({ nanos: m.nanos, area: at, seq: m.seq, line: oneLine(new TextDecoder().decode(m.data), `${name} #${m.seq}`) });
+      for (const m of msgs) stored.push({ nanos: m.nanos, area: at, seq: m.seq, line: oneLine(utf8.decode(m.data), `${name} #${m.seq}`) });
       counts.push(`${area} ${msgs.length}`);
     }
     // The server's storage time orders the areas against each other; within a stream, its sequence.

@@ -1,6 +1,7 @@
 import { diffValues, pipelineConfigFromFlat } from '@tradeloop/runtime';
 import type { Io } from '../backtest.command';
-import { CommandExit } from '../exit';
+import { CommandExit, EXIT_DIVERGED } from '../exit';
+import { connectTo } from '../nats';
 
 /*
  * `tradeloop replay --service <name>`: one service of a deployment audited against what it
@@ -14,27 +15,19 @@ export interface ServiceReplayCliOptions {
   namespace: string;
 }
 
-/** Exit code of an audit that found outputs other than the recorded ones (as a diverged log replay). */
-const EXIT_DIVERGED = 3;
-
 export async function runServiceReplay(opts: ServiceReplayCliOptions, io: Io): Promise<void> {
-  const [{ connect }, { topology }, { replayServiceInbox }, { DECIDER_SERVICES, deciderFor }, { redactUrl }] = await Promise.all([
-    import('@nats-io/transport-node'),
+  const [{ topology }, { replayServiceInbox }, { DECIDER_SERVICES, deciderFor }] = await Promise.all([
     import('@tradeloop/transport-nats'),
     import('@tradeloop/service'),
     import('@tradeloop/nest-service/src/definitions'),
-    import('@tradeloop/nest-service/src/config'),
   ]);
   const service = opts.service;
   if (!(DECIDER_SERVICES as readonly string[]).includes(service)) {
     io.err(`error: --service must be one of ${DECIDER_SERVICES.join(', ')}; got "${service}"\n`);
     throw new CommandExit(1);
   }
-  const where = redactUrl(opts.nats);
   const topo = topology({ ns: opts.namespace });
-  const nc = await connect({ servers: opts.nats.split(','), timeout: 5_000 }).catch((e: unknown) => {
-    throw new Error(`cannot connect to NATS at ${where}: ${e instanceof Error ? e.message : String(e)}`);
-  });
+  const { nc } = await connectTo(opts.nats);
   try {
     const report = await replayServiceInbox({
       nc,

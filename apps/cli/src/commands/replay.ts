@@ -13,8 +13,8 @@ import {
   type RunSpec,
 } from '@tradeloop/runtime';
 import { loadInputs, runWithProgress, writeRunFiles, type Io, type ReadCliOptions } from '../backtest.command';
-import { CommandExit } from '../exit';
-import { natsUrlOf } from './export';
+import { CommandExit, EXIT_DIVERGED } from '../exit';
+import { namespaceOf, natsUrlOf } from '../nats';
 import { runServiceReplay } from './replay-service';
 import { parseMode, parseMoney, parseNumber } from '../options';
 
@@ -36,9 +36,6 @@ export interface ReplayCliOptions {
   seed?: number;
 }
 
-/** Exit code of a replay whose events differ from the log's. */
-export const EXIT_DIVERGED = 3;
-
 export function replayCommand(io: Io, env: Readonly<Record<string, string | undefined>> = process.env): Command {
   return new Command('replay')
     .description(
@@ -49,7 +46,7 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
     .option('--log <events.ndjson>', 'the event log of the run (written by backtest --out)')
     .option('--data <file...>', 'the data files the run read (checked by sha256 against its RunStarted)')
     .option('--service <name>', 'audit this service of a deployment instead (scanner, rl-decision, risk, governor, executor, learning)')
-    // Defaults from the environment are read when the command runs: help must not print a URL's password.
+    // Defaults from the environment are read when the command runs (natsUrlOf).
     .option('--nats <url>', 'with --service: NATS server (default: NATS_URL, else nats://127.0.0.1:4222)')
     .option('--namespace <ns>', "with --service: the deployment's namespace (default: NATS_NAMESPACE, else none)")
     .option('--orders <csv>', 'the manual orders file, if the run replayed one')
@@ -67,7 +64,7 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
         if (opts.log !== undefined || opts.data !== undefined || opts.orders !== undefined || opts.out !== undefined || Object.keys(whatIfOf(opts)).length > 0) {
           usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders, --out or what-if options');
         }
-        await runServiceReplay({ service: opts.service, nats: natsUrlOf(opts.nats, env), namespace: opts.namespace ?? env['NATS_NAMESPACE'] ?? '' }, io);
+        await runServiceReplay({ service: opts.service, nats: natsUrlOf(opts.nats, env), namespace: namespaceOf(opts.namespace, env) }, io);
         return;
       }
       if (opts.nats !== undefined || opts.namespace !== undefined) usage(io, '--nats and --namespace go with --service (a backtest log replays from files)');
@@ -238,8 +235,7 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
   checkFiles(spec, inputs.files);
   io.err(`replay of run ${spec.runId}: ${events.length} events recorded; ${inputs.files.length} file(s) match the run's sha256\n`);
 
-  const input = { bars: inputs.bars, orders: inputs.orders, rejected: inputs.rejected, files: inputs.files, readOptions: inputs.readOptions };
-  const replayed = runWithProgress(input, spec.config, opts.progress, io);
+  const replayed = runWithProgress(inputs, spec.config, opts.progress, io);
   const comparison = compareEventLogs(text, replayed.eventLog.text());
   const changes = whatIfOf(opts);
   const whatIf = Object.keys(changes).length > 0;
@@ -256,7 +252,7 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
     return;
   }
   const cfg: PipelineConfig = { ...spec.config, ...changes };
-  const other = runWithProgress(input, cfg, opts.progress, io);
+  const other = runWithProgress(inputs, cfg, opts.progress, io);
   io.out(comparisonTable(replayed, other, changes) + '\n');
   if (opts.out) writeRunFiles(opts.out, other, cfg, inputs.files, io);
   io.out(`event-log sha256: ${other.eventLog.sha256()} (what-if)\n`);
