@@ -33,3 +33,4 @@ export {
 export { ok, err, type Result } from './result';
 export { BoundedSet } from './bounded-set';
 export { assertKnownFields } from './config-fields';
+export { flat } from './strings';

@@ -1,4 +1,4 @@
-import { clientOrderIdFor, deriveId, nextBeta, nextFloat, seedPrng, clonePrng } from './index';
+import { clientOrderIdFor, deriveId, flat, nextBeta, nextFloat, seedPrng, clonePrng } from './index';
 import { dec, roundMoney, roundToStep, moneyStr } from './money';
 import { instrumentFor } from './instruments';
 import { utcHour, utcWeekday, utcDayStart } from './time';
@@ -96,5 +96,16 @@ describe('trading-signals loads under jest', () => {
     const e = new EMA(3);
     [1, 2, 3, 4].forEach((v) => e.add(v));
     expect(e.getResult()).toBeGreaterThan(2);
+  });
+});
+
+describe('flat', () => {
+  it('returns the same text for a concatenation, an empty string and non-ASCII text', () => {
+    const parts = ['long ', 'momentum: ', 'EMA20 ', (1.23456).toFixed(2), ' → ', 'ok'];
+    let rope = '';
+    for (const p of parts) rope = `${rope}${p}`;
+    expect(flat(rope)).toBe('long momentum: EMA20 1.23 → ok');
+    expect(flat('')).toBe('');
+    expect(flat('≥ breakeven')).toBe('≥ breakeven');
   });
 });

@@ -1,4 +1,4 @@
-import { Decider, Envelope, nextBeta, NO_OUTPUTS } from '@tradeloop/kernel';
+import { Decider, Envelope, flat, nextBeta, NO_OUTPUTS } from '@tradeloop/kernel';
 import { draft, DraftOf, Message } from '@tradeloop/contracts';
 import { resolveRlDecisionConfig, RlDecisionConfig, RlDecisionConfigInput } from './rl-decision.config';
 import { evaluate } from './rl-decision.policy';
@@ -113,6 +113,8 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
           const s = input.data;
           const draw = state.draw !== undefined && state.draw.signalId === input.id ? state.draw : undefined;
           const ev = evaluate(s, draw, state.pairs.get(s.symbol), config);
+          // Kept by every log and read model that stores the decision: one string each, not a rope.
+          for (let i = 0; i < ev.reasons.length; i++) flat(ev.reasons[i]);
           return [
             draft('DecisionMade', {
               signalId: input.id,

@@ -1,4 +1,4 @@
-import { utcHour } from '@tradeloop/kernel';
+import { flat, utcHour } from '@tradeloop/kernel';
 import type { BarClosedData, Direction, SignalDetectedData } from '@tradeloop/contracts';
 import type { ScannerConfig, ScannerStrategy } from './scanner.config';
 import { qualityScore, sessionOfHour, sessionScore, trendScore, volatilityScore } from './scanner.quality';
@@ -116,7 +116,7 @@ function signal(
     confidence: Math.round(clamp01(confidence) * 1000) / 1000,
     session,
     features,
-    reason,
+    reason: flat(reason),
   };
 }
 
