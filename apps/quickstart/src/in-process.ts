@@ -4,13 +4,14 @@ import type { Message } from '@tradeloop/contracts';
 import type { Envelope } from '@tradeloop/kernel';
 import { replayFeed } from '@tradeloop/market-data';
 import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persistence';
-import { createPipeline, type Pipeline, type PipelineConfig } from '@tradeloop/runtime';
+import { createPipeline, isLoggedType, runMarkers, type Pipeline, type PipelineConfig } from '@tradeloop/runtime';
 import type { ServiceEffects, ServiceMetrics } from '@tradeloop/service';
 import { NOTIFIED } from '@tradeloop/nest-service';
 import { systemClock, type FeedSource } from '@tradeloop/market-data-app';
 import type { CommandSink } from '@tradeloop/gateway';
 import { skipQuietStretches } from './clock';
 import { describeError, metricsView, sleep, type Engine } from './engine';
+import type { EventLogFile } from './event-log-file';
 import type { RunSummary } from './summary';
 
 /** The processed-message consumer name of the quickstart's projection. */
@@ -31,6 +32,13 @@ export interface InProcessOptions {
   /** Delays between attempts to write to the store; the last repeats. */
   readonly retryBackoffMs?: readonly number[];
   readonly maxWriteAttempts?: number;
+  /**
+   * The run's event log (every message but the market data), opened by RunStarted and closed by
+   * RunEnded at the end of the data, as a backtest's; commands sent after the end follow it.
+   */
+  readonly eventLog?: EventLogFile;
+  /** How the source read its files, recorded in RunStarted as a backtest records it. */
+  readonly readOptions?: Readonly<Record<string, string | number | boolean>>;
 }
 
 interface QueuedCommand {
@@ -84,23 +92,38 @@ export class InProcessEngine implements Engine {
 
   async run(signal: AbortSignal): Promise<void> {
     const { source, speed, summary } = this.o;
+    // The run's identity as a backtest of the same file, read the same way, has it.
+    const files = source.files.map((f) => ({ name: f.file, sha256: f.sha256, rows: f.rows }));
+    const markers = runMarkers({ files, readOptions: this.o.readOptions }, this.o.cfg);
+    let firstTs: number | undefined;
+    let fed = 0;
     this.feeding = true;
     try {
-      for (const rejected of source.rejected) this.publish(rejected);
       const clock = skipQuietStretches(systemClock(signal), this.o.maxQuietMs ?? 1_000);
       const batches = replayFeed(source.messages(), { speed, clock, signal, maxBatch: speed === 0 ? 200 : 500 });
       for await (const batch of batches) {
         this.throwIfFailed();
+        if (firstTs === undefined) {
+          firstTs = batch[0].ts;
+          this.publish(markers.started(firstTs));
+          // Refused rows as a backtest logs them: named by file and line, in the run's correlation.
+          for (const { data: r } of source.rejected) {
+            this.publish(markers.rejected({ file: r.source, line: r.line, reason: r.reason, ...(r.field !== undefined ? { field: r.field } : {}) }, firstTs));
+          }
+        }
         this.drainCommands();
         for (const bar of batch) this.publish(bar);
+        fed += batch.length;
         summary.fed(batch.length, batch[batch.length - 1].ts);
         // Let HTTP requests and the store writer in; at speed 0 also keep the writer within reach.
         await new Promise<void>((r) => setImmediate(r));
         while (this.pending() > MAX_PENDING_WRITES && !signal.aborted) await this.nextWrite();
       }
+      if (firstTs !== undefined && !signal.aborted) this.publish(markers.ended(Math.max(this.pipeline.bus.now, firstTs), fed));
     } finally {
       this.feeding = false;
       this.drainCommands();
+      this.o.eventLog?.flush();
     }
     // Stopped early: close() drops what the store has not taken yet.
     if (!signal.aborted) await this.flushed();
@@ -114,6 +137,9 @@ export class InProcessEngine implements Engine {
       storedMessages: this.stored,
       pendingWrites: this.pending(),
       queuedCommands: this.commands.length,
+      ...(this.o.eventLog
+        ? { eventLog: { events: this.o.eventLog.count, ...(this.o.eventLog.failure ? { error: this.o.eventLog.failure.message } : {}) } }
+        : {}),
       ...(this.failure ? { error: this.failure.message } : {}),
     };
   }
@@ -125,6 +151,7 @@ export class InProcessEngine implements Engine {
     // by envelope id, and the in-process pipeline starts over on the next run anyway).
     this.writes.length = this.head;
     await this.writerDone;
+    this.o.eventLog?.close();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -136,6 +163,7 @@ export class InProcessEngine implements Engine {
   private observed(m: Envelope): void {
     this.o.summary.count(m);
     if (m.type === 'BarClosed') return;
+    if (this.o.eventLog !== undefined && isLoggedType(m.type)) this.o.eventLog.append(m);
     let view = this.views.get(m.source);
     if (view === undefined) this.views.set(m.source, (view = metricsView(this.o.metrics, m.source)));
     view.observeOutput(m);

@@ -4,9 +4,11 @@
  * on the in-process bus with the embedded PGlite store, over the whole bundled file.
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PositionClosedData } from '@tradeloop/contracts';
 import { loadServiceEnv, pipelineConfigFromEnv } from '@tradeloop/nest-service';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { runBacktest } from '@tradeloop/runtime';
+import { compareEventLogs, parseEventLog, runBacktest, runSpecOf, traceTrade } from '@tradeloop/runtime';
 import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
 import { BUNDLED_DATA_FILE } from './settings';
@@ -47,13 +49,20 @@ test('fallback_when_nats_and_postgres_do_not_answer_then_in_process_bus_and_embe
   expect(printed).toContainEqual(expect.stringMatching(/^ {2}bus +in-process \(no NATS JetStream at nats:\/\/127\.0\.0\.1:\d+: /));
   expect(printed).toContainEqual(expect.stringMatching(/^ {2}store +embedded PGlite, a demo store: one connection, fsync off/));
   expect(printed).toContainEqual(expect.stringMatching(/^ {2}execution +ON: paper broker .*quality_based/));
-  // Nothing in streams to audit on the in-process bus.
-  expect(printed.some((l) => l.startsWith('  audit'))).toBe(false);
+  // No streams to export on the in-process bus: the audit trail is the run's own event log.
+  const log = join(stateDir, 'events.ndjson');
+  expect(printed).toContainEqual(`  audit      ${log} (every decision, order and fill; rewritten at every start)`);
+  expect(printed).toContainEqual(`             npx tradeloop explain --log ${log}`);
+  expect(printed).toContainEqual(expect.stringMatching(new RegExp(`^ {13}npx tradeloop replay --log ${log} --data \\S*EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\\.csv`)));
+  expect(printed.some((l) => l.includes('tradeloop export'))).toBe(false);
 });
 
 test('fallback_run_when_the_data_ends_then_the_summary_equals_a_backtest_of_the_same_file_and_settings', () => {
   const file = readMarketDataFile(BUNDLED_DATA_FILE);
-  const backtest = runBacktest({ bars: file.bars, files: [{ name: file.info.file, sha256: file.info.sha256, rows: file.info.rows }] }, pipelineConfigFromEnv(loadServiceEnv(ENV)));
+  const backtest = runBacktest(
+    { bars: file.bars, files: [{ name: file.info.file, sha256: file.info.sha256, rows: file.info.rows }], readOptions: { barTimestamp: 'open', aggregate: '1m' } },
+    pipelineConfigFromEnv(loadServiceEnv(ENV)),
+  );
   expect(final.bars).toBe(file.bars.length);
   expect(final.stats.signals).toBeGreaterThan(0);
   expect(final.stats.fills).toBeGreaterThan(0);
@@ -63,6 +72,29 @@ test('fallback_run_when_the_data_ends_then_the_summary_equals_a_backtest_of_the_
   expect(final.cash).toBe(backtest.summary.finalCash);
   expect(printed).toContainEqual(expect.stringMatching(new RegExp(`^end of data: ${file.bars.length} bars fed`)));
   expect(printed).toContainEqual(`  orders     ${final.stats.orders.submitted} submitted, ${final.stats.orders.filled} filled, ${final.stats.orders.cancelled} cancelled, 0 rejected, 0 expired; ${final.stats.fills} fills`);
+  // Its event log is that backtest's, byte for byte: RunStarted to RunEnded.
+  expect(readFileSync(join(stateDir, 'events.ndjson'), 'utf8')).toBe(backtest.eventLog.text());
+});
+
+test('event_log_when_the_data_ended_then_explain_traces_a_trade_and_a_replay_from_its_run_started_is_identical', () => {
+  const text = readFileSync(join(stateDir, 'events.ndjson'), 'utf8');
+  const events = parseEventLog(text, 'events.ndjson');
+  expect(events[0].type).toBe('RunStarted');
+  expect(events[events.length - 1].type).toBe('RunEnded');
+  // What `tradeloop explain --log` lists and traces.
+  const closed = events.filter((e) => e.type === 'PositionClosed');
+  expect(closed.length).toBeGreaterThan(0);
+  const trace = traceTrade(events, closed[0].correlationId)!;
+  const types = trace.events.map((t) => t.event.type);
+  for (const t of ['SignalDetected', 'DecisionMade', 'RiskApproved', 'OrderApproved', 'OrderFilled', 'PositionClosed', 'ExperienceRecorded']) expect(types).toContain(t);
+  expect((trace.events.find((t) => t.event.type === 'PositionClosed')!.event.data as PositionClosedData).positionId).toBe((closed[0].data as PositionClosedData).positionId);
+  // What `tradeloop replay --log … --data …` does: the run again from its RunStarted alone.
+  const spec = runSpecOf(events[0], 'events.ndjson');
+  expect(spec.readOptions).toEqual({ barTimestamp: 'open', aggregate: '1m' });
+  const file = readMarketDataFile(BUNDLED_DATA_FILE, { barTimestamp: 'open', aggregate: '1m' });
+  expect(spec.files).toEqual([{ name: file.info.file, sha256: file.info.sha256, rows: file.info.rows }]);
+  const replayed = runBacktest({ bars: file.bars, files: spec.files, readOptions: spec.readOptions }, spec.config);
+  expect(compareEventLogs(text, replayed.eventLog.text()).identical).toBe(true);
 });
 
 test('api_key_when_created_then_in_a_0600_file_and_never_printed', () => {
@@ -98,4 +130,12 @@ test('command_when_sent_to_the_gateway_after_the_data_then_it_enters_the_bus_and
   );
   expect(state).toMatchObject({ state: 'HALTED', reason: 'quickstart test', stateBy: 'quickstart' });
   expect(qs.summary().stats.governor.tradingStateChanges).toBe(1);
+  // The audit trail goes on after RunEnded: the command and what it changed.
+  const after = await eventually(
+    'the halt in the event log',
+    async () => parseEventLog(readFileSync(join(stateDir, 'events.ndjson'), 'utf8'), 'events.ndjson'),
+    (events) => events.some((e) => e.type === 'TradingStateChanged'),
+  );
+  const ended = after.findIndex((e) => e.type === 'RunEnded');
+  expect(after.slice(ended + 1).map((e) => e.type)).toEqual(['HaltTrading', 'TradingStateChanged']);
 });

@@ -17,6 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 import { describeError, type Engine } from './engine';
 import { PinoNestLogger, QuickstartHttpModule, type QuickstartHttpContext } from './http';
 import { InProcessEngine } from './in-process';
+import { EventLogFile } from './event-log-file';
 import { NatsEngine } from './nats';
 import { probeNats, probePostgres } from './probe';
 import { BUNDLED_DATA_FILE, DEFAULT_STATE_DIR, loadQuickstartSettings } from './settings';
@@ -70,6 +71,8 @@ export class QuickstartError extends Error {
 
 const LOCK_FILE = 'quickstart.pid';
 const LOG_FILE = 'quickstart.log';
+const EVENT_LOG_FILE = 'events.ndjson';
+const READ_OPTIONS = { barTimestamp: 'open', aggregate: '1m' } as const;
 
 /**
  * Paper trading with every service in one process on the bundled real data (DESIGN §6, "paper
@@ -87,7 +90,9 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
   const dataFile = options.dataFile ?? BUNDLED_DATA_FILE;
   const probeTimeoutMs = options.probeTimeoutMs ?? 1_500;
 
-  const source = fileSource([dataFile], { account: env.ACCOUNT });
+  // Read as `tradeloop backtest` reads a file by default, and recorded so in RunStarted: the
+  // in-process run's log can be replayed from the file (`tradeloop replay --log`).
+  const source = fileSource([dataFile], { account: env.ACCOUNT, ...READ_OPTIONS });
   const bars = [...source.messages()];
   if (bars.length === 0) throw new QuickstartError(`${dataFile} holds no market data`);
   const firstTs = bars[0].ts;
@@ -165,6 +170,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     const summary = new RunSummary(bars.length, env.STARTING_CASH, env.ACCOUNT_CURRENCY);
     const metrics = new ServiceMetrics('quickstart', { defaultMetrics: true });
     let engine: Engine;
+    let eventLog: EventLogFile | undefined;
     if (nc) {
       const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS }), env, ds, source, speed: settings.speed, summary, log, metrics });
       cleanups.push(() => natsEngine.close());
@@ -181,7 +187,10 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       if (pg.ok && (await getAccount(ds, env.ACCOUNT)) !== null) {
         notes.push(`the store holds read models of earlier runs; the in-process pipeline starts afresh and writes each message once by its id (DATABASE_SCHEMA=<new schema> for an empty store)`);
       }
+      eventLog = new EventLogFile(join(stateDir, EVENT_LOG_FILE));
       const inProcess = new InProcessEngine({
+        eventLog,
+        readOptions: READ_OPTIONS,
         cfg: pipelineConfigFromEnv(env),
         ds,
         source,
@@ -244,6 +253,13 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       const ns = env.NATS_NAMESPACE ? ` --namespace ${env.NATS_NAMESPACE}` : '';
       print(`  audit      npx tradeloop export${ns} --out audit.ndjson && npx tradeloop explain --log audit.ndjson`);
       print(`             npx tradeloop replay --service risk${ns}   (any decider service: its outputs re-derived from its inbox)`);
+    }
+    if (eventLog) {
+      // The in-process run's log is a backtest's: explain reads it, replay re-runs it from the data.
+      const logPath = shown(eventLog.path);
+      print(`  audit      ${logPath} (every decision, order and fill; rewritten at every start)`);
+      print(`             npx tradeloop explain --log ${logPath}`);
+      print(`             npx tradeloop replay --log ${logPath} --data ${shown(dataFile)}   (after the end of the data)`);
     }
     for (const n of notes) print(`  note       ${n}`);
     const every = options.summaryEveryMs ?? 5_000;

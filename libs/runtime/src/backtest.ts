@@ -73,14 +73,19 @@ export interface BacktestResult {
   readonly runId: string;
 }
 
-const NOT_LOGGED = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
+const NOT_LOGGED: ReadonlySet<string> = new Set(['BarClosed', 'QuoteTick', 'TradeTick', 'BookSnapshot']);
+
+/** Whether a run's event log keeps messages of this type: everything but the market data (RunStarted names the files). */
+export function isLoggedType(type: string): boolean {
+  return !NOT_LOGGED.has(type);
+}
 
 // Bound once: read through the package's re-export getters on every bar they showed in profiles.
 const equityOf = executorLib.equityOf;
 const openPositionCount = executorLib.openPositionCount;
 const portfolioOf = executorLib.portfolioOf;
 
-function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
+function runIdOf(input: RunIdentity, cfg: PipelineConfig): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(input.files));
   h.update(JSON.stringify(cfg));
@@ -88,6 +93,58 @@ function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
   // Absent for runs that record none, so their ids (and logs) are what they always were.
   if (input.readOptions !== undefined) h.update(JSON.stringify(input.readOptions));
   return h.digest('hex').slice(0, 16);
+}
+
+/** What names a run: its input files, how they were read, and how many manual orders it replays. */
+export type RunIdentity = Pick<BacktestInput, 'files' | 'orders' | 'readOptions'>;
+
+/**
+ * The system events that open and close a run's log — RunStarted (the files, the seed and the
+ * whole configuration, everything `tradeloop replay` needs) and RunEnded — and the DataRejected
+ * of refused rows, all in the run's own correlation. A backtest publishes them; so does the
+ * in-process quickstart, whose log is therefore the log of a backtest of the same file and
+ * settings.
+ */
+export interface RunMarkers {
+  readonly runId: string;
+  started(firstTs: number): Envelope;
+  rejected(r: { file: string; line: number; field?: string; reason: string }, firstTs: number): Envelope;
+  ended(lastTs: number, bars: number): Envelope;
+}
+
+export function runMarkers(input: RunIdentity, cfg: PipelineConfig): RunMarkers {
+  const runId = runIdOf(input, cfg);
+  const runStartedId = `run:${runId}`;
+  const system = (type: 'RunStarted' | 'RunEnded' | 'DataRejected', id: string, ts: number, data: unknown): Envelope => ({
+    id,
+    type,
+    version: CATALOG[type].version,
+    ts,
+    correlationId: runStartedId,
+    causationId: runStartedId,
+    account: cfg.account,
+    source: 'runtime',
+    data,
+  });
+  return {
+    runId,
+    started: (firstTs) =>
+      system('RunStarted', runStartedId, firstTs, {
+        runId,
+        mode: 'backtest',
+        seed: cfg.seed,
+        files: input.files,
+        config: flatPipelineConfig(cfg, input.readOptions),
+      }),
+    rejected: (r, firstTs) =>
+      system('DataRejected', `rejected:${r.file}:${r.line}`, firstTs, {
+        source: r.file,
+        line: r.line,
+        reason: r.reason,
+        ...(r.field !== undefined ? { field: r.field } : {}),
+      }),
+    ended: (lastTs, bars) => system('RunEnded', `run:${runId}:end`, lastTs, { runId, bars }),
+  };
 }
 
 /**
@@ -98,7 +155,6 @@ function runIdOf(input: BacktestInput, cfg: PipelineConfig): string {
 export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: BacktestOptions = {}): BacktestResult {
   const { bars } = input;
   const orders = input.orders ?? [];
-  const runId = runIdOf(input, cfg);
   const log = new EventLog();
   const stats = emptyStageStats();
   const fills: FillRow[] = [];
@@ -134,37 +190,9 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   });
 
   const firstTs = bars.length > 0 ? bars[0].ts : orders.length > 0 ? orders[0].ts : 0;
-  const runStartedId = `run:${runId}`;
-  const system = (type: 'RunStarted' | 'RunEnded' | 'DataRejected', id: string, ts: number, data: unknown): Envelope => ({
-    id,
-    type,
-    version: CATALOG[type].version,
-    ts,
-    correlationId: runStartedId,
-    causationId: runStartedId,
-    account: cfg.account,
-    source: 'runtime',
-    data,
-  });
-  bus.publish(
-    system('RunStarted', runStartedId, firstTs, {
-      runId,
-      mode: 'backtest',
-      seed: cfg.seed,
-      files: input.files,
-      config: flatPipelineConfig(cfg, input.readOptions),
-    }),
-  );
-  for (const r of input.rejected ?? []) {
-    bus.publish(
-      system('DataRejected', `rejected:${r.file}:${r.line}`, firstTs, {
-        source: r.file,
-        line: r.line,
-        reason: r.reason,
-        ...(r.field !== undefined ? { field: r.field } : {}),
-      }),
-    );
-  }
+  const markers = runMarkers(input, cfg);
+  bus.publish(markers.started(firstTs));
+  for (const r of input.rejected ?? []) bus.publish(markers.rejected(r, firstTs));
 
   const equity = new EquityTracker();
   const every = options.progressEvery ?? 8192;
@@ -190,12 +218,12 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   if (lastSymbol !== undefined) lastIndex.set(lastSymbol, bars.length - 1);
   while (oi < orders.length) bus.publish(orders[oi++]);
   const lastTs = Math.max(bus.now, firstTs);
-  bus.publish(system('RunEnded', `run:${runId}:end`, lastTs, { runId, bars: bars.length }));
+  bus.publish(markers.ended(lastTs, bars.length));
   onProgress?.(bars.length);
   equity.finish();
 
   const summary = summarise(cfg, lastBars(bars, lastIndex), executor.state, closed, equity);
-  return { summary, stages: stats, fills, closedPositions: closed, equityCurve: equity.curve, eventLog: log, runId };
+  return { summary, stages: stats, fills, closedPositions: closed, equityCurve: equity.curve, eventLog: log, runId: markers.runId };
 }
 
 /** Each symbol's last bar, latest first (the order a scan from the end meets them). */
