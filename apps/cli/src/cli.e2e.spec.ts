@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readMarketDataFile } from '@tradeloop/market-data';
+import { parseEventLog, runBacktest, runSpecOf } from '@tradeloop/runtime';
 import { main } from './main';
 
 const REPO = resolve(__dirname, '../../..');
@@ -154,6 +155,25 @@ describe('tradeloop replay — a run again from its log', () => {
     expect(r.err.split('\n')[0]).toBe(loadedLine);
     const all = readMarketDataFile(EURUSD, {}).bars.length;
     expect(loadedLine).not.toContain(`: ${all} 1m bars`);
+  });
+
+  it('log_with_commands_a_person_sent_then_sent_again_and_identical', async () => {
+    // A run whose log holds a halt and a resume from the gateway (as the in-process quickstart records them).
+    const spec = runSpecOf(parseEventLog(readFileSync(log, 'utf8'), 'events.ndjson')[0], 'events.ndjson');
+    const bars = readMarketDataFile(EURUSD, { from: spec.readOptions['from'] as number, to: spec.readOptions['to'] as number }).bars;
+    const command = (type: 'HaltTrading' | 'ResumeTrading', ts: number, data: object) => ({
+      id: `cmd-${type}`, type, version: 1, ts, correlationId: `cmd-${type}`, causationId: `cmd-${type}`, account: 'paper', source: 'gateway', data,
+    });
+    const commands = [
+      command('HaltTrading', bars[1000].ts, { by: 'alice', reason: 'news', cancelWorkingOrders: true }),
+      command('ResumeTrading', bars[2000].ts, { by: 'alice', reason: 'calm', state: 'ACTIVE' }),
+    ];
+    const withCommands = join(dir, 'with-commands.ndjson');
+    writeFileSync(withCommands, runBacktest({ bars, files: spec.files, readOptions: spec.readOptions, commands }, spec.config).eventLog.text());
+    const r = await run(['replay', '--log', withCommands, '--data', EURUSD]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('; 2 command(s) it received are sent again where they came in');
+    expect(r.out).toContain(`replay identical: ${readFileSync(withCommands, 'utf8').trimEnd().split('\n').length} events, byte for byte`);
   });
 
   it('edited_log_then_exit_3_naming_the_line_and_field', async () => {

@@ -70,6 +70,7 @@ export class InProcessEngine implements Engine {
   private writerDone: Promise<void> = Promise.resolve();
   private readonly written: (() => void)[] = [];
   private feeding = false;
+  private started = false;
   private drainScheduled = false;
   private failure: Error | undefined;
   private closed = false;
@@ -85,7 +86,8 @@ export class InProcessEngine implements Engine {
           if (this.closed) return reject(new Error('the quickstart is stopping'));
           this.commands.push({ command, resolve, reject });
           // While the feed runs it takes the queue between bars; afterwards nothing else would.
-          if (!this.feeding) this.scheduleDrain();
+          // Before it starts they wait: the first batch takes them, after RunStarted.
+          if (this.started && !this.feeding) this.scheduleDrain();
         }),
     };
   }
@@ -97,6 +99,7 @@ export class InProcessEngine implements Engine {
     const markers = runMarkers({ files, readOptions: this.o.readOptions }, this.o.cfg);
     let firstTs: number | undefined;
     let fed = 0;
+    this.started = true;
     this.feeding = true;
     try {
       const clock = skipQuietStretches(systemClock(signal), this.o.maxQuietMs ?? 1_000);

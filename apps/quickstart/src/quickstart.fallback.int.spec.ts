@@ -7,8 +7,8 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PositionClosedData } from '@tradeloop/contracts';
 import { loadServiceEnv, pipelineConfigFromEnv } from '@tradeloop/nest-service';
-import { readMarketDataFile } from '@tradeloop/market-data';
-import { compareEventLogs, parseEventLog, runBacktest, runSpecOf, traceTrade } from '@tradeloop/runtime';
+import { MARKET_DATA_SOURCE, readMarketDataFile } from '@tradeloop/market-data';
+import { compareEventLogs, parseEventLog, recordedCommands, runBacktest, runSpecOf, traceTrade } from '@tradeloop/runtime';
 import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
 import { BUNDLED_DATA_FILE } from './settings';
@@ -138,4 +138,11 @@ test('command_when_sent_to_the_gateway_after_the_data_then_it_enters_the_bus_and
   );
   const ended = after.findIndex((e) => e.type === 'RunEnded');
   expect(after.slice(ended + 1).map((e) => e.type)).toEqual(['HaltTrading', 'TradingStateChanged']);
+  // `tradeloop replay --log` sends it again after RunEnded: the same log.
+  const recorded = recordedCommands(after, MARKET_DATA_SOURCE);
+  expect(recorded).toEqual({ during: [], afterEnd: [after[ended + 1]] });
+  const spec = runSpecOf(after[0], 'events.ndjson');
+  const file = readMarketDataFile(BUNDLED_DATA_FILE, { barTimestamp: 'open', aggregate: '1m' });
+  const replayed = runBacktest({ bars: file.bars, files: spec.files, readOptions: spec.readOptions, commandsAfterEnd: recorded.afterEnd }, spec.config);
+  expect(compareEventLogs(readFileSync(join(stateDir, 'events.ndjson'), 'utf8'), replayed.eventLog.text()).identical).toBe(true);
 });

@@ -224,7 +224,9 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     };
     // Commands carry the replay's event time, not the wall clock: a 2014 replay must not see
     // an approval or a manual order from today (it would expire every pending approval at once).
-    const gateway = GatewayModule.forRoot({ dataSource: ds, sink: engine.sink, account: env.ACCOUNT, clock: () => summary.snapshot().replayTs ?? firstTs });
+    // That is the time of the last bar fed (they enter the bus before the next one), or just
+    // before the first bar: a replay of the run's log sends them again by that rule.
+    const gateway = GatewayModule.forRoot({ dataSource: ds, sink: engine.sink, account: env.ACCOUNT, clock: () => summary.snapshot().replayTs ?? firstTs - 1 });
     const app: INestApplication = await NestFactory.create(QuickstartHttpModule.forContext(ctx, [gateway]), { logger: new PinoNestLogger(log.child({ component: 'http' })) });
     cleanups.push(() => app.close());
     configureGateway(app);

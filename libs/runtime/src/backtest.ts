@@ -23,6 +23,16 @@ export interface BacktestInput {
    * the same way. Part of the run's identity.
    */
   readonly readOptions?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Commands a recorded run received from outside (the gateway: approvals, halts, manual
+   * orders, …), sent again where they entered its bus — after every bar at or before their
+   * time, before the first later bar (after the manual orders due there) — so that a replay of
+   * a run with a person in the loop is the run again. Not part of the run's identity: they
+   * arrived after it started.
+   */
+  readonly commands?: readonly Envelope[];
+  /** Recorded commands that arrived after the end of the data: sent after RunEnded. */
+  readonly commandsAfterEnd?: readonly Envelope[];
 }
 
 export interface BacktestOptions {
@@ -198,6 +208,8 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   const every = options.progressEvery ?? 8192;
   const onProgress = options.onProgress;
   let oi = 0;
+  const commands = input.commands ?? [];
+  let ci = 0;
   // Index of each symbol's last bar, for the summary's marks, noted when the symbol changes:
   // consecutive bars nearly always share theirs, so this costs one comparison per bar.
   const lastIndex = new Map<string, number>();
@@ -210,6 +222,7 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
       lastSymbol = symbol;
     }
     while (oi < orders.length && orders[oi].ts < bar.ts) bus.publish(orders[oi++]);
+    while (ci < commands.length && commands[ci].ts < bar.ts) bus.publish(commands[ci++]);
     bus.publish(bar);
     const st = executor.state;
     equity.mark(bar.ts, equityOf(st), openPositionCount(st) > 0);
@@ -217,8 +230,10 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   }
   if (lastSymbol !== undefined) lastIndex.set(lastSymbol, bars.length - 1);
   while (oi < orders.length) bus.publish(orders[oi++]);
+  while (ci < commands.length) bus.publish(commands[ci++]);
   const lastTs = Math.max(bus.now, firstTs);
   bus.publish(markers.ended(lastTs, bars.length));
+  for (const c of input.commandsAfterEnd ?? []) bus.publish(c);
   onProgress?.(bars.length);
   equity.finish();
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { compareEventLogs, parseEventLog, pipelineConfig, runBacktest, RunLogError, runSpecOf, type PipelineConfig } from './index';
+import type { Envelope } from '@tradeloop/kernel';
+import { CATALOG, type MessageType } from '@tradeloop/contracts';
+import { compareEventLogs, parseEventLog, pipelineConfig, recordedCommands, runBacktest, RunLogError, runSpecOf, type PipelineConfig } from './index';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
@@ -62,6 +64,70 @@ describe('run log: what a backtest log says about how to run it again', () => {
       replayed: 0.02,
     });
     expect(c.differingLines).toBeGreaterThan(1);
+  });
+});
+
+describe('recorded commands: a run with a person in the loop replays identically', () => {
+  const command = (type: MessageType, id: string, ts: number, data: unknown): Envelope => ({
+    id,
+    type,
+    version: CATALOG[type].version,
+    ts,
+    correlationId: id,
+    causationId: id,
+    account: 'paper',
+    source: 'gateway',
+    data,
+  });
+  // As the in-process quickstart stamps them: the time of the last bar fed before they came in.
+  const haltAt = eurusd.bars[1500].ts;
+  const resumeAt = eurusd.bars[2500].ts;
+  const halt = command('HaltTrading', 'cmd-halt', haltAt, { by: 'alice', reason: 'news', cancelWorkingOrders: true });
+  const resume = command('ResumeTrading', 'cmd-resume', resumeAt, { by: 'alice', reason: 'calm again', state: 'ACTIVE' });
+  const late = command('SetExecutionMode', 'cmd-mode', eurusd.bars[eurusd.bars.length - 1].ts, { mode: 'fully_manual', by: 'alice' });
+  const run = runBacktest({ bars: eurusd.bars, files, readOptions, commands: [halt, resume], commandsAfterEnd: [late] }, cfg);
+  const text = run.eventLog.text();
+  const events = parseEventLog(text, 'events.ndjson');
+
+  it('commands_when_given_then_they_enter_after_their_bar_and_change_what_follows', () => {
+    const types = events.map((e) => e.type);
+    const h = types.indexOf('HaltTrading');
+    const r = types.indexOf('ResumeTrading');
+    expect(h).toBeGreaterThan(0);
+    expect(r).toBeGreaterThan(h);
+    expect(types[h + 1]).toBe('TradingStateChanged');
+    // Nothing decided before the halt's time comes after it, nothing after the resume's time before it.
+    expect(events.slice(0, h).every((e) => e.ts <= haltAt)).toBe(true);
+    expect(events.slice(h + 1).every((e) => e.ts >= haltAt)).toBe(true);
+    expect(events.slice(r + 1).every((e) => e.ts >= resumeAt)).toBe(true);
+    // While halted every new order is refused.
+    const halted = events.slice(h, r).filter((e) => e.type === 'OrderDenied');
+    expect(halted.length).toBeGreaterThan(0);
+    expect(halted.every((e) => (e.data as { reason: string }).reason === 'TRADING_HALTED')).toBe(true);
+    expect(events.slice(h, r).some((e) => e.type === 'RiskApproved')).toBe(false);
+    // The late command follows RunEnded.
+    expect(types.slice(types.indexOf('RunEnded') + 1)).toEqual(['SetExecutionMode', 'ExecutionModeChanged']);
+    // And the run is not the run without them.
+    expect(compareEventLogs(text, runBacktest({ bars: eurusd.bars, files, readOptions }, cfg).eventLog.text()).identical).toBe(false);
+  });
+
+  it('log_when_replayed_with_its_recorded_commands_then_identical', () => {
+    const recorded = recordedCommands(events, 'market-data');
+    expect(recorded.during.map((e) => e.id)).toEqual(['cmd-halt', 'cmd-resume']);
+    expect(recorded.afterEnd.map((e) => e.id)).toEqual(['cmd-mode']);
+    const spec = runSpecOf(events[0], 'events.ndjson');
+    const again = runBacktest({ bars: eurusd.bars, files: spec.files, readOptions: spec.readOptions, commands: recorded.during, commandsAfterEnd: recorded.afterEnd }, spec.config);
+    expect(compareEventLogs(text, again.eventLog.text()).identical).toBe(true);
+    // Without them the replay names the first line that depended on one.
+    const without = compareEventLogs(text, runBacktest({ bars: eurusd.bars, files: spec.files, readOptions: spec.readOptions }, spec.config).eventLog.text());
+    expect(without.identical).toBe(false);
+    expect(without.first?.recorded).toContain('"type":"HaltTrading"');
+  });
+
+  it('orders_file_lines_when_in_the_log_then_not_counted_as_commands', () => {
+    const fromFile = command('SubmitManualOrder', 'cmd:orders:orders.csv:2', haltAt, {});
+    const own = { ...fromFile, source: 'market-data' };
+    expect(recordedCommands([events[0], own, halt], 'market-data').during).toEqual([halt]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Envelope } from '@tradeloop/kernel';
-import { decodeMessage, EXECUTION_MODES, formatFieldErrors, type DataFileInfo, type ExecutionMode, type RunStartedData } from '@tradeloop/contracts';
+import { CATALOG, decodeMessage, EXECUTION_MODES, formatFieldErrors, type DataFileInfo, type ExecutionMode, type MessageType, type RunStartedData } from '@tradeloop/contracts';
 import type { PipelineConfig } from './pipeline';
 
 /** RunStarted config keys that record how the inputs were read, not how the pipeline decided. */
@@ -210,4 +210,29 @@ export function diffValues(a: unknown, b: unknown, path: string, out: FieldDiffe
     return;
   }
   if (a !== b) out.push({ path, recorded: a, replayed: b });
+}
+
+/** The commands of a recorded run to send again on replay (BacktestInput.commands / commandsAfterEnd). */
+export interface RecordedCommands {
+  readonly during: readonly Envelope[];
+  readonly afterEnd: readonly Envelope[];
+}
+
+/**
+ * The commands a run received from outside, in log order: every message of the command area
+ * (approvals, rejections, halts, resumes, mode changes, cancels, manual orders) except those
+ * of `replayedSource` — the orders file's, which a replay reads again from the file. Those
+ * after the log's RunEnded arrived after the end of the data.
+ */
+export function recordedCommands(events: readonly Envelope[], replayedSource: string): RecordedCommands {
+  const during: Envelope[] = [];
+  const afterEnd: Envelope[] = [];
+  let ended = false;
+  for (const e of events) {
+    if (e.type === 'RunEnded') ended = true;
+    const entry = CATALOG[e.type as MessageType];
+    if (entry === undefined || entry.stream !== 'CMD' || e.source === replayedSource) continue;
+    (ended ? afterEnd : during).push(e);
+  }
+  return { during, afterEnd };
 }

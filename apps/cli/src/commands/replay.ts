@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { isTimeframe } from '@tradeloop/kernel';
+import { MARKET_DATA_SOURCE } from '@tradeloop/market-data';
 import type { DataFileInfo, ExecutionMode } from '@tradeloop/contracts';
 import {
   compareEventLogs,
+  recordedCommands,
   parseEventLog,
   runSpecOf,
   type BacktestResult,
@@ -231,9 +233,17 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
     throw new Error(`--orders ${opts.orders}: the run replayed ${ordersFile.name}`);
   }
   const read = readOptionsOf(spec, orderedPaths(spec, opts.data, ordersFile), opts.orders, io);
-  const inputs = loadInputs(read, io);
-  checkFiles(spec, inputs.files);
-  io.err(`replay of run ${spec.runId}: ${events.length} events recorded; ${inputs.files.length} file(s) match the run's sha256\n`);
+  const loaded = loadInputs(read, io);
+  checkFiles(spec, loaded.files);
+  // What a person sent during the run (approvals, halts, …) is an input too: sent again where it came in.
+  const recorded = recordedCommands(events, MARKET_DATA_SOURCE);
+  const sent = recorded.during.length + recorded.afterEnd.length;
+  const inputs = { ...loaded, commands: recorded.during, commandsAfterEnd: recorded.afterEnd };
+  io.err(
+    `replay of run ${spec.runId}: ${events.length} events recorded; ${loaded.files.length} file(s) match the run's sha256` +
+      (sent > 0 ? `; ${sent} command(s) it received are sent again where they came in` : '') +
+      '\n',
+  );
 
   const replayed = runWithProgress(inputs, spec.config, opts.progress, io);
   const comparison = compareEventLogs(text, replayed.eventLog.text());
