@@ -10,8 +10,9 @@ import type { Envelope } from '@tradeloop/kernel';
  *
  * Lines are collected while the bus runs and written once per turn of the event loop (the feed
  * yields after every batch), so the file trails the bus by at most one batch and a reader
- * after `flush()` sees everything published so far. A write that fails stops the log and is
- * reported by `failure`; trading goes on (the read models and the summary do not depend on it).
+ * after `flush()` sees everything published so far. A write that fails stops the log: it is
+ * reported once to `onFailure` and kept in `failure` (the quickstart's /health shows it);
+ * trading goes on (the read models and the summary do not depend on it).
  */
 export class EventLogFile {
   private fd: number | undefined;
@@ -20,7 +21,10 @@ export class EventLogFile {
   private written = 0;
   private error: Error | undefined;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly onFailure?: (e: Error) => void,
+  ) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.fd = openSync(path, 'w', 0o600);
   }
@@ -58,6 +62,7 @@ export class EventLogFile {
     } catch (e) {
       this.error = e instanceof Error ? e : new Error(String(e));
       this.closeFd();
+      this.onFailure?.(this.error);
     }
   }
 

@@ -187,7 +187,11 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       if (pg.ok && (await getAccount(ds, env.ACCOUNT)) !== null) {
         notes.push(`the store holds read models of earlier runs; the in-process pipeline starts afresh and writes each message once by its id (DATABASE_SCHEMA=<new schema> for an empty store)`);
       }
-      eventLog = new EventLogFile(join(stateDir, EVENT_LOG_FILE));
+      eventLog = new EventLogFile(join(stateDir, EVENT_LOG_FILE), (e) => {
+        // The audit trail is incomplete from here on: say so where the person looks.
+        print(`event log stopped: cannot write ${shown(join(stateDir, EVENT_LOG_FILE))} (${describeError(e)}); trading goes on, the log is incomplete`);
+        log.error({ err: describeError(e) }, 'event log stopped');
+      });
       const inProcess = new InProcessEngine({
         eventLog,
         readOptions: READ_OPTIONS,
