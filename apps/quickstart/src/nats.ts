@@ -52,6 +52,8 @@ interface Observer {
   seq: number;
   messages?: ConsumerMessages;
   loop?: Promise<void>;
+  /** Removes the ordered consumer (the server would keep it 5 minutes after the last pull). */
+  remove?: () => Promise<unknown>;
 }
 
 /**
@@ -187,6 +189,7 @@ export class NatsEngine implements Engine {
     return (this.closing ??= (async () => {
       for (const o of this.observers) o.messages?.stop();
       await Promise.all(this.observers.map((o) => o.loop));
+      await Promise.all(this.observers.map((o) => o.remove?.().catch(() => undefined)));
       await Promise.all([...this.workers.values()].map((w) => w.stop().catch((e: unknown) => this.o.log.error({ err: describeError(e) }, 'service stop failed'))));
       await this.publisher.flush().catch(() => undefined);
       await this.control.flush().catch(() => undefined);
@@ -221,6 +224,7 @@ export class NatsEngine implements Engine {
     const consumer = await this.js.consumers.get(stream);
     const messages = await consumer.consume({ max_messages: 500 });
     obs.messages = messages;
+    obs.remove = () => consumer.delete();
     obs.loop = (async () => {
       for await (const m of messages) {
         try {

@@ -101,6 +101,17 @@ describe('replayServiceInbox: a service audited against what it published (real 
     expect(report.first!.type).toBe('SignalDetected');
   });
 
+  test('inbox_when_its_first_messages_were_removed_then_error_says_the_state_cannot_be_rebuilt', async () => {
+    await runTwoConfigurations();
+    const inbox = `${topo.ns}_IN_SCANNER`;
+    await jsm.streams.purge(inbox, { seq: 5 });
+    await expect(replayServiceInbox({ nc, topo, service: 'scanner', deciderFor })).rejects.toThrow(
+      new ServiceReplayError(`${inbox} starts at #5: earlier messages were removed, so the state cannot be rebuilt`),
+    );
+    // Reading leaves no consumer on the inbox but the service's own durable.
+    expect((await jsm.consumers.list(inbox).next()).map((c) => c.name)).toEqual(['scanner']);
+  });
+
   test('service_without_a_recorded_configuration_then_error_says_so', async () => {
     const runner = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo });
     await runner.start();

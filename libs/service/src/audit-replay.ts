@@ -1,6 +1,6 @@
 import { token, type MessageType, type ServiceStartedData } from '@tradeloop/contracts';
 import type { Decider, Envelope } from '@tradeloop/kernel';
-import { qualify, readStoredMessages, type Area, type StoredMessage, type Topology } from '@tradeloop/transport-nats';
+import { qualify, readStoredMessages, streamStoredMessages, type Area, type StoredMessage, type Topology } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { handledFloor, inboxFor } from './inbox';
@@ -98,10 +98,6 @@ export async function replayServiceInbox(o: ServiceReplayOptions): Promise<Servi
     throw new ServiceReplayError(`${spec.stream}: no consumer ${spec.durable} (${e instanceof Error ? e.message : String(e)})`);
   });
   const handledTo = handledFloor(consumer);
-  const inbox = await readStoredMessages(js, jsm, spec.stream, { toSeq: handledTo, idleMs });
-  if (inbox.length > 0 && inbox[0].seq !== 1) {
-    throw new ServiceReplayError(`${spec.stream} starts at #${inbox[0].seq}: earlier messages were removed, so the state cannot be rebuilt`);
-  }
 
   // Configurations by the inbox sequence they start at; a later record for the same start wins
   // (a restart with a new configuration before anything was handled).
@@ -114,12 +110,13 @@ export async function replayServiceInbox(o: ServiceReplayOptions): Promise<Servi
     startedId: byFrom.get(fromSeq)!.id,
   }));
 
-  // What the service published, by id, and by the input that caused it.
+  // What the service published, by id, and by the input that caused it: its outputs only
+  // (the other services' are read past), far fewer than its inbox.
   const recorded = new Map<string, string>();
   const causedBy = new Map<string, string[]>();
   for (const area of OUTPUT_AREAS) {
     const stream = o.topo.streams[area].name;
-    for (const m of await readStoredMessages(js, jsm, stream, { idleMs })) {
+    for await (const m of streamStoredMessages(js, jsm, stream, { idleMs })) {
       const text = UTF8.decode(m.data);
       const e = parse(m, stream);
       if (e.source !== o.service || RUNNER_TYPES.has(e.type)) continue;
@@ -138,11 +135,20 @@ export async function replayServiceInbox(o: ServiceReplayOptions): Promise<Servi
     differing++;
     firstDiff ??= d;
   };
-  for (const seg of segments) {
-    const cfg = (byFrom.get(seg.fromSeq)!.data as ServiceStartedData);
-    const fold = new InboxFold(o.deciderFor(cfg.config), spec, cfg.dedupWindow);
-    for (const m of inbox) {
-      if (m.seq > seg.toSeq) break;
+  // One pass over the inbox, streamed (a deployment's inbox holds every market-data batch it
+  // was sent): each segment's decider, built from its recorded configuration, folds the inbox
+  // from its beginning — as the restart that began the segment did — and is compared over its
+  // own range. The ranges follow each other, so the first difference is the earliest.
+  const folds = segments.map((seg) => {
+    const cfg = byFrom.get(seg.fromSeq)!.data as ServiceStartedData;
+    return { seg, fold: new InboxFold(o.deciderFor(cfg.config), spec, cfg.dedupWindow) };
+  });
+  let atStart = true;
+  for await (const m of handledTo > 0 ? streamStoredMessages(js, jsm, spec.stream, { toSeq: handledTo, idleMs }) : []) {
+    if (atStart && m.seq !== 1) throw new ServiceReplayError(`${spec.stream} starts at #${m.seq}: earlier messages were removed, so the state cannot be rebuilt`);
+    atStart = false;
+    for (const { seg, fold } of folds) {
+      if (m.seq > seg.toSeq) continue;
       const outcome = fold.handle(m.subject, m.data, m.seq, m.headers);
       if (m.seq < seg.fromSeq) continue;
       messages++;

@@ -324,6 +324,8 @@ export class ServiceRunner {
       }
     } finally {
       it.stop();
+      // Ephemeral, but the server would keep it for its 5-minute inactivity threshold.
+      await oc.delete().catch(noop);
     }
     this.lastSeq = floor;
     this.handledSeq = floor;

@@ -60,4 +60,4 @@ export {
   type RunningConsumer,
 } from './consumer';
 export { Semaphore, KeyedSerializer } from './concurrency';
-export { readStoredMessages, StreamReadError, type StoredMessage, type ReadStoredOptions } from './read';
+export { readStoredMessages, streamStoredMessages, StreamReadError, type StoredMessage, type ReadStoredOptions } from './read';

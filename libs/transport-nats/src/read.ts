@@ -30,6 +30,23 @@ export class StreamReadError extends Error {
  * behind. A stream that does not exist is a StreamReadError naming it.
  */
 export async function readStoredMessages(js: JetStreamClient, jsm: JetStreamManager, stream: string, options: ReadStoredOptions = {}): Promise<StoredMessage[]> {
+  const out: StoredMessage[] = [];
+  for await (const m of streamStoredMessages(js, jsm, stream, options)) out.push(m);
+  return out;
+}
+
+/**
+ * readStoredMessages one message at a time, for streams too large to hold: the consumer pulls
+ * as the caller goes on (at most 1 000 messages buffered), and stopping early (`break`, or the
+ * generator's `return`) closes it. `idleMs` counts only the time spent waiting for the server,
+ * so a caller may take as long as it needs between messages (a merge of several streams).
+ */
+export async function* streamStoredMessages(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  options: ReadStoredOptions = {},
+): AsyncGenerator<StoredMessage, void, undefined> {
   const info = await jsm.streams.info(stream, options.filter ? { subjects_filter: options.filter } : undefined).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     throw new StreamReadError(/not found/i.test(msg) ? `no stream ${stream}` : `stream ${stream}: ${msg}`);
@@ -37,36 +54,43 @@ export async function readStoredMessages(js: JetStreamClient, jsm: JetStreamMana
   const toSeq = Math.min(options.toSeq ?? info.state.last_seq, info.state.last_seq);
   // How many match: all of the stream's, or the sum over the subjects the filter matches.
   const matching = options.filter ? Object.values(info.state.subjects ?? {}).reduce((a, n) => a + n, 0) : info.state.messages;
-  if (matching === 0 || toSeq < info.state.first_seq) return [];
+  if (matching === 0 || toSeq < info.state.first_seq) return;
   const consumer = await js.consumers.get(stream, {
     opt_start_seq: info.state.first_seq,
     ...(options.filter ? { filter_subjects: options.filter } : {}),
   });
   const it = await consumer.consume({ max_messages: 1_000 });
   const idleMs = options.idleMs ?? 10_000;
-  const out: StoredMessage[] = [];
+  let read = 0;
   let idle: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
   const arm = (): void => {
-    if (idle) clearTimeout(idle);
     idle = setTimeout(() => {
       timedOut = true;
       void it.close();
     }, idleMs);
   };
+  const disarm = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = undefined;
+  };
   arm();
   try {
     for await (const m of it) {
-      arm();
+      disarm();
       if (m.seq > toSeq) break;
-      out.push({ seq: m.seq, subject: m.subject, data: m.data, ...(m.headers ? { headers: m.headers } : {}), nanos: m.timestampNanos });
+      read++;
+      yield { seq: m.seq, subject: m.subject, data: m.data, ...(m.headers ? { headers: m.headers } : {}), nanos: m.timestampNanos };
       // The last matching message at or before toSeq: nothing more to wait for.
       if (m.seq >= toSeq || m.info.pending === 0) break;
+      arm();
     }
   } finally {
-    if (idle) clearTimeout(idle);
+    disarm();
     await it.close();
+    // An ordered consumer is ephemeral, but the server would keep it for its 5-minute
+    // inactivity threshold: remove it now (already gone is fine).
+    await consumer.delete().catch(() => undefined);
   }
-  if (timedOut) throw new StreamReadError(`${stream}: read ${out.length} messages, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
-  return out;
+  if (timedOut) throw new StreamReadError(`${stream}: read ${read} messages, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
 }

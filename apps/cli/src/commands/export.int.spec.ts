@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -64,6 +64,9 @@ describe('tradeloop export (real NATS JetStream)', () => {
     expect(r.out).toMatch(new RegExp(`^exported ${published.length} events \\(SIG ${trade.length + 1}, DEC 3, EXE 3, LRN 1, CMD 0\\)`));
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(published.map((m) => m.id));
+    // Written under a temporary name and renamed; the readers' consumers are gone from the server.
+    expect(existsSync(`${file}.partial`)).toBe(false);
+    for (const area of ['SIG', 'DEC', 'EXE', 'LRN', 'CMD'] as const) expect((await jsm.streams.info(topo.streams[area].name)).state.consumer_count).toBe(0);
 
     const x = await run(['explain', '--log', file, 'trade-a']);
     expect(x.code).toBe(0);
@@ -76,6 +79,8 @@ describe('tradeloop export (real NATS JetStream)', () => {
     const r = await run(['export', '--nats', `nats://${NATS_URL}`, '--namespace', `${topo.ns}x`, '--out', file]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`no stream ${topo.ns}x_SIG at nats://${NATS_URL}: is --namespace right?`);
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.partial`)).toBe(false);
   });
 
   it('unreachable_server_then_exit_2_without_the_password', async () => {

@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { StoredMessage } from '@tradeloop/transport-nats';
 import type { Io } from '../backtest.command';
 import { connectTo, namespaceOf, natsUrlOf } from '../nats';
 
@@ -45,13 +46,6 @@ export function exportCommand(io: Io, env: Readonly<Record<string, string | unde
     });
 }
 
-interface Stored {
-  readonly nanos: bigint;
-  readonly area: number;
-  readonly seq: number;
-  readonly line: string;
-}
-
 /** One line per message: the stored JSON, re-serialised only if a foreign publisher pretty-printed it. */
 function oneLine(text: string, where: string): string {
   if (!text.includes('\n')) return text;
@@ -62,32 +56,80 @@ function oneLine(text: string, where: string): string {
   }
 }
 
+/** Lines are written in chunks of about this many characters. */
+const CHUNK = 1 << 20;
+
+/**
+ * Streams every area at once and merges them by the server's storage time (ties: area order,
+ * then stream sequence), writing as it goes: memory holds one message per area and a chunk of
+ * output, however long the deployment ran. The file appears complete or not at all (written
+ * under a temporary name, renamed at the end).
+ */
 export async function runExportCommand(opts: ExportCliOptions, io: Io): Promise<void> {
-  const [{ jetstream, jetstreamManager }, { topology, readStoredMessages }] = await Promise.all([import('@nats-io/jetstream'), import('@tradeloop/transport-nats')]);
+  const [{ jetstream, jetstreamManager }, { topology, streamStoredMessages }] = await Promise.all([import('@nats-io/jetstream'), import('@tradeloop/transport-nats')]);
   const topo = topology({ ns: opts.namespace });
   const { nc, where } = await connectTo(opts.nats);
   const utf8 = new TextDecoder();
+  const out = resolve(opts.out);
+  const partial = `${out}.partial`;
+  let fd: number | undefined;
+  const readers: { area: ExportArea; name: string; rank: number; it: AsyncGenerator<StoredMessage, void, undefined>; head?: StoredMessage; count: number }[] = [];
   try {
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
-    const stored: Stored[] = [];
-    const counts: string[] = [];
     for (const area of opts.areas) {
       const name = topo.streams[area].name;
-      const msgs = await readStoredMessages(js, jsm, name).catch((e: unknown) => {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new Error(msg === `no stream ${name}` ? `no stream ${name} at ${where}: is --namespace right?` : msg);
-      });
-      const at = AREAS.indexOf(area);
-      for (const m of msgs) stored.push({ nanos: m.nanos, area: at, seq: m.seq, line: oneLine(utf8.decode(m.data), `${name} #${m.seq}`) });
-      counts.push(`${area} ${msgs.length}`);
+      readers.push({ area, name, rank: AREAS.indexOf(area), it: streamStoredMessages(js, jsm, name), count: 0 });
     }
-    // The server's storage time orders the areas against each other; within a stream, its sequence.
-    stored.sort((a, b) => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : a.area - b.area || a.seq - b.seq));
-    const out = resolve(opts.out);
-    writeFileSync(out, stored.map((s) => s.line).join('\n') + (stored.length > 0 ? '\n' : ''));
-    io.out(`exported ${stored.length} events (${counts.join(', ')}) from ${where}${opts.namespace ? `, namespace ${opts.namespace}` : ''} to ${out}\n`);
+    const advance = async (r: (typeof readers)[number]): Promise<void> => {
+      const next = await r.it.next().catch((e: unknown) => {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new Error(msg === `no stream ${r.name}` ? `no stream ${r.name} at ${where}: is --namespace right?` : msg);
+      });
+      r.head = next.done ? undefined : next.value;
+    };
+    // In area order, so a missing stream is reported as the first one named.
+    for (const r of readers) await advance(r);
+    fd = openSync(partial, 'w');
+    let chunk = '';
+    let total = 0;
+    for (;;) {
+      // The server's storage time orders the areas against each other; within a stream, its sequence.
+      let pick: (typeof readers)[number] | undefined;
+      for (const r of readers) {
+        if (r.head === undefined) continue;
+        if (pick === undefined || r.head.nanos < pick.head!.nanos || (r.head.nanos === pick.head!.nanos && r.rank < pick.rank)) pick = r;
+      }
+      if (pick === undefined) break;
+      const m = pick.head!;
+      chunk += `${oneLine(utf8.decode(m.data), `${pick.name} #${m.seq}`)}\n`;
+      pick.count++;
+      total++;
+      if (chunk.length >= CHUNK) {
+        writeAll(fd, chunk);
+        chunk = '';
+      }
+      await advance(pick);
+    }
+    writeAll(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(partial, out);
+    const counts = readers.map((r) => `${r.area} ${r.count}`);
+    io.out(`exported ${total} events (${counts.join(', ')}) from ${where}${opts.namespace ? `, namespace ${opts.namespace}` : ''} to ${out}\n`);
   } finally {
+    // Readers still open (an error part-way) close their consumers.
+    await Promise.all(readers.map((r) => r.it.return(undefined).catch(() => undefined)));
+    if (fd !== undefined) {
+      closeSync(fd);
+      rmSync(partial, { force: true });
+    }
     await nc.close();
   }
+}
+
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }

@@ -1,0 +1,65 @@
+/** Reading a stream back for audits and exports: all at once, or one message at a time (real NATS). */
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { ensureTopology, JetStreamPublisher, readStoredMessages, streamStoredMessages, StreamReadError, topology, type Topology } from './index';
+import { bar, connectNats, deleteTopology, sleep, uniqueNs, waitFor } from './test-support';
+
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+let topo: Topology;
+
+beforeAll(async () => {
+  nc = await connectNats();
+  js = jetstream(nc);
+  jsm = await jetstreamManager(nc);
+  topo = topology({ ns: uniqueNs('read') });
+  await ensureTopology(jsm, topo);
+  const pub = new JetStreamPublisher(js, topo);
+  // One bar per message (not a batch): 30 messages in MD.
+  for (let i = 0; i < 30; i++) void pub.publish(bar(i));
+  await pub.flush();
+});
+
+afterAll(async () => {
+  await deleteTopology(jsm, topo);
+  await nc.close();
+});
+
+const consumersOf = async (stream: string): Promise<number> => (await jsm.streams.info(stream)).state.consumer_count;
+/** Ordered consumers are ephemeral: the server removes one shortly after the reader closes it. */
+const noConsumerLeft = (stream: string): Promise<void> => waitFor(`no consumer left on ${stream}`, async () => (await consumersOf(stream)) === 0, 10_000, 100);
+
+test('read_when_whole_then_every_message_in_stream_order_and_no_consumer_left', async () => {
+  const md = topo.streams.MD.name;
+  const all = await readStoredMessages(js, jsm, md);
+  expect(all.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  expect(all.every((m, i) => i === 0 || m.nanos >= all[i - 1].nanos)).toBe(true);
+  expect((await readStoredMessages(js, jsm, md, { toSeq: 7 })).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  await noConsumerLeft(md);
+});
+
+test('stream_when_the_caller_is_slower_than_idle_ms_then_no_timeout_only_server_silence_counts', async () => {
+  const seqs: number[] = [];
+  for await (const m of streamStoredMessages(js, jsm, topo.streams.MD.name, { toSeq: 4, idleMs: 150 })) {
+    seqs.push(m.seq);
+    await sleep(250);
+  }
+  expect(seqs).toEqual([1, 2, 3, 4]);
+});
+
+test('stream_when_stopped_early_then_the_consumer_is_closed', async () => {
+  const md = topo.streams.MD.name;
+  const seqs: number[] = [];
+  for await (const m of streamStoredMessages(js, jsm, md)) {
+    seqs.push(m.seq);
+    if (m.seq === 3) break;
+  }
+  expect(seqs).toEqual([1, 2, 3]);
+  await noConsumerLeft(md);
+});
+
+test('stream_when_missing_or_empty_then_error_naming_it_or_nothing', async () => {
+  await expect(readStoredMessages(js, jsm, `${topo.ns}_NOPE`)).rejects.toThrow(new StreamReadError(`no stream ${topo.ns}_NOPE`));
+  expect(await readStoredMessages(js, jsm, topo.streams.DLQ.name)).toEqual([]);
+});
