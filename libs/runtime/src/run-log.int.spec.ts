@@ -124,6 +124,27 @@ describe('recorded commands: a run with a person in the loop replays identically
     expect(without.first?.recorded).toContain('"type":"HaltTrading"');
   });
 
+  it('approval_when_a_person_grants_it_then_the_order_trades_and_the_log_replays_identically', () => {
+    // Every take asks a person (quality_based, threshold 100); the first request is granted
+    // at once (before the next bar), as someone watching the quickstart's API would.
+    const manual = pipelineConfig({ ...cfg, mode: 'quality_based', threshold: 100 });
+    const asked = parseEventLog(runBacktest({ bars: eurusd.bars, files, readOptions }, manual).eventLog.text(), 'events.ndjson');
+    const request = asked.find((e) => e.type === 'ApprovalRequested')!;
+    expect(request).toBeDefined();
+    expect(asked.some((e) => e.type === 'ApprovalGranted')).toBe(false);
+    const approve = command('ApproveOrder', 'cmd-approve', request.ts, { approvalId: request.id, by: 'alice' });
+    const granted = runBacktest({ bars: eurusd.bars, files, readOptions, commands: [approve] }, manual).eventLog.text();
+    const events = parseEventLog(granted, 'events.ndjson');
+    const chain = events.filter((e) => e.correlationId === request.correlationId).map((e) => e.type);
+    expect(chain).toEqual(expect.arrayContaining(['ApprovalRequested', 'ApprovalGranted', 'OrderApproved', 'OrderFilled']));
+    expect(chain).not.toContain('ApprovalExpired');
+    const recorded = recordedCommands(events, 'market-data');
+    expect(recorded.during.map((e) => e.id)).toEqual(['cmd-approve']);
+    const spec = runSpecOf(events[0], 'events.ndjson');
+    const again = runBacktest({ bars: eurusd.bars, files: spec.files, readOptions: spec.readOptions, commands: recorded.during }, spec.config);
+    expect(compareEventLogs(granted, again.eventLog.text()).identical).toBe(true);
+  });
+
   it('orders_file_lines_when_in_the_log_then_not_counted_as_commands', () => {
     const fromFile = command('SubmitManualOrder', 'cmd:orders:orders.csv:2', haltAt, {});
     const own = { ...fromFile, source: 'market-data' };
