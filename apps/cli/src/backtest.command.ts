@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
-import { mergeByTime, readMarketDataFile, readOrdersFile } from '@tradeloop/market-data';
+import { mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
@@ -77,7 +77,7 @@ export function backtestCommand(io: Io): Command {
 export interface LoadedInputs {
   readonly bars: Message<'BarClosed'>[];
   readonly orders?: Message<'SubmitManualOrder'>[];
-  readonly rejected: { file: string; line: number; field?: string; reason: string }[];
+  readonly rejected: RejectedRow[];
   readonly files: DataFileInfo[];
   /** How the files were read, recorded in RunStarted (`input.*`) so a replay reads them alike. */
   readonly readOptions: Record<string, string | number | boolean>;
@@ -93,7 +93,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   const single = opts.data.length === 1;
   const files: DataFileInfo[] = [];
   const lists: Message<'BarClosed'>[][] = [];
-  const rejected: { file: string; line: number; field?: string; reason: string }[] = [];
+  const rejected: RejectedRow[] = [];
   for (const file of opts.data) {
     const r = readMarketDataFile(resolve(file), {
       symbol: single ? opts.symbol : undefined,

@@ -9,13 +9,21 @@ import { EquityTracker } from './performance';
 import { createPipeline, PipelineConfig } from './pipeline';
 import { countStage, emptyStageStats, StageStats } from './stage-stats';
 
+/** A row the reader refused (file base name, 1-based line), as market-data reports it. */
+export interface RejectedInput {
+  readonly file: string;
+  readonly line: number;
+  readonly field?: string;
+  readonly reason: string;
+}
+
 export interface BacktestInput {
   /** Time-ordered bars (all symbols merged). */
   readonly bars: readonly Message<'BarClosed'>[];
   /** Manual orders to replay instead of strategies (time-ordered). */
   readonly orders?: readonly Message<'SubmitManualOrder'>[];
   /** Rows refused by the reader; logged as DataRejected, never traded on. */
-  readonly rejected?: readonly { file: string; line: number; field?: string; reason: string }[];
+  readonly rejected?: readonly RejectedInput[];
   readonly files: readonly DataFileInfo[];
   /**
    * How the inputs were read from the files (time window, symbol, bar timestamps, …), recorded
@@ -118,7 +126,7 @@ export type RunIdentity = Pick<BacktestInput, 'files' | 'orders' | 'readOptions'
 export interface RunMarkers {
   readonly runId: string;
   started(firstTs: number): Envelope;
-  rejected(r: { file: string; line: number; field?: string; reason: string }, firstTs: number): Envelope;
+  rejected(r: RejectedInput, firstTs: number): Envelope;
   ended(lastTs: number, bars: number): Envelope;
 }
 

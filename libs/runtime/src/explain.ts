@@ -101,8 +101,13 @@ export function traceTrade(events: readonly Envelope[], query: string): TradeTra
   return { query, correlationIds: [...correlations], events: out };
 }
 
+/** " @ price" of a limit or stop order, nothing for a market order. */
+function atPrice(o: { type: string; limitPrice?: string; stopPrice?: string }): string {
+  return o.type === 'limit' ? ` @ ${o.limitPrice}` : o.type === 'stop' ? ` @ ${o.stopPrice}` : '';
+}
+
 function orderText(o: OrderSpec): string {
-  const px = o.type === 'limit' ? ` @ ${o.limitPrice}` : o.type === 'stop' ? ` @ ${o.stopPrice}` : '';
+  const px = atPrice(o);
   const bracket = [o.stopLoss !== undefined ? `stop-loss ${o.stopLoss}` : '', o.takeProfit !== undefined ? `take-profit ${o.takeProfit}` : '']
     .filter(Boolean)
     .join(', ');
@@ -164,8 +169,7 @@ export function describeEvent(e: Envelope): string {
       return `displayed only, not ordered (${String(d['reason'])})`;
     case 'OrderSubmitted': {
       const o = d as unknown as OrderSubmittedData;
-      const px = o.type === 'limit' ? ` @ ${o.limitPrice}` : o.type === 'stop' ? ` @ ${o.stopPrice}` : '';
-      return `${o.role} order ${o.orderId}: ${o.side} ${o.quantity} ${o.symbol} ${o.type}${px}, ${o.timeInForce}, client order id ${o.clientOrderId}`;
+      return `${o.role} order ${o.orderId}: ${o.side} ${o.quantity} ${o.symbol} ${o.type}${atPrice(o)}, ${o.timeInForce}, client order id ${o.clientOrderId}`;
     }
     case 'OrderAccepted':
       return `order ${String(d['orderId'])} accepted as ${String(d['brokerOrderId'])}`;

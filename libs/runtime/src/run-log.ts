@@ -1,6 +1,6 @@
 import type { Envelope } from '@tradeloop/kernel';
 import { CATALOG, decodeMessage, EXECUTION_MODES, formatFieldErrors, type DataFileInfo, type ExecutionMode, type MessageType, type RunStartedData } from '@tradeloop/contracts';
-import type { PipelineConfig } from './pipeline';
+import { pipelineConfig, type PipelineConfig } from './pipeline';
 
 /** RunStarted config keys that record how the inputs were read, not how the pipeline decided. */
 export const INPUT_PREFIX = 'input.';
@@ -62,7 +62,8 @@ export function flatPipelineConfig(cfg: PipelineConfig, readOptions?: Readonly<R
 }
 
 const SECTIONS = ['scanner', 'rlDecision', 'risk', 'governor', 'executor', 'learning'] as const;
-const SCALARS = new Set(['account', 'seed', 'mode', 'threshold', 'autoExecute', 'riskPerTrade', 'startingCash', 'currency', 'feeBps', 'slippageBps', 'strategies']);
+/** The scalar settings: exactly those pipelineConfig gives a default (the sections have none). */
+const SCALARS: ReadonlySet<string> = new Set(Object.keys(pipelineConfig()));
 
 /**
  * The inverse of flatPipelineConfig: the PipelineConfig (key order included, so a run id

@@ -6,6 +6,7 @@ import {
   deadLetter,
   ensureConsumer,
   ensureTopology,
+  streamStoredMessages,
   type Topology,
 } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
@@ -311,21 +312,11 @@ export class ServiceRunner {
     const info = await jsm.consumers.info(this.inbox.stream, this.inbox.durable);
     const floor = handledFloor(info);
     if (floor === 0) return;
-    const stream = await jsm.streams.info(this.inbox.stream);
-    const first = stream.state.first_seq;
-    const oc = await this.js.consumers.get(this.inbox.stream, { opt_start_seq: Math.max(1, first) });
-    const it = await oc.consume({ max_messages: 500 });
-    try {
-      for await (const m of it) {
-        if (m.seq > floor) break;
-        this.handleMessage(m.subject, m.data, m.seq, m.headers);
-        this.rebuilt++;
-        if (m.seq === floor) break;
-      }
-    } finally {
-      it.stop();
-      // Ephemeral, but the server would keep it for its 5-minute inactivity threshold.
-      await oc.delete().catch(noop);
+    // The inbox from its first message to the floor, as an audit reads it; no time limit: a
+    // start waits for its state however long the server takes.
+    for await (const m of streamStoredMessages(this.js, jsm, this.inbox.stream, { toSeq: floor, idleMs: 0 })) {
+      this.handleMessage(m.subject, m.data, m.seq, m.headers);
+      this.rebuilt++;
     }
     this.lastSeq = floor;
     this.handledSeq = floor;

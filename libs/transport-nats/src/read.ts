@@ -16,7 +16,7 @@ export interface ReadStoredOptions {
   readonly filter?: string;
   /** Stop after this stream sequence (default: the stream's last at the start of the read). */
   readonly toSeq?: number;
-  /** Give up when nothing arrives for this long. Default 10 s. */
+  /** Give up when nothing arrives for this long. Default 10 s; 0 waits as long as it takes. */
   readonly idleMs?: number;
 }
 
@@ -65,6 +65,7 @@ export async function* streamStoredMessages(
   let idle: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
   const arm = (): void => {
+    if (idleMs === 0) return;
     idle = setTimeout(() => {
       timedOut = true;
       void it.close();
