@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
-import { mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
+import { inferFromFileName, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
@@ -48,8 +48,8 @@ export function backtestCommand(io: Io): Command {
   return new Command('backtest')
     .description('Run the whole pipeline (scanner → decision → risk → governor → paper broker → learning) over recorded data')
     .requiredOption('--data <file...>', 'market data CSV file(s): trade bars, bid/ask quote bars, ticks or trades')
-    .option('--symbol <symbol>', 'symbol of the data when the file name does not say; with several files, trade only this one')
-    .option('--venue <venue>', 'venue of the data when the file name does not say')
+    .option('--symbol <symbol>', 'symbol of the data when the file name does not say; otherwise trade only this symbol')
+    .option('--venue <venue>', 'venue of the data when the file name does not say; otherwise trade only this venue')
     .option('--from <iso>', 'first bar time (UTC, inclusive)', parseIsoTime('--from'))
     .option('--to <iso>', 'last bar time (UTC, exclusive)', parseIsoTime('--to'))
     .addOption(
@@ -90,25 +90,34 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) {
     throw new Error(`--from must be before --to`);
   }
-  const single = opts.data.length === 1;
+  // A file's name says its symbol and venue (EURUSD_OANDA_…); --symbol and --venue name them
+  // for a file whose name does not, and otherwise select: a name is never overridden, so no
+  // EURUSD prices are ever traded as another instrument.
+  const symbol = opts.symbol?.toUpperCase();
+  const venue = opts.venue?.toUpperCase();
   const files: DataFileInfo[] = [];
   const lists: Message<'BarClosed'>[][] = [];
   const rejected: RejectedRow[] = [];
+  const passedOver: string[] = [];
   for (const file of opts.data) {
+    const named = inferFromFileName(file);
     const r = readMarketDataFile(resolve(file), {
-      symbol: single ? opts.symbol : undefined,
-      venue: opts.venue,
+      symbol: named.symbol === undefined ? symbol : undefined,
+      venue: named.venue === undefined ? venue : undefined,
       barTimestamp: opts.barTimestamp,
       from: opts.from,
       to: opts.to,
       aggregate: opts.aggregate,
     });
-    const bars = !single && opts.symbol ? r.bars.filter((b) => b.data.symbol === opts.symbol!.toUpperCase()) : r.bars;
+    const selected = (symbol === undefined || r.info.symbol === symbol) && (venue === undefined || r.info.venue === venue);
+    const bars = selected ? r.bars : [];
+    if (!selected) passedOver.push(`${r.info.file} (${r.info.symbol}@${r.info.venue})`);
     lists.push(bars);
     files.push({ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows });
     rejected.push(...r.rejected);
     io.err(
       `loaded ${r.info.file}: ${bars.length} ${r.info.timeframe} bars of ${r.info.symbol}@${r.info.venue}` +
+        (selected ? '' : ` (passed over: not ${[symbol, venue].filter((x) => x !== undefined).join('@')})`) +
         (r.rejected.length ? `, ${r.rejected.length} rows rejected` : '') +
         '\n',
     );
@@ -116,6 +125,13 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
       io.err(`  rejected ${rej.file}:${rej.line}${rej.field ? ` (${rej.field})` : ''}: ${rej.reason}\n`);
     }
     if (r.rejected.length > 5) io.err(`  … and ${r.rejected.length - 5} more (all in events.ndjson)\n`);
+  }
+  if (passedOver.length === opts.data.length) {
+    const wanted = [opts.symbol !== undefined ? `--symbol ${opts.symbol}` : '', opts.venue !== undefined ? `--venue ${opts.venue}` : ''].filter(Boolean).join(' ');
+    throw new Error(
+      `${wanted} matches none of the data: ${passedOver.join(', ')}. A file's name says its symbol and venue; ` +
+        `--symbol and --venue name them only for a file whose name does not, and otherwise choose among the files`,
+    );
   }
   const bars = lists.length === 1 ? lists[0] : mergeByTime(...lists);
   if (bars.length === 0) throw new Error('no bars to run on (check --from/--to/--symbol)');

@@ -131,6 +131,47 @@ describe('tradeloop backtest — runs', () => {
   });
 });
 
+describe('tradeloop backtest — --symbol and --venue never relabel a named file', () => {
+  const FXCM = resolve(DATA, 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv');
+  const DAY = ['--from', '2014-05-06', '--to', '2014-05-07', '--no-progress'];
+
+  it.each([
+    [['--symbol', 'GBPUSD'], /--symbol GBPUSD matches none of the data: EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv \(EURUSD@OANDA\)/],
+    [['--venue', 'FXCM'], /--venue FXCM matches none of the data: EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv \(EURUSD@OANDA\)/],
+  ])('a_file_named_otherwise_%#_then_exit_2_and_nothing_traded', async (flags, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-sym-'));
+    const r = await run(['backtest', '--data', EURUSD, ...(flags as string[]), ...DAY, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message as RegExp);
+    expect(r.out).not.toMatch(/event-log sha256/);
+    expect(existsSync(join(dir, 'events.ndjson'))).toBe(false);
+  });
+
+  it('the_file_names_own_symbol_in_any_case_then_runs_on_it', async () => {
+    const r = await run(['backtest', '--data', EURUSD, '--symbol', 'eurusd', '--venue', 'oanda', ...DAY]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/loaded EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv: \d+ 1m bars of EURUSD@OANDA\n/);
+  });
+
+  it('several_files_then_venue_chooses_among_them', async () => {
+    const fxcmBars = readMarketDataFile(FXCM, { from: Date.UTC(2014, 4, 6), to: Date.UTC(2014, 4, 7) }).bars.length;
+    const r = await run(['backtest', '--data', EURUSD, FXCM, '--venue', 'fxcm', ...DAY]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/loaded EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv: 0 1m bars of EURUSD@OANDA \(passed over: not FXCM\)/);
+    expect(r.err).toContain(`loaded EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv: ${fxcmBars} 1m bars of EURUSD@FXCM\n`);
+    expect(r.out).toMatch(new RegExp(`\\n +bars +${fxcmBars} \\(`));
+  });
+
+  it('a_file_whose_name_does_not_say_then_named_by_the_flags_in_upper_case', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-anon-'));
+    const file = join(dir, 'prices.csv');
+    writeFileSync(file, readFileSync(EURUSD, 'utf8').split('\n').slice(0, 2000).join('\n') + '\n');
+    const r = await run(['backtest', '--data', file, '--symbol', 'eurusd', '--venue', 'oanda', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/loaded prices\.csv: 1999 1m bars of EURUSD@OANDA\n/);
+  });
+});
+
 describe('tradeloop replay — a run again from its log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-replay-'));
   const log = join(dir, 'run', 'events.ndjson');
