@@ -47,7 +47,7 @@ export interface Io {
 export function backtestCommand(io: Io): Command {
   return new Command('backtest')
     .description('Run the whole pipeline (scanner → decision → risk → governor → paper broker → learning) over recorded data')
-    .requiredOption('--data <file...>', 'market data CSV file(s): trade bars, bid/ask quote bars, ticks or trades')
+    .requiredOption('--data <file...>', 'market data CSV file(s): trade bars, bid/ask quote bars, ticks, trades or order-book snapshots (traded on their top of book)')
     .option('--symbol <symbol>', 'symbol of the data when the file name does not say; otherwise trade only this symbol')
     .option('--venue <venue>', 'venue of the data when the file name does not say; otherwise trade only this venue')
     .option('--from <iso>', 'first bar time (UTC, inclusive)', parseIsoTime('--from'))
@@ -66,7 +66,7 @@ export function backtestCommand(io: Io): Command {
     .option('--seed <n>', 'seed for the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true), 42)
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html here')
     .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
-    .option('--aggregate <tf>', 'bar size for tick and trade files', parseTimeframe, '1m')
+    .option('--aggregate <tf>', 'bar size for tick, trade and order-book files', parseTimeframe, '1m')
     .option('--no-progress', 'no progress bar')
     .action((opts: BacktestCliOptions) => {
       runBacktestCommand(opts, io);
@@ -116,7 +116,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
     files.push({ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows });
     rejected.push(...r.rejected);
     io.err(
-      `loaded ${r.info.file}: ${bars.length} ${r.info.timeframe} bars of ${r.info.symbol}@${r.info.venue}` +
+      `loaded ${r.info.file}: ${bars.length} ${r.info.format === 'books' ? `${opts.aggregate} top-of-book` : r.info.timeframe} bars of ${r.info.symbol}@${r.info.venue}` +
         (selected ? '' : ` (passed over: not ${[symbol, venue].filter((x) => x !== undefined).join('@')})`) +
         (r.rejected.length ? `, ${r.rejected.length} rows rejected` : '') +
         '\n',

@@ -131,6 +131,20 @@ describe('tradeloop backtest — runs', () => {
   });
 });
 
+describe('tradeloop backtest — an order-book file', () => {
+  it('book_snapshots_then_traded_on_their_top_of_book_and_replayed_identically', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-book-'));
+    const book = resolve(DATA, 'orderbook/BTCUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_L2top20_1s.csv');
+    const r = await run(['backtest', '--data', book, '--no-progress', '--out', dir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('loaded BTCUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_L2top20_1s.csv: 12 1m top-of-book bars of BTCUSDT@BINANCE\n');
+    expect(r.out).toMatch(/\n +bars +12 \(/);
+    const replay = await run(['replay', '--log', join(dir, 'events.ndjson'), '--data', book]);
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/replay identical: \d+ events, byte for byte/);
+  });
+});
+
 describe('tradeloop backtest — --symbol and --venue never relabel a named file', () => {
   const FXCM = resolve(DATA, 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv');
   const DAY = ['--from', '2014-05-06', '--to', '2014-05-07', '--no-progress'];

@@ -9,7 +9,7 @@ import { detectFormat, KNOWN_HEADERS, MarketDataFormat } from './formats';
 import { CsvCursor } from './csv-cursor';
 import { ParseOutcome, ParseSettings } from './parse-context';
 import { MarketDataFileError, RejectedRow } from './rejection';
-import { parseQuotes, parseTrades } from './ticks';
+import { parseQuotes, parseTrades, topOfBookBars } from './ticks';
 
 export type BarTimestamp = 'open' | 'close';
 
@@ -30,7 +30,7 @@ export interface MarketDataOptions {
   /** … and < to (epoch ms). */
   readonly to?: number;
   readonly account?: string;
-  /** Bar timeframe built from quotes and trades; defaults to `timeframe`, then 1m. */
+  /** Bar timeframe built from quotes and trades (default `timeframe`, then 1m) and from books' top of book (default 1m). */
   readonly aggregate?: Timeframe;
 }
 
@@ -55,6 +55,7 @@ export interface MarketDataFileInfo {
 }
 
 export interface MarketDataFile {
+  /** Bars; for a books file, quote bars of its top of book (best bid and ask) at `aggregate`. */
   readonly bars: Message<'BarClosed'>[];
   /** Book snapshots (books files only; empty otherwise). */
   readonly books: Message<'BookSnapshot'>[];
@@ -113,8 +114,13 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
     throw new MarketDataFileError(file, `${file}: no valid rows (${rows} rejected); first reasons:`, outcome.rejected);
   }
   const isBooks = spec.format === 'books';
+  // A book file also yields quote bars of its top of book (at `aggregate`, default 1m), so a
+  // backtest can trade it like a quotes file; its snapshots stay in `books`.
+  const bars = isBooks
+    ? topOfBookBars(outcome.items as Message<'BookSnapshot'>[], { ...settings, timeframe: options.aggregate ?? '1m' })
+    : (outcome.items as Message<'BarClosed'>[]);
   return {
-    bars: isBooks ? [] : (outcome.items as Message<'BarClosed'>[]),
+    bars,
     books: isBooks ? (outcome.items as Message<'BookSnapshot'>[]) : [],
     // Snapshot-level rejections are found after their rows; report in file order.
     rejected: outcome.rejected.sort((a, b) => a.line - b.line),

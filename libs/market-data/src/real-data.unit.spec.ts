@@ -96,9 +96,10 @@ describe('every shared data file', () => {
       crossedQuotes: crossed,
     });
     if (format === 'trade-bars' || format === 'quote-bars') expect(r.bars).toHaveLength(rows);
-    if (format === 'books') expect(r.bars).toHaveLength(0);
+    // Books also give 1m quote bars of their top of book.
+    if (format === 'books') expect(r.bars.length).toBeGreaterThan(0);
     else expect(r.books).toHaveLength(0);
-    const tf = timeframeMs(r.info.timeframe);
+    const tf = timeframeMs(format === 'books' ? '1m' : r.info.timeframe);
     const misplaced = r.bars.filter((b, i) => b.ts !== b.data.openTime + tf || (i > 0 && b.data.openTime <= r.bars[i - 1].data.openTime));
     expect(misplaced).toEqual([]);
   });
@@ -312,6 +313,20 @@ describe('order books', () => {
       return !(bids.length === 20 && asks.length === 20 && sorted && bids[0].price < asks[0].price);
     });
     expect(malformed).toEqual([]);
+  });
+
+  it('binance_spot_top20_when_read_then_1m_quote_bars_of_each_minutes_best_bids_and_asks', () => {
+    const r = readMarketDataFile(data('orderbook/BTCUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_L2top20_1s.csv'));
+    // 23:54:15 … 00:04:59: the minutes 23:54 to 00:04, then the snapshots of 00:05 (the file ends at 00:05:04).
+    expect(r.bars.map((b) => b.data.openTime)).toEqual(Array.from({ length: 12 }, (_, k) => Date.UTC(2024, 7, 8, 23, 54 + k)));
+    for (const bar of r.bars) {
+      const minute = r.books.filter((m) => m.ts >= bar.data.openTime && m.ts < bar.data.openTime + 60_000);
+      const bids = minute.map((m) => m.data.bids[0].price);
+      const asks = minute.map((m) => m.data.asks[0].price);
+      expect([bar.data.open, bar.data.high, bar.data.low, bar.data.close]).toEqual([bids[0], Math.max(...bids), Math.min(...bids), bids[bids.length - 1]]);
+      expect([bar.data.askOpen, bar.data.askHigh, bar.data.askLow, bar.data.askClose]).toEqual([asks[0], Math.max(...asks), Math.min(...asks), asks[asks.length - 1]]);
+    }
+    expect(r.bars[0].data).toMatchObject({ open: 61824, askOpen: 61824.01, volume: 0, timeframe: '1m', symbol: 'BTCUSDT', venue: 'BINANCE' });
   });
 
   it('tardis_top25_with_exchange_time_when_read_then_10_snapshots_of_25_levels', () => {

@@ -101,6 +101,22 @@ class BarBuilder {
 }
 
 /**
+ * Quote bars of `s.timeframe` from the top of each book snapshot: its best bid and best ask
+ * as a quote, aggregated as a quotes file is. A snapshot with an empty side quotes nothing.
+ * Snapshots come validated and time-ordered (books.ts), their levels sorted best first.
+ */
+export function topOfBookBars(books: readonly Message<'BookSnapshot'>[], s: ParseSettings): Message<'BarClosed'>[] {
+  const builder = new BarBuilder(s, true);
+  for (const m of books) {
+    const { bids, asks } = m.data;
+    if (bids.length === 0 || asks.length === 0) continue;
+    builder.add(m.ts, bids[0].price, asks[0].price, 0);
+  }
+  builder.flush();
+  return builder.bars;
+}
+
+/**
  * Ordering rule for ticks and trades: equal timestamps are real (several updates per
  * microsecond), so only a row earlier than the previous accepted one is out of order, and
  * only a byte-identical repeat of the previous accepted row is a duplicate. A repeat that is

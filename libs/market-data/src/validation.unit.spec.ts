@@ -247,7 +247,42 @@ describe('books', () => {
         { price: 102, size: 1 },
       ],
     });
-    expect(r.bars).toEqual([]);
+    // Only the kept snapshots quote: their top of book, as one 1m quote bar.
+    expect(r.bars.map((b) => b.data)).toEqual([
+      { venue: 'TEST', symbol: 'BTCUSDT', timeframe: '1m', openTime: t('00:00:00'), open: 99, high: 99, low: 99, close: 99, volume: 0, askOpen: 101, askHigh: 101, askLow: 101, askClose: 101 },
+    ]);
+  });
+
+  it('snapshots_when_read_then_quote_bars_of_best_bid_and_ask_and_a_one_sided_book_quotes_nothing', () => {
+    const r = readMarketDataFile(
+      fixture('ETHUSDT_TEST_L2_1s.csv', [
+        'timestamp,side,price,size,level',
+        '2024-01-01T00:00:10Z,bid,99,1,1',
+        '2024-01-01T00:00:10Z,bid,98,5,2',
+        '2024-01-01T00:00:10Z,ask,100,1,1',
+        '2024-01-01T00:00:20Z,bid,97,1,1', // bids only: no quote
+        '2024-01-01T00:00:30Z,bid,98.5,1,1',
+        '2024-01-01T00:00:30Z,ask,99.5,2,1',
+        '2024-01-01T00:00:30Z,ask,103,2,2',
+        '2024-01-01T00:01:05Z,ask,99,1,1',
+        '2024-01-01T00:01:05Z,bid,97.5,1,1',
+      ]),
+      { aggregate: '1m' },
+    );
+    expect(r.rejected).toEqual([]);
+    expect(r.books).toHaveLength(4);
+    expect(r.bars.map((b) => [b.ts, b.id])).toEqual([
+      [t('00:01:00'), `md:TEST:ETHUSDT:1m:${t('00:00:00')}`],
+      [t('00:02:00'), `md:TEST:ETHUSDT:1m:${t('00:01:00')}`],
+    ]);
+    expect(r.bars.map((b) => b.data)).toEqual([
+      { venue: 'TEST', symbol: 'ETHUSDT', timeframe: '1m', openTime: t('00:00:00'), open: 99, high: 99, low: 98.5, close: 98.5, volume: 0, askOpen: 100, askHigh: 100, askLow: 99.5, askClose: 99.5 },
+      { venue: 'TEST', symbol: 'ETHUSDT', timeframe: '1m', openTime: t('00:01:00'), open: 97.5, high: 97.5, low: 97.5, close: 97.5, volume: 0, askOpen: 99, askHigh: 99, askLow: 99, askClose: 99 },
+    ]);
+    // The info describes the book (its 1s cadence from the name); the bars have the aggregate's size.
+    expect(r.info.timeframe).toBe('1s');
+    const fiveMinutes = readMarketDataFile(path.join(dir, 'ETHUSDT_TEST_L2_1s.csv'), { aggregate: '5m' });
+    expect(fiveMinutes.bars.map((b) => [b.data.timeframe, b.data.open, b.data.low, b.data.close, b.data.askHigh])).toEqual([['5m', 99, 97.5, 97.5, 100]]);
   });
 });
 
