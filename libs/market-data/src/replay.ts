@@ -46,8 +46,13 @@ const MIN_SLEEP_MS = 1;
 interface OpenBatch<T> {
   readonly venue: string;
   readonly symbol: string;
-  /** Wall-clock time its first message was due. */
-  readonly firstDue: number;
+  /**
+   * When its first message was due, as an offset from the start of the replay: (ts − t0) / speed.
+   * Offsets, not clock times, so that batch boundaries are a function of event times alone: a
+   * sum with the clock's start would round differently from run to run, and a batch spanning
+   * exactly the delay budget would sometimes close one message early.
+   */
+  readonly firstOffset: number;
   readonly messages: T[];
 }
 
@@ -127,19 +132,19 @@ export async function* replayFeed<T extends Envelope>(
       if (ts >= to) break;
       const { venue, symbol } = seriesOf(m, index);
 
-      let due = 0;
+      let offset = 0;
       if (paced) {
         if (t0 !== t0) {
           t0 = ts;
           start = clock.now();
         }
-        due = start + (ts - t0) / speed;
+        offset = (ts - t0) / speed;
         // Batches whose latency budget this message would exceed leave before the wait. They
         // were opened first, so they form a prefix of `open`.
         let expired = 0;
-        while (expired < open.length && due - open[expired].firstDue > maxDelay) expired++;
+        while (expired < open.length && offset - open[expired].firstOffset > maxDelay) expired++;
         if (expired > 0) yield* close(expired);
-        const wait = due - clock.now();
+        const wait = start + offset - clock.now();
         if (wait >= MIN_SLEEP_MS) {
           await clock.sleep(wait);
           if (signal?.aborted) return;
@@ -151,7 +156,7 @@ export async function* replayFeed<T extends Envelope>(
       if (bySymbol === undefined) byKey.set(venue, (bySymbol = new Map()));
       let batch = bySymbol.get(symbol);
       if (batch === undefined) {
-        batch = { venue, symbol, firstDue: due, messages: [] };
+        batch = { venue, symbol, firstOffset: offset, messages: [] };
         bySymbol.set(symbol, batch);
         open.push(batch);
       }

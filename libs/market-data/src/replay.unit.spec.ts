@@ -66,6 +66,21 @@ describe('replayFeed pacing', () => {
     expect(clock.sleeps.filter((s) => s === 1_000).length).toBeGreaterThan(bars.length / 2);
   });
 
+  test('batch_spanning_exactly_the_delay_budget_then_the_same_boundaries_whatever_the_clock_reads_at_the_start', async () => {
+    // 60 000×: a minute of event time per ms, so 20 ms of budget is 20 bars' minutes. A batch
+    // whose last bar is exactly 20 minutes after its first stays whole: boundaries come from
+    // event times alone, not from sums with the clock's start (which round differently).
+    const bars = EURUSD.slice(1_000, 1_300);
+    const boundaries = async (start: number): Promise<string[]> =>
+      (await collect(bars, { speed: 60_000, clock: new FakeClock(start), maxBatch: 2_000, maxBatchDelayMs: 20 })).map((g) => `${g.batch[0].id}…${g.batch[g.batch.length - 1].id}`);
+    const reference = await boundaries(5_000);
+    for (const start of [1_000.1507, 1_000.1644, 123_456.789, 0.1]) expect(await boundaries(start)).toEqual(reference);
+    const spans = (await collect(bars, { speed: 60_000, clock: new FakeClock(1_000.1507), maxBatch: 2_000, maxBatchDelayMs: 20 })).map(
+      (g) => (g.batch[g.batch.length - 1].ts - g.batch[0].ts) / 60_000,
+    );
+    expect(Math.max(...spans)).toBe(20);
+  });
+
   test('replay_at_speed_0_or_infinity_then_never_sleeps_and_batches_by_size_only', async () => {
     const bars = EURUSD.slice(0, 1_000);
     for (const speed of [0, Infinity]) {
