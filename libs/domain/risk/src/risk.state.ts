@@ -1,4 +1,4 @@
-import { dec, Decimal, type Instrument, ZERO } from '@tradeloop/kernel';
+import { conversionPairs, dec, Decimal, type Instrument, sameMoney, ZERO } from '@tradeloop/kernel';
 import type { OrderOrigin, Side, TradingState } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { instrumentFacts, ONE } from './risk.facts';
@@ -113,30 +113,18 @@ export function lookupInstrument(symbol: string, cfg: RiskConfig): Instrument | 
 }
 
 /**
- * Stablecoins count as dollars. A depeg is a risk this engine does not model; the notional
- * limits leave room for the small differences seen in normal markets.
- */
-const USD_ALIASES: readonly string[] = ['USD', 'USDT', 'USDC', 'BUSD'];
-const USD_LIKE: ReadonlySet<string> = new Set(USD_ALIASES);
-
-function sameMoney(a: string, b: string): boolean {
-  return a === b || (USD_LIKE.has(a) && USD_LIKE.has(b));
-}
-
-/**
  * Account-currency value of one unit of `currency`, from the last price of a pair that links
  * the two (e.g. JPY in a USD account: 1 / USDJPY), or undefined when no such pair has traded.
- * A wrong or guessed rate would mis-size every order, so there is no fallback.
+ * A wrong or guessed rate would mis-size every order, so there is no fallback. Stablecoins
+ * count as dollars (kernel `sameMoney`): a depeg is a risk this engine does not model; the
+ * notional limits leave room for the small differences seen in normal markets.
  */
 export function rateToAccount(state: RiskState, currency: string): Decimal | undefined {
   const acct = state.accountCurrency;
   if (sameMoney(currency, acct)) return ONE;
-  const accts = USD_LIKE.has(acct) ? USD_ALIASES : [acct];
-  for (const a of accts) {
-    const direct = state.prices.get(currency + a);
-    if (direct !== undefined) return dec(direct.price);
-    const inverse = state.prices.get(a + currency);
-    if (inverse !== undefined) return ONE.div(dec(inverse.price));
+  for (const pair of conversionPairs(currency, acct)) {
+    const slot = state.prices.get(pair.symbol);
+    if (slot !== undefined) return pair.inverse ? ONE.div(dec(slot.price)) : dec(slot.price);
   }
   return undefined;
 }
