@@ -145,6 +145,34 @@ describe('tradeloop backtest — an order-book file', () => {
   });
 });
 
+describe('tradeloop backtest — instruments quoted in another currency than the account', () => {
+  it('gbpusd_and_usdjpy_in_a_usd_account_then_yen_fills_are_booked_in_dollars_and_cash_adds_up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-fx-'));
+    const gbpusd = resolve(DATA, 'forex/GBPUSD_FXCM_1m_quotebars_2012-02-01_2012-03-01.csv');
+    const usdjpy = resolve(DATA, 'forex/USDJPY_FXCM_1m_quotebars_2013-02-01_2013-03-01.csv');
+    const r = await run(['backtest', '--data', gbpusd, usdjpy, '--bar-timestamp', 'close', '--mode', 'fully_automated', '--fee-bps', '1', '--no-progress', '--out', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/, 0 rejected,/);
+    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const fills = events.filter((e) => e.type === 'OrderFilled').map((e) => e.data);
+    const yen = fills.filter((f) => f.symbol === 'USDJPY');
+    expect(yen.length).toBeGreaterThan(10);
+    expect(yen.every((f) => f.feeCurrency === 'JPY' && f.accountCurrency === 'USD' && Number(f.conversionRate) > 0)).toBe(true);
+    expect(fills.filter((f) => f.symbol === 'GBPUSD').every((f) => f.accountCurrency === undefined)).toBe(true);
+    // cash = start + Σ realised − Σ fees, in dollars, to the cent: the yen amounts as converted.
+    const realised = events
+      .filter((e) => e.type === 'PositionClosed' && e.data.currency === 'USD')
+      .reduce((sum, e) => sum + Math.round(Number(e.data.grossPnl) * 100), 0);
+    const converted = yen.reduce((sum, f) => sum + Math.round(Number(f.accountRealizedPnl) * 100), 0);
+    const fees = fills.reduce((sum, f) => sum + Math.round(Number(f.accountFee ?? f.fee) * 100), 0);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(Math.round(Number(report.summary.finalCash) * 100)).toBe(100000 * 100 + realised + converted - fees);
+    const last = events.filter((e) => e.type === 'AccountUpdated').pop();
+    expect(last.data.currency).toBe('USD');
+    expect(last.data.cash).toBe(report.summary.finalCash);
+  });
+});
+
 describe('tradeloop backtest — --symbol and --venue never relabel a named file', () => {
   const FXCM = resolve(DATA, 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv');
   const DAY = ['--from', '2014-05-06', '--to', '2014-05-07', '--no-progress'];

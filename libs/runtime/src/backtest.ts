@@ -102,6 +102,7 @@ export function isLoggedType(type: string): boolean {
 const equityOf = executorLib.equityOf;
 const openPositionCount = executorLib.openPositionCount;
 const portfolioOf = executorLib.portfolioOf;
+const accountRateOf = executorLib.accountRateOf;
 
 function runIdOf(input: RunIdentity, cfg: PipelineConfig): string {
   const h = createHash('sha256');
@@ -273,7 +274,11 @@ function summarise(
     const mark = pos.direction === 'long' ? bar.data.close : (bar.data.askClose ?? bar.data.close);
     const qty = dec(pos.quantity);
     const sign = pos.direction === 'long' ? 1 : -1;
-    unrealized = unrealized.plus(dec(mark).minus(pos.averagePrice).mul(qty).mul(inst.contractSize).mul(sign));
+    const inQuote = dec(mark).minus(pos.averagePrice).mul(qty).mul(inst.contractSize).mul(sign);
+    // Quoted in another currency than the account's: at the last rate (1 when the same money).
+    const rate = accountRateOf(executorState as never, pos.symbol);
+    if (rate === undefined) continue;
+    unrealized = unrealized.plus(rate.eq(1) ? inQuote : inQuote.mul(rate));
   }
   const wins = closed.filter((c) => dec(c.realizedPnl).gt(0)).length;
   const start = dec(cfg.startingCash);

@@ -83,6 +83,18 @@ export interface OrderFilledData {
   readonly cumulativeQuantity: DecimalString;
   readonly leavesQuantity: DecimalString;
   readonly role: OrderRole;
+  /**
+   * Only on a fill whose fee currency (the instrument's quote currency) is not the account's
+   * money (e.g. USDJPY in a USD account): what it did to the account. The account currency;
+   * the rate used (account-currency units per unit of the fee currency, 10 significant digits:
+   * from the fill price when the instrument itself links the two, else the last price of a
+   * linking pair); this fill's realised P&L before fees and its fee, each converted at that
+   * rate and rounded to the account currency's minor unit.
+   */
+  readonly accountCurrency?: string;
+  readonly conversionRate?: DecimalString;
+  readonly accountRealizedPnl?: DecimalString;
+  readonly accountFee?: DecimalString;
 }
 
 export interface PositionOpenedData {

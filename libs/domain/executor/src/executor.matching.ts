@@ -2,6 +2,7 @@ import { clientOrderIdFor, currencyDecimals, dec, Decimal, deriveId, NO_OUTPUTS,
 import type { BarClosedData, Message, OrderFilledData, OrderRole, OrderSubmittedData, PositionClosedData, Side } from '@tradeloop/contracts';
 import { parseDecimal, ResolvedExecutorConfig } from './executor.config';
 import type { Handoff } from './executor.handoff';
+import { fillRate, isCross, toAccount } from './executor.currency';
 import { applyFill, exitPriceOf, FillOutcome, LedgerContext, minOf, minusExact, plusExact, PositionLedger } from './executor.ledger';
 import { brokerOrderIdFor, Building, CANCEL_REASONS, cancelDraft, draftFor, EXECUTOR_NAME, ExecutorOutput } from './executor.outputs';
 import { ExecutorState, fixedAtLeast, isProtective, ledgerContext, newOrderRecord, OrderRecord, SymbolBook } from './executor.state';
@@ -40,9 +41,15 @@ interface BarRun {
   readonly input: Message<'BarClosed'>;
   readonly bar: BarClosedData;
   readonly book: SymbolBook;
+  /** The money of the book's position, fills and fees: the account currency, or the instrument's quote currency when it is booked converted. */
   readonly currency: string;
   /** The currency's minor-unit decimals. */
   readonly places: number;
+  /** The account currency, and its minor-unit decimals. */
+  readonly account: string;
+  readonly accountPlaces: number;
+  /** The instrument is quoted in another currency than the account's: its fills are booked converted. */
+  readonly cross: boolean;
   readonly ctx: LedgerContext;
   readonly handoff: Handoff | undefined;
   readonly outs: ExecutorOutput[];
@@ -68,7 +75,10 @@ function startRun(
   handoff: Handoff | undefined,
 ): BarRun {
   // Accepted orders fixed the currency; the instrument's is only a fallback for a foreign log.
-  const currency = state.currency ?? book.instrument.quoteCurrency;
+  const account = state.currency ?? book.instrument.quoteCurrency;
+  const cross = isCross(book.instrument, account);
+  const currency = cross ? book.instrument.quoteCurrency : account;
+  const places = currencyDecimals(currency);
   handoff?.reset();
   return {
     cfg,
@@ -77,8 +87,11 @@ function startRun(
     bar: input.data,
     book,
     currency,
-    places: currencyDecimals(currency),
-    ctx: ledgerContext(state, book, currency),
+    places,
+    account,
+    accountPlaces: cross ? currencyDecimals(account) : places,
+    cross,
+    ctx: ledgerContext(book, currency),
     handoff,
     outs: [],
     done: new Set(),
@@ -444,15 +457,31 @@ function applyToRun(
       ),
     );
   }
-  run.realized = plusExact(run.realized, out.realized);
-  run.fees = plusExact(run.fees, fee);
-  run.cash = minusExact(plusExact(run.cash, out.realized), fee);
-  const cash = fixedAtLeast(run.cash, places);
+  // The account's share of the fill: the same amounts, or converted at the fill's rate.
+  let realized = out.realized;
+  let accountFee = fee;
+  if (run.cross) {
+    const rate = fillRate(st, run.book.instrument, run.account, price);
+    if (rate === undefined) throw new Error(`executor: no rate converts ${c} into ${run.account} for a fill of ${o.symbol} (rejectionOf should have refused the order)`);
+    realized = toAccount(realized, rate, run.accountPlaces);
+    accountFee = toAccount(fee, rate, run.accountPlaces);
+    // Appended to the fill before it is published (drafts are enveloped after decide returns).
+    const f = fill as Building<OrderFilledData>;
+    f.accountCurrency = run.account;
+    f.conversionRate = rate.toFixed();
+    f.accountRealizedPnl = fixedAtLeast(realized, run.accountPlaces);
+    f.accountFee = fixedAtLeast(accountFee, run.accountPlaces);
+  }
+  const ap = run.accountPlaces;
+  run.realized = plusExact(run.realized, realized);
+  run.fees = plusExact(run.fees, accountFee);
+  run.cash = minusExact(plusExact(run.cash, realized), accountFee);
+  const cash = fixedAtLeast(run.cash, ap);
   run.accountUpdates += 1;
   run.outs.push(
     draftFor(
       'AccountUpdated',
-      { currency: c, cash, realizedPnl: fixedAtLeast(run.realized, places), fees: fixedAtLeast(run.fees, places), sequence: run.accountUpdates },
+      { currency: run.account, cash, realizedPnl: fixedAtLeast(run.realized, ap), fees: fixedAtLeast(run.fees, ap), sequence: run.accountUpdates },
       o,
     ),
   );

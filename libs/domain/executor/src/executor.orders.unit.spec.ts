@@ -88,17 +88,20 @@ describe('placing approved orders', () => {
     expect(then.first('OrderRejected').reason).toBe('quantity 0.0005 is below the minimum 0.001');
   });
 
-  it('approved_order_when_quoted_in_another_currency_than_configured_then_rejected', () => {
+  it('approved_order_when_quoted_in_a_currency_no_price_converts_yet_then_rejected_naming_the_pairs', () => {
     const usd = createExecutor({ currency: 'USD' });
-    const then = given(usd).when(approved({ side: 'buy', quantity: '1000', symbol: 'USDJPY' }, 'a', closeOf(0)));
-    expect(then.first('OrderRejected').reason).toBe('USDJPY is quoted in JPY but the account currency is USD (one account currency per run)');
+    const then = given(usd).when(approved({ side: 'buy', quantity: '1000', symbol: 'EURGBP' }, 'a', closeOf(0)));
+    expect(then.first('OrderRejected').reason).toBe(
+      'EURGBP is quoted in GBP and no price seen so far converts GBP into the account currency USD, ' +
+        'so its P&L could not be booked: trade it with GBPUSD or USDGBP bars in the data',
+    );
   });
 
   it('approved_order_when_currency_unset_then_first_accepted_order_fixes_it_for_the_run', () => {
     const free = createExecutor();
     const past = logOf(free, [approved({ side: 'buy', quantity: '1000', symbol: 'EURUSD' }, 'a', closeOf(0))]);
-    const then = given(free, past).when(approved({ side: 'buy', quantity: '1000', symbol: 'USDJPY' }, 'b', closeOf(0)));
-    expect(then.first('OrderRejected').reason).toMatch(/quoted in JPY but the account currency is USD/);
+    const then = given(free, past).when(approved({ side: 'buy', quantity: '1000', symbol: 'EURGBP' }, 'b', closeOf(0)));
+    expect(then.first('OrderRejected').reason).toMatch(/no price seen so far converts GBP into the account currency USD/);
     expect(then.state.currency).toBe('USD');
   });
 

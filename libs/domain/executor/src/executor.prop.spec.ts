@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { dec, Decimal, DeciderHost, Envelope } from '@tradeloop/kernel';
+import { currencyDecimals, dec, Decimal, DeciderHost, Envelope } from '@tradeloop/kernel';
 import { msg } from '@tradeloop/testing';
 import type { Message, OrderSpec, OrderStatus, TimeInForce } from '@tradeloop/contracts';
 import type { ExecutorConfig } from './executor.config';
@@ -272,7 +272,15 @@ function run(config: Partial<ExecutorConfig>, inputs: readonly Envelope[]) {
           const q = dec(d.quantity);
           check(q.gt(0), 'fill quantity > 0');
           fillSum.set(d.symbol, (fillSum.get(d.symbol) ?? dec(0)).plus(d.side === 'buy' ? q : q.neg()));
-          feeSum = feeSum.plus(d.fee);
+          // A fill in another currency than the account's (USDJPY in a USD account) reaches the
+          // account converted at the rate it names, rounded to the account's minor unit.
+          if (d.accountCurrency !== undefined) {
+            check(d.feeCurrency !== d.accountCurrency && d.conversionRate !== undefined, 'a converted fill names both currencies and its rate');
+            const places = currencyDecimals(d.accountCurrency);
+            check(dec(d.fee).mul(d.conversionRate!).toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN).eq(d.accountFee!), 'account fee = fee × rate, to the minor unit');
+            check(dec(d.conversionRate!).sd() <= 10, 'rate of at most 10 significant digits');
+          }
+          feeSum = feeSum.plus(d.accountFee ?? d.fee);
           lastRole = d.role;
           break;
         }

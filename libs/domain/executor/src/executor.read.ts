@@ -1,6 +1,9 @@
-import { decStr } from '@tradeloop/kernel';
+import { Decimal, decStr } from '@tradeloop/kernel';
 import type { Direction } from '@tradeloop/contracts';
 import { ExecutorState, money } from './executor.state';
+import { isCross, markRate, markRateF } from './executor.currency';
+
+const ONE = new Decimal(1);
 
 /**
  * Account equity in the account currency, from float mirrors kept current on every bar:
@@ -11,11 +14,26 @@ import { ExecutorState, money } from './executor.state';
 export function equityOf(state: ExecutorState): number {
   let equity = state.cashF;
   const open = state.openBooks;
+  const account = state.currency;
   for (let i = 0; i < open.length; i++) {
-    const p = open[i].position;
-    if (p !== undefined) equity += p.upnlF;
+    const b = open[i];
+    const p = b.position;
+    if (p === undefined) continue;
+    // An instrument quoted in another currency: its P&L at the last rate (executor.currency.ts).
+    equity += isCross(b.instrument, account) ? p.upnlF * markRateF(state, b.instrument, account) : p.upnlF;
   }
   return equity;
+}
+
+/**
+ * Account-currency units per unit of `symbol`'s quote currency at the last bars (1 when they are
+ * the same money), for marking open positions in reports; undefined when nothing converts.
+ */
+export function accountRateOf(state: ExecutorState, symbol: string): Decimal | undefined {
+  const b = state.books.get(symbol);
+  const account = state.currency;
+  if (b === undefined || !isCross(b.instrument, account)) return ONE;
+  return markRate(state, b.instrument, account);
 }
 
 export function openPositionCount(state: ExecutorState): number {

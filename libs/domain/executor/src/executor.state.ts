@@ -9,6 +9,7 @@ import type {
 } from '@tradeloop/contracts';
 import { parseDecimal, resolveInstrument, ResolvedExecutorConfig, SymbolSpec, symbolSpecOf } from './executor.config';
 import type { Handoff } from './executor.handoff';
+import { type MidSlot, toAccount } from './executor.currency';
 import { applyFill, BarMarks, LedgerContext, markPosition, PositionLedger, widenExcursions } from './executor.ledger';
 
 /** An order as the executor tracks it: the submitted order plus status and matching mirrors. */
@@ -46,9 +47,12 @@ export interface SymbolBook extends BarMarks, SymbolSpec {
 
 export interface ExecutorState {
   readonly startingCash: Decimal;
-  /** Fixed by config or by the first accepted order; one currency per run. */
+  /**
+   * The account currency, fixed by config or by the first accepted order. Instruments quoted in
+   * another currency are booked converted (executor.currency.ts).
+   */
   currency: string | undefined;
-  /** Exact account figures; cash = startingCash + realizedPnl − fees at all times. */
+  /** Exact account figures in the account currency; cash = startingCash + realizedPnl − fees at all times. */
   cash: Decimal;
   realizedPnl: Decimal;
   fees: Decimal;
@@ -67,6 +71,10 @@ export interface ExecutorState {
   readonly books: Map<string, SymbolBook>;
   /** Books holding an open position, for the equity read. */
   readonly openBooks: SymbolBook[];
+  /** Every symbol's last bar mid: the conversion rates of instruments quoted in another currency. */
+  readonly mids: Map<string, MidSlot>;
+  /** The slot of the last bar's symbol: runs of one symbol's bars skip the map. */
+  lastMid: MidSlot | undefined;
 }
 
 export function initialExecutorState(cfg: ResolvedExecutorConfig): ExecutorState {
@@ -84,6 +92,8 @@ export function initialExecutorState(cfg: ResolvedExecutorConfig): ExecutorState
     pendingBrackets: new Map(),
     books: new Map(),
     openBooks: [],
+    mids: new Map(),
+    lastMid: undefined,
   };
 }
 
@@ -218,9 +228,10 @@ export function bookFor(state: ExecutorState, cfg: ResolvedExecutorConfig, symbo
   return b;
 }
 
-export function ledgerContext(state: ExecutorState, book: SymbolBook, fallbackCurrency: string): LedgerContext {
+/** The ledger of `book`'s position, whose money is `currency` (the account's, or the quote currency of an instrument booked converted). */
+export function ledgerContext(book: SymbolBook, currency: string): LedgerContext {
   return {
-    currency: state.currency ?? fallbackCurrency,
+    currency,
     contractSize: book.contractSize,
     contractSizeF: book.contractSizeF,
     marks: book,
@@ -244,6 +255,13 @@ function setPosition(state: ExecutorState, b: SymbolBook, p: PositionLedger | un
 }
 
 function onBar(state: ExecutorState, d: BarClosedData): ExecutorState {
+  let m = state.lastMid;
+  if (m === undefined || m.symbol !== d.symbol) {
+    m = state.mids.get(d.symbol);
+    if (m === undefined) state.mids.set(d.symbol, (m = { symbol: d.symbol, mid: Number.NaN }));
+    state.lastMid = m;
+  }
+  m.mid = d.askClose === undefined ? d.close : (d.close + d.askClose) / 2;
   const b = state.books.get(d.symbol);
   // Hot path: a symbol with nothing working and nothing held costs one map lookup.
   if (b === undefined || (b.working.length === 0 && b.position === undefined)) return state;
@@ -304,13 +322,22 @@ function onFilled(state: ExecutorState, m: Envelope<'OrderFilled', OrderFilledDa
       origin: o.origin,
       strategy: o.strategy,
     },
-    ledgerContext(state, b, d.feeCurrency),
+    ledgerContext(b, d.feeCurrency),
   );
   setPosition(state, b, out.position);
   settleOrder(state, o, o.filledQuantity.plus(quantity));
-  state.realizedPnl = state.realizedPnl.plus(out.realized);
-  state.fees = state.fees.plus(fee);
-  state.cash = state.cash.plus(out.realized).minus(fee);
+  // A fill booked converted says at which rate; the amounts are recomputed from it exactly as decide did.
+  let realized = out.realized;
+  let accountFee = fee;
+  if (d.conversionRate !== undefined && d.accountCurrency !== undefined) {
+    const rate = dec(d.conversionRate);
+    const places = currencyDecimals(d.accountCurrency);
+    realized = toAccount(realized, rate, places);
+    accountFee = toAccount(fee, rate, places);
+  }
+  state.realizedPnl = state.realizedPnl.plus(realized);
+  state.fees = state.fees.plus(accountFee);
+  state.cash = state.cash.plus(realized).minus(accountFee);
   state.cashF = state.cash.toNumber();
   state.accountUpdates += 1;
   return state;

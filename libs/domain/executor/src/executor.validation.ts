@@ -2,6 +2,7 @@ import { Decimal } from '@tradeloop/kernel';
 import { ORDER_TYPES, OrderSpec, SIDES, TIME_IN_FORCE } from '@tradeloop/contracts';
 import { isMultipleOf, parseDecimal, resolveInstrument, ResolvedExecutorConfig, SymbolSpec, symbolSpecOf } from './executor.config';
 import type { ExecutorState } from './executor.state';
+import { conversionProblem } from './executor.currency';
 
 /** `d.gt(0)` for a finite d, without making a Decimal of 0. */
 function isPositive(d: Decimal): boolean {
@@ -39,10 +40,8 @@ export function rejectionOf(cfg: ResolvedExecutorConfig, state: ExecutorState, s
   const inst = s.instrument;
   // Books are keyed by the symbol as written; bars carry the canonical (upper-case) symbol.
   if (spec.symbol !== inst.symbol) return `symbol "${spec.symbol}" must be written "${inst.symbol}", as on the bars`;
-  const currency = state.currency ?? cfg.currency;
-  if (currency !== undefined && inst.quoteCurrency !== currency) {
-    return `${inst.symbol} is quoted in ${inst.quoteCurrency} but the account currency is ${currency} (one account currency per run)`;
-  }
+  const conversion = conversionProblem(state, inst, state.currency ?? cfg.currency);
+  if (conversion !== undefined) return conversion;
   if (!SIDES.includes(spec.side)) return `side must be buy or sell, got "${spec.side}"`;
   if (!ORDER_TYPES.includes(spec.type)) return `order type must be market, limit or stop, got "${spec.type}"`;
   if (!TIME_IN_FORCE.includes(spec.timeInForce)) return `timeInForce must be GTC, IOC, FOK or DAY, got "${spec.timeInForce}"`;

@@ -6,7 +6,8 @@ export { positionIdFor, directionOf, widenExcursions, markPosition, applyFill, e
 export type { PositionLedger, BarMarks, FillFacts, ClosedPosition, FillOutcome, LedgerContext } from './executor.ledger';
 export { EXECUTOR_NAME, CANCEL_REASONS, brokerOrderIdFor, cancelDraft } from './executor.outputs';
 export type { ExecutorInput, ExecutorOutputType, ExecutorOutput } from './executor.outputs';
-export { equityOf, openPositionCount, portfolioOf } from './executor.read';
+export { equityOf, openPositionCount, portfolioOf, accountRateOf } from './executor.read';
+export { RATE_DIGITS } from './executor.currency';
 export type { PortfolioPosition, Portfolio } from './executor.read';
 export { initialExecutorState, isWorking, isProtective, evolveExecutor } from './executor.state';
 export type { OrderRecord, SymbolBook, ExecutorState } from './executor.state';
