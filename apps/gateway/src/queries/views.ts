@@ -164,7 +164,7 @@ export class PositionView {
   @OneOf(DIRECTIONS) readonly direction!: Direction;
   @Decimal('10000') readonly quantity!: string;
   @Decimal('1.08452') readonly averagePrice!: string;
-  @Decimal('0', 'Running realised P&L while open; net of fees once closed.') readonly realizedPnl!: string;
+  @Decimal('0', "In the instrument's quote currency, as averagePrice (the account receives it converted when that is not the account currency): running realised P&L while open; net of fees once closed.") readonly realizedPnl!: string;
   @OneOf(POSITION_STATUSES) readonly status!: PositionStatus;
   @Str() readonly entryOrderId!: string;
   @NullableOneOf(EXIT_REASONS) readonly exitReason!: ExitReason | null;
