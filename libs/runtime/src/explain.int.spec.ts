@@ -100,3 +100,15 @@ describe('describeEvent', () => {
     expect(text).not.toMatch(/undefined|\[object Object\]/);
   });
 });
+
+describe('describeEvent: a fill booked in another currency', () => {
+  it('usdjpy_fill_in_a_usd_account_then_the_line_names_the_rate_and_the_dollar_amounts', () => {
+    const fill = SAMPLE_MESSAGES.OrderFilled;
+    const yen: Envelope = {
+      ...fill,
+      data: { ...fill.data, symbol: 'USDJPY', price: '151', fee: '151', feeCurrency: 'JPY', accountCurrency: 'USD', conversionRate: '0.006622516556', accountRealizedPnl: '65.56', accountFee: '1.00' },
+    };
+    expect(describeEvent(yen)).toMatch(/fee 151 JPY, maker; booked at 0\.006622516556 USD\/JPY: realised 65\.56 USD, fee 1\.00 USD$/);
+    expect(describeEvent(fill as Envelope)).not.toContain('booked');
+  });
+});

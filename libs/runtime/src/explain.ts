@@ -183,7 +183,10 @@ export function describeEvent(e: Envelope): string {
       const f = d as unknown as OrderFilledData;
       return (
         `${f.role} filled: ${f.side} ${f.quantity} @ ${f.price} (reference ${f.referencePrice}, slippage ${f.slippage}` +
-        `${f.spread !== undefined ? `, spread ${f.spread}` : ''}), fee ${f.fee} ${f.feeCurrency}, ${f.liquidity}`
+        `${f.spread !== undefined ? `, spread ${f.spread}` : ''}), fee ${f.fee} ${f.feeCurrency}, ${f.liquidity}` +
+        (f.accountCurrency !== undefined
+          ? `; booked at ${f.conversionRate} ${f.accountCurrency}/${f.feeCurrency}: realised ${f.accountRealizedPnl} ${f.accountCurrency}, fee ${f.accountFee} ${f.accountCurrency}`
+          : '')
       );
     }
     case 'PositionOpened': {
