@@ -6,7 +6,8 @@ export interface ExecutorConfig {
   readonly startingCash: string;
   /**
    * The account currency. Unset: the quote currency of the first accepted order's instrument.
-   * Either way one currency per run: orders for instruments quoted in another are rejected.
+   * Either way one currency per run: instruments quoted in another are booked converted into it
+   * (executor.currency.ts), and an order nothing converts yet is rejected.
    */
   readonly currency?: string;
   /** Fee on market and stop fills (liquidity taker), basis points of notional. */
