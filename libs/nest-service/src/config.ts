@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
 import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
 
 /** A configuration variable failed validation; the message names each one and what is wrong. */
@@ -82,7 +82,11 @@ export class ServiceEnv {
   @IsOptional() @IsIn(['event', 'wall'])
   TIMER_CLOCK: 'event' | 'wall' = 'event';
 
-  @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  // Parsed in full at start: a URL that only looked like one would fail at the first delivery,
+  // and a parse error there would quote it (webhook URLs carry their secret in the path).
+  @IsOptional()
+  @IsString()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
   NOTIFIER_WEBHOOK_URL?: string;
 
   /** CPU priority (nice, -20..19) of the service's main thread; default per service (DEFAULT_NICE). */

@@ -61,6 +61,20 @@ describe('loadServiceEnv', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
   });
 
+  test.each(['http://[hooks.example.com/T0/s3cret', 'https://hooks example.com/s3cret', 'ftp://hooks.example.com/s3cret', 'hooks.example.com/s3cret'])(
+    'webhook_url_%s_when_it_does_not_parse_then_refused_at_start_without_echoing_it',
+    (url) => {
+      expect(() => loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url })).toThrow(/NOTIFIER_WEBHOOK_URL must be an http\(s\) URL$/);
+      expect(() => loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url })).not.toThrow(/s3cret/);
+    },
+  );
+
+  test('webhook_url_when_a_real_http_url_then_accepted_as_given', () => {
+    for (const url of ['https://hooks.slack.com/services/T0/B0/s3cret', 'http://localhost:8080/hook', 'http://127.0.0.1:9000/x?token=abc']) {
+      expect(loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url }).NOTIFIER_WEBHOOK_URL).toBe(url);
+    }
+  });
+
   test('redactUrl_when_given_a_nats_server_list_with_passwords_and_tokens_then_hides_every_secret', () => {
     const list = 'nats://svc:pa55@n1:4222,nats://t0ken-abc@n2:4222,nats://n3:4222';
     const shown = redactUrl(list);
