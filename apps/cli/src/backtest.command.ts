@@ -3,12 +3,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { instrumentFor, Timeframe } from '@tradeloop/kernel';
+import { conversionPairs, instrumentFor, sameMoney, Timeframe } from '@tradeloop/kernel';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
 import { inferFromFileName, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
+  parseCurrency,
   parseIsoTime,
   parseMode,
   parseMoney,
@@ -28,6 +29,8 @@ export interface BacktestCliOptions {
   threshold: number;
   risk: number;
   cash: string;
+  /** The account currency; default the quote currency of the first file's instrument. */
+  currency?: string;
   feeBps: number;
   slippageBps: number;
   orders?: string;
@@ -59,7 +62,8 @@ export function backtestCommand(io: Io): Command {
     )
     .option('--threshold <0-100>', 'quality threshold for quality_based', parseNumber('--threshold', 0, 100), 70)
     .option('--risk <fraction>', 'risk per trade as a fraction of equity', parseNumber('--risk', 0.0001, 0.1), 0.01)
-    .option('--cash <amount>', 'starting cash in the quote currency', parseMoney('--cash'), '100000')
+    .option('--cash <amount>', 'starting cash, in the account currency', parseMoney('--cash'), '100000')
+    .option('--currency <code>', "account currency (default: the first file's quote currency); instruments quoted in another are booked converted", parseCurrency)
     .option('--fee-bps <n>', 'fee in basis points of notional, per fill', parseNumber('--fee-bps', 0, 1000), 0)
     .option('--slippage-bps <n>', 'slippage in basis points on market and stop fills', parseNumber('--slippage-bps', 0, 1000), 0)
     .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price) instead of the strategies')
@@ -153,7 +157,8 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
 
 export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
   const inputs = loadInputs(opts, io);
-  const { bars, orders, files, currency } = inputs;
+  const { bars, orders, files } = inputs;
+  const currency = opts.currency ?? inputs.currency;
   const cfg = pipelineConfig({
     seed: opts.seed,
     mode: opts.mode,
@@ -173,10 +178,38 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
       (orders ? `, replaying ${orders.length} manual orders` : '') +
       '\n',
   );
+  for (const line of unconvertible(bars, currency)) io.err(`warning: ${line}\n`);
   const result = runWithProgress(inputs, cfg, opts.progress, io);
   io.out(formatSummary(result) + '\n');
   if (opts.out) writeRunFiles(opts.out, result, cfg, files, io);
   io.out(`event-log sha256: ${result.eventLog.sha256()}\n`);
+}
+
+/**
+ * Instruments of the data quoted in a currency that nothing in the data converts into the
+ * account's: risk will deny every order on them (NO_MARKET_PRICE), so say so before the run.
+ */
+function unconvertible(bars: readonly Message<'BarClosed'>[], account: string): string[] {
+  const symbols = new Set<string>();
+  let last = '';
+  for (const b of bars) if (b.data.symbol !== last) symbols.add((last = b.data.symbol));
+  const lines: string[] = [];
+  for (const symbol of symbols) {
+    let inst;
+    try {
+      inst = instrumentFor(symbol);
+    } catch {
+      continue; // risk names unknown instruments itself
+    }
+    const q = inst.quoteCurrency;
+    if (sameMoney(q, account) || conversionPairs(q, account).some((p) => symbols.has(p.symbol))) continue;
+    const pairs = conversionPairs(q, account)
+      .slice(0, 2)
+      .map((p) => p.symbol)
+      .join(' or ');
+    lines.push(`${symbol} is quoted in ${q} and no file converts ${q} into the account currency ${account} (add ${pairs} data): its orders will be denied`);
+  }
+  return lines;
 }
 
 /** Runs the pipeline, with a progress bar on a terminal for long runs. */

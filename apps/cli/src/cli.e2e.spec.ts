@@ -36,6 +36,7 @@ describe('tradeloop backtest — arguments', () => {
     [['backtest', '--data', EURUSD, '--from', 'yesterday'], /--from expects an ISO-8601 UTC time/],
     [['backtest', '--data', EURUSD, '--seed', '1.5'], /--seed expects a whole number/],
     [['backtest', '--data', EURUSD, '--bogus'], /unknown option '--bogus'/],
+    [['backtest', '--data', EURUSD, '--currency', 'US$'], /--currency expects a currency code like USD, EUR or USDT, got "US\$"/],
   ])('bad_arguments_%#_then_exit_1_naming_the_problem', async (args, message) => {
     const r = await run(args as string[]);
     expect(r.code).toBe(1);
@@ -170,6 +171,33 @@ describe('tradeloop backtest — instruments quoted in another currency than the
     const last = events.filter((e) => e.type === 'AccountUpdated').pop();
     expect(last.data.currency).toBe('USD');
     expect(last.data.cash).toBe(report.summary.finalCash);
+  });
+});
+
+describe('tradeloop backtest — --currency', () => {
+  const usdjpy = resolve(DATA, 'forex/USDJPY_FXCM_1m_quotebars_2013-02-01_2013-03-01.csv');
+  const WEEK = ['--bar-timestamp', 'close', '--to', '2013-02-08', '--mode', 'fully_automated', '--no-progress'];
+
+  it('usdjpy_in_a_usd_account_then_cash_in_dollars_every_fill_converted_and_the_log_replays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-ccy-'));
+    const r = await run(['backtest', '--data', usdjpy, ...WEEK, '--currency', 'usd', '--out', dir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('cash 100000 USD');
+    expect(r.err).not.toContain('warning');
+    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const fills = events.filter((e) => e.type === 'OrderFilled');
+    expect(fills.length).toBeGreaterThan(0);
+    expect(fills.every((f) => f.data.feeCurrency === 'JPY' && f.data.accountCurrency === 'USD')).toBe(true);
+    expect(events.filter((e) => e.type === 'AccountUpdated').every((e) => e.data.currency === 'USD')).toBe(true);
+    const replay = await run(['replay', '--log', join(dir, 'events.ndjson'), '--data', usdjpy]);
+    expect(replay.out).toMatch(/replay identical: \d+ events, byte for byte/);
+  });
+
+  it('an_account_currency_nothing_in_the_data_converts_into_then_a_warning_and_every_order_denied_for_it', async () => {
+    const r = await run(['backtest', '--data', usdjpy, ...WEEK, '--currency', 'EUR']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('warning: USDJPY is quoted in JPY and no file converts JPY into the account currency EUR (add JPYEUR or EURJPY data): its orders will be denied');
+    expect(r.out).toMatch(/risk +0 approved, (\d+) denied \(NO_MARKET_PRICE \1\)/);
   });
 });
 

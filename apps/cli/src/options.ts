@@ -58,3 +58,8 @@ export function parseBarTimestamp(value: string): 'open' | 'close' {
   }
   return value;
 }
+
+export function parseCurrency(value: string): string {
+  if (!/^[A-Za-z]{3,5}$/.test(value)) throw new InvalidArgumentError(`--currency expects a currency code like USD, EUR or USDT, got "${value}"`);
+  return value.toUpperCase();
+}
