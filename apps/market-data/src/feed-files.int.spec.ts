@@ -46,6 +46,21 @@ describe('market-data file replay on real NATS (127.0.0.1:4222)', () => {
     expect(JSON.stringify(replayed)).toBe(JSON.stringify(EURUSD));
   });
 
+  test('order_book_file_then_its_snapshots_and_the_quote_bars_of_its_top_of_book_are_published_in_time_order', async () => {
+    const book = 'orderbook/BTCUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_L2top20_1s.csv';
+    const read = readMarketDataFile(join(DATA, book));
+    expect(read.books).toHaveLength(650);
+    expect(read.bars).toHaveLength(12);
+    const publisher = new JetStreamPublisher(f.js, f.topo);
+    const report = await runFeed(fileSource([book], { dataDir: DATA, rejectedAt: RUN_START }), { publisher, clock: systemClock(), speed: 0 });
+    expect(report.messages).toBe(662);
+    const replayed = (await f.readBatches(report.batches)).flatMap((s) => s.batch.messages);
+    expect(replayed.filter((m) => m.type === 'BookSnapshot').map((m) => m.id)).toEqual(ids(read.books));
+    expect(JSON.stringify(replayed.filter((m) => m.type === 'BarClosed'))).toBe(JSON.stringify(read.bars));
+    // One feed, by event time: each bar (stamped at its close) after the snapshots of its minute.
+    expect(replayed.every((m, i) => i === 0 || replayed[i - 1].ts <= m.ts)).toBe(true);
+  });
+
   test('same_file_published_twice_then_stored_once_by_nats_msg_id', async () => {
     const publisher = new JetStreamPublisher(f.js, f.topo);
     const source = fileSource([join(DATA, EURUSD_FILE)], { rejectedAt: RUN_START });

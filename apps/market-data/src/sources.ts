@@ -51,7 +51,8 @@ export interface FileSourceOptions {
 
 /**
  * Reads and validates the given shared-data files (bars, quote bars; tick quotes and trades
- * aggregated into bars of `aggregate`; book snapshots) and merges them into one time-ordered
+ * aggregated into bars of `aggregate`; book snapshots with the quote bars of their top of book)
+ * and merges them into one time-ordered
  * feed. Refused rows become DataRejected events; a file with no valid row, a missing file or a
  * file listed twice is an error naming it.
  */
@@ -76,7 +77,9 @@ export function fileSource(paths: readonly FileSpec[], options: FileSourceOption
       ...(options.barTimestamp !== undefined && { barTimestamp: options.barTimestamp }),
       ...definedOnly(overrides),
     });
-    lists.push(file.books.length > 0 ? file.books : file.bars);
+    // A book file: its snapshots and the quote bars of its top of book (what the scanner, risk
+    // and the paper broker trade on), as a backtest of the same file reads it.
+    lists.push(file.books.length > 0 ? mergeByTime<MarketDataMessage>(file.books, file.bars) : file.bars);
     for (const row of file.rejected) rejected.push(toDataRejected(row, rejectedAt, options.account));
     files.push(file.info);
   }
