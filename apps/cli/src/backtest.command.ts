@@ -3,10 +3,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { conversionPairs, instrumentFor, sameMoney, Timeframe } from '@tradeloop/kernel';
+import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
 import { inferFromFileName, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
-import { runBacktest, pipelineConfig, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
+import { runBacktest, pipelineConfig, unconvertibleInstruments, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
   parseCurrency,
@@ -178,38 +178,14 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
       (orders ? `, replaying ${orders.length} manual orders` : '') +
       '\n',
   );
-  for (const line of unconvertible(bars, currency)) io.err(`warning: ${line}\n`);
+  const symbols = new Set<string>();
+  let last = '';
+  for (const b of bars) if (b.data.symbol !== last) symbols.add((last = b.data.symbol));
+  for (const line of unconvertibleInstruments(symbols, currency)) io.err(`warning: ${line}\n`);
   const result = runWithProgress(inputs, cfg, opts.progress, io);
   io.out(formatSummary(result) + '\n');
   if (opts.out) writeRunFiles(opts.out, result, cfg, files, io);
   io.out(`event-log sha256: ${result.eventLog.sha256()}\n`);
-}
-
-/**
- * Instruments of the data quoted in a currency that nothing in the data converts into the
- * account's: risk will deny every order on them (NO_MARKET_PRICE), so say so before the run.
- */
-function unconvertible(bars: readonly Message<'BarClosed'>[], account: string): string[] {
-  const symbols = new Set<string>();
-  let last = '';
-  for (const b of bars) if (b.data.symbol !== last) symbols.add((last = b.data.symbol));
-  const lines: string[] = [];
-  for (const symbol of symbols) {
-    let inst;
-    try {
-      inst = instrumentFor(symbol);
-    } catch {
-      continue; // risk names unknown instruments itself
-    }
-    const q = inst.quoteCurrency;
-    if (sameMoney(q, account) || conversionPairs(q, account).some((p) => symbols.has(p.symbol))) continue;
-    const pairs = conversionPairs(q, account)
-      .slice(0, 2)
-      .map((p) => p.symbol)
-      .join(' or ');
-    lines.push(`${symbol} is quoted in ${q} and no file converts ${q} into the account currency ${account} (add ${pairs} data): its orders will be denied`);
-  }
-  return lines;
 }
 
 /** Runs the pipeline, with a progress bar on a terminal for long runs. */

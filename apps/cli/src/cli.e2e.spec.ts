@@ -196,7 +196,7 @@ describe('tradeloop backtest — --currency', () => {
   it('an_account_currency_nothing_in_the_data_converts_into_then_a_warning_and_every_order_denied_for_it', async () => {
     const r = await run(['backtest', '--data', usdjpy, ...WEEK, '--currency', 'EUR']);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('warning: USDJPY is quoted in JPY and no file converts JPY into the account currency EUR (add JPYEUR or EURJPY data): its orders will be denied');
+    expect(r.err).toContain('warning: USDJPY is quoted in JPY and nothing in the data converts JPY into the account currency EUR (add JPYEUR or EURJPY data): its orders will be denied');
     expect(r.out).toMatch(/risk +0 approved, (\d+) denied \(NO_MARKET_PRICE \1\)/);
   });
 });

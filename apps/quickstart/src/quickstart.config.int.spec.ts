@@ -76,3 +76,18 @@ test('variables_when_invalid_then_refuses_naming_each_before_probing_anything', 
   expect(error).toBeInstanceOf(ConfigError);
   expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['EXECUTION_MODE', 'MARKET_DATA_SPEED']);
 });
+
+test('account_currency_the_data_cannot_be_converted_into_then_a_note_says_its_orders_will_be_denied', async () => {
+  const qs = await startQuickstart({
+    env: { HTTP_PORT: '0', LOG_LEVEL: 'silent', ACCOUNT_CURRENCY: 'JPY', MARKET_DATA_SPEED: '1' },
+    defaultNatsUrl: unreachableNats,
+    defaultDatabaseUrl: unreachablePostgres.replace('trader:s3cret-pw@', 'postgres@'),
+    stateDir,
+    print: (line) => printed.push(line),
+  });
+  await qs.close();
+  expect(printed).toContain(
+    '  note       EURUSD is quoted in USD and nothing in the data converts USD into the account currency JPY (add USDJPY or JPYUSD data): its orders will be denied',
+  );
+  expect(printed.some((l) => l.startsWith('  account    paper: 100000 JPY'))).toBe(true);
+});

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, getAccount, runMigrations } from '@tradeloop/persistence';
 import { ServiceMetrics } from '@tradeloop/service';
 import { topology } from '@tradeloop/transport-nats';
+import { unconvertibleInstruments } from '@tradeloop/runtime';
 import { ConfigError, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
 import { fileSource } from '@tradeloop/market-data-app';
 import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
@@ -138,6 +139,8 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     log.info({ bus: nc ? 'nats' : 'in-process', store: pg.ok ? 'postgres' : 'pglite', nats: redactUrl(natsUrl), postgres: redactUrl(databaseUrl) }, 'quickstart starting');
 
     const notes: string[] = [];
+    // ACCOUNT_CURRENCY that the data cannot be converted into: every order would be denied.
+    notes.push(...unconvertibleInstruments([info.symbol], env.ACCOUNT_CURRENCY));
     let embedded: EmbeddedPostgres | undefined;
     let ds: DataSource;
     if (pg.ok) {

@@ -6,3 +6,4 @@ export * from './stage-stats';
 export * from './backtest';
 export * from './run-log';
 export * from './explain';
+export * from './currency-check';
