@@ -174,6 +174,21 @@ describe('tradeloop backtest — instruments quoted in another currency than the
   });
 });
 
+describe('tradeloop backtest — one symbol at two venues', () => {
+  it('eurusd_at_oanda_and_fxcm_then_every_fill_is_on_its_own_venues_bar', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-venues-'));
+    const fxcm = resolve(DATA, 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv');
+    const r = await run(['backtest', '--data', EURUSD, fxcm, '--to', '2014-05-08', '--mode', 'fully_automated', '--no-progress', '--out', dir]);
+    expect(r.code).toBe(0);
+    const events = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const fills = events.filter((e) => e.type === 'OrderFilled');
+    const venues = new Set(fills.map((f) => f.data.venue));
+    expect([...venues].sort()).toEqual(['FXCM', 'OANDA']);
+    // The bar a fill happened on is its cause: md:<venue>:<symbol>:<timeframe>:<open time>.
+    expect(fills.filter((f) => f.causationId.split(':')[1] !== f.data.venue)).toEqual([]);
+  });
+});
+
 describe('tradeloop backtest — --currency', () => {
   const usdjpy = resolve(DATA, 'forex/USDJPY_FXCM_1m_quotebars_2013-02-01_2013-03-01.csv');
   const WEEK = ['--bar-timestamp', 'close', '--to', '2013-02-08', '--mode', 'fully_automated', '--no-progress'];

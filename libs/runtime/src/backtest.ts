@@ -219,16 +219,19 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   let oi = 0;
   const commands = input.commands ?? [];
   let ci = 0;
-  // Index of each symbol's last bar, for the summary's marks, noted when the symbol changes:
-  // consecutive bars nearly always share theirs, so this costs one comparison per bar.
+  // Index of each market's last bar (venue and symbol), for the summary's marks, noted when the
+  // market changes: consecutive bars nearly always share theirs, so this costs two comparisons per bar.
   const lastIndex = new Map<string, number>();
   let lastSymbol: string | undefined;
+  let lastVenue: string | undefined;
   for (let i = 0; i < bars.length; i++) {
     const bar = bars[i];
     const symbol = bar.data.symbol;
-    if (symbol !== lastSymbol) {
-      if (lastSymbol !== undefined) lastIndex.set(lastSymbol, i - 1);
+    const venue = bar.data.venue;
+    if (symbol !== lastSymbol || venue !== lastVenue) {
+      if (lastSymbol !== undefined) lastIndex.set(marketKey(lastVenue as string, lastSymbol), i - 1);
       lastSymbol = symbol;
+      lastVenue = venue;
     }
     while (oi < orders.length && orders[oi].ts < bar.ts) bus.publish(orders[oi++]);
     while (ci < commands.length && commands[ci].ts < bar.ts) bus.publish(commands[ci++]);
@@ -237,7 +240,7 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
     equity.mark(bar.ts, equityOf(st), openPositionCount(st) > 0);
     if (onProgress !== undefined && (i + 1) % every === 0) onProgress(i + 1);
   }
-  if (lastSymbol !== undefined) lastIndex.set(lastSymbol, bars.length - 1);
+  if (lastSymbol !== undefined) lastIndex.set(marketKey(lastVenue as string, lastSymbol), bars.length - 1);
   while (oi < orders.length) bus.publish(orders[oi++]);
   while (ci < commands.length) bus.publish(commands[ci++]);
   const lastTs = Math.max(bus.now, firstTs);
@@ -250,10 +253,14 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   return { summary, stages: stats, fills, closedPositions: closed, equityCurve: equity.curve, eventLog: log, runId: markers.runId };
 }
 
-/** Each symbol's last bar, latest first (the order a scan from the end meets them). */
+function marketKey(venue: string, symbol: string): string {
+  return `${venue}|${symbol}`;
+}
+
+/** Each market's last bar (by marketKey), latest first (the order a scan from the end meets them). */
 function lastBars(bars: readonly Message<'BarClosed'>[], lastIndex: ReadonlyMap<string, number>): Map<string, Message<'BarClosed'>> {
   const byLatest = [...lastIndex].sort((a, b) => b[1] - a[1]);
-  return new Map(byLatest.map(([symbol, i]) => [symbol, bars[i]]));
+  return new Map(byLatest.map(([market, i]) => [market, bars[i]]));
 }
 
 function summarise(
@@ -267,7 +274,7 @@ function summarise(
   const currency = p.currency;
   let unrealized: Decimal = dec(0);
   for (const pos of p.positions) {
-    const bar = marks.get(pos.symbol);
+    const bar = marks.get(marketKey(pos.venue, pos.symbol));
     if (!bar) continue;
     const inst = instrumentFor(pos.symbol, cfg.executor?.instruments?.[pos.symbol]);
     // A long is worth what it sells for (bid), a short what it costs to buy back (ask).
@@ -276,14 +283,14 @@ function summarise(
     const sign = pos.direction === 'long' ? 1 : -1;
     const inQuote = dec(mark).minus(pos.averagePrice).mul(qty).mul(inst.contractSize).mul(sign);
     // Quoted in another currency than the account's: at the last rate (1 when the same money).
-    const rate = accountRateOf(executorState as never, pos.symbol);
+    const rate = accountRateOf(executorState as never, pos.venue, pos.symbol);
     if (rate === undefined) continue;
     unrealized = unrealized.plus(rate.eq(1) ? inQuote : inQuote.mul(rate));
   }
   const wins = closed.filter((c) => dec(c.realizedPnl).gt(0)).length;
   const start = dec(cfg.startingCash);
   const cash = dec(p.cash);
-  const crypto = [...marks.keys()].some((s) => instrumentFor(s).assetClass === 'crypto');
+  const crypto = [...marks.values()].some((b) => instrumentFor(b.data.symbol).assetClass === 'crypto');
   return {
     trades: closed.length,
     wins,

@@ -45,7 +45,7 @@ async function drive(host: DeciderHost<any, any, any>, effects: ExecutorEffects,
 
 function approved(id: string, ts: number, qty = '1000', limitPrice = '1.0500'): Message<'OrderApproved'> {
   const base = sampleOf('OrderApproved', { id, ts, account: 'paper', correlationId: `sig-${id}` });
-  return { ...base, data: { ...base.data, order: { ...base.data.order, type: 'limit', limitPrice, quantity: qty, stopLoss: undefined, takeProfit: undefined } } } as Message<'OrderApproved'>;
+  return { ...base, data: { ...base.data, order: { ...base.data.order, venue: 'OANDA', type: 'limit', limitPrice, quantity: qty, stopLoss: undefined, takeProfit: undefined } } } as Message<'OrderApproved'>;
 }
 
 test('broker_when_the_same_outputs_are_committed_again_then_it_still_holds_one_order_per_client_order_id', async () => {

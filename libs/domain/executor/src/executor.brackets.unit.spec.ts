@@ -1,6 +1,7 @@
 import { clientOrderIdFor, deriveId } from '@tradeloop/kernel';
 import { given } from '@tradeloop/testing';
 import { createExecutor } from './executor.decider';
+import { bookOf } from './executor.state';
 import { approved, closeOf, logOf, quoteBar, tradeBar } from './test-support';
 
 const ex = createExecutor();
@@ -105,7 +106,7 @@ describe('after the entry bar', () => {
     const g = given(ex, afterEntry());
     g.when(tradeBar(2, 105, 111, 104, 110)).thenTypes('OrderFilled', 'PositionClosed', 'AccountUpdated', 'OrderCancelled');
     g.when(tradeBar(3, 100, 101, 80, 90)).thenNothing();
-    expect(g.host.state.books.get('BTCUSD')?.working).toEqual([]);
+    expect(bookOf(g.host.state, 'TEST', 'BTCUSD')?.working).toEqual([]);
   });
 
   it('stop_loss_when_bar_gaps_through_it_then_fills_at_the_worse_open_with_slippage', () => {
@@ -167,7 +168,7 @@ describe('protective orders only reduce', () => {
       expect.objectContaining({ reason: 'reduce_only', clientOrderId: clientOrderIdFor('a', 'S') }),
       expect.objectContaining({ reason: 'oco', clientOrderId: clientOrderIdFor('a', 'T') }),
     ]);
-    expect(then.state.books.get('BTCUSD')?.position).toBeUndefined();
+    expect(bookOf(then.state, 'TEST', 'BTCUSD')?.position).toBeUndefined();
   });
 
   it('reversal_with_bracket_when_filled_then_old_protection_cancelled_and_new_bracket_covers_only_the_opened_part', () => {

@@ -69,7 +69,7 @@ describe('an instrument quoted in another currency than the account', () => {
       accountFee: '21.25', // 17.00 × 1.25005 = 21.25085
     });
     // Marked in dollars at the GBPUSD rate: long 100000 at 0.8501, bid close 0.8505.
-    expect(accountRateOf(then.state, 'EURGBP')?.toFixed()).toBe('1.25005');
+    expect(accountRateOf(then.state, 'TEST', 'EURGBP')?.toFixed()).toBe('1.25005');
     expect(equityOf(then.state)).toBeCloseTo(100000 - 21.25 + 100000 * (0.8505 - 0.8501) * 1.25005, 6);
   });
 

@@ -90,7 +90,7 @@ function onApproved(cfg: ResolvedExecutorConfig, input: Message<'OrderApproved'>
 function onTradingState(input: Message<'TradingStateChanged'>, state: ExecutorState): readonly ExecutorOutput[] {
   if (!input.data.cancelWorkingOrders) return NO_OUTPUTS;
   const out: ExecutorOutput[] = [];
-  for (const b of state.books.values()) {
+  for (const b of state.bookList) {
     for (const o of b.working) if (o.role === 'entry') out.push(cancelDraft(o, CANCEL_REASONS.killSwitch));
   }
   return out.length === 0 ? NO_OUTPUTS : out;

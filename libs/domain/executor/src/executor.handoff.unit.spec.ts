@@ -1,6 +1,7 @@
 import { Envelope, envelopeFor } from '@tradeloop/kernel';
 import { given } from '@tradeloop/testing';
 import { createExecutor } from './executor.decider';
+import { bookOf } from './executor.state';
 import { approved, closeOf, logOf, tradeBar } from './test-support';
 
 /**
@@ -25,7 +26,7 @@ describe('fill handoff from decide to evolve', () => {
     for (const e of log) if (e.source === 'test') live.handle(e as never);
     const rebuilt = given(ex, log.map(fromStorage)).host;
     expect(live.state).toEqual(rebuilt.state);
-    expect(live.state.books.get('BTCUSD')?.position).toBeUndefined();
+    expect(bookOf(live.state, 'TEST', 'BTCUSD')?.position).toBeUndefined();
   });
 
   it('fill_outputs_when_folded_into_a_state_other_than_the_one_decided_on_then_same_as_folding_them_from_storage', () => {
@@ -42,6 +43,6 @@ describe('fill handoff from decide to evolve', () => {
     for (const e of outputs) control.fold(fromStorage(e));
     expect(other.state).toEqual(control.state);
     // The position took the excursions of the bar this state saw, not of the one decide saw.
-    expect(other.state.books.get('BTCUSD')?.position?.maxFavorableExcursion).toBeCloseTo(101 - 99, 9);
+    expect(bookOf(other.state, 'TEST', 'BTCUSD')?.position?.maxFavorableExcursion).toBeCloseTo(101 - 99, 9);
   });
 });

@@ -5,7 +5,7 @@ import type { Handoff } from './executor.handoff';
 import { fillRate, isCross, toAccount } from './executor.currency';
 import { applyFill, exitPriceOf, FillOutcome, LedgerContext, minOf, minusExact, plusExact, PositionLedger } from './executor.ledger';
 import { brokerOrderIdFor, Building, CANCEL_REASONS, cancelDraft, draftFor, EXECUTOR_NAME, ExecutorOutput } from './executor.outputs';
-import { ExecutorState, fixedAtLeast, isProtective, ledgerContext, newOrderRecord, OrderRecord, SymbolBook } from './executor.state';
+import { bookOf, ExecutorState, fixedAtLeast, isProtective, ledgerContext, newOrderRecord, OrderRecord, SymbolBook } from './executor.state';
 import {
   feeAt,
   FillQuote,
@@ -157,7 +157,7 @@ export function onBar(
   handoff?: Handoff,
 ): readonly ExecutorOutput[] {
   const bar = input.data;
-  const book = state.books.get(bar.symbol);
+  const book = bookOf(state, bar.venue, bar.symbol);
   // Hot path: nothing working on this symbol (an open position alone is marked by evolve).
   if (book === undefined || book.working.length === 0) return NONE;
   const working = book.working;

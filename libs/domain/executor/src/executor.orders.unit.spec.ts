@@ -2,7 +2,7 @@ import { clientOrderIdFor, deriveId, NO_OUTPUTS } from '@tradeloop/kernel';
 import { given, msg } from '@tradeloop/testing';
 import { createExecutor } from './executor.decider';
 import { brokerOrderIdFor, ExecutorInput } from './executor.outputs';
-import type { ExecutorState } from './executor.state';
+import { bookOf, type ExecutorState } from './executor.state';
 import { approved, closeOf, logOf, MIN, quoteBar, T0, tradeBar } from './test-support';
 
 const ex = createExecutor({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 5 });
@@ -325,7 +325,7 @@ describe('cancel and kill switch', () => {
     const g = given(ex, past);
     const then = g.when(halt).thenTypes('OrderCancelled');
     expect(then.first('OrderCancelled')).toMatchObject({ orderId, reason: 'kill_switch' });
-    const roles = g.host.state.books.get('BTCUSD')?.working.map((o) => o.role);
+    const roles = bookOf(g.host.state, 'TEST', 'BTCUSD')?.working.map((o) => o.role);
     expect(roles).toEqual(['stop_loss', 'take_profit']);
     // The protection still works while halted.
     expect(g.when(tradeBar(2, 100, 101, 89, 95)).first('PositionClosed').exitReason).toBe('stop_loss');
@@ -347,7 +347,7 @@ describe('hot path', () => {
   it('bar_when_a_bracket_rests_out_of_reach_then_returns_the_shared_empty_outputs', () => {
     const bracketed = approved({ side: 'buy', quantity: '1', stopLoss: '90', takeProfit: '120' }, 'a', closeOf(0));
     const g = given(ex, logOf(ex, [bracketed, tradeBar(1, 100, 101, 99, 100)]));
-    expect(g.host.state.books.get('BTCUSD')?.working.map((o) => o.role)).toEqual(['stop_loss', 'take_profit']);
+    expect(bookOf(g.host.state, 'TEST', 'BTCUSD')?.working.map((o) => o.role)).toEqual(['stop_loss', 'take_profit']);
     for (let i = 2; i <= 20; i++) expect(decideAfterFold(g.host.state, tradeBar(i, 100, 119, 91, 100))).toBe(NO_OUTPUTS);
     expect(g.when(tradeBar(21, 100, 121, 95, 118)).first('PositionClosed').exitReason).toBe('take_profit');
   });
@@ -356,7 +356,7 @@ describe('hot path', () => {
     const past = logOf(ex, [approved({ side: 'buy', quantity: '1' }, 'a', closeOf(0)), tradeBar(1, 100, 101, 99, 100)]);
     const state = given(ex, past).host.state;
     expect(decideAfterFold(state, tradeBar(2, 100, 104, 97, 103))).toBe(NO_OUTPUTS);
-    const p = state.books.get('BTCUSD')?.position;
+    const p = bookOf(state, 'TEST', 'BTCUSD')?.position;
     expect(p?.markF).toBe(103);
     expect(p?.maxFavorableExcursion).toBeCloseTo(104 - 100.05, 9);
     expect(p?.maxAdverseExcursion).toBeCloseTo(100.05 - 97, 9);

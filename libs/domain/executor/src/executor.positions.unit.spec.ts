@@ -1,6 +1,7 @@
 import { deriveId } from '@tradeloop/kernel';
 import { given, runAll } from '@tradeloop/testing';
 import { createExecutor } from './executor.decider';
+import { bookOf } from './executor.state';
 import { positionIdFor } from './executor.ledger';
 import { equityOf, openPositionCount, portfolioOf } from './executor.read';
 import { approved, closeOf, logOf, MIN, quoteBar, tradeBar } from './test-support';
@@ -17,7 +18,7 @@ describe('netting positions', () => {
   it('add_when_same_direction_fill_then_position_changed_with_exact_average', () => {
     const then = given(ex, logOf(ex, [a, bars[0], b])).when(bars[1]).thenTypes('OrderFilled', 'PositionChanged', 'AccountUpdated');
     expect(then.first('PositionChanged')).toEqual({
-      positionId: then.state.books.get('BTCUSD')?.position?.positionId,
+      positionId: bookOf(then.state, 'TEST', 'BTCUSD')?.position?.positionId,
       symbol: 'BTCUSD',
       direction: 'long',
       quantity: '3',
@@ -123,14 +124,14 @@ describe('rebuild', () => {
     const inputs = [approved({ side: 'buy', quantity: '1' }, 'a', closeOf(0)), tradeBar(1, 100, 105, 95, 103)];
     const log = logOf(ex, inputs).filter((e) => e.type !== 'BarClosed');
     const state = given(ex, log).host.state;
-    const p = state.books.get('BTCUSD')?.position;
+    const p = bookOf(state, 'TEST', 'BTCUSD')?.position;
     expect(p?.maxAdverseExcursion).toBe(0);
     expect(p?.maxFavorableExcursion).toBe(0);
     expect(equityOf(state)).toBeCloseTo(100000 - 0.1, 9); // cash after the fee, position at cost
     // The next bar marks it again.
     const next = given(ex, log).when(tradeBar(2, 103, 106, 102, 104)).state;
     expect(equityOf(next)).toBeCloseTo(100000 - 0.1 + 4, 9);
-    expect(next.books.get('BTCUSD')?.position?.maxFavorableExcursion).toBeCloseTo(6, 9);
+    expect(bookOf(next, 'TEST', 'BTCUSD')?.position?.maxFavorableExcursion).toBeCloseTo(6, 9);
   });
 });
 
@@ -149,7 +150,7 @@ describe('read helpers', () => {
       cash: '100000.00',
       realizedPnl: '0.00',
       fees: '0.00',
-      positions: [{ symbol: 'EURUSD', direction: 'long', quantity: '10000', averagePrice: '1.0801' }],
+      positions: [{ venue: 'TEST', symbol: 'EURUSD', direction: 'long', quantity: '10000', averagePrice: '1.0801' }],
     });
   });
 
@@ -160,7 +161,7 @@ describe('read helpers', () => {
     expect(equityOf(g.host.state)).toBeCloseTo(100000 - 6, 6);
     g.when(quoteBar(2, [1.079, 1.0795, 1.078, 1.0785], [1.0791, 1.0796, 1.0781, 1.0786]));
     expect(equityOf(g.host.state)).toBeCloseTo(100000 + 14, 6);
-    const p = g.host.state.books.get('EURUSD')?.position;
+    const p = bookOf(g.host.state, 'TEST', 'EURUSD')?.position;
     expect(p?.maxAdverseExcursion).toBeCloseTo(0.0011, 9); // ask high 1.0811 − 1.0800
     expect(p?.maxFavorableExcursion).toBeCloseTo(0.0019, 9); // 1.0800 − ask low 1.0781
   });

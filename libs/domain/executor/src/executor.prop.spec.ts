@@ -6,7 +6,7 @@ import type { ExecutorConfig } from './executor.config';
 import { createExecutor } from './executor.decider';
 import type { ExecutorInput } from './executor.outputs';
 import { portfolioOf } from './executor.read';
-import type { ExecutorState } from './executor.state';
+import { bookOf, type ExecutorState } from './executor.state';
 import { MIN, T0 } from './test-support';
 
 /**
@@ -198,7 +198,7 @@ function resolveCancel(input: Envelope, byApproval: Map<string, { orderId: strin
 }
 
 function signedPosition(state: ExecutorState, symbol: string): Decimal {
-  const p = state.books.get(symbol)?.position;
+  const p = bookOf(state, 'TEST', symbol)?.position;
   return p === undefined ? dec(0) : p.sign === 1 ? p.quantity : p.quantity.neg();
 }
 
@@ -308,7 +308,7 @@ function run(config: Partial<ExecutorConfig>, inputs: readonly Envelope[]) {
     for (const m of SYMBOLS) check(signedPosition(s, m.symbol).eq(fillSum.get(m.symbol) ?? 0), `${m.symbol} position ≠ signed sum of fills`);
     check(s.cash.eq(start.plus(s.realizedPnl).minus(s.fees)), 'state cash ≠ start + realised − fees');
     check(s.fees.eq(feeSum), 'state fees ≠ sum of fill fees');
-    for (const b of s.books.values()) for (const o of b.working) check(o.status === 'accepted' || o.status === 'partially_filled', `working list holds a ${o.status} order`);
+    for (const b of s.bookList) for (const o of b.working) check(o.status === 'accepted' || o.status === 'partially_filled', `working list holds a ${o.status} order`);
   }
   return { ex, host, log, entryByApproval };
 }

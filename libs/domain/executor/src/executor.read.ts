@@ -1,6 +1,6 @@
 import { Decimal, decStr } from '@tradeloop/kernel';
 import type { Direction } from '@tradeloop/contracts';
-import { ExecutorState, money } from './executor.state';
+import { bookOf, ExecutorState, money } from './executor.state';
 import { isCross, markRate, markRateF } from './executor.currency';
 
 const ONE = new Decimal(1);
@@ -29,8 +29,8 @@ export function equityOf(state: ExecutorState): number {
  * Account-currency units per unit of `symbol`'s quote currency at the last bars (1 when they are
  * the same money), for marking open positions in reports; undefined when nothing converts.
  */
-export function accountRateOf(state: ExecutorState, symbol: string): Decimal | undefined {
-  const b = state.books.get(symbol);
+export function accountRateOf(state: ExecutorState, venue: string, symbol: string): Decimal | undefined {
+  const b = bookOf(state, venue, symbol);
   const account = state.currency;
   if (b === undefined || !isCross(b.instrument, account)) return ONE;
   return markRate(state, b.instrument, account);
@@ -41,6 +41,7 @@ export function openPositionCount(state: ExecutorState): number {
 }
 
 export interface PortfolioPosition {
+  readonly venue: string;
   readonly symbol: string;
   readonly direction: Direction;
   readonly quantity: string;
@@ -62,10 +63,10 @@ export interface Portfolio {
 export function portfolioOf(state: ExecutorState): Portfolio {
   const currency = state.currency ?? '';
   const positions: PortfolioPosition[] = [];
-  for (const b of state.books.values()) {
+  for (const b of state.bookList) {
     const p = b.position;
     if (p === undefined) continue;
-    positions.push({ symbol: p.symbol, direction: p.direction, quantity: decStr(p.quantity), averagePrice: decStr(p.averagePrice) });
+    positions.push({ venue: b.venue, symbol: p.symbol, direction: p.direction, quantity: decStr(p.quantity), averagePrice: decStr(p.averagePrice) });
   }
   return {
     currency,

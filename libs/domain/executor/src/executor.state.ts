@@ -31,9 +31,16 @@ export interface OrderRecord extends OrderSubmittedData {
   filledQuantity: Decimal;
 }
 
-/** Per-symbol matching state. The bar fields are the last bar seen while the book was active. */
+/**
+ * Matching state of one market: a symbol at one venue (EURUSD at OANDA and EURUSD at FXCM are
+ * two books, two positions: an order fills on its own venue's bars only). The bar fields are
+ * the last bar seen while the book was active.
+ */
 export interface SymbolBook extends BarMarks, SymbolSpec {
+  readonly venue: string;
   readonly symbol: string;
+  /** The book of the same symbol at another venue, if any: `books` holds the first, each the next. */
+  otherVenue: SymbolBook | undefined;
   /** Accepted, not yet terminal orders, in submission order. Small: scanned per bar. */
   readonly working: OrderRecord[];
   position: PositionLedger | undefined;
@@ -68,7 +75,13 @@ export interface ExecutorState {
   readonly approvedIds: Set<string>;
   /** Brackets of approved orders between OrderApproved and their OrderSubmitted (same handling). */
   readonly pendingBrackets: Map<string, { readonly stopLoss?: string; readonly takeProfit?: string }>;
+  /**
+   * Books by symbol: the first venue's, the others chained through `otherVenue` (bookOf). One
+   * map lookup per bar, as when books were per symbol; a second venue costs a comparison.
+   */
   readonly books: Map<string, SymbolBook>;
+  /** Every book, in the order they were opened (the kill switch's and the reports' order). */
+  readonly bookList: SymbolBook[];
   /** Books holding an open position, for the equity read. */
   readonly openBooks: SymbolBook[];
   /** Every symbol's last bar mid: the conversion rates of instruments quoted in another currency. */
@@ -91,6 +104,7 @@ export function initialExecutorState(cfg: ResolvedExecutorConfig): ExecutorState
     approvedIds: new Set(),
     pendingBrackets: new Map(),
     books: new Map(),
+    bookList: [],
     openBooks: [],
     mids: new Map(),
     lastMid: undefined,
@@ -197,12 +211,21 @@ export function orderRecordOf(
   );
 }
 
-export function bookFor(state: ExecutorState, cfg: ResolvedExecutorConfig, symbol: string): SymbolBook {
+/** The book of `symbol` at `venue`, if an order on it was ever accepted. */
+export function bookOf(state: ExecutorState, venue: string, symbol: string): SymbolBook | undefined {
   let b = state.books.get(symbol);
+  while (b !== undefined && b.venue !== venue) b = b.otherVenue;
+  return b;
+}
+
+export function bookFor(state: ExecutorState, cfg: ResolvedExecutorConfig, venue: string, symbol: string): SymbolBook {
+  let b = bookOf(state, venue, symbol);
   if (b === undefined) {
     const spec = symbolSpecOf(resolveInstrument(symbol, cfg.instruments));
     b = {
+      venue,
       symbol,
+      otherVenue: undefined,
       instrument: spec.instrument,
       tick: spec.tick,
       tickPlaces: spec.tickPlaces,
@@ -223,7 +246,13 @@ export function bookFor(state: ExecutorState, cfg: ResolvedExecutorConfig, symbo
       askLow: Number.NaN,
       askClose: Number.NaN,
     };
-    state.books.set(symbol, b);
+    let first = state.books.get(symbol);
+    if (first === undefined) state.books.set(symbol, b);
+    else {
+      while (first.otherVenue !== undefined) first = first.otherVenue;
+      first.otherVenue = b;
+    }
+    state.bookList.push(b);
   }
   return b;
 }
@@ -240,7 +269,7 @@ export function ledgerContext(book: SymbolBook, currency: string): LedgerContext
 }
 
 function removeWorking(state: ExecutorState, o: OrderRecord): void {
-  const b = state.books.get(o.symbol);
+  const b = bookOf(state, o.venue, o.symbol);
   if (b === undefined) return;
   const i = b.working.indexOf(o);
   if (i >= 0) b.working.splice(i, 1);
@@ -262,8 +291,8 @@ function onBar(state: ExecutorState, d: BarClosedData): ExecutorState {
     state.lastMid = m;
   }
   m.mid = d.askClose === undefined ? d.close : (d.close + d.askClose) / 2;
-  const b = state.books.get(d.symbol);
-  // Hot path: a symbol with nothing working and nothing held costs one map lookup.
+  const b = bookOf(state, d.venue, d.symbol);
+  // Hot path: a market with nothing working and nothing held costs the lookup.
   if (b === undefined || (b.working.length === 0 && b.position === undefined)) return state;
   b.bidHigh = d.high;
   b.bidLow = d.low;
@@ -282,7 +311,7 @@ function onBar(state: ExecutorState, d: BarClosedData): ExecutorState {
 function onFilled(state: ExecutorState, m: Envelope<'OrderFilled', OrderFilledData>, handoff: Handoff | undefined): ExecutorState {
   const d = m.data;
   const o = state.orders.get(d.orderId);
-  const b = state.books.get(d.symbol);
+  const b = o === undefined ? undefined : bookOf(state, o.venue, o.symbol);
   if (o === undefined || b === undefined) return state;
   const h = handoff?.takeFill(d);
   if (
@@ -400,7 +429,7 @@ export function evolveExecutor(cfg: ResolvedExecutorConfig, state: ExecutorState
       const o = state.orders.get((m.data as OrderAcceptedData).orderId);
       if (o === undefined || o.status !== 'submitted') return state;
       o.status = 'accepted';
-      const b = bookFor(state, cfg, o.symbol);
+      const b = bookFor(state, cfg, o.venue, o.symbol);
       b.working.push(o);
       if (state.currency === undefined) state.currency = b.instrument.quoteCurrency;
       return state;

@@ -1,7 +1,7 @@
 import { Decimal } from '@tradeloop/kernel';
 import { ORDER_TYPES, OrderSpec, SIDES, TIME_IN_FORCE } from '@tradeloop/contracts';
 import { isMultipleOf, parseDecimal, resolveInstrument, ResolvedExecutorConfig, SymbolSpec, symbolSpecOf } from './executor.config';
-import type { ExecutorState } from './executor.state';
+import { bookOf, type ExecutorState } from './executor.state';
 import { conversionProblem } from './executor.currency';
 
 /** `d.gt(0)` for a finite d, without making a Decimal of 0. */
@@ -29,7 +29,7 @@ function exactPrice(value: string): Decimal {
 /** Why the paper broker refuses `spec`, or undefined when it accepts it. */
 export function rejectionOf(cfg: ResolvedExecutorConfig, state: ExecutorState, spec: OrderSpec): string | undefined {
   // An accepted order made a book for its symbol, with the instrument resolved once.
-  let s: SymbolSpec | undefined = state.books.get(spec.symbol);
+  let s: SymbolSpec | undefined = bookOf(state, spec.venue, spec.symbol);
   if (s === undefined) {
     try {
       s = symbolSpecOf(resolveInstrument(spec.symbol, cfg.instruments));

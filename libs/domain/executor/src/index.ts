@@ -9,7 +9,7 @@ export type { ExecutorInput, ExecutorOutputType, ExecutorOutput } from './execut
 export { equityOf, openPositionCount, portfolioOf, accountRateOf } from './executor.read';
 export { RATE_DIGITS } from './executor.currency';
 export type { PortfolioPosition, Portfolio } from './executor.read';
-export { initialExecutorState, isWorking, isProtective, evolveExecutor } from './executor.state';
+export { initialExecutorState, isWorking, isProtective, evolveExecutor, bookOf } from './executor.state';
 export type { OrderRecord, SymbolBook, ExecutorState } from './executor.state';
 export { rejectionOf } from './executor.validation';
 export {
