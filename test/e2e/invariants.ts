@@ -76,19 +76,20 @@ export async function checkInvariants(o: { nc: NatsConnection; topo: Topology; p
   expect(await count('SELECT count(*) AS n FROM S.broker_orders')).toBe(submitted.length);
   expect(await count(`SELECT count(*) AS n FROM S.broker_orders b JOIN S.orders o USING (client_order_id) WHERE o.role = 'entry'`)).toBe(approved.length);
 
-  // Invariant 2: position = signed sum of fills, per symbol.
-  const sums = await q(`SELECT symbol, sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END)::text AS net FROM S.fills GROUP BY symbol`);
-  const positions = await q(`SELECT symbol, direction, quantity::text AS quantity, status FROM S.positions`);
+  // Invariant 2: position = signed sum of fills, per market (venue and symbol: EURUSD at OANDA
+  // and at FXCM are two positions).
+  const sums = await q(`SELECT venue, symbol, sum(CASE WHEN side = 'buy' THEN quantity ELSE -quantity END)::text AS net FROM S.fills GROUP BY venue, symbol`);
+  const positions = await q(`SELECT venue, symbol, direction, quantity::text AS quantity, status FROM S.positions`);
   for (const s of sums) {
-    const open = positions.find((p) => p.symbol === s.symbol && p.status === 'open');
+    const open = positions.find((p) => p.venue === s.venue && p.symbol === s.symbol && p.status === 'open');
     const held = open ? dec(open.quantity).times(open.direction === 'long' ? 1 : -1) : dec(0);
-    expect([s.symbol, held.toString()]).toEqual([s.symbol, dec(s.net).toString()]);
+    expect([s.venue, s.symbol, held.toString()]).toEqual([s.venue, s.symbol, dec(s.net).toString()]);
   }
 
   // Invariant 3: start + realised P&L − fees = cash, exactly; fees = sum of fill fees; = last AccountUpdated.
   const [account] = await q('SELECT cash::text AS cash, realized_pnl::text AS realized, fees::text AS fees FROM S.accounts');
   expect(dec(o.startingCash).plus(account.realized).minus(account.fees).toString()).toBe(dec(account.cash).toString());
-  expect(dec(account.fees).toString()).toBe(fills.reduce((s, f) => s.plus(f.data.fee), dec(0)).toString());
+  expect(dec(account.fees).toString()).toBe(fills.reduce((s, f) => s.plus(f.data.accountFee ?? f.data.fee), dec(0)).toString());
   const lastAccount = exe.filter((m) => m.type === 'AccountUpdated').pop()!;
   expect(dec(lastAccount.data.cash).toString()).toBe(dec(account.cash).toString());
 

@@ -19,7 +19,7 @@ export {
   type ApprovalStatus,
 } from './entities';
 export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
-export { PERSISTENCE_MIGRATIONS, Initial1700000000000, ApiKeys1700000001000, APPEND_ONLY_MESSAGE } from './migrations';
+export { PERSISTENCE_MIGRATIONS, Initial1700000000000, ApiKeys1700000001000, PositionVenue1700000004000, APPEND_ONLY_MESSAGE } from './migrations';
 export {
   handleOnce,
   handleEachOnce,

@@ -1,6 +1,7 @@
 import type { Message } from '@tradeloop/contracts';
 import { handleOnce, type HandleOutcome } from './idempotent';
 import { projectExecution, projectGovernor, projectMessage, type ProjectionOutcome } from './projections';
+import { listPositions } from './queries';
 import {
   AccountEntity,
   ApprovalEntity,
@@ -385,6 +386,27 @@ describe('projections', () => {
         closedAt: null,
         exitReason: null,
       });
+    });
+
+    it('positions_on_one_symbol_at_two_venues_then_two_rows_each_closed_on_its_own', async () => {
+      const acct = 'acct-venues';
+      const opened = (pid: string, venue: string, dir: 'long' | 'short') =>
+        sampleOf('PositionOpened', { id: `open-${pid}`, account: acct, ts: T0 }, { positionId: pid, venue, direction: dir, openedAt: T0 });
+      expect(await project(opened('pos-oanda', 'OANDA', 'long'))).toBe('applied');
+      expect(await project(opened('pos-fxcm', 'FXCM', 'short'))).toBe('applied');
+      const close = sampleOf('PositionClosed', { id: 'close-fxcm', account: acct, ts: T0 + MIN }, { positionId: 'pos-fxcm', venue: 'FXCM', direction: 'short', openedAt: T0, closedAt: T0 + MIN });
+      expect(await project(close)).toBe('applied');
+      const rows = await db.ds.getRepository(PositionEntity).find({ where: { account: acct }, order: { venue: 'ASC' } });
+      expect(rows.map((r) => [r.venue, r.symbol, r.positionId, r.direction, r.status])).toEqual([
+        ['FXCM', 'EURUSD', 'pos-fxcm', 'short', 'closed'],
+        ['OANDA', 'EURUSD', 'pos-oanda', 'long', 'open'],
+      ]);
+      // Listed per market, in symbol then venue order, and paged by both.
+      const first = await listPositions(db.ds, acct, { status: 'all', limit: 1 });
+      expect(first.items.map((p) => p.venue)).toEqual(['FXCM']);
+      const second = await listPositions(db.ds, acct, { status: 'all', limit: 1, cursor: first.nextCursor! });
+      expect(second.items.map((p) => p.venue)).toEqual(['OANDA']);
+      expect(second.nextCursor).toBeNull();
     });
 
     it('position_close_when_the_open_was_never_projected_then_the_closed_row_is_written', async () => {

@@ -197,8 +197,8 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
           `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
              "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts")
            VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'open', $8, NULL, $9, NULL, $10)
-           ON CONFLICT ("account", "symbol") DO UPDATE SET
-             "position_id" = EXCLUDED."position_id", "venue" = EXCLUDED."venue", "direction" = EXCLUDED."direction",
+           ON CONFLICT ("account", "venue", "symbol") DO UPDATE SET
+             "position_id" = EXCLUDED."position_id", "direction" = EXCLUDED."direction",
              "quantity" = EXCLUDED."quantity", "average_price" = EXCLUDED."average_price", "realized_pnl" = 0,
              "status" = 'open', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = NULL,
              "opened_at" = EXCLUDED."opened_at", "closed_at" = NULL, "updated_ts" = EXCLUDED."updated_ts"
@@ -232,8 +232,8 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
           `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
              "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts")
            VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 'closed', $8, $9, $10, $11, $12)
-           ON CONFLICT ("account", "symbol") DO UPDATE SET
-             "position_id" = EXCLUDED."position_id", "venue" = EXCLUDED."venue", "direction" = EXCLUDED."direction",
+           ON CONFLICT ("account", "venue", "symbol") DO UPDATE SET
+             "position_id" = EXCLUDED."position_id", "direction" = EXCLUDED."direction",
              "quantity" = 0, "average_price" = EXCLUDED."average_price", "realized_pnl" = EXCLUDED."realized_pnl",
              "status" = 'closed', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = EXCLUDED."exit_reason",
              "opened_at" = EXCLUDED."opened_at", "closed_at" = EXCLUDED."closed_at",

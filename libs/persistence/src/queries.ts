@@ -147,7 +147,7 @@ export async function listPositions(db: Reader, account: string, filter: Positio
   const qb = db.getRepository(PositionEntity).createQueryBuilder('p').where('p.account = :account', { account });
   const status = filter.status ?? 'open';
   if (status !== 'all') qb.andWhere('p.status = :status', { status });
-  return keysetPage(qb, ['symbol'], 'ASC', filter);
+  return keysetPage(qb, ['symbol', 'venue'], 'ASC', filter);
 }
 
 export async function getAccount(db: Reader, account: string): Promise<AccountEntity | null> {

@@ -5,9 +5,9 @@ import { decimalCol, epochMsCol, textCol, textKey } from './columns';
 export type PositionStatus = 'open' | 'closed';
 
 /**
- * The current (or last) position per account and symbol. A closed position stays as a row
- * with quantity 0 until the next one on the symbol replaces it; closed trades with their full
- * context live in `trade_experiences`.
+ * The current (or last) position per account, venue and symbol. A closed position stays as a
+ * row with quantity 0 until the next one on the market replaces it; closed trades with their
+ * full context live in `trade_experiences`.
  */
 @Entity({ name: 'positions' })
 @Check('positions_status_check', `"status" IN ('open','closed')`)
@@ -22,7 +22,7 @@ export class PositionEntity {
   @Column(textCol('position_id'))
   positionId!: string;
 
-  @Column(textCol('venue'))
+  @PrimaryColumn(textKey('venue'))
   venue!: string;
 
   @Column(textCol('direction'))
