@@ -114,10 +114,15 @@ function onGrid(v: Decimal, step: string): boolean {
   return v.mod(step).isZero();
 }
 
-function marketOf(state: RiskState, facts: InstrumentFacts, symbol: string, ts: number, cfg: RiskConfig, no: Deny): Market | Verdict {
+function marketOf(state: RiskState, facts: InstrumentFacts, symbol: string, venue: string, ts: number, cfg: RiskConfig, no: Deny): Market | Verdict {
   const inst = facts.inst;
   const slot = state.prices.get(symbol);
   if (slot === undefined) return no('NO_MARKET_PRICE', `no bar has been seen for ${symbol}, so there is no price to size or check against`);
+  // The paper broker fills an order on its own venue's bars only: an order for a venue with no
+  // bars (a typo, another case: "oanda" for OANDA) would rest forever.
+  if (!slot.venues.includes(venue)) {
+    return no('NO_MARKET_PRICE', `no bar of ${symbol} has been seen at venue "${venue}" (its bars come from ${slot.venues.join(', ')}), so the order could never fill`);
+  }
   const age = ts - slot.ts;
   if (age > cfg.stalePriceMs) {
     return no('STALE_PRICE', `last price of ${symbol} is ${age} ms old, more than the ${cfg.stalePriceMs} ms allowed`);
@@ -159,7 +164,7 @@ export function assessDecision(env: Message<'DecisionMade'>, state: RiskState, c
   if (!(Number.isFinite(d.sizeMultiplier) && d.sizeMultiplier > 0)) {
     return no('INVALID_ORDER', `size multiplier must be positive for a take, got ${d.sizeMultiplier}`);
   }
-  const mkt = marketOf(state, facts, d.symbol, env.ts, cfg, no);
+  const mkt = marketOf(state, facts, d.symbol, d.venue, env.ts, cfg, no);
   if (isVerdict(mkt)) return mkt;
 
   const side = sideOf(d.direction);
@@ -287,7 +292,7 @@ export function assessManual(env: Message<'SubmitManualOrder'>, state: RiskState
     return no('INVALID_ORDER', `take-profit must be a positive price on the tick grid ${inst.tickSize}, got ${String(d.takeProfit)}`);
   }
 
-  const mkt = marketOf(state, facts, symbol, env.ts, cfg, no);
+  const mkt = marketOf(state, facts, symbol, d.venue, env.ts, cfg, no);
   if (isVerdict(mkt)) return mkt;
   const ref = price ?? mkt.mark;
   if (price !== undefined && price.minus(mkt.mark).abs().gt(mkt.mark.mul(cfg.collarPct))) {

@@ -78,10 +78,16 @@ function storePrice(state: RiskState, d: BarClosedData, ts: number): void {
   const price = d.askClose === undefined ? d.close : (d.close + d.askClose) / 2;
   if (!(price > 0)) return;
   const slot = state.prices.get(d.symbol);
-  if (slot === undefined) state.prices.set(d.symbol, { price, ts });
-  else if (ts >= slot.ts) {
+  if (slot === undefined) {
+    state.prices.set(d.symbol, { price, ts, venue: d.venue, venues: [d.venue] });
+    return;
+  }
+  // A second venue's bars: noted once (one string comparison per bar otherwise).
+  if (d.venue !== slot.venue && !slot.venues.includes(d.venue)) slot.venues.push(d.venue);
+  if (ts >= slot.ts) {
     slot.price = price;
     slot.ts = ts;
+    slot.venue = d.venue;
   }
 }
 

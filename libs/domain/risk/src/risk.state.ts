@@ -7,6 +7,9 @@ import { instrumentFacts, ONE } from './risk.facts';
 export interface PriceSlot {
   price: number;
   ts: number;
+  /** The venue of the last bar, and every venue the symbol's bars have come from (usually one). */
+  venue: string;
+  readonly venues: string[];
 }
 
 /** Net position on one symbol from fills: signed quantity (long > 0) and average entry price. */

@@ -192,6 +192,16 @@ describe('denials', () => {
     expect(denied(past, manual({ symbol: 'BTCUSDT', side: 'sell', quantity: '0.1' }, T0)).reason).toBe('TRADING_HALTED');
   });
 
+  it('manual_when_its_venue_has_no_bars_of_the_symbol_then_denies_no_market_price_naming_the_venues_seen', () => {
+    // The paper broker fills an order on its own venue's bars only: this one would rest forever.
+    const d = denied([btc()], manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', venue: 'PAPER' }, T0));
+    expect(d.reason).toBe('NO_MARKET_PRICE');
+    expect(d.detail).toBe('no bar of BTCUSDT has been seen at venue "PAPER" (its bars come from paper), so the order could never fill');
+    // A second venue's bars make it tradable there too.
+    const t = after([btc(), bar('BTCUSDT', 50_050, T0, { venue: 'PAPER' })]).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', venue: 'PAPER' }, T0));
+    expect(t.first('RiskApproved').order.venue).toBe('PAPER');
+  });
+
   it('entry_when_reducing_then_denies_reduce_only', () => {
     const d = denied([btc(), tradingState('REDUCING', T0)], btcTake(T0));
     expect(d.reason).toBe('REDUCE_ONLY');
@@ -451,9 +461,9 @@ describe('positions and bars', () => {
     const b = btc(T0 + MIN, 50_100);
     expect(risk.decide(b, risk.evolve(state, b))).toBe(NO_OUTPUTS);
     expect(state.prices.get('BTCUSDT')).toBe(slot);
-    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN });
+    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN, venue: 'paper', venues: ['paper'] });
     risk.evolve(state, btc(T0, 1));
-    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN });
+    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN, venue: 'paper', venues: ['paper'] });
   });
   it('quote_bar_when_closed_then_marked_at_mid', () => {
     const { state } = runAll(createRisk(), [bar('EURUSD', 1.1, T0, { askClose: 1.1002 })]);
