@@ -49,6 +49,22 @@ describe('tradeloop backtest — arguments', () => {
     expect(r.err).toMatch(/missing\.csv/);
   });
 
+  it('the_same_market_twice_at_the_same_time_then_exit_2_naming_both_files_and_the_overlap', async () => {
+    const r = await run(['backtest', '--data', EURUSD, EURUSD, '--to', '2014-05-03']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv and EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv both hold EURUSD@OANDA bars from 2014-05-01T00:00:00\.000Z to 2014-05-02T20:59:00\.000Z/,
+    );
+    expect(r.out).not.toMatch(/event-log sha256/);
+  });
+
+  it('one_market_in_files_that_follow_each_other_then_one_run_over_both', async () => {
+    const later = resolve(DATA, 'forex/EURUSD_OANDA_1h_quotebars_2017-01-01_2018-12-31.csv');
+    const r = await run(['backtest', '--data', EURUSD, later, '--to', '2017-01-10', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/loaded EURUSD_OANDA_1h_quotebars_2017-01-01_2018-12-31\.csv: \d+ 1h bars of EURUSD@OANDA/);
+  });
+
   it('from_after_to_then_exit_2', async () => {
     const r = await run(['backtest', '--data', EURUSD, '--from', '2014-05-10', '--to', '2014-05-02']);
     expect(r.code).toBe(2);
