@@ -421,6 +421,8 @@ describe('tradeloop explain — a trade from a run log', () => {
     const closed = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"type":"PositionClosed"')).length;
     expect(r.out).toMatch(new RegExp(`^${closed} closed trade\\(s\\)`));
     expect(r.out.trimEnd().split('\n')).toHaveLength(closed + 1);
+    // Each trade names its market, venue included (one symbol may trade at two venues).
+    expect(r.out.trimEnd().split('\n').slice(1).every((l) => / EURUSD@OANDA (long |short) /.test(l))).toBe(true);
   });
 
   it('client_order_id_then_the_trade_from_signal_to_learning', async () => {

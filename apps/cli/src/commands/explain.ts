@@ -42,7 +42,7 @@ function listTrades(events: readonly Envelope[]): string {
   const lines = [`${closed.length} closed trade(s)${open > 0 ? `, ${open} still open at the end` : ''}; explain one with its id (first column)`];
   for (const e of closed) {
     const p = e.data as PositionClosedData;
-    lines.push(`  ${e.correlationId}  ${p.symbol} ${p.direction.padEnd(5)} ${p.entryPrice} → ${p.exitPrice}  ${p.exitReason.padEnd(12)} ${p.realizedPnl} ${p.currency}`);
+    lines.push(`  ${e.correlationId}  ${p.symbol}@${p.venue} ${p.direction.padEnd(5)} ${p.entryPrice} → ${p.exitPrice}  ${p.exitReason.padEnd(12)} ${p.realizedPnl} ${p.currency}`);
   }
   return lines.join('\n');
 }
