@@ -1,3 +1,4 @@
 export { createRisk, RISK_CONSUMES, type RiskInput, type RiskOutput } from './risk.decider';
 export { defaultRiskConfig, resolveRiskConfig, type RiskConfig } from './risk.config';
 export type { RiskState, PositionBook, Reservation, PriceSlot } from './risk.state';
+export { marketKey } from './risk.state';

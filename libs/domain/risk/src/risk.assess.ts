@@ -29,6 +29,7 @@ import {
   toPlaces,
 } from './risk.facts';
 import {
+  anyPositionOn,
   hasWorkingOrder,
   positionQty,
   rateToAccount,
@@ -345,8 +346,8 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
   const { facts, inst, rate, value } = mkt;
   const lim = limitsOf(cfg);
   const equity = value.equity;
-  const pos = positionQty(state, c.symbol);
-  const reduces = reducesPosition(state, c.symbol, c.side, c.qty);
+  const pos = positionQty(state, c.venue, c.symbol);
+  const reduces = reducesPosition(state, c.venue, c.symbol, c.side, c.qty);
 
   if (state.tradingState === 'REDUCING' && !reduces) {
     return no(
@@ -355,8 +356,10 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
         `(current ${decStr(pos)}); only orders that shrink one pass`,
     );
   }
-  if (c.origin === 'strategy' && (!pos.isZero() || hasWorkingOrder(state, c.symbol))) {
-    const what = pos.isZero() ? 'a working order' : `a position of ${decStr(pos)}`;
+  // One position per symbol for a strategy, whatever the venue.
+  const held = c.origin === 'strategy' ? anyPositionOn(state, c.symbol) : undefined;
+  if (c.origin === 'strategy' && (held !== undefined || hasWorkingOrder(state, c.symbol))) {
+    const what = held === undefined ? 'a working order' : `a position of ${decStr(held.qty)}`;
     return no('POSITION_ALREADY_OPEN', `${c.symbol} already has ${what}; a strategy opens one position per symbol`);
   }
   const recent = recentApprovals(state, c.ts);
@@ -407,7 +410,7 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
   let exposureCap: Decimal | undefined;
   if (!reduces) {
     // Worst case for the position: every working order on this side fills as well.
-    const working = workingQuantity(state, c.symbol, c.side);
+    const working = workingQuantity(state, c.venue, c.symbol, c.side);
     const resulting = () => (c.side === 'buy' ? pos.plus(working).plus(c.qty) : pos.minus(working).minus(c.qty));
     // With no position and nothing working the result is ±qty, worth exactly this order's notional.
     const alone = pos === ZERO && working === ZERO && shortQty;

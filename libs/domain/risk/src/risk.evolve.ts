@@ -9,7 +9,7 @@ import type {
 } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { ONE, PRECISION } from './risk.facts';
-import { ApprovalReservation, lookupInstrument, rateToAccount, type RiskState, valuation } from './risk.state';
+import { ApprovalReservation, lookupInstrument, marketKey, rateToAccount, type RiskState, valuation } from './risk.state';
 
 /** Trailing window of the message-rate limit. */
 export const RATE_WINDOW_MS = 60_000;
@@ -101,7 +101,7 @@ function reserve(state: RiskState, id: string, d: RiskApprovedData, ts: number, 
   // A string of at most 40 characters has at most 40 significant digits, so × 1 is exact.
   const inAccount =
     rate === undefined || (rate === ONE && d.notional.length <= PRECISION) ? notional : notional.mul(rate);
-  state.reservations.set(id, new ApprovalReservation(d.order.symbol, d.order.side, d.order.origin, qty, qty, inAccount, undefined));
+  state.reservations.set(id, new ApprovalReservation(d.order.venue, d.order.symbol, d.order.side, d.order.origin, qty, qty, inAccount, undefined));
   state.approvalsToday += 1;
   const recent = state.recentApprovals;
   recent.push(ts);
@@ -127,14 +127,16 @@ function applyFill(state: RiskState, d: OrderFilledData): void {
   // to parse, anything else is parsed now so a malformed one fails here as it always did.
   let price = PLAIN_DECIMAL.test(d.price) ? undefined : dec(d.price);
   const signed = d.side === 'buy' ? q : q.neg();
-  const book = state.positions.get(d.symbol);
+  // Per market, as the paper broker books it: EURUSD at OANDA and at FXCM are two positions.
+  const key = marketKey(d.venue, d.symbol);
+  const book = state.positions.get(key);
   if (book === undefined) {
-    state.positions.set(d.symbol, { qty: signed, avgPrice: price ?? dec(d.price) });
+    state.positions.set(key, { symbol: d.symbol, qty: signed, avgPrice: price ?? dec(d.price) });
   } else {
     const old = book.qty;
     const next = old.plus(signed);
     if (next.isZero()) {
-      state.positions.delete(d.symbol);
+      state.positions.delete(key);
     } else {
       if (old.isPos() === signed.isPos()) {
         price ??= dec(d.price);

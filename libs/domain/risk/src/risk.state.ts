@@ -13,9 +13,16 @@ export interface PriceSlot {
 }
 
 /** Net position on one symbol from fills: signed quantity (long > 0) and average entry price. */
+/** Net position on one market (a symbol at a venue, as the paper broker keeps them): signed quantity (long > 0) and average entry price. */
 export interface PositionBook {
+  readonly symbol: string;
   qty: Decimal;
   avgPrice: Decimal;
+}
+
+/** The key of a market's position: its venue and symbol. */
+export function marketKey(venue: string, symbol: string): string {
+  return `${venue}|${symbol}`;
 }
 
 /**
@@ -24,6 +31,7 @@ export interface PositionBook {
  * ApprovalExpired) carry; the executor's order id is linked in on OrderSubmitted.
  */
 export interface Reservation {
+  readonly venue: string;
   readonly symbol: string;
   readonly side: Side;
   readonly origin: OrderOrigin;
@@ -45,6 +53,7 @@ const unitNotionals = new WeakMap<ApprovalReservation, Decimal>();
  */
 export class ApprovalReservation implements Reservation {
   constructor(
+    readonly venue: string,
     readonly symbol: string,
     readonly side: Side,
     readonly origin: OrderOrigin,
@@ -149,7 +158,8 @@ export function valuation(state: RiskState, cfg: RiskConfig): Valuation {
   let equity = state.cash;
   let positionsNotional = ZERO;
   let unvalued: string | undefined;
-  for (const [symbol, book] of state.positions) {
+  for (const book of state.positions.values()) {
+    const symbol = book.symbol;
     const facts = instrumentFacts(symbol, cfg);
     const rate = facts && rateToAccount(state, facts.inst.quoteCurrency);
     if (facts === undefined || rate === undefined) {
@@ -176,10 +186,10 @@ export function reservedNotional(state: RiskState): Decimal {
   return total;
 }
 
-/** Σ remaining quantity of working approved orders on `symbol` and `side`; the shared ZERO when there are none. */
-export function workingQuantity(state: RiskState, symbol: string, side: Side): Decimal {
+/** Σ remaining quantity of working approved orders on the market (venue, symbol) and `side`; the shared ZERO when there are none. */
+export function workingQuantity(state: RiskState, venue: string, symbol: string, side: Side): Decimal {
   let total = ZERO;
-  for (const r of state.reservations.values()) if (r.symbol === symbol && r.side === side) total = total.plus(r.remaining);
+  for (const r of state.reservations.values()) if (r.symbol === symbol && r.venue === venue && r.side === side) total = total.plus(r.remaining);
   return total;
 }
 
@@ -188,9 +198,15 @@ export function hasWorkingOrder(state: RiskState, symbol: string): boolean {
   return false;
 }
 
-/** The signed position; the shared ZERO when there is none. */
-export function positionQty(state: RiskState, symbol: string): Decimal {
-  return state.positions.get(symbol)?.qty ?? ZERO;
+/** The signed position on the market (venue, symbol); the shared ZERO when there is none. */
+export function positionQty(state: RiskState, venue: string, symbol: string): Decimal {
+  return state.positions.get(marketKey(venue, symbol))?.qty ?? ZERO;
+}
+
+/** A position on `symbol` at any venue, if there is one. */
+export function anyPositionOn(state: RiskState, symbol: string): PositionBook | undefined {
+  for (const p of state.positions.values()) if (p.symbol === symbol) return p;
+  return undefined;
 }
 
 /**
@@ -198,9 +214,9 @@ export function positionQty(state: RiskState, symbol: string): Decimal {
  * fills too. Such orders take risk off, so loss-based and exposure limits do not stop them
  * (a trader must always be able to close), but trade count, message rate and HALTED do.
  */
-export function reducesPosition(state: RiskState, symbol: string, side: Side, qty: Decimal): boolean {
-  const pos = positionQty(state, symbol);
+export function reducesPosition(state: RiskState, venue: string, symbol: string, side: Side, qty: Decimal): boolean {
+  const pos = positionQty(state, venue, symbol);
   if (pos.isZero()) return false;
   if ((side === 'buy') === pos.isPos()) return false;
-  return qty.plus(workingQuantity(state, symbol, side)).lte(pos.abs());
+  return qty.plus(workingQuantity(state, venue, symbol, side)).lte(pos.abs());
 }

@@ -1,7 +1,7 @@
 import { deriveId, MS_PER_DAY, NO_OUTPUTS } from '@tradeloop/kernel';
 import { msg, runAll } from '@tradeloop/testing';
 import type { Envelope } from '@tradeloop/kernel';
-import { createRisk, defaultRiskConfig } from './index';
+import { createRisk, defaultRiskConfig, marketKey } from './index';
 import {
   account,
   after,
@@ -200,6 +200,16 @@ describe('denials', () => {
     // A second venue's bars make it tradable there too.
     const t = after([btc(), bar('BTCUSDT', 50_050, T0, { venue: 'PAPER' })]).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', venue: 'PAPER' }, T0));
     expect(t.first('RiskApproved').order.venue).toBe('PAPER');
+  });
+
+  it('manual_when_reducing_and_the_sell_is_at_another_venue_than_the_long_then_it_opens_a_short_there_and_is_refused', () => {
+    // A long at 'paper'; a sell at 'PAPER' would open a short at that venue (the paper broker
+    // keeps the two apart), not close the long: REDUCING lets only real reductions through.
+    const past = [btc(), bar('BTCUSDT', 50_000, T0, { venue: 'PAPER' }), filled('o1', { symbol: 'BTCUSDT', side: 'buy', quantity: '1', price: '50000' }, T0), tradingState('REDUCING', T0)];
+    expect(after(past).when(manual({ symbol: 'BTCUSDT', side: 'sell', quantity: '0.5' }, T0)).first('RiskApproved').riskAmount).toBe('0.00');
+    const d = denied(past, manual({ symbol: 'BTCUSDT', side: 'sell', quantity: '0.5', venue: 'PAPER' }, T0));
+    expect(d.reason).toBe('REDUCE_ONLY');
+    expect(d.detail).toMatch(/would open or increase a position \(current 0\)/);
   });
 
   it('entry_when_reducing_then_denies_reduce_only', () => {
@@ -424,7 +434,7 @@ describe('exposure bookkeeping', () => {
     const { state } = after([...base(), sub(), fill], cfg);
     expect(state.reservations.size).toBe(0);
     expect(state.orderApprovals.size).toBe(0);
-    expect(state.positions.get('BTCUSDT')?.qty.toFixed()).toBe('0.2');
+    expect(state.positions.get(marketKey('paper', 'BTCUSDT'))?.qty.toFixed()).toBe('0.2');
   });
   it('reservation_when_partly_filled_then_remainder_held_until_cancelled', () => {
     const part = filled('o1', { symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', price: '50000', cumulativeQuantity: '0.1', leavesQuantity: '0.1' }, T0);
@@ -443,15 +453,15 @@ describe('positions and bars', () => {
       filled('a', { symbol: 'BTCUSDT', side: 'buy', quantity: '1', price: '100' }, T0),
       filled('b', { symbol: 'BTCUSDT', side: 'buy', quantity: '1', price: '110' }, T0),
     ]);
-    expect(state.positions.get('BTCUSDT')?.avgPrice.toFixed()).toBe('105');
+    expect(state.positions.get(marketKey('paper', 'BTCUSDT'))?.avgPrice.toFixed()).toBe('105');
     const r = runAll(createRisk(), [], state);
     r.host.handle(filled('c', { symbol: 'BTCUSDT', side: 'sell', quantity: '0.5', price: '120' }, T0));
-    expect(r.host.state.positions.get('BTCUSDT')?.avgPrice.toFixed()).toBe('105');
+    expect(r.host.state.positions.get(marketKey('paper', 'BTCUSDT'))?.avgPrice.toFixed()).toBe('105');
     r.host.handle(filled('d', { symbol: 'BTCUSDT', side: 'sell', quantity: '2.5', price: '120' }, T0));
-    expect(r.host.state.positions.get('BTCUSDT')?.qty.toFixed()).toBe('-1');
-    expect(r.host.state.positions.get('BTCUSDT')?.avgPrice.toFixed()).toBe('120');
+    expect(r.host.state.positions.get(marketKey('paper', 'BTCUSDT'))?.qty.toFixed()).toBe('-1');
+    expect(r.host.state.positions.get(marketKey('paper', 'BTCUSDT'))?.avgPrice.toFixed()).toBe('120');
     r.host.handle(filled('e', { symbol: 'BTCUSDT', side: 'buy', quantity: '1', price: '90' }, T0));
-    expect(r.host.state.positions.has('BTCUSDT')).toBe(false);
+    expect(r.host.state.positions.has(marketKey('paper', 'BTCUSDT'))).toBe(false);
   });
   it('bar_when_closed_then_no_outputs_and_price_slot_updated_in_place', () => {
     const risk = createRisk();
