@@ -70,7 +70,7 @@ export function backtestCommand(io: Io): Command {
     .option('--seed <n>', 'seed for the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true), 42)
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html here')
     .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
-    .option('--aggregate <tf>', 'bar size for tick, trade and order-book files', parseTimeframe, '1m')
+    .option('--aggregate <tf>', 'bar size built from tick, trade and order-book files; bar files are resampled to it when coarser', parseTimeframe, '1m')
     .option('--no-progress', 'no progress bar')
     .action((opts: BacktestCliOptions) => {
       runBacktestCommand(opts, io);

@@ -148,6 +148,19 @@ describe('tradeloop backtest — runs', () => {
   });
 });
 
+describe('tradeloop backtest — bars resampled', () => {
+  it('one_minute_bars_with_aggregate_15m_then_a_run_on_15m_bars_that_replays_identically', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-15m-'));
+    const r = await run(['backtest', '--data', EURUSD, '--aggregate', '15m', '--mode', 'fully_automated', '--no-progress', '--out', dir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/loaded EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv: \d+ 15m bars of EURUSD@OANDA\n/);
+    const signal = readFileSync(join(dir, 'events.ndjson'), 'utf8').split('\n').find((l) => l.includes('"type":"SignalDetected"'));
+    expect(JSON.parse(signal!).data.timeframe).toBe('15m');
+    const replay = await run(['replay', '--log', join(dir, 'events.ndjson'), '--data', EURUSD]);
+    expect(replay.out).toMatch(/replay identical: \d+ events, byte for byte/);
+  });
+});
+
 describe('tradeloop backtest — an order-book file', () => {
   it('book_snapshots_then_traded_on_their_top_of_book_and_replayed_identically', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-book-'));

@@ -50,8 +50,8 @@ export interface FileSourceOptions {
 }
 
 /**
- * Reads and validates the given shared-data files (bars, quote bars; tick quotes and trades
- * aggregated into bars of `aggregate`; book snapshots with the quote bars of their top of book)
+ * Reads and validates the given shared-data files (bars, quote bars — resampled when
+ * `aggregate` is coarser than theirs; tick quotes and trades aggregated into bars of `aggregate`; book snapshots with the quote bars of their top of book)
  * and merges them into one time-ordered
  * feed. Refused rows become DataRejected events; a file with no valid row, a missing file or a
  * file listed twice is an error naming it.

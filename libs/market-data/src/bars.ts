@@ -213,3 +213,54 @@ export function inferBarTimeframe(text: string): { timeframe?: Timeframe; stepMs
   }
   return best === undefined ? {} : { timeframe: timeframeFromMs(best), stepMs: best };
 }
+
+/**
+ * Bars of a coarser timeframe from the finer bars of one series (1m → 5m, 1h → 1d): each
+ * interval of `tf`, aligned to epoch time (UTC), takes the open of its first bar, the highest
+ * high, the lowest low and the close of its last bar (bid and ask alike) and the sum of the
+ * volumes. An interval holds only the bars the file had: the first and last may cover part of
+ * it, and a stretch without bars makes no bar. `tf` must be a whole multiple of the bars'.
+ */
+export function resampleBars(bars: readonly Message<'BarClosed'>[], s: ParseSettings, tf: Timeframe): Message<'BarClosed'>[] {
+  const tfMs = timeframeMs(tf);
+  const version = CATALOG.BarClosed.version;
+  const idPrefix = `md:${s.venue}:${s.symbol}:${tf}:`;
+  const out: Message<'BarClosed'>[] = [];
+  let i = 0;
+  while (i < bars.length) {
+    const first = bars[i].data;
+    const openTime = Math.floor(first.openTime / tfMs) * tfMs;
+    const quote = first.askClose !== undefined;
+    let high = first.high;
+    let low = first.low;
+    let askHigh = first.askHigh ?? Number.NaN;
+    let askLow = first.askLow ?? Number.NaN;
+    let volume = 0;
+    let last = first;
+    for (; i < bars.length && bars[i].data.openTime < openTime + tfMs; i++) {
+      const d = bars[i].data;
+      if (d.high > high) high = d.high;
+      if (d.low < low) low = d.low;
+      if (quote) {
+        if ((d.askHigh as number) > askHigh) askHigh = d.askHigh as number;
+        if ((d.askLow as number) < askLow) askLow = d.askLow as number;
+      }
+      volume += d.volume;
+      last = d;
+    }
+    const id = idPrefix + openTime;
+    const common = { venue: s.venue, symbol: s.symbol, timeframe: tf, openTime, open: first.open, high, low, close: last.close, volume };
+    out.push({
+      id,
+      type: 'BarClosed',
+      version,
+      ts: openTime + tfMs,
+      correlationId: id,
+      causationId: id,
+      account: s.account,
+      source: MARKET_DATA_SOURCE,
+      data: quote ? { ...common, askOpen: first.askOpen as number, askHigh, askLow, askClose: last.askClose as number } : common,
+    });
+  }
+  return out;
+}

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Message } from '@tradeloop/contracts';
-import { isTimeframe, Timeframe } from '@tradeloop/kernel';
-import { parseBars, inferBarTimeframe } from './bars';
+import { isTimeframe, Timeframe, timeframeMs } from '@tradeloop/kernel';
+import { parseBars, inferBarTimeframe, resampleBars } from './bars';
 import { parseBooks } from './books';
 import { baseName, inferFromFileName } from './file-name';
 import { detectFormat, KNOWN_HEADERS, MarketDataFormat } from './formats';
@@ -30,7 +30,10 @@ export interface MarketDataOptions {
   /** … and < to (epoch ms). */
   readonly to?: number;
   readonly account?: string;
-  /** Bar timeframe built from quotes and trades (default `timeframe`, then 1m) and from books' top of book (default 1m). */
+  /**
+   * Bar timeframe built from quotes and trades (default `timeframe`, then 1m) and from books' top
+   * of book (default 1m); bar files are resampled to it when it is coarser than theirs.
+   */
   readonly aggregate?: Timeframe;
 }
 
@@ -116,9 +119,20 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
   const isBooks = spec.format === 'books';
   // A book file also yields quote bars of its top of book (at `aggregate`, default 1m), so a
   // backtest can trade it like a quotes file; its snapshots stay in `books`.
-  const bars = isBooks
+  let bars = isBooks
     ? topOfBookBars(outcome.items as Message<'BookSnapshot'>[], { ...settings, timeframe: options.aggregate ?? '1m' })
     : (outcome.items as Message<'BarClosed'>[]);
+  let timeframe = settings.timeframe;
+  // Bar files at a coarser `aggregate` are resampled (1m → 5m); a finer one cannot be made from
+  // them, and the file's own bars are used.
+  const isBarFile = spec.format === 'trade-bars' || spec.format === 'quote-bars';
+  if (isBarFile && options.aggregate !== undefined && timeframeMs(options.aggregate) > timeframeMs(timeframe)) {
+    if (timeframeMs(options.aggregate) % timeframeMs(timeframe) !== 0) {
+      throw new RangeError(`${file}: cannot build ${options.aggregate} bars from its ${timeframe} bars (not a whole multiple)`);
+    }
+    bars = resampleBars(bars, settings, options.aggregate);
+    timeframe = options.aggregate;
+  }
   return {
     bars,
     books: isBooks ? (outcome.items as Message<'BookSnapshot'>[]) : [],
@@ -132,7 +146,7 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
       format: spec.format,
       venue: settings.venue,
       symbol: settings.symbol,
-      timeframe: settings.timeframe,
+      timeframe,
       barTimestamp: settings.barTimestamp,
       crossedQuotes: outcome.crossedQuotes,
     },

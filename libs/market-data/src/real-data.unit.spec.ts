@@ -188,6 +188,28 @@ describe('quote bars', () => {
   });
 });
 
+describe('resampled real bars', () => {
+  it('eurusd_1m_with_aggregate_15m_then_every_15m_bar_is_the_ohlc_and_volume_of_the_1m_bars_inside_it', () => {
+    const file = data('forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+    const minutes = readMarketDataFile(file).bars;
+    const r = readMarketDataFile(file, { aggregate: '15m' });
+    expect(r.info).toMatchObject({ timeframe: '15m', rows: 15_366 });
+    expect(r.bars.length).toBeGreaterThan(1_000);
+    let k = 0;
+    for (const bar of r.bars) {
+      const inside: typeof minutes = [];
+      while (k < minutes.length && minutes[k].data.openTime < bar.data.openTime + 15 * 60_000) inside.push(minutes[k++]);
+      const d = inside.map((m) => m.data);
+      expect(bar.data.openTime % (15 * 60_000)).toBe(0);
+      expect(d[0].openTime - bar.data.openTime).toBeLessThan(15 * 60_000);
+      expect([bar.data.open, bar.data.high, bar.data.low, bar.data.close]).toEqual([d[0].open, Math.max(...d.map((x) => x.high)), Math.min(...d.map((x) => x.low)), d[d.length - 1].close]);
+      expect([bar.data.askOpen, bar.data.askHigh, bar.data.askLow, bar.data.askClose]).toEqual([d[0].askOpen, Math.max(...d.map((x) => x.askHigh!)), Math.min(...d.map((x) => x.askLow!)), d[d.length - 1].askClose]);
+      expect(bar.ts).toBe(bar.data.openTime + 15 * 60_000);
+    }
+    expect(k).toBe(minutes.length);
+  });
+});
+
 describe('close-stamped bars (nautilus_trader files)', () => {
   it('gbpusd_fxcm_with_bar_timestamp_close_when_read_then_open_time_is_one_bar_earlier', () => {
     const r = readMarketDataFile(data('forex/GBPUSD_FXCM_1m_quotebars_2012-02-01_2012-03-01.csv'), { barTimestamp: 'close' });

@@ -286,6 +286,41 @@ describe('books', () => {
   });
 });
 
+describe('bar files resampled to a coarser timeframe', () => {
+  it('one_minute_quote_bars_with_aggregate_5m_then_each_5m_bar_takes_first_open_extremes_last_close_and_the_volume_sum', () => {
+    const r = readMarketDataFile(
+      fixture('EURUSD_TEST_1m_resample.csv', [
+        'timestamp,open,high,low,close,volume,ask_open,ask_high,ask_low,ask_close',
+        '2024-01-01T00:03:00Z,1.1000,1.1010,1.0990,1.1005,5,1.1002,1.1012,1.0992,1.1007',
+        '2024-01-01T00:04:00Z,1.1005,1.1020,1.1000,1.1015,7,1.1007,1.1022,1.1002,1.1017',
+        '2024-01-01T00:05:00Z,1.1015,1.1016,1.0980,1.0985,1,1.1017,1.1018,1.0982,1.0987',
+        '2024-01-01T00:06:00Z,1.0985,1.1030,1.0984,1.1025,2,1.0987,1.1032,1.0986,1.1027',
+        '2024-01-01T00:12:00Z,1.1025,1.1026,1.1024,1.1025,3,1.1027,1.1028,1.1026,1.1027',
+      ]),
+      { aggregate: '5m' },
+    );
+    expect(r.info.timeframe).toBe('5m');
+    expect(r.bars.map((b) => [b.id, b.ts])).toEqual([
+      [`md:TEST:EURUSD:5m:${t('00:00:00')}`, t('00:05:00')],
+      [`md:TEST:EURUSD:5m:${t('00:05:00')}`, t('00:10:00')],
+      [`md:TEST:EURUSD:5m:${t('00:10:00')}`, t('00:15:00')],
+    ]);
+    expect(r.bars.map((b) => b.data)).toEqual([
+      // 00:00–00:05 holds only the bars of 00:03 and 00:04 (the file starts there).
+      { venue: 'TEST', symbol: 'EURUSD', timeframe: '5m', openTime: t('00:00:00'), open: 1.1, high: 1.102, low: 1.099, close: 1.1015, volume: 12, askOpen: 1.1002, askHigh: 1.1022, askLow: 1.0992, askClose: 1.1017 },
+      { venue: 'TEST', symbol: 'EURUSD', timeframe: '5m', openTime: t('00:05:00'), open: 1.1015, high: 1.103, low: 1.098, close: 1.1025, volume: 3, askOpen: 1.1017, askHigh: 1.1032, askLow: 1.0982, askClose: 1.1027 },
+      { venue: 'TEST', symbol: 'EURUSD', timeframe: '5m', openTime: t('00:10:00'), open: 1.1025, high: 1.1026, low: 1.1024, close: 1.1025, volume: 3, askOpen: 1.1027, askHigh: 1.1028, askLow: 1.1026, askClose: 1.1027 },
+    ]);
+  });
+
+  it('an_aggregate_finer_than_the_files_bars_then_its_own_bars_are_used', () => {
+    const file = fixture('BTCUSDT_TEST_1h_bars.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,100,101,99,100.5,1', '2024-01-01T01:00:00Z,100.5,102,100,101,2']);
+    const r = readMarketDataFile(file, { aggregate: '1m' });
+    expect(r.info.timeframe).toBe('1h');
+    expect(r.bars.map((b) => b.data.timeframe)).toEqual(['1h', '1h']);
+  });
+});
+
 describe('files that cannot be used', () => {
   it('file_of_only_bad_rows_when_read_then_throws_naming_the_file_and_first_reasons', () => {
     const file = fixture('EURUSD_TEST_1m_allbad.csv', [
