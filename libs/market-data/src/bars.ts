@@ -1,4 +1,4 @@
-import { CATALOG, Message } from '@tradeloop/contracts';
+import { type BarClosedData, CATALOG, Message } from '@tradeloop/contracts';
 import { timeframeFromMs, Timeframe, timeframeMs } from '@tradeloop/kernel';
 import { CsvCursor } from './csv-cursor';
 import { formatUtc, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
@@ -18,6 +18,12 @@ const ASK_LOW = 8;
 const ASK_CLOSE = 9;
 const BID_SIZE = 10;
 const ASK_SIZE = 11;
+const BAR_VERSION = CATALOG.BarClosed.version;
+
+/** A bar's envelope: a market-data message is its own correlation and cause; its event time is its close. */
+export function barEnvelope(id: string, ts: number, account: string, data: BarClosedData): Message<'BarClosed'> {
+  return { id, type: 'BarClosed', version: BAR_VERSION, ts, correlationId: id, causationId: id, account, source: MARKET_DATA_SOURCE, data };
+}
 
 /**
  * Trade bars (6 columns) or quote bars (10 or 12), from the cursor's next line on (the header
@@ -30,7 +36,6 @@ export function parseBars(cur: CsvCursor, columns: readonly string[], s: ParseSe
   const tfMs = timeframeMs(s.timeframe);
   // Close-stamped files (nautilus_trader exports) label a bar by its end.
   const stampOffset = s.barTimestamp === 'close' ? tfMs : 0;
-  const version = CATALOG.BarClosed.version;
   const idPrefix = `md:${s.venue}:${s.symbol}:${s.timeframe}:`;
   const rej = new Rejections(s.file);
   const out: Message<'BarClosed'>[] = [];
@@ -79,17 +84,12 @@ export function parseBars(cur: CsvCursor, columns: readonly string[], s: ParseSe
     if (quote && v[ASK_CLOSE] < v[CLOSE]) crossed++;
     if (openTime < s.from || openTime >= s.to) continue;
 
-    const id = idPrefix + openTime;
-    out.push({
-      id,
-      type: 'BarClosed',
-      version,
-      ts: openTime + tfMs,
-      correlationId: id,
-      causationId: id,
-      account: s.account,
-      source: MARKET_DATA_SOURCE,
-      data: quote
+    out.push(
+      barEnvelope(
+        idPrefix + openTime,
+        openTime + tfMs,
+        s.account,
+        quote
         ? {
             venue: s.venue,
             symbol: s.symbol,
@@ -116,7 +116,8 @@ export function parseBars(cur: CsvCursor, columns: readonly string[], s: ParseSe
             close: v[CLOSE],
             volume: v[VOLUME],
           },
-    });
+      ),
+    );
   }
   return { items: out, rejected: rej.rows, accepted, crossedQuotes: crossed };
 }
@@ -223,7 +224,6 @@ export function inferBarTimeframe(text: string): { timeframe?: Timeframe; stepMs
  */
 export function resampleBars(bars: readonly Message<'BarClosed'>[], s: ParseSettings, tf: Timeframe): Message<'BarClosed'>[] {
   const tfMs = timeframeMs(tf);
-  const version = CATALOG.BarClosed.version;
   const idPrefix = `md:${s.venue}:${s.symbol}:${tf}:`;
   const out: Message<'BarClosed'>[] = [];
   let i = 0;
@@ -248,19 +248,9 @@ export function resampleBars(bars: readonly Message<'BarClosed'>[], s: ParseSett
       volume += d.volume;
       last = d;
     }
-    const id = idPrefix + openTime;
     const common = { venue: s.venue, symbol: s.symbol, timeframe: tf, openTime, open: first.open, high, low, close: last.close, volume };
-    out.push({
-      id,
-      type: 'BarClosed',
-      version,
-      ts: openTime + tfMs,
-      correlationId: id,
-      causationId: id,
-      account: s.account,
-      source: MARKET_DATA_SOURCE,
-      data: quote ? { ...common, askOpen: first.askOpen as number, askHigh, askLow, askClose: last.askClose as number } : common,
-    });
+    const data = quote ? { ...common, askOpen: first.askOpen as number, askHigh, askLow, askClose: last.askClose as number } : common;
+    out.push(barEnvelope(idPrefix + openTime, openTime + tfMs, s.account, data));
   }
   return out;
 }

@@ -13,6 +13,7 @@ import {
   type Timeframe,
 } from '@tradeloop/kernel';
 import { MARKET_DATA_SOURCE } from './rejection';
+import { barEnvelope } from './bars';
 
 export type SyntheticKind = 'bar' | 'quote';
 
@@ -167,7 +168,6 @@ function* quotes(o: SyntheticFeedOptions, series: readonly Series[], rng: PrngSt
 }
 
 function* bars(o: SyntheticFeedOptions, series: readonly Series[], rng: PrngState, timeframe: Timeframe): Generator<Message<'BarClosed'>> {
-  const version = CATALOG.BarClosed.version;
   const account = o.account ?? 'paper';
   const venue = o.venue;
   const tfMs = o.intervalMs;
@@ -191,28 +191,17 @@ function* bars(o: SyntheticFeedOptions, series: readonly Series[], rng: PrngStat
       let lowTicks = bottom - Math.round(((bits >>> 10) & 1023) * INV_1024 * reach);
       if (lowTicks < 1) lowTicks = 1;
       const volume = Math.round(s.volume * (0.25 + ((bits >>> 20) & 1023) * INV_1024 * 1.5) * 100) / 100;
-      const id = s.idPrefix + step;
-      yield {
-        id,
-        type: 'BarClosed',
-        version,
-        ts: openTime + tfMs,
-        correlationId: id,
-        causationId: id,
-        account,
-        source: MARKET_DATA_SOURCE,
-        data: {
-          venue,
-          symbol: s.symbol,
-          timeframe,
-          openTime,
-          open: (openTicks * s.tickUnits) / s.scale,
-          high: (highTicks * s.tickUnits) / s.scale,
-          low: (lowTicks * s.tickUnits) / s.scale,
-          close: (closeTicks * s.tickUnits) / s.scale,
-          volume,
-        },
-      };
+      yield barEnvelope(s.idPrefix + step, openTime + tfMs, account, {
+        venue,
+        symbol: s.symbol,
+        timeframe,
+        openTime,
+        open: (openTicks * s.tickUnits) / s.scale,
+        high: (highTicks * s.tickUnits) / s.scale,
+        low: (lowTicks * s.tickUnits) / s.scale,
+        close: (closeTicks * s.tickUnits) / s.scale,
+        volume,
+      });
     }
   }
 }

@@ -1,9 +1,9 @@
-import { CATALOG, Message } from '@tradeloop/contracts';
+import type { Message } from '@tradeloop/contracts';
 import { timeframeMs } from '@tradeloop/kernel';
+import { barEnvelope } from './bars';
 import { CsvCursor } from './csv-cursor';
 import { isUtcTimestampAt, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
 import { columnCountReason, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
-import { MARKET_DATA_SOURCE } from './rejection';
 
 /**
  * Builds bars of `s.timeframe` from time-ordered ticks; a bar exists only for intervals that
@@ -14,7 +14,6 @@ class BarBuilder {
   readonly bars: Message<'BarClosed'>[] = [];
   private readonly tfMs: number;
   private readonly idPrefix: string;
-  private readonly version = CATALOG.BarClosed.version;
   /** Open time of the bar being built; NaN before the first tick. */
   private bucket = NaN;
   private o = 0;
@@ -58,17 +57,12 @@ class BarBuilder {
     const openTime = this.bucket;
     if (openTime !== openTime || openTime < this.s.from || openTime >= this.s.to) return;
     const s = this.s;
-    const id = this.idPrefix + openTime;
-    this.bars.push({
-      id,
-      type: 'BarClosed',
-      version: this.version,
-      ts: openTime + this.tfMs,
-      correlationId: id,
-      causationId: id,
-      account: s.account,
-      source: MARKET_DATA_SOURCE,
-      data: this.quote
+    this.bars.push(
+      barEnvelope(
+        this.idPrefix + openTime,
+        openTime + this.tfMs,
+        s.account,
+        this.quote
         ? {
             venue: s.venue,
             symbol: s.symbol,
@@ -96,7 +90,8 @@ class BarBuilder {
             close: this.c,
             volume: this.vol,
           },
-    });
+      ),
+    );
   }
 }
 
