@@ -112,3 +112,12 @@ describe('describeEvent: a fill booked in another currency', () => {
     expect(describeEvent(fill as Envelope)).not.toContain('booked');
   });
 });
+
+describe('describeEvent: a risk approval', () => {
+  it('amounts_then_labelled_with_the_instruments_quote_currency', () => {
+    const approved = SAMPLE_MESSAGES.RiskApproved;
+    expect(describeEvent(approved as Envelope)).toMatch(new RegExp(`; risk ${approved.data.riskAmount} USD \\(${approved.data.riskLevel}\\), notional ${approved.data.notional} USD at `));
+    const yen = { ...approved, data: { ...approved.data, order: { ...approved.data.order, symbol: 'USDJPY' } } };
+    expect(describeEvent(yen as Envelope)).toContain(`risk ${approved.data.riskAmount} JPY`);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Envelope } from '@tradeloop/kernel';
+import { type Envelope, instrumentFor } from '@tradeloop/kernel';
 import type {
   ApprovalRequestedData,
   DecisionMadeData,
@@ -114,6 +114,15 @@ function orderText(o: OrderSpec): string {
   return `${o.side} ${o.quantity} ${o.symbol} ${o.type}${px}${bracket ? ` (${bracket})` : ''}`;
 }
 
+/** " JPY": the currency RiskApproved's amounts are in (the instrument's quote currency), or "" for an instrument the defaults do not know. */
+function quoteCurrencyOf(symbol: string): string {
+  try {
+    return ` ${instrumentFor(symbol).quoteCurrency}`;
+  } catch {
+    return '';
+  }
+}
+
 function duration(ms: number): string {
   const m = Math.round(ms / 60_000);
   if (m < 60) return `${m} min`;
@@ -147,7 +156,8 @@ export function describeEvent(e: Envelope): string {
     }
     case 'RiskApproved': {
       const r = d as unknown as RiskApprovedData;
-      return `approved ${orderText(r.order)}; risk ${r.riskAmount} (${r.riskLevel}), notional ${r.notional} at ${r.referencePrice}`;
+      const q = quoteCurrencyOf(r.order.symbol);
+      return `approved ${orderText(r.order)}; risk ${r.riskAmount}${q} (${r.riskLevel}), notional ${r.notional}${q} at ${r.referencePrice}`;
     }
     case 'OrderDenied': {
       const r = d as unknown as OrderDeniedData;

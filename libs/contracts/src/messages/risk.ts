@@ -52,6 +52,7 @@ export interface RiskApprovedData {
   readonly riskLevel: Exclude<RiskLevel, 'BLOCKED'>;
   /** Money at risk if the stop is hit (quote currency). */
   readonly riskAmount: DecimalString;
+  /** Quantity × reference price × contract size (quote currency). */
   readonly notional: DecimalString;
   /** Reference price used for sizing and collars. */
   readonly referencePrice: DecimalString;
