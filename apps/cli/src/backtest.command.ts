@@ -72,8 +72,8 @@ export function backtestCommand(io: Io): Command {
     .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
     .option('--aggregate <tf>', 'bar size built from tick, trade and order-book files; bar files are resampled to it when coarser', parseTimeframe, '1m')
     .option('--no-progress', 'no progress bar')
-    .action((opts: BacktestCliOptions) => {
-      runBacktestCommand(opts, io);
+    .action((opts: BacktestCliOptions, cmd: Command) => {
+      runBacktestCommand(opts, io, cmd.getOptionValueSource('threshold') === 'cli');
     });
 }
 
@@ -184,7 +184,7 @@ function checkNoOverlap(spans: Map<string, { file: string; first: number; last: 
   spans.set(key, seen);
 }
 
-export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
+export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGiven = false): void {
   const inputs = loadInputs(opts, io);
   const { bars, orders, files } = inputs;
   const currency = opts.currency ?? inputs.currency;
@@ -211,6 +211,9 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io): void {
   let last = '';
   for (const b of bars) if (b.data.symbol !== last) symbols.add((last = b.data.symbol));
   for (const line of unconvertibleInstruments(symbols, currency)) io.err(`warning: ${line}\n`);
+  if (thresholdGiven && cfg.mode !== 'quality_based') {
+    io.err(`warning: --threshold ${cfg.threshold} has no effect in ${cfg.mode} mode (only quality_based compares quality with it)\n`);
+  }
   const result = runWithProgress(inputs, cfg, opts.progress, io);
   io.out(formatSummary(result) + '\n');
   if (opts.out) writeRunFiles(opts.out, result, cfg, files, io);

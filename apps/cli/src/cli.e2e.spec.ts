@@ -43,6 +43,14 @@ describe('tradeloop backtest — arguments', () => {
     expect(r.err).toMatch(message as RegExp);
   });
 
+  it('threshold_given_in_a_mode_that_ignores_it_then_a_warning_says_so', async () => {
+    const r = await run(['backtest', '--data', EURUSD, '--mode', 'fully_automated', '--threshold', '90', '--to', '2014-05-02', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('warning: --threshold 90 has no effect in fully_automated mode (only quality_based compares quality with it)');
+    const quiet = await run(['backtest', '--data', EURUSD, '--mode', 'fully_automated', '--to', '2014-05-02', '--no-progress']);
+    expect(quiet.err).not.toContain('warning');
+  });
+
   it('missing_file_then_exit_2_naming_it', async () => {
     const r = await run(['backtest', '--data', '/nope/missing.csv']);
     expect(r.code).toBe(2);
