@@ -86,6 +86,8 @@ export interface LoadedInputs {
   /** How the files were read, recorded in RunStarted (`input.*`) so a replay reads them alike. */
   readonly readOptions: Record<string, string | number | boolean>;
   readonly currency: string;
+  /** The symbols traded (the files' not passed over). */
+  readonly symbols: ReadonlySet<string>;
 }
 
 export type ReadCliOptions = Pick<BacktestCliOptions, 'data' | 'symbol' | 'venue' | 'from' | 'to' | 'orders' | 'barTimestamp' | 'aggregate'>;
@@ -103,6 +105,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   const lists: Message<'BarClosed'>[][] = [];
   const rejected: RejectedRow[] = [];
   const passedOver: string[] = [];
+  const symbols = new Set<string>();
   // Each market's bars by file, to refuse two files that hold the same market at the same time.
   const spans = new Map<string, { file: string; first: number; last: number }[]>();
   for (const file of opts.data) {
@@ -118,6 +121,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
     const selected = (symbol === undefined || r.info.symbol === symbol) && (venue === undefined || r.info.venue === venue);
     const bars = selected ? r.bars : [];
     if (!selected) passedOver.push(`${r.info.file} (${r.info.symbol}@${r.info.venue})`);
+    else symbols.add(r.info.symbol);
     if (bars.length > 0) checkNoOverlap(spans, r.info.file, bars);
     lists.push(bars);
     files.push({ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows });
@@ -155,7 +159,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.from !== undefined) readOptions['from'] = opts.from;
   if (opts.to !== undefined) readOptions['to'] = opts.to;
   if (opts.orders !== undefined) readOptions['orders'] = basename(opts.orders);
-  return { bars, orders, rejected, files, readOptions, currency: instrumentFor(bars[0].data.symbol).quoteCurrency };
+  return { bars, orders, rejected, files, readOptions, currency: instrumentFor(bars[0].data.symbol).quoteCurrency, symbols };
 }
 
 /**
@@ -207,10 +211,7 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGi
       (orders ? `, replaying ${orders.length} manual orders` : '') +
       '\n',
   );
-  const symbols = new Set<string>();
-  let last = '';
-  for (const b of bars) if (b.data.symbol !== last) symbols.add((last = b.data.symbol));
-  for (const line of unconvertibleInstruments(symbols, currency)) io.err(`warning: ${line}\n`);
+  for (const line of unconvertibleInstruments(inputs.symbols, currency)) io.err(`warning: ${line}\n`);
   if (thresholdGiven && cfg.mode !== 'quality_based') {
     io.err(`warning: --threshold ${cfg.threshold} has no effect in ${cfg.mode} mode (only quality_based compares quality with it)\n`);
   }

@@ -40,3 +40,9 @@ export function conversionPairs(from: string, to: string): readonly ConversionPa
   }
   return pairs;
 }
+
+/** The two pairs that convert `from` into `to` directly, for messages: "JPYUSD or USDJPY". */
+export function linkingSymbols(from: string, to: string): string {
+  const [direct, inverse] = conversionPairs(from, to);
+  return `${direct.symbol} or ${inverse.symbol}`;
+}

@@ -34,4 +34,4 @@ export { ok, err, type Result } from './result';
 export { BoundedSet } from './bounded-set';
 export { assertKnownFields } from './config-fields';
 export { flat } from './strings';
-export { USD_ALIASES, sameMoney, conversionPairs, type ConversionPair } from './currency';
+export { USD_ALIASES, sameMoney, conversionPairs, linkingSymbols, type ConversionPair } from './currency';

@@ -123,13 +123,10 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
     ? topOfBookBars(outcome.items as Message<'BookSnapshot'>[], { ...settings, timeframe: options.aggregate ?? '1m' })
     : (outcome.items as Message<'BarClosed'>[]);
   let timeframe = settings.timeframe;
-  // Bar files at a coarser `aggregate` are resampled (1m → 5m); a finer one cannot be made from
-  // them, and the file's own bars are used.
+  // Bar files at a coarser `aggregate` are resampled (1m → 5m; every Timeframe is a whole
+  // multiple of each finer one); a finer one cannot be made from them, and their bars are used.
   const isBarFile = spec.format === 'trade-bars' || spec.format === 'quote-bars';
   if (isBarFile && options.aggregate !== undefined && timeframeMs(options.aggregate) > timeframeMs(timeframe)) {
-    if (timeframeMs(options.aggregate) % timeframeMs(timeframe) !== 0) {
-      throw new RangeError(`${file}: cannot build ${options.aggregate} bars from its ${timeframe} bars (not a whole multiple)`);
-    }
     bars = resampleBars(bars, settings, options.aggregate);
     timeframe = options.aggregate;
   }

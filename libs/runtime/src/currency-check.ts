@@ -1,4 +1,4 @@
-import { conversionPairs, instrumentFor, sameMoney } from '@tradeloop/kernel';
+import { conversionPairs, instrumentFor, linkingSymbols, sameMoney } from '@tradeloop/kernel';
 
 /**
  * The instruments among `symbols` quoted in a currency that nothing among `symbols` converts
@@ -16,13 +16,11 @@ export function unconvertibleInstruments(symbols: Iterable<string>, account: str
     } catch {
       continue;
     }
-    const pairs = conversionPairs(quote, account);
-    if (sameMoney(quote, account) || pairs.some((p) => all.has(p.symbol))) continue;
-    const wanted = pairs
-      .slice(0, 2)
-      .map((p) => p.symbol)
-      .join(' or ');
-    lines.push(`${symbol} is quoted in ${quote} and nothing in the data converts ${quote} into the account currency ${account} (add ${wanted} data): its orders will be denied`);
+    if (sameMoney(quote, account) || conversionPairs(quote, account).some((p) => all.has(p.symbol))) continue;
+    lines.push(
+      `${symbol} is quoted in ${quote} and nothing in the data converts ${quote} into the account currency ${account} ` +
+        `(add ${linkingSymbols(quote, account)} data): its orders will be denied`,
+    );
   }
   return lines;
 }

@@ -1,4 +1,4 @@
-import { conversionPairs, dec, Decimal, type Instrument, sameMoney } from '@tradeloop/kernel';
+import { conversionPairs, dec, Decimal, type Instrument, linkingSymbols, sameMoney } from '@tradeloop/kernel';
 import type { ExecutorState } from './executor.state';
 
 /**
@@ -28,7 +28,10 @@ function linksItself(inst: Instrument, account: string): boolean {
   return sameMoney(inst.baseCurrency, account);
 }
 
-/** The last mid of a pair among the bars seen that converts `from` into `to`. */
+/**
+ * The last mid of a pair among the bars seen that converts `from` into `to`. The instrument
+ * itself is among the pairs when it links the two (USDJPY for JPY into USD).
+ */
 function linkingMid(state: ExecutorState, from: string, to: string): { readonly mid: number; readonly inverse: boolean } | undefined {
   for (const p of conversionPairs(from, to)) {
     const slot = state.mids.get(p.symbol);
@@ -57,22 +60,17 @@ export function fillRate(state: ExecutorState, inst: Instrument, account: string
 
 /**
  * The rate for marking an open position to market, as a float (the equity curve) or exactly
- * (reports): the last mid of the instrument itself when it links the currencies, else of a
- * linking pair. NaN / undefined when nothing converts.
+ * (reports): the last mid of a linking pair, the instrument itself included. NaN / undefined
+ * when nothing converts.
  */
 export function markRateF(state: ExecutorState, inst: Instrument, account: string): number {
-  if (linksItself(inst, account)) {
-    const own = state.mids.get(inst.symbol);
-    return own !== undefined && own.mid > 0 ? 1 / own.mid : Number.NaN;
-  }
   const link = linkingMid(state, inst.quoteCurrency, account);
   return link === undefined ? Number.NaN : link.inverse ? 1 / link.mid : link.mid;
 }
 
 export function markRate(state: ExecutorState, inst: Instrument, account: string): Decimal | undefined {
-  const own = linksItself(inst, account) ? state.mids.get(inst.symbol) : undefined;
-  const link = own !== undefined ? { mid: own.mid, inverse: true } : linkingMid(state, inst.quoteCurrency, account);
-  if (link === undefined || !(link.mid > 0)) return undefined;
+  const link = linkingMid(state, inst.quoteCurrency, account);
+  if (link === undefined) return undefined;
   const rate = link.inverse ? ONE.div(dec(link.mid)) : dec(link.mid);
   return rate.toSignificantDigits(RATE_DIGITS, Decimal.ROUND_HALF_EVEN);
 }
@@ -81,13 +79,9 @@ export function markRate(state: ExecutorState, inst: Instrument, account: string
 export function conversionProblem(state: ExecutorState, inst: Instrument, account: string | undefined): string | undefined {
   if (!isCross(inst, account) || linksItself(inst, account) || linkingMid(state, inst.quoteCurrency, account) !== undefined) return undefined;
   const q = inst.quoteCurrency;
-  const pairs = conversionPairs(q, account)
-    .slice(0, 2)
-    .map((p) => p.symbol)
-    .join(' or ');
   return (
     `${inst.symbol} is quoted in ${q} and no price seen so far converts ${q} into the account currency ${account}, ` +
-    `so its P&L could not be booked: trade it with ${pairs} bars in the data`
+    `so its P&L could not be booked: trade it with ${linkingSymbols(q, account)} bars in the data`
   );
 }
 
