@@ -185,8 +185,22 @@ describe('gateway queries', () => {
         ['q-f0', '10000', '1.08452'],
       ]);
       expect(r.body.items[0]).toMatchObject({ orderId: 'q-o3', symbol: 'XAUUSD', fee: '0.00', spread: '0.00013', ts: T0 + 11 * MIN });
+      // A fill in the account's own money converts nothing: the conversion fields are present and null.
+      expect(r.body.items[0]).toMatchObject({ feeCurrency: 'USD', accountCurrency: null, conversionRate: null, accountRealizedPnl: null, accountFee: null });
       const one = await call(gw, 'GET', '/v1/fills?orderId=q-o0', { key });
       expect(one.body.items.map((f: any) => f.fillId)).toEqual(['q-f0']);
+    });
+
+    it('fills_when_converted_to_the_account_currency_then_the_view_says_how', async () => {
+      const usdjpy = sampleOf('OrderFilled', { id: 'q-fjpy', ts: T0 + 60 * MIN, account: ACCOUNT }, {
+        orderId: 'q-ojpy', clientOrderId: 'TL-q-ojpy', fillId: 'q-fjpy', symbol: 'USDJPY', price: '151.000', referencePrice: '151.000',
+        fee: '151', feeCurrency: 'JPY', accountCurrency: 'USD', conversionRate: '0.006622516556', accountRealizedPnl: '0.00', accountFee: '1.00',
+      });
+      await gw.db.ds.transaction((tx) => projectMessage(tx, usdjpy));
+      const r = await call(gw, 'GET', '/v1/fills?orderId=q-ojpy', { key });
+      expect(r.body.items).toEqual([
+        expect.objectContaining({ fillId: 'q-fjpy', fee: '151', feeCurrency: 'JPY', accountCurrency: 'USD', conversionRate: '0.006622516556', accountRealizedPnl: '0.00', accountFee: '1.00' }),
+      ]);
     });
 
     it('positions_then_open_by_default_all_and_closed_on_request', async () => {
@@ -195,7 +209,7 @@ describe('gateway queries', () => {
         ['EURUSD', 'open'],
         ['XAUUSD', 'open'],
       ]);
-      expect(open.body.items[0]).toMatchObject({ positionId: 'q-pos0', direction: 'long', quantity: '10000', averagePrice: '1.08452', closedAt: null });
+      expect(open.body.items[0]).toMatchObject({ positionId: 'q-pos0', direction: 'long', quantity: '10000', averagePrice: '1.08452', currency: 'USD', closedAt: null });
       const all = await call(gw, 'GET', '/v1/positions?status=all', { key });
       expect(all.body.items.map((p: any) => p.symbol)).toEqual(['EURUSD', 'GBPUSD', 'XAUUSD']);
       const closed = await call(gw, 'GET', '/v1/positions?status=closed', { key });

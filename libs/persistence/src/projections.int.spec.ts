@@ -131,6 +131,8 @@ describe('projections', () => {
         ['fill-tp', 'ord-tp', 'sell', '10000', '1.08736', '0.00', 'take_profit', T0 + 45 * MIN],
       ]);
       expect(fills[0]).toMatchObject({ spread: '0.00013', slippage: '0', liquidity: 'maker', feeCurrency: 'USD' });
+      // Fees in the account's own money: nothing was converted.
+      expect(fills[0]).toMatchObject({ accountCurrency: null, conversionRate: null, accountRealizedPnl: null, accountFee: null });
     });
 
     it('position_when_trade_closes_then_row_is_closed_with_net_pnl', async () => {
@@ -144,6 +146,7 @@ describe('projections', () => {
           quantity: '0',
           averagePrice: '1.08452',
           realizedPnl: '28.40',
+          currency: 'USD',
           status: 'closed',
           entryOrderId: ENTRY,
           exitReason: 'take_profit',
@@ -222,6 +225,48 @@ describe('projections', () => {
       for (const m of tradeSequence()) outcomes.push(await project(m));
       expect(await snapshot()).toEqual(before);
       expect(tradeSequence().map((m, i) => [m.type, outcomes[i]]).filter(([, o]) => o === 'applied')).toEqual([]);
+    });
+  });
+
+  describe('an instrument quoted in another currency than the account (USDJPY in a USD account)', () => {
+    const jpy = (id: string, ts: number, fill: Partial<Message<'OrderFilled'>['data']>) =>
+      sampleOf('OrderFilled', { id, ts }, { venue: 'oanda', symbol: 'USDJPY', feeCurrency: 'JPY', accountCurrency: 'USD', ...fill });
+
+    beforeAll(async () => {
+      const entry = jpy('jpy-fill-1', T0 + 100 * MIN, {
+        orderId: 'jpy-ord-1', clientOrderId: 'TL-jpy-1', fillId: 'jpy-fill-1', quantity: '10000', price: '151.000', referencePrice: '151.000',
+        fee: '151', conversionRate: '0.006622516556', accountRealizedPnl: '0.00', accountFee: '1.00',
+      });
+      const open = sampleOf(
+        'PositionOpened',
+        { id: 'jpy-open-1', ts: T0 + 100 * MIN },
+        { positionId: 'jpy-pos-1', venue: 'oanda', symbol: 'USDJPY', quantity: '10000', averagePrice: '151.000', openedAt: T0 + 100 * MIN, entryOrderId: 'jpy-ord-1', currency: 'JPY' },
+      );
+      const exit = jpy('jpy-fill-2', T0 + 130 * MIN, {
+        orderId: 'jpy-ord-2', clientOrderId: 'TL-jpy-2', fillId: 'jpy-fill-2', side: 'sell', quantity: '10000', price: '152.000', referencePrice: '152.000',
+        fee: '152', role: 'take_profit', conversionRate: '0.006578947368', accountRealizedPnl: '65.79', accountFee: '1.00',
+      });
+      for (const m of [entry, open, exit]) expect(await deliver(m)).toBe('applied');
+    });
+
+    it('position_when_opened_then_its_prices_say_their_currency_and_keep_it_when_closed', async () => {
+      const positions = db.ds.getRepository(PositionEntity);
+      expect(await positions.findOneByOrFail({ symbol: 'USDJPY' })).toMatchObject({ status: 'open', averagePrice: '151.000', currency: 'JPY' });
+      const closed = sampleOf('PositionClosed', { id: 'jpy-close-1', ts: T0 + 130 * MIN }, {
+        positionId: 'jpy-pos-1', venue: 'oanda', symbol: 'USDJPY', quantity: '10000', entryPrice: '151.000', exitPrice: '152.000',
+        grossPnl: '10000', fees: '303', realizedPnl: '9697', currency: 'JPY', openedAt: T0 + 100 * MIN, closedAt: T0 + 130 * MIN,
+        holdingMs: 30 * MIN, entryOrderId: 'jpy-ord-1',
+      });
+      expect(await deliver(closed)).toBe('applied');
+      expect(await positions.findOneByOrFail({ symbol: 'USDJPY' })).toMatchObject({ status: 'closed', realizedPnl: '9697', currency: 'JPY' });
+    });
+
+    it('fill_when_converted_then_the_row_keeps_what_it_did_to_the_account', async () => {
+      const fills = db.ds.getRepository(FillEntity);
+      expect(await fills.findOneByOrFail({ fillId: 'jpy-fill-1' })).toMatchObject({
+        fee: '151', feeCurrency: 'JPY', accountCurrency: 'USD', conversionRate: '0.006622516556', accountRealizedPnl: '0.00', accountFee: '1.00',
+      });
+      expect(await fills.findOneByOrFail({ fillId: 'jpy-fill-2' })).toMatchObject({ conversionRate: '0.006578947368', accountRealizedPnl: '65.79' });
     });
   });
 

@@ -146,8 +146,8 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
         manager,
         `INSERT INTO ${t.fills} ("fill_id", "order_id", "client_order_id", "account", "venue", "symbol", "side",
            "quantity", "price", "fee", "fee_currency", "liquidity", "role", "reference_price", "slippage", "spread",
-           "ts", "correlation_id")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+           "ts", "correlation_id", "account_currency", "conversion_rate", "account_realized_pnl", "account_fee")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          ON CONFLICT ("fill_id") DO NOTHING`,
         [
           d.fillId,
@@ -168,6 +168,10 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
           d.spread ?? null,
           m.ts,
           m.correlationId,
+          d.accountCurrency ?? null,
+          d.conversionRate ?? null,
+          d.accountRealizedPnl ?? null,
+          d.accountFee ?? null,
         ],
       );
       if (inserted === 0) return 'unchanged';
@@ -195,16 +199,17 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
         await write(
           manager,
           `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
-             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'open', $8, NULL, $9, NULL, $10)
+             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts", "currency")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'open', $8, NULL, $9, NULL, $10, $11)
            ON CONFLICT ("account", "venue", "symbol") DO UPDATE SET
              "position_id" = EXCLUDED."position_id", "direction" = EXCLUDED."direction",
              "quantity" = EXCLUDED."quantity", "average_price" = EXCLUDED."average_price", "realized_pnl" = 0,
+             "currency" = EXCLUDED."currency",
              "status" = 'open', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = NULL,
              "opened_at" = EXCLUDED."opened_at", "closed_at" = NULL, "updated_ts" = EXCLUDED."updated_ts"
            WHERE p."position_id" <> EXCLUDED."position_id"
              AND (EXCLUDED."opened_at" > p."opened_at" OR (EXCLUDED."opened_at" = p."opened_at" AND p."status" = 'closed'))`,
-          [m.account, d.symbol, d.positionId, d.venue, d.direction, d.quantity, d.averagePrice, d.entryOrderId, d.openedAt, m.ts],
+          [m.account, d.symbol, d.positionId, d.venue, d.direction, d.quantity, d.averagePrice, d.entryOrderId, d.openedAt, m.ts, d.currency ?? null],
         ),
       );
     }
@@ -230,11 +235,12 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
         await write(
           manager,
           `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
-             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts")
-           VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 'closed', $8, $9, $10, $11, $12)
+             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts", "currency")
+           VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 'closed', $8, $9, $10, $11, $12, $13)
            ON CONFLICT ("account", "venue", "symbol") DO UPDATE SET
              "position_id" = EXCLUDED."position_id", "direction" = EXCLUDED."direction",
              "quantity" = 0, "average_price" = EXCLUDED."average_price", "realized_pnl" = EXCLUDED."realized_pnl",
+             "currency" = EXCLUDED."currency",
              "status" = 'closed', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = EXCLUDED."exit_reason",
              "opened_at" = EXCLUDED."opened_at", "closed_at" = EXCLUDED."closed_at",
              "updated_ts" = GREATEST(p."updated_ts", EXCLUDED."updated_ts")
@@ -253,6 +259,7 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
             d.openedAt,
             d.closedAt,
             m.ts,
+            d.currency,
           ],
         ),
       );

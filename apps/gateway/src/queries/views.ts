@@ -131,6 +131,10 @@ export class FillView {
   @Decimal('1.08452') readonly referencePrice!: string;
   @Decimal('0', 'Signed, quote currency per unit (positive = worse for us).') readonly slippage!: string;
   @NullableDecimal() readonly spread!: string | null;
+  @NullableStr("Only when the fee currency is not the account's money (USDJPY in a USD account): the account currency.") readonly accountCurrency!: string | null;
+  @NullableDecimal('With accountCurrency: the rate used, account-currency units per unit of feeCurrency (10 significant digits).') readonly conversionRate!: string | null;
+  @NullableDecimal("With accountCurrency: this fill's realised P&L before fees, converted to the account currency (what the account received).") readonly accountRealizedPnl!: string | null;
+  @NullableDecimal('With accountCurrency: the fee converted to the account currency (what the account paid).') readonly accountFee!: string | null;
   @Ms() readonly ts!: number;
   @Str() readonly correlationId!: string;
 }
@@ -152,6 +156,10 @@ export function fillView(f: FillEntity): FillView {
     referencePrice: f.referencePrice,
     slippage: f.slippage,
     spread: f.spread,
+    accountCurrency: f.accountCurrency,
+    conversionRate: f.conversionRate,
+    accountRealizedPnl: f.accountRealizedPnl,
+    accountFee: f.accountFee,
     ts: f.ts,
     correlationId: f.correlationId,
   };
@@ -164,7 +172,9 @@ export class PositionView {
   @OneOf(DIRECTIONS) readonly direction!: Direction;
   @Decimal('10000') readonly quantity!: string;
   @Decimal('1.08452') readonly averagePrice!: string;
-  @Decimal('0', "In the instrument's quote currency, as averagePrice (the account receives it converted when that is not the account currency): running realised P&L while open; net of fees once closed.") readonly realizedPnl!: string;
+  @Decimal('0', 'In `currency`, as averagePrice (the account receives it converted when that is not the account currency): running realised P&L while open; net of fees once closed.') readonly realizedPnl!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'USD', description: "The money of averagePrice and realizedPnl: the instrument's quote currency (JPY for USDJPY). Null on rows recorded before it was." })
+  readonly currency!: string | null;
   @OneOf(POSITION_STATUSES) readonly status!: PositionStatus;
   @Str() readonly entryOrderId!: string;
   @NullableOneOf(EXIT_REASONS) readonly exitReason!: ExitReason | null;
@@ -182,6 +192,7 @@ export function positionView(p: PositionEntity): PositionView {
     quantity: p.quantity,
     averagePrice: p.averagePrice,
     realizedPnl: p.realizedPnl,
+    currency: p.currency,
     status: p.status,
     entryOrderId: p.entryOrderId,
     exitReason: p.exitReason,

@@ -106,6 +106,11 @@ export interface PositionOpenedData {
   readonly averagePrice: DecimalString;
   readonly openedAt: number;
   readonly entryOrderId: string;
+  /**
+   * The money of the position's prices and P&L: the instrument's quote currency (as
+   * PositionClosed's `currency`). Absent in logs written before it was recorded.
+   */
+  readonly currency?: string;
 }
 
 export interface PositionChangedData {

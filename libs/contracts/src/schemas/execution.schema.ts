@@ -124,6 +124,7 @@ export class PositionOpenedDataSchema implements PositionOpenedData {
   @IsDecimalString({ sign: 'positive' }) readonly averagePrice!: DecimalString;
   @IsEpochMs() readonly openedAt!: number;
   @IsNonEmptyString() readonly entryOrderId!: string;
+  @OptionalField() @IsNonEmptyString() readonly currency?: string;
 }
 
 export class PositionChangedDataSchema implements PositionChangedData {

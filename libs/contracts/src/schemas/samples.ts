@@ -313,6 +313,7 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
       averagePrice: '1.08452',
       openedAt: T0 + 3 * MINUTE,
       entryOrderId: ORDER_ID,
+      currency: 'USD',
     },
     { id: 'popen-1', ts: T0 + 3 * MINUTE, source: 'executor', causationId: 'fill-1' },
   ),

@@ -34,6 +34,8 @@ describe('an instrument quoted in another currency than the account', () => {
       accountRealizedPnl: '0.00',
       accountFee: '1.00', // 150 × 0.006666222252 = 0.99993…
     });
+    // The position's prices are yen, and it says so (read models and the API label them with it).
+    expect(then.first('PositionOpened')).toMatchObject({ symbol: 'USDJPY', averagePrice: '150.01', currency: 'JPY' });
     expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '99999.00', realizedPnl: '0.00', fees: '1.00', sequence: 1 });
   });
 

@@ -437,6 +437,7 @@ function applyToRun(
           averagePrice: p.averagePrice === price ? fill.price : p.averagePrice.toFixed(),
           openedAt: p.openedAt,
           entryOrderId: p.entryOrderId,
+          currency: c,
         },
         o,
       ),

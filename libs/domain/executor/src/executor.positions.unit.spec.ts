@@ -84,6 +84,7 @@ describe('netting positions', () => {
       averagePrice: '110',
       openedAt: closeOf(2),
       entryOrderId: deriveId('b', 'executor', 0),
+      currency: 'USD',
     });
     expect(then.first('AccountUpdated')).toEqual({ currency: 'USD', cash: '100009.57', realizedPnl: '10.00', fees: '0.43', sequence: 2 });
 

@@ -5,6 +5,7 @@ import { decimalCol, epochMsCol, textCol, textKey } from './columns';
 @Entity({ name: 'fills' })
 @Check('fills_side_check', `"side" IN ('buy','sell')`)
 @Check('fills_quantity_check', `"quantity" > 0`)
+@Check('fills_conversion_rate_check', `"conversion_rate" IS NULL OR "conversion_rate" > 0`)
 @Index('fills_account_ts_idx', { synchronize: false })
 @Index('fills_order_idx', { synchronize: false })
 export class FillEntity {
@@ -56,6 +57,23 @@ export class FillEntity {
 
   @Column(decimalCol('spread', true))
   spread!: string | null;
+
+  /**
+   * Only on a fill whose fee currency is not the account's money: the account currency, the
+   * rate used (account units per unit of the fee currency), and this fill's realised P&L before
+   * fees and its fee converted at that rate (OrderFilled's fields of the same names).
+   */
+  @Column(textCol('account_currency', true))
+  accountCurrency!: string | null;
+
+  @Column(decimalCol('conversion_rate', true))
+  conversionRate!: string | null;
+
+  @Column(decimalCol('account_realized_pnl', true))
+  accountRealizedPnl!: string | null;
+
+  @Column(decimalCol('account_fee', true))
+  accountFee!: string | null;
 
   @Column(epochMsCol('ts'))
   ts!: number;

@@ -38,6 +38,10 @@ export class PositionEntity {
   @Column(decimalCol('realized_pnl'))
   realizedPnl!: string;
 
+  /** The money of averagePrice and realizedPnl: the instrument's quote currency. Null on rows from before it was recorded. */
+  @Column(textCol('currency', true))
+  currency!: string | null;
+
   @Column(textCol('status'))
   status!: PositionStatus;
 

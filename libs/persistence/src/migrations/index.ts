@@ -3,12 +3,14 @@ import { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
 import { BrokerOrders1700000002000 } from './1700000002000-BrokerOrders';
 import { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 import { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
+import { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
 export { BrokerOrders1700000002000 } from './1700000002000-BrokerOrders';
 export { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 export { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
+export { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -17,4 +19,5 @@ export const PERSISTENCE_MIGRATIONS = [
   BrokerOrders1700000002000,
   AccountSequence1700000003000,
   PositionVenue1700000004000,
+  ReadModelCurrencies1700000005000,
 ];
