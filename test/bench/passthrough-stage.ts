@@ -17,7 +17,7 @@ import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { DeciderHost, NO_OUTPUTS, deriveId, type Decider, type Draft, type Envelope } from '@tradeloop/kernel';
 import { pipelineConfig, pipelineDeciders } from '@tradeloop/runtime';
 import { ServiceRunner } from '@tradeloop/service';
-import { topology } from '@tradeloop/transport-nats';
+import { NATS_CLIENT_DEFAULTS, topology } from '@tradeloop/transport-nats';
 
 type Stage = 'decision' | 'risk' | 'governor' | 'executor' | 'tick-scanner';
 const STAGES: readonly Stage[] = ['decision', 'risk', 'governor', 'executor', 'tick-scanner'];
@@ -130,7 +130,8 @@ function tickScanner(): Decider<Map<string, Building>, Message<'QuoteTick'>, Dra
 async function main(): Promise<void> {
   const stage = process.env['BENCH_STAGE'] as Stage;
   if (!STAGES.includes(stage)) throw new Error(`BENCH_STAGE must be one of ${STAGES.join(', ')}, got ${JSON.stringify(stage)}`);
-  const nc = await connect({ servers: (process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222').split(','), name: `bench-${stage}` });
+  // Connected as the services connect (the same client options), so the chain measures the same transport.
+  const nc = await connect({ ...NATS_CLIENT_DEFAULTS, servers: (process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222').split(','), name: `bench-${stage}` });
   const runner = new ServiceRunner({ service: `bench-${stage}`, decider: deciderFor(stage), nc, topo: topology({ ns: process.env['NATS_NAMESPACE'] ?? '' }) });
   await runner.start();
   process.stdout.write('ready\n');

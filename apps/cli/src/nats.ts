@@ -22,9 +22,13 @@ export function namespaceOf(option: string | undefined, env: Env): string {
 
 /** Connects, or fails naming the server with its password hidden; `where` is that safe name. */
 export async function connectTo(url: string): Promise<{ nc: NatsConnection; where: string }> {
-  const [{ connect }, { redactUrl }] = await Promise.all([import('@nats-io/transport-node'), import('@tradeloop/nest-service/src/config')]);
+  const [{ connect }, { redactUrl }, { NATS_CLIENT_DEFAULTS }] = await Promise.all([
+    import('@nats-io/transport-node'),
+    import('@tradeloop/nest-service/src/config'),
+    import('@tradeloop/transport-nats/src/connection'),
+  ]);
   const where = redactUrl(url);
-  const nc = await connect({ servers: url.split(','), timeout: 5_000 }).catch((e: unknown) => {
+  const nc = await connect({ ...NATS_CLIENT_DEFAULTS, servers: url.split(','), timeout: 5_000 }).catch((e: unknown) => {
     throw new Error(`cannot connect to NATS at ${where}: ${e instanceof Error ? e.message : String(e)}`);
   });
   return { nc, where };

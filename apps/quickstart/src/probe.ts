@@ -1,6 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { NATS_CLIENT_DEFAULTS } from '@tradeloop/transport-nats';
 import { Client } from 'pg';
 
 export type Probe<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -19,7 +20,7 @@ function reasonOf(e: unknown): string {
 export async function probeNats(url: string, timeoutMs: number, name: string): Promise<Probe<NatsConnection>> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url.split(',').map((s) => s.trim()), name, timeout: timeoutMs, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    nc = await connect({ ...NATS_CLIENT_DEFAULTS, servers: url.split(',').map((s) => s.trim()), name, timeout: timeoutMs, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   } catch (e) {
     return { ok: false, reason: reasonOf(e) };
   }

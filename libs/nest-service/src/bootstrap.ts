@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from '@tradeloop/persistence';
-import { topology, type Topology } from '@tradeloop/transport-nats';
+import { NATS_CLIENT_DEFAULTS, topology, type Topology } from '@tradeloop/transport-nats';
 import { ExecutorEffects, ServiceMetrics, ServiceRunner } from '@tradeloop/service';
 import { equityOf, type ExecutorState } from '@tradeloop/executor';
 import { flatPipelineConfig } from '@tradeloop/runtime';
@@ -48,7 +48,7 @@ export async function connectInfrastructure(name: ServiceName, env: ServiceEnv):
   const log = pino({ name: `tradeloop-${name}`, level: env.LOG_LEVEL });
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: env.NATS_URL.split(','), name: `tradeloop-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    nc = await connect({ ...NATS_CLIENT_DEFAULTS, servers: env.NATS_URL.split(','), name: `tradeloop-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   } catch (e) {
     throw new Error(`${name}: NATS at ${redactUrl(env.NATS_URL)} is unreachable: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -17,6 +17,7 @@ export {
   type ConsumerSpec,
   type EnsureOutcome,
 } from './streams';
+export { NATS_CLIENT_DEFAULTS } from './connection';
 export { JetStreamPublisher, PublishError, type PublisherOptions, type PublishFailure } from './publisher';
 export {
   MARKET_DATA_BATCH,

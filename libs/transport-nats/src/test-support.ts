@@ -12,6 +12,7 @@ import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { AREAS, type Topology } from './streams';
+import { NATS_CLIENT_DEFAULTS } from './connection';
 
 export const NATS_URL = process.env['TRADELOOP_TEST_NATS'] ?? '127.0.0.1:4222';
 export const NATS_SERVER_BIN = process.env['TRADELOOP_NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server';
@@ -25,7 +26,7 @@ export function uniqueNs(label: string): string {
 }
 
 export function connectNats(servers: string = NATS_URL, options: Partial<NodeConnectionOptions> = {}): Promise<NatsConnection> {
-  return connect({ servers, name: 'transport-nats-test', maxReconnectAttempts: -1, reconnectTimeWait: 100, reconnectJitter: 0, ...options });
+  return connect({ ...NATS_CLIENT_DEFAULTS, servers, name: 'transport-nats-test', maxReconnectAttempts: -1, reconnectTimeWait: 100, reconnectJitter: 0, ...options });
 }
 
 export async function deleteTopology(jsm: JetStreamManager, topo: Topology): Promise<void> {
