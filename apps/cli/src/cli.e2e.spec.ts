@@ -208,6 +208,12 @@ describe('tradeloop backtest — instruments quoted in another currency than the
     const last = events.filter((e) => e.type === 'AccountUpdated').pop();
     expect(last.data.currency).toBe('USD');
     expect(last.data.cash).toBe(report.summary.finalCash);
+    // report.json's fills say their market and money, so their fees add up to the summary's.
+    const rows = report.fills as Array<Record<string, string>>;
+    expect(rows.length).toBe(fills.length);
+    expect(rows.filter((f) => f.symbol === 'USDJPY').every((f) => f.venue === 'FXCM' && f.feeCurrency === 'JPY' && f.accountCurrency === 'USD' && Number(f.conversionRate) > 0)).toBe(true);
+    expect(rows.filter((f) => f.symbol === 'GBPUSD').every((f) => f.feeCurrency === 'USD' && !('accountFee' in f))).toBe(true);
+    expect(rows.reduce((sum, f) => sum + Math.round(Number(f.accountFee ?? f.fee) * 100), 0)).toBe(Math.round(Number(report.summary.fees) * 100));
   });
 });
 

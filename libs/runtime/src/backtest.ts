@@ -53,11 +53,22 @@ export interface FillRow {
   readonly ts: string;
   readonly orderId: string;
   readonly clientOrderId: string;
+  /** Which market filled it: a run may trade one symbol at two venues. */
+  readonly venue: string;
   readonly symbol: string;
   readonly side: string;
   readonly quantity: string;
   readonly price: string;
+  /** In feeCurrency, the instrument's quote currency. */
   readonly fee: string;
+  readonly feeCurrency: string;
+  /**
+   * Only when feeCurrency is not the account's money (USDJPY in a USD account): the rate the
+   * account was booked at and the fee in the account currency — what summary.fees adds up.
+   */
+  readonly accountCurrency?: string;
+  readonly conversionRate?: string;
+  readonly accountFee?: string;
 }
 
 export interface BacktestSummary {
@@ -193,16 +204,23 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
     log.append(e);
     if (e.type === 'OrderFilled') {
       const f = e.data as OrderFilledData;
-      fills.push({
+      const row: FillRow = {
         ts: iso(e.ts),
         orderId: f.orderId,
         clientOrderId: f.clientOrderId,
+        venue: f.venue,
         symbol: f.symbol,
         side: f.side,
         quantity: f.quantity,
         price: f.price,
         fee: f.fee,
-      });
+        feeCurrency: f.feeCurrency,
+      };
+      fills.push(
+        f.accountCurrency === undefined
+          ? row
+          : { ...row, accountCurrency: f.accountCurrency, conversionRate: f.conversionRate, accountFee: f.accountFee },
+      );
     } else if (e.type === 'PositionClosed') {
       closed.push(e.data as PositionClosedData);
     }
