@@ -110,6 +110,43 @@ describe('gateway commands', () => {
     expect(halt.body.commandId).not.toBe(resume.body.commandId);
   });
 
+  it('idempotency_key_when_reused_for_a_different_request_then_422_naming_the_key_and_nothing_published', async () => {
+    const headers = { 'idempotency-key': 'order-77' };
+    const first = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER, headers });
+    expect(first.status).toBe(202);
+    // The same request with its fields in another order is the same request: a retry.
+    const reordered = Object.fromEntries(Object.entries(LIMIT_ORDER).reverse());
+    const retry = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: reordered, headers });
+    expect([retry.status, retry.body.commandId]).toEqual([202, first.body.commandId]);
+    const sent = gw.sink.sent.length;
+    const sell = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: { ...LIMIT_ORDER, side: 'sell', quantity: '5000' }, headers });
+    expect(sell.status).toBe(422);
+    expect(sell.body).toEqual({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: expect.stringMatching(/^Idempotency-Key already used for a different SubmitManualOrder request .*nothing was published/),
+      fields: [{ field: 'Idempotency-Key', in: 'header', problem: `already used for a different request (command ${first.body.commandId})` }],
+      commandId: first.body.commandId,
+    });
+    expect(gw.sink.sent.length).toBe(sent);
+
+    // A mode change under a reused key: refused, not silently answered with the first change.
+    const mode = (body: object) => call(gw, 'PUT', '/v1/trading/mode', { key: gw.keys.admin, body, headers: { 'idempotency-key': 'mode-1' } });
+    expect((await mode({ mode: 'fully_automated' })).status).toBe(202);
+    expect((await mode({ mode: 'display_only' })).status).toBe(422);
+    expect(gw.sink.last().data).toMatchObject({ mode: 'fully_automated' });
+  });
+
+  it('idempotency_key_when_two_different_requests_race_with_it_then_exactly_one_is_published', async () => {
+    const headers = { 'idempotency-key': 'race-1' };
+    const before = gw.sink.sent.length;
+    const results = await Promise.all(
+      ['1000', '2000', '3000', '4000'].map((quantity) => call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: { ...LIMIT_ORDER, quantity }, headers })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([202, 422, 422, 422]);
+    expect(gw.sink.sent.length).toBe(before + 1);
+  });
+
   it.each([
     ['approve', 'POST', '/v1/approvals/apr-pending/approve', undefined, 'ApproveOrder', { approvalId: 'apr-pending', by: 'trader-bot' }],
     [

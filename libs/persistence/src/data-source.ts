@@ -11,6 +11,7 @@ import {
 } from './entities';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { BrokerOrderEntity } from './entities/broker-order.entity';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { PERSISTENCE_MIGRATIONS } from './migrations';
 import { assertIdentifier, quoteIdent, schemaOf } from './sql-names';
 
@@ -25,6 +26,7 @@ export const PERSISTENCE_ENTITIES = [
   TradeExperienceEntity,
   ApiKeyEntity,
   BrokerOrderEntity,
+  IdempotencyKeyEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

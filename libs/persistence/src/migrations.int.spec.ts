@@ -13,6 +13,7 @@ const TABLES = [
   'approvals',
   'broker_orders',
   'fills',
+  'idempotency_keys',
   'orders',
   'positions',
   'processed_messages',

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { nameId } from '@tradeloop/kernel';
 import { CATALOG, decodeMessage, formatFieldErrors, type Message, type MessageDataMap } from '@tradeloop/contracts';
-import type { VerifiedApiKey } from '@tradeloop/persistence';
+import { claimIdempotencyKey, requestHashOf, type VerifiedApiKey } from '@tradeloop/persistence';
 import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options';
-import { CommandNotPublishedError, fieldProblem, RequestValidationError } from '../http/problems';
+import { CommandNotPublishedError, fieldProblem, IdempotencyKeyReusedError, RequestValidationError } from '../http/problems';
 import type { CommandAcceptedView } from './command.dto';
 
 export const GATEWAY_SOURCE = 'gateway';
@@ -76,9 +76,29 @@ export class CommandPublisher {
 
   async publish<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest): Promise<CommandAcceptedView> {
     const envelope = this.envelopeFor(type, data, request);
+    if (request.idempotencyKey !== undefined) await this.claim(type, envelope, request, request.idempotencyKey);
+    // A retry publishes again under the same id: if the first attempt never reached the bus
+    // (503), this one does; if it did, the bus stores the id once.
     await this.send(envelope as unknown as Message);
     this.logger.log(`published ${type} ${envelope.id} by "${request.caller.name}"`);
     return { commandId: envelope.id, type, correlationId: envelope.correlationId };
+  }
+
+  /** Ties the key to this request on first use; refuses a different request under a used key. */
+  private async claim(type: CommandType, envelope: { id: string; data: unknown }, request: CommandRequest, key: string): Promise<void> {
+    const outcome = await claimIdempotencyKey(this.options.dataSource, {
+      apiKeyId: request.caller.id,
+      commandType: type,
+      target: request.target ?? '',
+      idempotencyKey: key,
+      requestHash: requestHashOf(envelope.data),
+      commandId: envelope.id,
+      now: this.options.clock(),
+    });
+    if (outcome.kind === 'conflict') {
+      this.logger.warn(`${type} refused: Idempotency-Key of command ${outcome.commandId} reused with a different request by "${request.caller.name}"`);
+      throw new IdempotencyKeyReusedError(outcome.commandId, type);
+    }
   }
 
   private async send(envelope: Message): Promise<void> {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { CommandNotPublishedError, RequestValidationError, type ErrorView } from './problems';
+import { CommandNotPublishedError, IdempotencyKeyReusedError, RequestValidationError, type ErrorView } from './problems';
 
 interface HttpResponse {
   headersSent: boolean;
@@ -31,6 +31,9 @@ function malformedJsonMessage(cause: SyntaxError): string {
 export function errorViewOf(exception: unknown, logger: Logger): ErrorView {
   if (exception instanceof RequestValidationError) {
     return { statusCode: 400, error: statusText(400), message: 'invalid request', fields: exception.fields };
+  }
+  if (exception instanceof IdempotencyKeyReusedError) {
+    return { statusCode: 422, error: statusText(422), message: exception.message, fields: exception.fields, commandId: exception.commandId };
   }
   if (exception instanceof CommandNotPublishedError) {
     return { statusCode: 503, error: statusText(503), message: exception.message, commandId: exception.commandId };

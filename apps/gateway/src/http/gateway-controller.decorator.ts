@@ -5,6 +5,7 @@ import {
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiServiceUnavailableResponse,
+  ApiUnprocessableEntityResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CommandAcceptedView } from '../commands/command.dto';
@@ -33,6 +34,10 @@ export function CommandRoute(): MethodDecorator {
     ApiAcceptedResponse({ description: 'Published to the command bus.', type: CommandAcceptedView }),
     ApiServiceUnavailableResponse({
       description: 'The command bus did not acknowledge the command; retry with the same Idempotency-Key.',
+      type: ErrorView,
+    }),
+    ApiUnprocessableEntityResponse({
+      description: 'The Idempotency-Key was already used (by this API key, for this command and target) with a different request; nothing was published.',
       type: ErrorView,
     }),
   );

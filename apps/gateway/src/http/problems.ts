@@ -26,12 +26,13 @@ export class ErrorView {
   @ApiProperty({ type: String, example: 'invalid request' })
   readonly message!: string;
 
-  @ApiPropertyOptional({ type: [FieldProblem], description: 'Every bad field of the request (400 only).' })
+  @ApiPropertyOptional({ type: [FieldProblem], description: 'Every bad field of the request (400; 422: the reused Idempotency-Key).' })
   readonly fields?: FieldProblem[];
 
   @ApiPropertyOptional({
     type: String,
-    description: 'The id the command would have had (503 only): retry with the same Idempotency-Key to reuse it.',
+    description:
+      'The id the command would have had (503: retry with the same Idempotency-Key to reuse it), or the command the key already names (422).',
   })
   readonly commandId?: string;
 }
@@ -60,6 +61,27 @@ export function problemsOf(errors: readonly ValidationError[], location: FieldLo
     if (e.children && e.children.length > 0) out.push(...problemsOf(e.children, location, path));
   }
   return out;
+}
+
+/**
+ * An Idempotency-Key already used (by this API key, for this command and target) with a different
+ * request: 422, as the IETF Idempotency-Key draft has it. Answering with the first command would
+ * tell the client its new request was accepted when nothing was done with it.
+ */
+export class IdempotencyKeyReusedError extends HttpException {
+  readonly fields: FieldProblem[];
+
+  constructor(
+    readonly commandId: string,
+    type: string,
+  ) {
+    super(
+      `Idempotency-Key already used for a different ${type} request (command ${commandId}); nothing was published. ` +
+        'Send a new request with a new key; retry the first request with this key.',
+      HttpStatus.UNPROCESSABLE_ENTITY,
+    );
+    this.fields = [fieldProblem('Idempotency-Key', 'header', `already used for a different request (command ${commandId})`)];
+  }
 }
 
 /** A command the bus did not take: the client may retry (with the same Idempotency-Key). */

@@ -4,6 +4,7 @@ import { BrokerOrders1700000002000 } from './1700000002000-BrokerOrders';
 import { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 import { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
 import { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
+import { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -11,6 +12,7 @@ export { BrokerOrders1700000002000 } from './1700000002000-BrokerOrders';
 export { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 export { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
 export { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
+export { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -20,4 +22,5 @@ export const PERSISTENCE_MIGRATIONS = [
   AccountSequence1700000003000,
   PositionVenue1700000004000,
   ReadModelCurrencies1700000005000,
+  IdempotencyKeys1700000006000,
 ];
