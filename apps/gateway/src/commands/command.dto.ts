@@ -45,11 +45,16 @@ function IsPriceForOrderType(): PropertyDecorator {
 
 /** POST /v1/orders: a person's order. It enters at risk like every other order. */
 export class ManualOrderBody {
-  @ApiProperty({ type: String, example: 'oanda', maxLength: 32 })
+  @ApiProperty({
+    type: String,
+    example: 'OANDA',
+    maxLength: 32,
+    description: 'As the market data names it, case included (the bundled files: OANDA, FXCM): risk denies an order for a venue none of the symbol\'s bars came from (NO_MARKET_PRICE).',
+  })
   @IsVenue()
   readonly venue!: string;
 
-  @ApiProperty({ type: String, example: 'EURUSD', maxLength: 32 })
+  @ApiProperty({ type: String, example: 'EURUSD', maxLength: 32, description: 'As the market data names it, case included (EURUSD, XAUUSD, BTC-PERP).' })
   @IsSymbol()
   readonly symbol!: string;
 
