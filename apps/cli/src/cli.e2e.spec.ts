@@ -97,7 +97,7 @@ describe('tradeloop backtest — runs', () => {
     }
     expect(typeof report.summary.netPnl).toBe('string');
     for (const f of report.fills) {
-      expect(Object.keys(f).sort()).toEqual(['clientOrderId', 'fee', 'orderId', 'price', 'quantity', 'side', 'symbol', 'ts'].sort());
+      expect(Object.keys(f).sort()).toEqual(['clientOrderId', 'fee', 'feeCurrency', 'orderId', 'price', 'quantity', 'side', 'symbol', 'ts', 'venue'].sort());
       expect(f.price).toMatch(/^\d+(\.\d+)?$/);
     }
     const events = readFileSync(join(dir, 'events.ndjson'), 'utf8').trimEnd().split('\n');

@@ -1,5 +1,6 @@
 import { NO_OUTPUTS, type Decider, type Envelope } from '@tradeloop/kernel';
-import type { MessageType } from '@tradeloop/contracts';
+import type { ApprovalRequestedData, MessageType } from '@tradeloop/contracts';
+import { approvalReason } from '@tradeloop/runtime';
 import type { InboxRef, ServiceEffects, ServiceLogger } from '@tradeloop/service';
 
 /** What a person should hear about (DESIGN §1, notifier). */
@@ -36,7 +37,8 @@ export function describeForHumans(m: Envelope): string {
     case 'OrderDenied':
       return `risk denied ${d['symbol']}: ${d['reason']} — ${d['detail']}`;
     case 'ApprovalRequested':
-      return `approval needed for ${m.id}: quality ${d['quality']} below ${d['threshold']}, expires ${new Date(Number(d['expiresAt'])).toISOString()}`;
+      // The reason the governor asked, the same words explain uses: fully_manual asks for every order.
+      return `approval needed for ${m.id}: ${approvalReason(m.data as ApprovalRequestedData)}, expires ${new Date(Number(d['expiresAt'])).toISOString()}`;
     case 'ApprovalExpired':
       return `approval ${d['approvalId']} expired`;
     case 'TradingStateChanged':

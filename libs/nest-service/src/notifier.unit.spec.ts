@@ -13,6 +13,20 @@ describe('notifier', () => {
     expect(describeForHumans(SAMPLE_MESSAGES.PositionClosed)).toMatch(/^closed (long|short) EURUSD: P&L \S+ USD/);
   });
 
+  test('approval_requested_in_fully_manual_then_the_mode_is_the_reason_not_the_quality', () => {
+    const requested = SAMPLE_MESSAGES.ApprovalRequested;
+    const manual = { ...requested, data: { ...requested.data, mode: 'fully_manual' as const, quality: 100, threshold: 80 } };
+    const text = describeForHumans(manual);
+    expect(text).toMatch(new RegExp(`^approval needed for ${requested.id}: fully_manual: every order needs approval, expires \\d{4}-`));
+    expect(text).not.toMatch(/quality|below/);
+  });
+
+  test('approval_requested_in_quality_based_then_the_quality_below_the_threshold', () => {
+    const requested = SAMPLE_MESSAGES.ApprovalRequested;
+    const low = { ...requested, data: { ...requested.data, mode: 'quality_based' as const, quality: 62, threshold: 80 } };
+    expect(describeForHumans(low)).toContain(': quality_based: quality 62 below threshold 80, expires ');
+  });
+
   test('webhook_when_configured_then_posts_each_event_with_its_id_as_idempotency_key', async () => {
     const got: { key: string | undefined; body: any }[] = [];
     const server = createServer((req: IncomingMessage, res) => {

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { Envelope } from '@tradeloop/kernel';
 import { MESSAGE_TYPES, type Message, type OrderFilledData, type PositionClosedData } from '@tradeloop/contracts';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
-import { readMarketDataFile } from '@tradeloop/market-data';
-import { describeEvent, formatTrace, parseEventLog, pipelineConfig, runBacktest, traceTrade } from './index';
+import { parseOrders, readMarketDataFile } from '@tradeloop/market-data';
+import { describeEvent, formatTrace, formatTradeList, parseEventLog, pipelineConfig, runBacktest, traceTrade } from './index';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
@@ -93,6 +93,137 @@ describe('explain: joins across correlation ids', () => {
   });
 });
 
+describe('explain: a position closed by a separate manual order (real EURUSD run, the CLI repro)', () => {
+  /** The log of a backtest of a manual orders file (`timestamp,symbol,side,quantity,type,price` rows). */
+  function manualRun(name: string, rows: readonly string[]): Envelope[] {
+    const orders = parseOrders(['timestamp,symbol,side,quantity,type,price', ...rows].join('\n'), name, { venue: 'OANDA' });
+    const r = runBacktest({ bars: eurusd.bars, orders, files }, pipelineConfig({ strategies: false, feeBps: 2 }));
+    return parseEventLog(r.eventLog.text(), 'events.ndjson');
+  }
+  const fillsOf = (log: readonly Envelope[]) => log.filter((e) => e.type === 'OrderFilled') as Message<'OrderFilled'>[];
+  const roundTrip = manualRun('rt.csv', ['2014-05-02T10:00:00Z,EURUSD,buy,10000,market,', '2014-05-02T14:00:00Z,EURUSD,sell,10000,market,']);
+  const [entryFill, exitFill] = fillsOf(roundTrip);
+  const closed = roundTrip.find((e) => e.type === 'PositionClosed') as Message<'PositionClosed'>;
+
+  it('entry_traced_then_the_exit_order_and_its_fill_come_before_the_close', () => {
+    expect(closed.correlationId).toBe('cmd:orders:rt.csv:2');
+    const t = traceTrade(roundTrip, 'cmd:orders:rt.csv:2')!;
+    const ids = t.events.map((x) => x.event.id);
+    const exitSubmitted = roundTrip.find((e) => e.type === 'OrderSubmitted' && (e.data as { orderId: string }).orderId === exitFill.data.orderId)!;
+    expect(ids).toContain(exitSubmitted.id);
+    expect(ids.indexOf(exitFill.id)).toBeGreaterThan(-1);
+    expect(ids.indexOf(exitFill.id)).toBeLessThan(ids.indexOf(closed.id));
+    // The exit's own decision chain (its manual request) is another trade's, not this one's.
+    expect(ids).not.toContain('cmd:orders:rt.csv:3');
+    const text = formatTrace(t);
+    expect(text).toContain(`entry order ${entryFill.data.orderId}`);
+    expect(text).toContain(`entry filled: buy 10000 @ ${entryFill.data.price}`);
+    // Placed as a manual "entry", but it only closed the position: labelled by what it did.
+    expect(text).toContain(`close order ${exitFill.data.orderId}: sell 10000 EURUSD market`);
+    expect(text).toMatch(new RegExp(`close filled: sell 10000 @ ${exitFill.data.price.replace('.', '\\.')} .*fee ${exitFill.data.fee} USD`));
+  });
+
+  it('exit_order_traced_then_it_shows_the_position_it_closed', () => {
+    const t = traceTrade(roundTrip, 'cmd:orders:rt.csv:3')!;
+    expect(t.correlationIds).toEqual(['cmd:orders:rt.csv:3']);
+    const types = t.events.map((x) => x.event.type);
+    expect(types).toContain('PositionOpened');
+    expect(types).toContain('PositionClosed');
+    const text = formatTrace(t);
+    const first = text.split('\n')[0];
+    expect(first).not.toContain('no position');
+    expect(first).toContain(`(from ${new Date(roundTrip.find((e) => e.id === 'cmd:orders:rt.csv:3')!.ts).toISOString()})`);
+    expect(first).toContain(`position of trade cmd:orders:rt.csv:2 closed by manual, realised ${closed.data.realizedPnl} USD`);
+    // Its fill is the close; only the entry order it closed is an entry.
+    expect(text.match(/entry filled/g)).toHaveLength(1);
+    expect(text).toContain(`close filled: sell 10000 @ ${exitFill.data.price}`);
+  });
+
+  it('partial_exit_then_labelled_reduce_and_position_changed_is_a_sentence_not_json', () => {
+    const log = manualRun('part.csv', [
+      '2014-05-02T10:00:00Z,EURUSD,buy,10000,market,',
+      '2014-05-02T12:00:00Z,EURUSD,sell,4000,market,',
+      '2014-05-02T14:00:00Z,EURUSD,sell,6000,market,',
+    ]);
+    const [, reduce, close] = fillsOf(log);
+    const changed = log.find((e) => e.type === 'PositionChanged') as Message<'PositionChanged'>;
+    const text = formatTrace(traceTrade(log, 'cmd:orders:part.csv:2')!);
+    expect(text).toContain(`reduce order ${reduce.data.orderId}: sell 4000 EURUSD market`);
+    expect(text).toContain(`reduce filled: sell 4000 @ ${reduce.data.price}`);
+    expect(text).toContain(`close filled: sell 6000 @ ${close.data.price}`);
+    expect(text).toContain(`PositionChanged            position ${changed.data.positionId} now long 6000 EURUSD @ ${changed.data.averagePrice}, realised so far ${changed.data.realizedPnl}`);
+    expect(text).not.toContain('{"');
+    // The reduce order traced: the position it traded in, still named by its trade.
+    expect(formatTrace(traceTrade(log, 'cmd:orders:part.csv:3')!).split('\n')[0]).toContain('position of trade cmd:orders:part.csv:2 closed by manual');
+  });
+
+  it('reversal_then_the_next_position_is_not_part_of_the_closed_trade', () => {
+    const log = manualRun('rev.csv', [
+      '2014-05-02T10:00:00Z,EURUSD,buy,10000,market,',
+      '2014-05-02T14:00:00Z,EURUSD,sell,16000,market,',
+      '2014-05-05T14:00:00Z,EURUSD,buy,4000,market,', // reduces the short 6000 the reversal opened
+    ]);
+    const [, reversal, later] = fillsOf(log);
+    const opened = log.filter((e) => e.type === 'PositionOpened') as Message<'PositionOpened'>[];
+    expect(opened).toHaveLength(2);
+    const first = traceTrade(log, 'cmd:orders:rev.csv:2')!;
+    const ids = first.events.map((x) => x.event.id);
+    expect(ids).toContain(reversal.id);
+    expect(ids).not.toContain(opened[1].id);
+    expect(ids).not.toContain(later.id);
+    // It opened a position too: still an entry.
+    expect(formatTrace(first)).toContain(`entry filled: sell 16000 @ ${reversal.data.price}`);
+    const second = formatTrace(traceTrade(log, 'cmd:orders:rev.csv:3')!).split('\n')[0];
+    expect(second).toContain('position of trade cmd:orders:rev.csv:2 closed by reversal');
+    expect(second).toContain('its own position still open at the end of the log');
+  });
+
+  it('trade_list_when_a_position_is_still_open_then_names_its_trade', () => {
+    const log = manualRun('open.csv', ['2014-05-02T10:00:00Z,EURUSD,buy,10000,market,', '2014-05-02T14:00:00Z,EURUSD,sell,10000,market,', '2014-05-06T14:00:00Z,EURUSD,sell,5000,market,']);
+    const list = formatTradeList(log).split('\n');
+    expect(list[0]).toBe('1 closed trade(s), 1 still open at the end (cmd:orders:open.csv:4); explain one with its id (first column)');
+    expect(list[1]).toMatch(/^ {2}cmd:orders:open\.csv:2 {2}EURUSD@OANDA long /);
+    expect(formatTradeList(roundTrip).split('\n')[0]).toBe('1 closed trade(s); explain one with its id (first column)');
+  });
+});
+
+describe('explain: fills joined to positions when markets and chains interleave', () => {
+  let n = 0;
+  const env = (type: string, correlationId: string, data: object, account = 'paper'): Envelope => {
+    const id = `e${++n}`;
+    return { id, type, version: 1, ts: n, correlationId, causationId: id, account, source: 'executor', data };
+  };
+  const fill = (corr: string, orderId: string, symbol: string, side: string, account?: string) =>
+    env('OrderFilled', corr, { orderId, fillId: `f-${orderId}`, venue: 'V', symbol, side, role: 'entry' }, account);
+  const opened = (corr: string, positionId: string, symbol: string, direction: string, entryOrderId: string, account?: string) =>
+    env('PositionOpened', corr, { positionId, venue: 'V', symbol, direction, entryOrderId }, account);
+  const closedEv = (corr: string, positionId: string, symbol: string, entryOrderId: string, account?: string) =>
+    env('PositionClosed', corr, { positionId, venue: 'V', symbol, entryOrderId }, account);
+
+  it('two_markets_and_another_account_interleaved_then_each_trade_gets_only_its_own_exit', () => {
+    const log = [
+      fill('a', 'oa', 'EURUSD', 'buy'),
+      opened('a', 'pa', 'EURUSD', 'long', 'oa'),
+      fill('b', 'ob', 'GBPUSD', 'sell'),
+      opened('b', 'pb', 'GBPUSD', 'short', 'ob'),
+      fill('c', 'oc', 'EURUSD', 'buy', 'live'),
+      opened('c', 'pc', 'EURUSD', 'long', 'oc', 'live'),
+      fill('x', 'ox', 'GBPUSD', 'buy'), // closes b
+      closedEv('b', 'pb', 'GBPUSD', 'ob'),
+      fill('y', 'oy', 'EURUSD', 'sell'), // closes a
+      closedEv('a', 'pa', 'EURUSD', 'oa'),
+      fill('z', 'oz', 'EURUSD', 'sell', 'live'), // closes c, in the other account
+      closedEv('c', 'pc', 'EURUSD', 'oc', 'live'),
+    ];
+    const orders = (q: string) => traceTrade(log, q)!.events.filter((x) => x.event.type === 'OrderFilled').map((x) => (x.event.data as { orderId: string }).orderId);
+    expect(orders('a')).toEqual(['oa', 'oy']);
+    expect(orders('b')).toEqual(['ob', 'ox']);
+    expect(orders('c')).toEqual(['oc', 'oz']);
+    expect(orders('y')).toEqual(['oa', 'oy']);
+    expect([...traceTrade(log, 'a')!.exits]).toEqual([['oy', 'close']]);
+  });
+});
+
 describe('describeEvent', () => {
   it.each([...MESSAGE_TYPES])('%s_sample_then_a_readable_line', (type) => {
     const text = describeEvent(SAMPLE_MESSAGES[type] as Envelope);
@@ -110,6 +241,22 @@ describe('describeEvent: a fill booked in another currency', () => {
     };
     expect(describeEvent(yen)).toMatch(/fee 151 JPY, maker; booked at 0\.006622516556 USD\/JPY: realised 65\.56 USD, fee 1\.00 USD$/);
     expect(describeEvent(fill as Envelope)).not.toContain('booked');
+  });
+});
+
+describe('describeEvent: why an approval was requested', () => {
+  const requested = SAMPLE_MESSAGES.ApprovalRequested;
+
+  it('fully_manual_then_every_order_needs_approval_not_a_quality_below_threshold', () => {
+    const manual = { ...requested, data: { ...requested.data, mode: 'fully_manual', quality: 100, threshold: 80 } };
+    const text = describeEvent(manual as Envelope);
+    expect(text).toContain(': fully_manual: every order needs approval; expires ');
+    expect(text).not.toMatch(/below/);
+  });
+
+  it('quality_based_then_the_quality_below_the_threshold', () => {
+    const low = { ...requested, data: { ...requested.data, mode: 'quality_based', quality: 62, threshold: 80 } };
+    expect(describeEvent(low as Envelope)).toContain(': quality_based: quality 62 below threshold 80; expires ');
   });
 });
 

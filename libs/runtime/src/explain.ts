@@ -8,6 +8,7 @@ import type {
   OrderFilledData,
   OrderSpec,
   OrderSubmittedData,
+  PositionChangedData,
   PositionClosedData,
   PositionOpenedData,
   RiskApprovedData,
@@ -41,11 +42,16 @@ export interface TracedEvent {
   readonly event: Envelope;
 }
 
+/** What an order placed as an entry (a manual order has no other role) did instead: closed or only reduced a position. */
+export type ExitEffect = 'close' | 'reduce';
+
 export interface TradeTrace {
   readonly query: string;
   /** The decision chains found (usually one: a signal's or a manual order's). */
   readonly correlationIds: readonly string[];
   readonly events: readonly TracedEvent[];
+  /** By order id: the orders of the trace with role entry that opened nothing but closed or reduced a position. */
+  readonly exits: ReadonlyMap<string, ExitEffect>;
 }
 
 function dataOf(e: Envelope): Record<string, unknown> {
@@ -53,12 +59,98 @@ function dataOf(e: Envelope): Record<string, unknown> {
   return d !== null && typeof d === 'object' ? (d as Record<string, unknown>) : {};
 }
 
+/** What one fill did to the position of its market. */
+type FillEffect = 'open' | 'add' | 'reduce' | 'close' | 'reverse';
+
+/** The positions a fill changed (two when it reversed one) and how. */
+interface FillLink {
+  readonly positions: string[];
+  effect: FillEffect | undefined;
+}
+
+/** A position is one per account, venue and symbol at a time (the executor nets fills). */
+function marketOf(e: Envelope): string {
+  const d = dataOf(e);
+  return `${e.account}\u0000${String(d['venue'])}\u0000${String(d['symbol'])}`;
+}
+
+/**
+ * The positions each fill (by index in the log) changed. A fill carries no position id, and a
+ * position's events name only its entry order, so an order that reduced or closed it (a
+ * separate manual order, a close of the kill switch) is found from the log's order instead:
+ * the executor emits a fill's PositionClosed, PositionOpened or PositionChanged right after the
+ * OrderFilled, so every fill of a market between a position's open and its close is that
+ * position's, the one just before a PositionClosed closed it, and the one just before a
+ * PositionOpened opened the next (both: a reversal). Markets are told apart by account,
+ * venue and symbol, so interleaved markets do not mix.
+ */
+function fillLinks(events: readonly Envelope[]): Map<number, FillLink> {
+  const open = new Map<string, { positionId: string; direction: unknown }>();
+  const lastFill = new Map<string, FillLink>();
+  const links = new Map<number, FillLink>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.type !== 'OrderFilled' && e.type !== 'PositionOpened' && e.type !== 'PositionClosed') continue;
+    const market = marketOf(e);
+    const d = dataOf(e);
+    if (e.type === 'OrderFilled') {
+      const p = open.get(market);
+      const adds = p !== undefined && (d['side'] === 'buy') === (p.direction === 'long');
+      const link: FillLink = p === undefined ? { positions: [], effect: undefined } : { positions: [p.positionId], effect: adds ? 'add' : 'reduce' };
+      links.set(i, link);
+      lastFill.set(market, link);
+      continue;
+    }
+    const positionId = String(d['positionId']);
+    const link = lastFill.get(market);
+    if (e.type === 'PositionClosed') {
+      // The fill that closed it: one applied to this position (or to none known, in a log
+      // that begins while it was open), not yet one that closed or opened something.
+      if (link !== undefined && (link.effect === undefined || link.effect === 'add' || link.effect === 'reduce')) {
+        if (!link.positions.includes(positionId)) link.positions.push(positionId);
+        link.effect = 'close';
+      }
+      open.delete(market);
+      // The same fill may open the next position (a reversal): it stays the market's last.
+    } else {
+      if (link !== undefined && (link.effect === undefined || link.effect === 'close')) {
+        link.positions.push(positionId);
+        link.effect = link.effect === 'close' ? 'reverse' : 'open';
+      }
+      open.set(market, { positionId, direction: d['direction'] });
+      lastFill.delete(market);
+    }
+  }
+  return links;
+}
+
+/** Orders placed as entries whose fills opened and added nothing, only closed or reduced: what they did. */
+function exitEffects(events: readonly Envelope[], links: ReadonlyMap<number, FillLink>): Map<string, ExitEffect> {
+  const effects = new Map<string, Set<FillEffect | undefined>>();
+  for (const [i, link] of links) {
+    const d = dataOf(events[i]);
+    if (d['role'] !== 'entry') continue;
+    const orderId = String(d['orderId']);
+    const seen = effects.get(orderId) ?? new Set();
+    seen.add(link.effect);
+    effects.set(orderId, seen);
+  }
+  const out = new Map<string, ExitEffect>();
+  for (const [orderId, seen] of effects) {
+    if ([...seen].every((x) => x === 'reduce' || x === 'close')) out.set(orderId, seen.has('close') ? 'close' : 'reduce');
+  }
+  return out;
+}
+
 /**
  * Everything in a run's log that belongs to the trade an id names: the id of any event, a
  * correlation id, or a signal, order, client order, broker order, fill, approval or position
  * id. The trade is the decision chain (correlation id) of every event that carries the id,
  * plus anything joined to that chain's orders and positions under another correlation (an
- * exit placed by the kill switch, say). Returns undefined when nothing carries the id.
+ * exit placed by the kill switch, say), plus the positions the chain's fills changed (the
+ * position a separate order closed) and the orders whose fills changed those positions (that
+ * separate exit order, its submission, acceptance and fills). Returns undefined when nothing
+ * carries the id.
  */
 export function traceTrade(events: readonly Envelope[], query: string): TradeTrace | undefined {
   const correlations = new Set<string>();
@@ -76,19 +168,29 @@ export function traceTrade(events: readonly Envelope[], query: string): TradeTra
     }
   }
   if (correlations.size === 0) return undefined;
-  // Orders and positions of those chains, then whatever else refers to them.
+  const links = fillLinks(events);
+  // Orders and positions of those chains, and the positions their fills changed...
   const linked = new Set<string>();
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     if (!correlations.has(e.correlationId)) continue;
     const d = dataOf(e);
     for (const f of FOLLOW_FIELDS) if (typeof d[f] === 'string') linked.add(d[f] as string);
+    for (const p of links.get(i)?.positions ?? []) linked.add(p);
+  }
+  // ...then the orders that filled into those positions: their own events (by order id only,
+  // so that a reversal's next position, whose entry order this is, does not come along).
+  const orders = new Set<string>();
+  for (const [i, link] of links) {
+    if (link.positions.some((p) => linked.has(p))) orders.add(String(dataOf(events[i])['orderId']));
   }
   const out: TracedEvent[] = [];
+  const traced = new Set<string>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    let member = correlations.has(e.correlationId);
+    const d = dataOf(e);
+    let member = correlations.has(e.correlationId) || (typeof d['orderId'] === 'string' && orders.has(d['orderId']));
     if (!member) {
-      const d = dataOf(e);
       for (const f of FOLLOW_FIELDS) {
         if (typeof d[f] === 'string' && linked.has(d[f] as string)) {
           member = true;
@@ -96,9 +198,12 @@ export function traceTrade(events: readonly Envelope[], query: string): TradeTra
         }
       }
     }
-    if (member) out.push({ line: i + 1, event: e });
+    if (!member) continue;
+    out.push({ line: i + 1, event: e });
+    if (typeof d['orderId'] === 'string') traced.add(d['orderId']);
   }
-  return { query, correlationIds: [...correlations], events: out };
+  const exits = new Map([...exitEffects(events, links)].filter(([orderId]) => traced.has(orderId)));
+  return { query, correlationIds: [...correlations], events: out, exits };
 }
 
 /** " @ price" of a limit or stop order, nothing for a market order. */
@@ -130,8 +235,23 @@ function duration(ms: number): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
-/** One line on what a message says, for people reading a trade. */
-export function describeEvent(e: Envelope): string {
+/**
+ * Why the governor asked a person, from what it recorded: in fully_manual every order waits
+ * for one whatever its quality, so "quality 100 below 80" would be false; only in
+ * quality_based does a quality below the threshold ask. (The notifier says the same.)
+ */
+export function approvalReason(a: Pick<ApprovalRequestedData, 'mode' | 'quality' | 'threshold'>): string {
+  if (a.mode === 'fully_manual') return 'fully_manual: every order needs approval';
+  if (a.mode === 'quality_based') return `quality_based: quality ${a.quality} below threshold ${a.threshold}`;
+  return `${a.mode}: quality ${a.quality}, threshold ${a.threshold}`;
+}
+
+/**
+ * One line on what a message says, for people reading a trade. `exit` relabels an order
+ * placed as an entry that only closed or reduced a position (TradeTrace.exits), which its
+ * role alone would call an entry.
+ */
+export function describeEvent(e: Envelope, exit?: ExitEffect): string {
   const d = dataOf(e);
   switch (e.type) {
     case 'SignalDetected': {
@@ -165,7 +285,7 @@ export function describeEvent(e: Envelope): string {
     }
     case 'ApprovalRequested': {
       const a = d as unknown as ApprovalRequestedData;
-      return `approval requested for ${orderText(a.order)}: quality ${a.quality} below threshold ${a.threshold} (${a.mode}); expires ${iso(a.expiresAt)}`;
+      return `approval requested for ${orderText(a.order)}: ${approvalReason(a)}; expires ${iso(a.expiresAt)}`;
     }
     case 'ApprovalGranted':
       return `approval granted by ${String(d['by'])}`;
@@ -179,7 +299,7 @@ export function describeEvent(e: Envelope): string {
       return `displayed only, not ordered (${String(d['reason'])})`;
     case 'OrderSubmitted': {
       const o = d as unknown as OrderSubmittedData;
-      return `${o.role} order ${o.orderId}: ${o.side} ${o.quantity} ${o.symbol} ${o.type}${atPrice(o)}, ${o.timeInForce}, client order id ${o.clientOrderId}`;
+      return `${exit ?? o.role} order ${o.orderId}: ${o.side} ${o.quantity} ${o.symbol} ${o.type}${atPrice(o)}, ${o.timeInForce}, client order id ${o.clientOrderId}`;
     }
     case 'OrderAccepted':
       return `order ${String(d['orderId'])} accepted as ${String(d['brokerOrderId'])}`;
@@ -192,7 +312,7 @@ export function describeEvent(e: Envelope): string {
     case 'OrderFilled': {
       const f = d as unknown as OrderFilledData;
       return (
-        `${f.role} filled: ${f.side} ${f.quantity} @ ${f.price} (reference ${f.referencePrice}, slippage ${f.slippage}` +
+        `${exit ?? f.role} filled: ${f.side} ${f.quantity} @ ${f.price} (reference ${f.referencePrice}, slippage ${f.slippage}` +
         `${f.spread !== undefined ? `, spread ${f.spread}` : ''}), fee ${f.fee} ${f.feeCurrency}, ${f.liquidity}` +
         (f.accountCurrency !== undefined
           ? `; booked at ${f.conversionRate} ${f.accountCurrency}/${f.feeCurrency}: realised ${f.accountRealizedPnl} ${f.accountCurrency}, fee ${f.accountFee} ${f.accountCurrency}`
@@ -202,6 +322,10 @@ export function describeEvent(e: Envelope): string {
     case 'PositionOpened': {
       const p = d as unknown as PositionOpenedData;
       return `position ${p.positionId} opened: ${p.direction} ${p.quantity} ${p.symbol} @ ${p.averagePrice}`;
+    }
+    case 'PositionChanged': {
+      const p = d as unknown as PositionChangedData;
+      return `position ${p.positionId} now ${p.direction} ${p.quantity} ${p.symbol} @ ${p.averagePrice}, realised so far ${p.realizedPnl} (before fees)`;
     }
     case 'PositionClosed': {
       const p = d as unknown as PositionClosedData;
@@ -231,12 +355,23 @@ export function describeEvent(e: Envelope): string {
 }
 
 /**
+ * The first event of a type in the trace's own chains, else the first in the trace: traced from
+ * an order that reversed a position, the trade is the one it opened, not the one it closed.
+ */
+function ownFirst(trace: TradeTrace, type: string): TracedEvent | undefined {
+  const all = trace.events.filter((t) => t.event.type === type);
+  return all.find((t) => trace.correlationIds.includes(t.event.correlationId)) ?? all[0];
+}
+
+/**
  * The learned-parameter row of the trade's (strategy, symbol, direction) after it closed,
- * from the LearnedParametersPublished in the trace: what rl-decision learned from it.
+ * from the LearnedParametersPublished that followed its experience: what rl-decision learned from it.
  */
 export function learnedRow(trace: TradeTrace): string | undefined {
-  const exp = trace.events.find((t) => t.event.type === 'ExperienceRecorded')?.event.data as ExperienceRecordedData | undefined;
-  const pub = trace.events.find((t) => t.event.type === 'LearnedParametersPublished')?.event.data as LearnedParametersPublishedData | undefined;
+  const recorded = ownFirst(trace, 'ExperienceRecorded');
+  const published = recorded && trace.events.find((t) => t.event.type === 'LearnedParametersPublished' && t.line > recorded.line && t.event.correlationId === recorded.event.correlationId);
+  const exp = recorded?.event.data as ExperienceRecordedData | undefined;
+  const pub = published?.event.data as LearnedParametersPublishedData | undefined;
   if (!exp || !pub) return undefined;
   const row = pub.parameters.find((r) => r.strategy === exp.strategy && r.symbol === exp.symbol && r.direction === exp.direction);
   if (!row) return undefined;
@@ -247,27 +382,62 @@ export function learnedRow(trace: TradeTrace): string | undefined {
   );
 }
 
+/**
+ * How the trade ended, for the trace's first line. Its own position comes first; traced from
+ * an order that closed or traded into another chain's position (a separate exit order), that
+ * position is named by its trade, so the line does not say "no position" for an exit.
+ */
+function outcomeOf(trace: TradeTrace): string {
+  const own = (t: TracedEvent) => trace.correlationIds.includes(t.event.correlationId);
+  const closedText = (e: Envelope) => {
+    const c = e.data as PositionClosedData;
+    return `closed by ${c.exitReason}, realised ${c.realizedPnl} ${c.currency}`;
+  };
+  const closed = trace.events.filter((t) => t.event.type === 'PositionClosed');
+  const ownClosed = closed.find(own);
+  if (ownClosed) return closedText(ownClosed.event);
+  const denied = trace.events.find((t) => t.event.type === 'OrderDenied')?.event.data as OrderDeniedData | undefined;
+  if (denied) return `denied by risk (${denied.reason})`;
+  const decision = trace.events.find((t) => t.event.type === 'DecisionMade')?.event.data as DecisionMadeData | undefined;
+  if (decision?.action === 'skip') return 'skipped by rl-decision';
+  const opened = trace.events.filter((t) => t.event.type === 'PositionOpened');
+  const stillOpen = 'position still open at the end of the log';
+  const ownOpen = opened.some(own);
+  if (closed.length > 0) {
+    // Not "closed by this order": it may only have reduced the position another order closed.
+    const theirs = `position of trade ${closed[0].event.correlationId} ${closedText(closed[0].event)}`;
+    return ownOpen ? `${theirs}; its own ${stillOpen}` : theirs;
+  }
+  if (ownOpen) return stillOpen;
+  return opened.length > 0 ? `position of trade ${opened[0].event.correlationId} still open at the end of the log` : 'no position';
+}
+
 /** The trace as text: one line per event (log line, time, source, type, what it says). */
 export function formatTrace(trace: TradeTrace): string {
   const lines: string[] = [];
-  const first = trace.events[0]?.event;
-  const closed = trace.events.find((t) => t.event.type === 'PositionClosed')?.event.data as PositionClosedData | undefined;
-  const denied = trace.events.find((t) => t.event.type === 'OrderDenied')?.event.data as OrderDeniedData | undefined;
-  const decision = trace.events.find((t) => t.event.type === 'DecisionMade')?.event.data as DecisionMadeData | undefined;
-  const outcome = closed
-    ? `closed by ${closed.exitReason}, realised ${closed.realizedPnl} ${closed.currency}`
-    : denied
-      ? `denied by risk (${denied.reason})`
-      : decision?.action === 'skip'
-        ? 'skipped by rl-decision'
-        : trace.events.some((t) => t.event.type === 'PositionOpened')
-          ? 'position still open at the end of the log'
-          : 'no position';
-  lines.push(`trade ${trace.correlationIds.join(', ')}${first ? ` (from ${iso(first.ts)})` : ''}: ${outcome}`);
+  // The chain's own start: a trace from an exit order begins with the entry it closed.
+  const first = (trace.events.find((t) => trace.correlationIds.includes(t.event.correlationId)) ?? trace.events[0])?.event;
+  lines.push(`trade ${trace.correlationIds.join(', ')}${first ? ` (from ${iso(first.ts)})` : ''}: ${outcomeOf(trace)}`);
   for (const { line, event } of trace.events) {
-    lines.push(`${String(line).padStart(7)}  ${iso(event.ts).slice(0, 19).replace('T', ' ')}  ${event.source.padEnd(11)} ${event.type.padEnd(26)} ${describeEvent(event)}`);
+    lines.push(`${String(line).padStart(7)}  ${iso(event.ts).slice(0, 19).replace('T', ' ')}  ${event.source.padEnd(11)} ${event.type.padEnd(26)} ${describeEvent(event, trace.exits.get(String(dataOf(event)['orderId'])))}`);
   }
   const learned = learnedRow(trace);
   if (learned) lines.push(`learned: ${learned}`);
+  return lines.join('\n');
+}
+
+/**
+ * The trades of a log to pick an id from: one line per closed trade, and the ids of those
+ * still open at the end (a position opened and never closed), so that they can be explained too.
+ */
+export function formatTradeList(events: readonly Envelope[]): string {
+  const closed = events.filter((e) => e.type === 'PositionClosed');
+  const closedIds = new Set(closed.map((e) => (e.data as PositionClosedData).positionId));
+  const open = events.filter((e) => e.type === 'PositionOpened' && !closedIds.has((e.data as PositionOpenedData).positionId)).map((e) => e.correlationId);
+  const lines = [`${closed.length} closed trade(s)${open.length > 0 ? `, ${open.length} still open at the end (${open.join(', ')})` : ''}; explain one with its id (first column)`];
+  for (const e of closed) {
+    const p = e.data as PositionClosedData;
+    lines.push(`  ${e.correlationId}  ${p.symbol}@${p.venue} ${p.direction.padEnd(5)} ${p.entryPrice} → ${p.exitPrice}  ${p.exitReason.padEnd(12)} ${p.realizedPnl} ${p.currency}`);
+  }
   return lines.join('\n');
 }

@@ -195,6 +195,25 @@ describe('parseEventLog and runSpecOf: a log that cannot be used is an error nam
     expect(() => parseEventLog(text, 'events.ndjson')).toThrow(message);
   });
 
+  it.each([
+    ['one blank line', '\n'],
+    ['several blank lines', '\n\n\n'],
+    ['a line of spaces', '   \n'],
+    ['a CRLF blank line', '\r\n'],
+  ])('trailing_%s_after_the_last_event_then_the_same_events', (_name, tail) => {
+    // An editor that saves the log adds a final blank line: not an event, not an error.
+    expect(parseEventLog(good + tail, 'events.ndjson')).toEqual(parseEventLog(good, 'events.ndjson'));
+  });
+
+  it('trailing_blank_line_when_the_replay_is_compared_then_identical', () => {
+    const c = compareEventLogs(`${good}\n`, good);
+    expect(c).toEqual({ identical: true, recordedLines: lines.length, replayedLines: lines.length, differingLines: 0 });
+  });
+
+  it('only_blank_lines_then_still_an_empty_log', () => {
+    expect(() => parseEventLog('\n\n', 'events.ndjson')).toThrow(/events\.ndjson: the event log is empty/);
+  });
+
   function withStarted(edit: (e: { type: string; data: { mode: string; config: Record<string, unknown> } }) => void) {
     const e = JSON.parse(lines[0]);
     edit(e);

@@ -29,7 +29,8 @@ export class RunLogError extends Error {
 /**
  * Parses an event log (one envelope per line, as `events.ndjson`). Every line must be a valid
  * message of the contracts: a log is evidence, so a line that is not is an error naming its
- * line and fields, never skipped.
+ * line and fields, never skipped. Only blank lines after the last event are not lines of it
+ * (splitLines): an editor's final newline does not make a log unusable.
  */
 export function parseEventLog(text: string, file: string): Envelope[] {
   const lines = splitLines(text);
@@ -160,9 +161,14 @@ export interface LogComparison {
   };
 }
 
+/**
+ * The lines of an ndjson text, without the blank lines at its end: an editor that saves the
+ * log adds one, and that is no event, so neither parsing nor comparing a replay should trip
+ * on it. A blank line before the last event is kept, for parseEventLog to refuse.
+ */
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   return lines;
 }
 

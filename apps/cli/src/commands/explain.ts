@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Envelope } from '@tradeloop/kernel';
-import type { PositionClosedData } from '@tradeloop/contracts';
-import { formatTrace, parseEventLog, traceTrade } from '@tradeloop/runtime';
+import { formatTrace, formatTradeList, parseEventLog, traceTrade } from '@tradeloop/runtime';
 import type { Io } from '../backtest.command';
 
 export interface ExplainCliOptions {
@@ -35,22 +34,10 @@ function readLog(path: string): Envelope[] {
   return parseEventLog(text, basename(path));
 }
 
-/** The closed trades of a log, one line each, to pick an id from. */
-function listTrades(events: readonly Envelope[]): string {
-  const closed = events.filter((e) => e.type === 'PositionClosed');
-  const open = events.filter((e) => e.type === 'PositionOpened').length - closed.length;
-  const lines = [`${closed.length} closed trade(s)${open > 0 ? `, ${open} still open at the end` : ''}; explain one with its id (first column)`];
-  for (const e of closed) {
-    const p = e.data as PositionClosedData;
-    lines.push(`  ${e.correlationId}  ${p.symbol}@${p.venue} ${p.direction.padEnd(5)} ${p.entryPrice} → ${p.exitPrice}  ${p.exitReason.padEnd(12)} ${p.realizedPnl} ${p.currency}`);
-  }
-  return lines.join('\n');
-}
-
 export function runExplainCommand(id: string | undefined, opts: ExplainCliOptions, io: Io): void {
   const events = readLog(opts.log);
   if (id === undefined) {
-    io.out(listTrades(events) + '\n');
+    io.out(formatTradeList(events) + '\n');
     return;
   }
   const trace = traceTrade(events, id);
