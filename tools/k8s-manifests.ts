@@ -33,6 +33,8 @@ export const PIPELINE_SETTINGS: Readonly<Record<string, string>> = {
   ACCOUNT: 'paper',
   EXECUTION_MODE: 'quality_based',
   QUALITY_THRESHOLD: '70',
+  // Event time: market-data replays the bundled file at 60×, so a minute of wall time to answer an approval.
+  APPROVAL_TTL_MS: '3600000',
   AUTO_EXECUTE: 'true',
   RISK_PER_TRADE: '0.01',
   STARTING_CASH: '100000',

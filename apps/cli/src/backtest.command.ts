@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
+import { defaultGovernorConfig } from '@tradeloop/governor';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
 import { inferFromFileName, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig, unconvertibleInstruments, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
@@ -27,6 +28,8 @@ export interface BacktestCliOptions {
   to?: number;
   mode: ExecutionMode;
   threshold: number;
+  /** How long an approval request stays open, ms of event time; undefined: the governor's default. */
+  approvalTtl?: number;
   risk: number;
   cash: string;
   /** The account currency; default the quote currency of the first file's instrument. */
@@ -61,6 +64,11 @@ export function backtestCommand(io: Io): Command {
         .default('quality_based'),
     )
     .option('--threshold <0-100>', 'quality threshold for quality_based', parseNumber('--threshold', 0, 100), 70)
+    .option(
+      '--approval-ttl <ms>',
+      "how long an approval request stays open, in ms of event time (default 300000; as the quickstart's APPROVAL_TTL_MS)",
+      parseNumber('--approval-ttl', 1, 365 * 24 * 3_600_000, true),
+    )
     .option('--risk <fraction>', 'risk per trade as a fraction of equity', parseNumber('--risk', 0.0001, 0.1), 0.01)
     .option('--cash <amount>', 'starting cash, in the account currency', parseMoney('--cash'), '100000')
     .option('--currency <code>', "account currency (default: the first file's quote currency); instruments quoted in another are booked converted", parseCurrency)
@@ -204,6 +212,9 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGi
     feeBps: opts.feeBps,
     slippageBps: opts.slippageBps,
     strategies: orders === undefined,
+    // Recorded only when it is not the default, as the services and the quickstart record it,
+    // so a backtest with the quickstart's settings writes the quickstart's log.
+    ...(opts.approvalTtl !== undefined && opts.approvalTtl !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs: opts.approvalTtl } }),
   });
   io.err(
     `backtest: ${bars.length} bars, mode ${cfg.mode}${cfg.mode === 'quality_based' ? ` (threshold ${cfg.threshold})` : ''}, ` +

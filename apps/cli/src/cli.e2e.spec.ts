@@ -31,6 +31,7 @@ describe('tradeloop backtest — arguments', () => {
     [['backtest'], /required option '--data <file...>'/],
     [['backtest', '--data', EURUSD, '--mode', 'yolo'], /--mode must be one of fully_automated, quality_based, fully_manual, display_only; got "yolo"/],
     [['backtest', '--data', EURUSD, '--threshold', '120'], /--threshold must be between 0 and 100, got 120/],
+    [['backtest', '--data', EURUSD, '--approval-ttl', '0'], /--approval-ttl must be between 1 and 31536000000/],
     [['backtest', '--data', EURUSD, '--risk', 'abc'], /--risk expects a number, got "abc"/],
     [['backtest', '--data', EURUSD, '--cash', '-5'], /--cash expects a positive decimal amount/],
     [['backtest', '--data', EURUSD, '--from', 'yesterday'], /--from expects an ISO-8601 UTC time/],
@@ -229,6 +230,27 @@ describe('tradeloop backtest — one symbol at two venues', () => {
     expect([...venues].sort()).toEqual(['FXCM', 'OANDA']);
     // The bar a fill happened on is its cause: md:<venue>:<symbol>:<timeframe>:<open time>.
     expect(fills.filter((f) => f.causationId.split(':')[1] !== f.data.venue)).toEqual([]);
+  });
+});
+
+describe('tradeloop backtest — --approval-ttl', () => {
+  it('fully_manual_with_a_ttl_then_every_request_expires_after_it_the_ttl_is_recorded_and_the_log_replays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-ttl-'));
+    const r = await run(['backtest', '--data', EURUSD, '--to', '2014-05-03', '--mode', 'fully_manual', '--approval-ttl', '90000', '--no-progress', '--out', dir]);
+    expect(r.code).toBe(0);
+    const events = parseEventLog(readFileSync(join(dir, 'events.ndjson'), 'utf8'), 'events.ndjson');
+    expect(JSON.parse((events[0].data as { config: Record<string, string> }).config.governor)).toEqual({ approvalTtlMs: 90000 });
+    const requests = events.filter((e) => e.type === 'ApprovalRequested');
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((e) => (e.data as { expiresAt: number }).expiresAt === e.ts + 90000)).toBe(true);
+    expect(events.filter((e) => e.type === 'ApprovalExpired').length).toBe(requests.length);
+    const replay = await run(['replay', '--log', join(dir, 'events.ndjson'), '--data', EURUSD]);
+    expect(replay.out).toMatch(/replay identical: \d+ events, byte for byte/);
+    // The governor's default is not recorded: such a run's log is what it always was.
+    const plain = mkdtempSync(join(tmpdir(), 'tl-ttl-'));
+    await run(['backtest', '--data', EURUSD, '--to', '2014-05-03', '--mode', 'fully_manual', '--approval-ttl', '300000', '--no-progress', '--out', plain]);
+    const first = parseEventLog(readFileSync(join(plain, 'events.ndjson'), 'utf8'), 'events.ndjson')[0];
+    expect((first.data as { config: Record<string, string> }).config.governor).toBeUndefined();
   });
 });
 

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { topology } from '@tradeloop/transport-nats';
+import { jetstream } from '@nats-io/jetstream';
+import type { Envelope } from '@tradeloop/kernel';
+import type { ApprovalRequestedData, ServiceStartedData } from '@tradeloop/contracts';
+import { qualify, readStoredMessages, topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
 import { TEST_DATABASE_URL, testSchemaName } from '@tradeloop/persistence/src/persistence.test-support';
 import { startQuickstart, type Quickstart, type QuickstartOptions } from './quickstart';
@@ -19,6 +22,7 @@ import { DECIDER_SERVICES, deciderFor } from '@tradeloop/nest-service';
 import { pipelineConfigFromFlat } from '@tradeloop/runtime';
 
 const BARS = 2_000;
+const APPROVAL_TTL_MS = 240_000;
 const ns = uniqueNs('qs');
 const schema = testSchemaName();
 
@@ -42,6 +46,10 @@ function options(print: string[]): QuickstartOptions {
       // 150 bars a second: fast for a test, slow enough that a decision reaches risk and the
       // executor while the bar it was made on is still the latest (as at the default 600×).
       MARKET_DATA_SPEED: '9000',
+      // Set, rather than the default scaled with the pace (a minute of wall time, more than the
+      // whole run: one unanswered request would hold its market's reservation to the end, and
+      // nothing would fill). Not the governor's 300000 either, so the ServiceStarted must record it.
+      APPROVAL_TTL_MS: String(APPROVAL_TTL_MS),
       LOG_LEVEL: 'warn',
     },
     stateDir,
@@ -132,6 +140,20 @@ test('gateway_when_asked_with_the_created_key_then_status_answers_and_a_command_
   const health = await call(qs.url, 'GET', '/health');
   expect(health.status).toBe(200);
   expect(Object.keys(health.body.pipeline.services).sort()).toEqual(['executor', 'governor', 'learning', 'notifier', 'risk', 'rl-decision', 'scanner']);
+});
+
+test('approval_ttl_when_set_then_the_governor_service_decides_with_it_and_its_service_started_records_it', async () => {
+  const topo = topology({ ns });
+  const js = jetstream(nc);
+  const json = (data: Uint8Array): Envelope => JSON.parse(new TextDecoder().decode(data)) as Envelope;
+  const started = (await readStoredMessages(js, jsm, topo.streams.SYS.name, { filter: qualify(ns, 'sys.service.started.governor'), idleMs: 5_000 })).map((m) => json(m.data));
+  // Both starts of the test (the run and the restart) recorded the TTL the governor ran with.
+  expect(started.length).toBeGreaterThanOrEqual(1);
+  for (const e of started) expect(JSON.parse((e.data as ServiceStartedData).config.governor as string)).toEqual({ approvalTtlMs: APPROVAL_TTL_MS });
+  // And every request it made expires that long after the risk approval it answers.
+  const requests = (await readStoredMessages(js, jsm, topo.streams.DEC.name, { filter: qualify(ns, 'dec.approval.requested.>'), idleMs: 5_000 })).map((m) => json(m.data));
+  expect(requests.length).toBeGreaterThan(0);
+  for (const r of requests) expect((r.data as ApprovalRequestedData).expiresAt - r.ts).toBe(APPROVAL_TTL_MS);
 });
 
 test('nats_run_when_audited_then_every_decider_service_reproduces_its_outputs_byte_for_byte', async () => {

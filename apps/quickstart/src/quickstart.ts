@@ -21,7 +21,7 @@ import { InProcessEngine } from './in-process';
 import { EventLogFile } from './event-log-file';
 import { NatsEngine } from './nats';
 import { probeNats, probePostgres } from './probe';
-import { BUNDLED_DATA_FILE, DEFAULT_STATE_DIR, loadQuickstartSettings } from './settings';
+import { BUNDLED_DATA_FILE, DEFAULT_STATE_DIR, loadQuickstartSettings, type QuickstartSettings } from './settings';
 import { RunSummary, formatFinal, formatProgress, utcMinute, type SummarySnapshot } from './summary';
 
 export interface QuickstartOptions {
@@ -250,7 +250,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
 
     // ---- say what runs, then go
     const keyPath = shown(key.path);
-    for (const line of executionLines(env)) print(line);
+    for (const line of executionLines(env, settings)) print(line);
     print(`  data       ${shown(dataFile)}: ${bars.length} bars of ${info.symbol}@${info.venue}, ${dataRange}`);
     print(`  pace       ${paceText(settings.speed)}`);
     print(`  API        ${url}/v1 (OpenAPI at ${url}/docs; ${url}/health, ${url}/metrics)`);
@@ -325,7 +325,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
 
 // ----------------------------------------------------------------------------------------------
 
-function executionLines(env: ServiceEnv): string[] {
+function executionLines(env: ServiceEnv, settings: Pick<QuickstartSettings, 'speed' | 'approvalTtlExplicit'>): string[] {
   const mode = env.AUTO_EXECUTE ? env.EXECUTION_MODE : 'display_only';
   const how =
     mode === 'quality_based'
@@ -337,8 +337,28 @@ function executionLines(env: ServiceEnv): string[] {
       : `  execution  ON: paper broker (simulated money, EXECUTION_MODE etc. to change), ${how}`;
   return [
     execution,
+    ...(mode === 'quality_based' || mode === 'fully_manual' ? [approvalLine(env.APPROVAL_TTL_MS, settings)] : []),
     `  account    ${env.ACCOUNT}: ${env.STARTING_CASH} ${env.ACCOUNT_CURRENCY}, risk ${+(env.RISK_PER_TRADE * 100).toFixed(4)}% per trade, fees ${env.FEE_BPS} bps, slippage ${env.SLIPPAGE_BPS} bps, seed ${env.SEED}`,
   ];
+}
+
+/** How long an approval request stays open, in event time and (when paced) in wall time, and where to answer it. */
+export function approvalLine(ttlMs: number, settings: Pick<QuickstartSettings, 'speed' | 'approvalTtlExplicit'>): string {
+  const how = 'GET /v1/approvals?status=requested, then POST /v1/approvals/<id>/approve or /reject';
+  const set = `APPROVAL_TTL_MS=${ttlMs}${settings.approvalTtlExplicit ? '' : ', scaled with the pace'}`;
+  if (settings.speed === 0) return `  approvals  open ${duration(ttlMs)} of event time (${set}): at MARKET_DATA_SPEED=0 they expire before anyone can answer`;
+  return `  approvals  open ${duration(ttlMs / settings.speed)} (${duration(ttlMs)} of market at ${settings.speed}×; ${set}): ${how}`;
+}
+
+/** 0.5 s, 5 min, 50 h: the largest unit in which `ms` is at least 1. */
+function duration(ms: number): string {
+  const units: [number, string][] = [
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1_000, 's'],
+  ];
+  for (const [size, unit] of units) if (ms >= size) return `${+(ms / size).toFixed(2)} ${unit}`;
+  return `${+ms.toFixed(2)} ms`;
 }
 
 function paceText(speed: number): string {

@@ -1,6 +1,9 @@
-import { ConfigError } from '@tradeloop/nest-service';
-import { DEFAULT_SPEED, loadQuickstartSettings } from './settings';
+import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { flatPipelineConfig } from '@tradeloop/runtime';
+import { ConfigError, deciderFor, pipelineConfigFromEnv } from '@tradeloop/nest-service';
+import { DEFAULT_SPEED, defaultApprovalTtlMs, loadQuickstartSettings } from './settings';
 import { skipQuietStretches } from './clock';
+import { approvalLine } from './quickstart';
 
 describe('loadQuickstartSettings', () => {
   test('settings_when_env_is_empty_then_paper_quality_based_at_600x_with_fallbacks_allowed', () => {
@@ -25,6 +28,89 @@ describe('loadQuickstartSettings', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'EXECUTION_MODE', 'MARKET_DATA_SPEED', 'QUICKSTART_EXIT_WHEN_DONE']);
     expect((error as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('APPROVAL_TTL_MS in the quickstart', () => {
+  const T0 = Date.UTC(2014, 4, 5, 12, 0);
+  /** expiresAt of the ApprovalRequested the governor of `env`'s pipeline (both engines build it so) asks for at T0. */
+  function expiresAtUnder(env: Record<string, string>): number {
+    const settings = loadQuickstartSettings({ EXECUTION_MODE: 'fully_manual', ...env });
+    const host = new DeciderHost(deciderFor('governor', pipelineConfigFromEnv(settings.env)));
+    const riskApproved: Envelope = {
+      id: 'rsk-1',
+      type: 'RiskApproved',
+      version: 1,
+      ts: T0,
+      correlationId: 'sig-1',
+      causationId: 'dec-1',
+      account: 'paper',
+      source: 'risk',
+      data: {
+        requestId: 'dec-1',
+        order: { venue: 'OANDA', symbol: 'EURUSD', side: 'buy', type: 'market', quantity: '1000', timeInForce: 'GTC', stopLoss: '1.3800', origin: 'strategy' },
+        riskLevel: 'LOW',
+        riskAmount: '10.00',
+        notional: '1390.00',
+        referencePrice: '1.3900',
+        quality: 40,
+        tradingState: 'ACTIVE',
+      },
+    };
+    const [requested] = host.handle(riskApproved as never);
+    expect(requested.type).toBe('ApprovalRequested');
+    return (requested.data as { expiresAt: number }).expiresAt - T0;
+  }
+
+  test('approval_ttl_when_unset_at_the_default_600x_then_a_minute_of_wall_time_reaches_the_governor_and_is_recorded', () => {
+    const s = loadQuickstartSettings({});
+    expect(s.approvalTtlExplicit).toBe(false);
+    // 300 000 ms of event time would be 0.5 s of wall time at 600×: nobody could answer.
+    expect(s.env.APPROVAL_TTL_MS).toBe(60_000 * 600);
+    expect(expiresAtUnder({})).toBe(36_000_000);
+    // In RunStarted (in-process) and every ServiceStarted (NATS), so the run replays identically.
+    expect(JSON.parse(flatPipelineConfig(pipelineConfigFromEnv(s.env)).governor as string)).toEqual({ approvalTtlMs: 36_000_000 });
+    expect(approvalLine(s.env.APPROVAL_TTL_MS, s)).toBe(
+      '  approvals  open 1 min (10 h of market at 600×; APPROVAL_TTL_MS=36000000, scaled with the pace): GET /v1/approvals?status=requested, then POST /v1/approvals/<id>/approve or /reject',
+    );
+  });
+
+  test('approval_ttl_when_unset_then_scaled_with_MARKET_DATA_SPEED_and_the_governors_default_at_full_speed', () => {
+    expect(expiresAtUnder({ MARKET_DATA_SPEED: '1200' })).toBe(72_000_000);
+    expect(expiresAtUnder({ MARKET_DATA_SPEED: '1' })).toBe(60_000);
+    expect(expiresAtUnder({ MARKET_DATA_SPEED: '0.5' })).toBe(30_000);
+    // As fast as the pipeline goes: nobody can answer anyway; the run stays `tradeloop backtest`'s.
+    expect(expiresAtUnder({ MARKET_DATA_SPEED: '0' })).toBe(300_000);
+    expect(pipelineConfigFromEnv(loadQuickstartSettings({ MARKET_DATA_SPEED: '0' }).env).governor).toBeUndefined();
+    // Whole milliseconds, and never past what the services accept.
+    expect(defaultApprovalTtlMs(0.0000001)).toBe(1);
+    expect(defaultApprovalTtlMs(1.0000001)).toBe(60_000);
+    expect(defaultApprovalTtlMs(1e12)).toBe(365 * 24 * 3_600_000);
+    expect(loadQuickstartSettings({ MARKET_DATA_SPEED: '1e12' }).env.APPROVAL_TTL_MS).toBe(365 * 24 * 3_600_000);
+  });
+
+  test('approval_ttl_when_set_then_used_as_given_whatever_the_pace', () => {
+    const s = loadQuickstartSettings({ APPROVAL_TTL_MS: '600000', MARKET_DATA_SPEED: '600' });
+    expect(s).toMatchObject({ approvalTtlExplicit: true, speed: 600 });
+    expect(s.env.APPROVAL_TTL_MS).toBe(600_000);
+    expect(expiresAtUnder({ APPROVAL_TTL_MS: '600000' })).toBe(600_000);
+    expect(expiresAtUnder({ APPROVAL_TTL_MS: '300000', MARKET_DATA_SPEED: '9000' })).toBe(300_000);
+    expect(approvalLine(s.env.APPROVAL_TTL_MS, s)).toMatch(/^ {2}approvals {2}open 1 s \(10 min of market at 600×; APPROVAL_TTL_MS=600000\): GET/);
+  });
+
+  test('approval_ttl_when_bad_then_one_error_names_it_with_the_other_bad_variables', () => {
+    let error: unknown;
+    try {
+      loadQuickstartSettings({ APPROVAL_TTL_MS: '5 minutes', MARKET_DATA_SPEED: 'fast' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['APPROVAL_TTL_MS', 'MARKET_DATA_SPEED']);
+    expect((error as Error).message).toMatch(/APPROVAL_TTL_MS must be a whole number of milliseconds from 1 to 31536000000 \(365 days\) \(got "5 minutes"\)/);
+    // A bad pace alone names only the pace: the TTL derived from it is not the user's mistake.
+    expect(() => loadQuickstartSettings({ MARKET_DATA_SPEED: '-1' })).toThrow(/^invalid configuration: MARKET_DATA_SPEED must be a number ≥ 0/);
+    expect(() => loadQuickstartSettings({ APPROVAL_TTL_MS: '0' })).toThrow(/APPROVAL_TTL_MS must be a whole number/);
   });
 });
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
 import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
+import { defaultGovernorConfig } from '@tradeloop/governor';
 
 /** A configuration variable failed validation; the message names each one and what is wrong. */
 export class ConfigError extends Error {
@@ -18,6 +19,14 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return value;
 };
+/**
+ * Longest APPROVAL_TTL_MS: 365 days. Far beyond any wait for a person, and it keeps an
+ * approval's deadline (`expiresAt` = event time + TTL) a valid epoch-ms timestamp: the governor
+ * itself only refuses TTLs past Number.MAX_SAFE_INTEGER, with a message that names no variable.
+ */
+const MAX_APPROVAL_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+const APPROVAL_TTL_PROBLEM = `must be a whole number of milliseconds from 1 to ${MAX_APPROVAL_TTL_MS} (365 days)`;
+
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
 
 /**
@@ -26,6 +35,9 @@ const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === '
  * machine: NATS and PostgreSQL at their default local addresses.
  */
 export class ServiceEnv {
+  /** The range APPROVAL_TTL_MS accepts, for settings derived from it (the quickstart's pace-scaled default). */
+  static readonly APPROVAL_TTL_MS_RANGE: { readonly min: number; readonly max: number } = Object.freeze({ min: 1, max: MAX_APPROVAL_TTL_MS });
+
   @IsOptional() @IsString() @Matches(/^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$|^[^\s:/,]+:\d+$/, { message: 'must be a NATS server URL such as nats://127.0.0.1:4222' })
   NATS_URL: string = 'nats://127.0.0.1:4222';
 
@@ -60,6 +72,20 @@ export class ServiceEnv {
   /** The paper broker's money is simulated, so paper runs with execution on (DESIGN §6). */
   @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
   AUTO_EXECUTE: boolean = true;
+
+  /**
+   * How long a person has to answer the governor's ApprovalRequested, in ms of EVENT time (the
+   * request expires at its RiskApproved's ts + this). On a live feed event time is wall time, so
+   * the governor's default, 300000, is 5 minutes; a replay at N× pace shortens it N-fold (the
+   * quickstart scales its own default with MARKET_DATA_SPEED). Recorded with the pipeline's
+   * configuration (ServiceStarted, RunStarted) when it is not the default.
+   */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsInt({ message: APPROVAL_TTL_PROBLEM })
+  @Min(1, { message: APPROVAL_TTL_PROBLEM })
+  @Max(MAX_APPROVAL_TTL_MS, { message: APPROVAL_TTL_PROBLEM })
+  APPROVAL_TTL_MS: number = defaultGovernorConfig.approvalTtlMs;
 
   @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number in (0, 0.1]' }) @Min(0.000001) @Max(0.1)
   RISK_PER_TRADE: number = 0.01;
@@ -107,7 +133,8 @@ export function loadServiceEnv(env: Record<string, string | undefined> = process
 }
 
 function describe(e: ValidationError): { variable: string; problem: string } {
-  const problem = Object.values(e.constraints ?? {}).join(', ');
+  // Rules of one variable often share their message (an integer, at least, at most …): say it once.
+  const problem = [...new Set(Object.values(e.constraints ?? {}))].join(', ');
   // URLs may carry credentials: never echo them.
   const shown = /URL$/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
   return { variable: e.property, problem: `${problem}${shown}` };

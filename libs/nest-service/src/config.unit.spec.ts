@@ -1,5 +1,45 @@
+import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { flatPipelineConfig, pipelineConfigFromFlat } from '@tradeloop/runtime';
 import { ConfigError, loadServiceEnv, redactUrl } from './config';
-import { pipelineConfigFromEnv } from './definitions';
+import { deciderFor, pipelineConfigFromEnv } from './definitions';
+
+const T0 = Date.UTC(2014, 4, 5, 12, 0);
+
+/** A RiskApproved the governor must ask a person about (quality 40, below any default threshold). */
+function riskApproved(ts: number): Envelope {
+  return {
+    id: 'rsk-1',
+    type: 'RiskApproved',
+    version: 1,
+    ts,
+    correlationId: 'sig-1',
+    causationId: 'dec-1',
+    account: 'paper',
+    source: 'risk',
+    data: {
+      requestId: 'dec-1',
+      order: { venue: 'OANDA', symbol: 'EURUSD', side: 'buy', type: 'market', quantity: '1000', timeInForce: 'GTC', stopLoss: '1.3800', origin: 'strategy' },
+      riskLevel: 'LOW',
+      riskAmount: '10.00',
+      notional: '1390.00',
+      referencePrice: '1.3900',
+      quality: 40,
+      tradingState: 'ACTIVE',
+    },
+  };
+}
+const timerAt = (at: number): Envelope => ({ id: `timer-${at}`, type: 'TimerFired', version: 1, ts: at, correlationId: 'timer', causationId: 'timer', account: 'paper', source: 'runner', data: { at } });
+
+/** The governor as a service builds it from `env`: its ApprovalRequested's expiresAt, and what expires when. */
+function approvalUnder(cfg: ReturnType<typeof pipelineConfigFromEnv>, ttl: number) {
+  const host = new DeciderHost(deciderFor('governor', cfg));
+  const [requested] = host.handle(riskApproved(T0) as never);
+  return {
+    requested,
+    beforeDeadline: host.handle(timerAt(T0 + ttl - 1) as never).map((e) => e.type),
+    atDeadline: host.handle(timerAt(T0 + ttl) as never).map((e) => e.type),
+  };
+}
 
 describe('loadServiceEnv', () => {
   test('env_when_empty_then_paper_defaults_on_local_nats_and_postgres', () => {
@@ -48,6 +88,53 @@ describe('loadServiceEnv', () => {
     for (const bad of ['0', '6', '1.5', 'three']) {
       expect(() => loadServiceEnv({ NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be an integer from 1 to 5 \(stream replicas\)/);
     }
+  });
+
+  test('approval_ttl_when_unset_then_the_governors_300000_and_nothing_more_recorded_than_before', () => {
+    const env = loadServiceEnv({ EXECUTION_MODE: 'fully_manual' });
+    expect(env.APPROVAL_TTL_MS).toBe(300_000);
+    const cfg = pipelineConfigFromEnv(env);
+    // Live feeds: event time is wall time, 5 minutes to answer; the recorded configuration is
+    // the one earlier versions recorded (no governor section), so run ids do not move.
+    expect(cfg.governor).toBeUndefined();
+    expect(flatPipelineConfig(cfg)).not.toHaveProperty('governor');
+    const { requested, beforeDeadline, atDeadline } = approvalUnder(cfg, 300_000);
+    expect(requested.type).toBe('ApprovalRequested');
+    expect((requested.data as { expiresAt: number }).expiresAt).toBe(T0 + 300_000);
+    expect(beforeDeadline).toEqual([]);
+    expect(atDeadline).toEqual(['ApprovalExpired']);
+  });
+
+  test.each(['0', '-300000', '1.5', '5m', '300000ms', '31536000001', '1e20'])('approval_ttl_when_%s_then_an_error_naming_APPROVAL_TTL_MS_once', (bad) => {
+    let error: unknown;
+    try {
+      loadServiceEnv({ APPROVAL_TTL_MS: bad });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(['APPROVAL_TTL_MS']);
+    // The rule said once, whichever of its checks (integer, at least 1, at most 365 days) failed.
+    expect((error as Error).message).toMatch(/^invalid configuration: APPROVAL_TTL_MS must be a whole number of milliseconds from 1 to 31536000000 \(365 days\) \(got [^,]+\)$/);
+  });
+
+  test('approval_ttl_when_set_then_the_governor_decider_expires_requests_at_requested_ts_plus_it_and_the_ttl_is_recorded', () => {
+    const env = loadServiceEnv({ APPROVAL_TTL_MS: '90000', EXECUTION_MODE: 'fully_manual' });
+    expect(env.APPROVAL_TTL_MS).toBe(90_000);
+    const cfg = pipelineConfigFromEnv(env);
+    expect(cfg.governor).toEqual({ approvalTtlMs: 90_000 });
+    const live = approvalUnder(cfg, 90_000);
+    expect(live.requested.type).toBe('ApprovalRequested');
+    expect((live.requested.data as { expiresAt: number }).expiresAt).toBe(T0 + 90_000);
+    expect(live.beforeDeadline).toEqual([]);
+    expect(live.atDeadline).toEqual(['ApprovalExpired']);
+
+    // Recorded as ServiceStarted and RunStarted record the configuration, and a replay's
+    // governor, built from that record, decides the same deadline (same outputs, byte for byte).
+    const flat = flatPipelineConfig(cfg);
+    expect(JSON.parse(flat.governor as string)).toEqual({ approvalTtlMs: 90_000 });
+    const replayed = approvalUnder(pipelineConfigFromFlat(flat, (d) => new Error(d)).config, 90_000);
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(live));
   });
 
   test('env_when_a_url_with_a_password_is_bad_then_the_message_does_not_echo_it', () => {

@@ -1,4 +1,5 @@
 import type { Decider } from '@tradeloop/kernel';
+import { defaultGovernorConfig } from '@tradeloop/governor';
 import { pipelineConfig, pipelineDeciders, type PipelineConfig } from '@tradeloop/runtime';
 import { ExecutorEffects, projectionEffects, type ServiceEffects, type ServiceLogger } from '@tradeloop/service';
 import type { DataSource } from 'typeorm';
@@ -40,8 +41,19 @@ export const DEFAULT_NICE: Readonly<Record<ServiceName, number>> = {
   learning: 10,
 };
 
-/** One configuration for every service of a deployment, so distributed = in-process. */
+/**
+ * One configuration for every service of a deployment, so distributed = in-process.
+ *
+ * APPROVAL_TTL_MS goes into the governor's section, which RunStarted and ServiceStarted record
+ * (flatPipelineConfig, as JSON) and replays read back (pipelineConfigFromFlat): a run or a
+ * service segment replays under the TTL it decided with. Like every section setting it is
+ * there only when it is not the governor's default, so a deployment on the default (and a
+ * quickstart at MARKET_DATA_SPEED=0) records the same configuration, and run id, as earlier
+ * versions did and as `tradeloop backtest` does.
+ */
 export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
+  // `??`: a ServiceEnv put together by hand (tests, tools) may not have it.
+  const approvalTtlMs = env.APPROVAL_TTL_MS ?? defaultGovernorConfig.approvalTtlMs;
   return pipelineConfig({
     account: env.ACCOUNT,
     seed: env.SEED,
@@ -53,6 +65,7 @@ export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
     currency: env.ACCOUNT_CURRENCY,
     feeBps: env.FEE_BPS,
     slippageBps: env.SLIPPAGE_BPS,
+    ...(approvalTtlMs !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs } }),
   });
 }
 
