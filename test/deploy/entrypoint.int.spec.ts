@@ -51,7 +51,7 @@ test('entrypoint_when_started_with_the_k8s_pipeline_settings_then_the_service_is
   const port = await freePort();
   let output = '';
   child = spawn(resolve(REPO, 'deploy/entrypoint.sh'), [], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...PIPELINE_SETTINGS, NATS_STREAM_REPLICAS: '1', NATS_URL: WITH_TOKEN, NATS_NAMESPACE: ns, HTTP_PORT: String(port), TRADELOOP_SERVICE: 'risk' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...PIPELINE_SETTINGS, NATS_STREAM_REPLICAS: '1', NATS_URL: WITH_TOKEN, NATS_NAMESPACE: ns, HTTP_PORT: String(port), TRADELOOP_SERVICE: 'rl-decision' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
@@ -65,7 +65,7 @@ test('entrypoint_when_started_with_the_k8s_pipeline_settings_then_the_service_is
     if (h?.status === 200 && h.body.worker?.state === 'running') break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  expect(h!).toMatchObject({ status: 200, body: { service: 'risk', status: 'ok', worker: { state: 'running', inbox: `${ns}_IN_RISK` } } });
+  expect(h!).toMatchObject({ status: 200, body: { service: 'rl-decision', status: 'ok', worker: { state: 'running', inbox: `${ns}_IN_RL_DECISION` } } });
   // The start log names NATS without its token, and says the service consumes.
   expect(output).toContain('"msg":"consuming"');
   expect(output).toContain(`"nats":"${WITH_TOKEN.replace(TOKEN, '***')}"`);

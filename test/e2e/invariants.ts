@@ -73,6 +73,10 @@ export async function checkInvariants(o: { nc: NatsConnection; topo: Topology; p
   expect(await count('SELECT count(*) AS n FROM S.orders')).toBe(submitted.length);
   expect(await count('SELECT count(DISTINCT client_order_id) AS n FROM S.orders')).toBe(submitted.length);
   expect(await count('SELECT count(*) AS n FROM S.fills')).toBe(fills.length);
+  // Risk projects its refusals: every OrderDenied once, whatever restarts happened.
+  const denials = decs.filter((m) => m.type === 'OrderDenied');
+  expect(await count('SELECT count(*) AS n FROM S.denials')).toBe(denials.length);
+  expect(await count(`SELECT count(*) AS n FROM S.denials WHERE denial_id IN (${denials.map((d) => `'${d.id}'`).join(',') || "''"})`)).toBe(denials.length);
   expect(await count('SELECT count(*) AS n FROM S.broker_orders')).toBe(submitted.length);
   expect(await count(`SELECT count(*) AS n FROM S.broker_orders b JOIN S.orders o USING (client_order_id) WHERE o.role = 'entry'`)).toBe(approved.length);
 

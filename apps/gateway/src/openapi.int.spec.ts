@@ -17,6 +17,7 @@ const ROUTES: [method: string, path: string, scope: string][] = [
   ['get', '/v1/positions', 'read'],
   ['get', '/v1/fills', 'read'],
   ['get', '/v1/experiences', 'read'],
+  ['get', '/v1/denials', 'read'],
 ];
 
 describe('gateway OpenAPI', () => {
@@ -81,12 +82,14 @@ describe('gateway OpenAPI', () => {
       expect(doc.paths[path][method].requestBody.content['application/json'].schema.$ref).toBe(`#/components/schemas/${dto}`);
     }
     const query = doc.paths['/v1/orders'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
-    expect(query.sort()).toEqual(['cursor', 'limit', 'status', 'symbol']);
+    expect(query.sort()).toEqual(['correlationId', 'cursor', 'limit', 'status', 'symbol']);
+    const denials = doc.paths['/v1/denials'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
+    expect(denials.sort()).toEqual(['correlationId', 'cursor', 'limit', 'reason', 'symbol']);
   });
 
   it('response_views_then_documented', () => {
     const schemas = doc.components.schemas;
-    for (const name of ['OrderView', 'OrderPage', 'FillPage', 'PositionPage', 'ApprovalPage', 'ExperiencePage', 'StatusView', 'TradingStateView', 'CommandAcceptedView', 'ErrorView']) {
+    for (const name of ['OrderView', 'OrderPage', 'FillPage', 'PositionPage', 'ApprovalPage', 'ExperiencePage', 'DenialPage', 'DenialView', 'StatusView', 'TradingStateView', 'CommandAcceptedView', 'ErrorView']) {
       expect(schemas[name]).toBeDefined();
     }
     expect(Object.keys(schemas.OrderView.properties)).toEqual(expect.arrayContaining(['orderId', 'status', 'filledQuantity', 'timeInForce']));

@@ -2,9 +2,9 @@ import { Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RequiresScope } from './auth/auth.decorators';
 import { GatewayController } from './http/gateway-controller.decorator';
-import { ListExperiencesQuery, ListFillsQuery, ListPositionsQuery } from './queries/query.dto';
+import { ListDenialsQuery, ListExperiencesQuery, ListFillsQuery, ListPositionsQuery } from './queries/query.dto';
 import { ReadModels } from './queries/read-models';
-import { ExperiencePage, FillPage, PositionPage } from './queries/views';
+import { DenialPage, ExperiencePage, FillPage, PositionPage } from './queries/views';
 
 @GatewayController('v1', 'portfolio')
 export class PortfolioController {
@@ -24,6 +24,19 @@ export class PortfolioController {
   @ApiOkResponse({ type: FillPage })
   fills(@Query() query: ListFillsQuery): Promise<FillPage> {
     return this.reads.fills(query);
+  }
+
+  @Get('denials')
+  @RequiresScope('read')
+  @ApiOperation({
+    summary: "Risk's refusals (OrderDenied), newest first",
+    description:
+      'Why an order was not placed: POST /v1/orders answers 202 once the command is on the bus, and risk may then deny it. ' +
+      '`correlationId=<commandId>` finds a manual order\'s denial (and GET /v1/orders?correlationId=<commandId> its order, if placed).',
+  })
+  @ApiOkResponse({ type: DenialPage })
+  denials(@Query() query: ListDenialsQuery): Promise<DenialPage> {
+    return this.reads.denials(query);
   }
 
   @Get('experiences')

@@ -45,6 +45,13 @@ function history(): Message[] {
     );
   }
   m.push(sampleOf('AccountUpdated', { id: 'q-acct', ts: T0 + 45 * MIN, account: ACCOUNT }));
+  // Risk's refusals: a strategy order's and a manual order's (its chain is the command id).
+  m.push(sampleOf('OrderDenied', { id: 'q-d0', ts: T0 + 20 * MIN, account: ACCOUNT, correlationId: 'q-sig9' }));
+  m.push(
+    sampleOf('OrderDenied', { id: 'q-d1', ts: T0 + 21 * MIN, account: ACCOUNT, correlationId: 'q-cmd1', causationId: 'q-cmd1' }, {
+      requestId: 'q-cmd1', symbol: 'XAUUSD', reason: 'PRICE_COLLAR', detail: 'limit 1200 is 8.1% from the reference 1306.2 (collar 2%)', origin: 'manual',
+    }),
+  );
   m.push(sampleOf('TradingStateChanged', { id: 'q-state', ts: T0 + 50 * MIN, account: ACCOUNT }));
   m.push(sampleOf('ExecutionModeChanged', { id: 'q-mode', ts: T0 - MIN, account: ACCOUNT }));
   // another account on the same database: never visible through this gateway
@@ -203,6 +210,27 @@ describe('gateway queries', () => {
       ]);
     });
 
+    it('denials_then_newest_first_and_a_manual_orders_found_by_its_command_id', async () => {
+      const all = await call(gw, 'GET', '/v1/denials', { key });
+      expect(all.status).toBe(200);
+      expect(all.body.items.map((d: any) => [d.denialId, d.reason, d.origin])).toEqual([
+        ['q-d1', 'PRICE_COLLAR', 'manual'],
+        ['q-d0', 'POSITION_ALREADY_OPEN', 'strategy'],
+      ]);
+      const mine = await call(gw, 'GET', '/v1/denials?correlationId=q-cmd1', { key });
+      expect(mine.body.items).toEqual([
+        { denialId: 'q-d1', requestId: 'q-cmd1', symbol: 'XAUUSD', reason: 'PRICE_COLLAR', detail: 'limit 1200 is 8.1% from the reference 1306.2 (collar 2%)', origin: 'manual', ts: T0 + 21 * MIN, correlationId: 'q-cmd1' },
+      ]);
+      expect((await call(gw, 'GET', '/v1/denials?reason=POSITION_ALREADY_OPEN&symbol=EURUSD', { key })).body.items.map((d: any) => d.denialId)).toEqual(['q-d0']);
+      expect(await allPages(gw, key, '/v1/denials', 1, (d) => d.denialId)).toEqual([['q-d1'], ['q-d0']]);
+      // A placed order is found by its chain the same way.
+      expect((await call(gw, 'GET', '/v1/orders?correlationId=q-cmd1', { key })).body.items).toEqual([]);
+      const chain = (await call(gw, 'GET', '/v1/orders?limit=1', { key })).body.items[0].correlationId;
+      const ofChain = (await call(gw, 'GET', `/v1/orders?correlationId=${chain}`, { key })).body.items;
+      expect(ofChain.length).toBeGreaterThan(0);
+      expect(ofChain.every((o: any) => o.correlationId === chain)).toBe(true);
+    });
+
     it('positions_then_open_by_default_all_and_closed_on_request', async () => {
       const open = await call(gw, 'GET', '/v1/positions', { key });
       expect(open.body.items.map((p: any) => [p.symbol, p.status])).toEqual([
@@ -262,6 +290,9 @@ describe('gateway queries', () => {
       ['/v1/fills?orderId=has%20space', 'orderId'],
       ['/v1/experiences?closedFrom=-1', 'closedFrom'],
       ['/v1/experiences?direction=up', 'direction'],
+      ['/v1/denials?reason=TOO_RISKY', 'reason'],
+      ['/v1/denials?correlationId=has%20space', 'correlationId'],
+      ['/v1/orders?correlationId=has%20space', 'correlationId'],
     ])('%s_then_400_naming_%s', async (path, field) => {
       const r = await call(gw, 'GET', path, { key });
       expect(r.status).toBe(400);

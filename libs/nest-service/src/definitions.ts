@@ -87,9 +87,9 @@ export function deciderFor(service: DeciderService, cfg: PipelineConfig): Decide
   }
 }
 
-/** Services whose outputs feed read models or the experience store write to PostgreSQL. */
+/** Services whose outputs feed read models or the experience store write to PostgreSQL (risk: its denials). */
 export function writesReadModels(service: ServiceName): boolean {
-  return service === 'executor' || service === 'governor' || service === 'learning' || service === 'gateway';
+  return service === 'executor' || service === 'governor' || service === 'learning' || service === 'risk' || service === 'gateway';
 }
 
 export function effectsFor(service: DeciderService, ds: DataSource | undefined, account = 'paper', log?: ServiceLogger): ServiceEffects | undefined {

@@ -2,6 +2,7 @@ import { DataSource, MigrationExecutor, type LoggerOptions, type QueryRunner } f
 import {
   AccountEntity,
   ApprovalEntity,
+  DenialEntity,
   FillEntity,
   OrderEntity,
   PositionEntity,
@@ -27,6 +28,7 @@ export const PERSISTENCE_ENTITIES = [
   ApiKeyEntity,
   BrokerOrderEntity,
   IdempotencyKeyEntity,
+  DenialEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

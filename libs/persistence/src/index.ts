@@ -15,6 +15,7 @@ export {
   TradingStateEntity,
   ProcessedMessageEntity,
   TradeExperienceEntity,
+  DenialEntity,
   type PositionStatus,
   type ApprovalStatus,
 } from './entities';
@@ -37,6 +38,7 @@ export {
   projectGovernor,
   appendExperience,
   projectMessage,
+  projectDenial,
   PROJECTED_TYPES,
   ExperienceConflictError,
   ORDER_STATUS_RANK,
@@ -52,6 +54,7 @@ export {
   getTradingState,
   listApprovals,
   listExperiences,
+  listDenials,
   InvalidCursorError,
   DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
@@ -63,6 +66,7 @@ export {
   type PositionFilter,
   type ApprovalFilter,
   type ExperienceFilter,
+  type DenialFilter,
 } from './queries';
 export { sqlStateOf, isRetryableTransactionError, SERIALIZATION_FAILURE, DEADLOCK_DETECTED } from './pg-errors';
 export { countWorkingOrders, countOpenPositions, getApproval, WORKING_ORDER_STATUSES } from './summary-queries';

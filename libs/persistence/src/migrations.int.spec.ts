@@ -12,6 +12,7 @@ const TABLES = [
   'api_keys',
   'approvals',
   'broker_orders',
+  'denials',
   'fills',
   'idempotency_keys',
   'orders',

@@ -5,6 +5,7 @@ import { listPositions } from './queries';
 import {
   AccountEntity,
   ApprovalEntity,
+  DenialEntity,
   FillEntity,
   OrderEntity,
   PositionEntity,
@@ -328,6 +329,32 @@ describe('projections', () => {
       await project(submit('o-first'));
       const clash = sampleOf('OrderSubmitted', { id: 'o-second', ts: T0 }, { orderId: 'o-second', clientOrderId: 'TL-o-first' });
       await expect(project(clash)).rejects.toThrow(/orders_client_order_id_key/);
+    });
+  });
+
+  describe("risk's denials", () => {
+    it('order_denied_when_projected_then_one_row_with_reason_and_chain_and_a_repeat_changes_nothing', async () => {
+      const manual = sampleOf('OrderDenied', { id: 'deny-manual', ts: T0 + 200 * MIN, correlationId: 'cmd-77', causationId: 'cmd-77' }, {
+        requestId: 'cmd-77',
+        symbol: 'EURUSD',
+        reason: 'PRICE_COLLAR',
+        detail: 'limit 1.2 is 9.21% from the reference 1.3216 (collar 2%)',
+        origin: 'manual',
+      });
+      expect(await deliver(manual)).toBe('applied');
+      expect(await project(manual)).toBe('unchanged');
+      expect(await db.ds.getRepository(DenialEntity).findOneByOrFail({ denialId: 'deny-manual' })).toEqual({
+        denialId: 'deny-manual',
+        account: 'paper',
+        requestId: 'cmd-77',
+        symbol: 'EURUSD',
+        reason: 'PRICE_COLLAR',
+        detail: 'limit 1.2 is 9.21% from the reference 1.3216 (collar 2%)',
+        origin: 'manual',
+        ts: T0 + 200 * MIN,
+        correlationId: 'cmd-77',
+      });
+      expect(await db.ds.getRepository(DenialEntity).countBy({ denialId: 'deny-manual' })).toBe(1);
     });
   });
 

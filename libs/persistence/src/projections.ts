@@ -492,12 +492,31 @@ async function experience(manager: EntityManager, m: Message<'ExperienceRecorded
   throw new ExperienceConflictError(m.id, d.positionId, existing[0]?.experience_id ?? '?');
 }
 
+// ----------------------------------------------------------------------------------------------
+// Risk: denials
+// ----------------------------------------------------------------------------------------------
+
+/** One row per OrderDenied, keyed by its envelope id: a repeat inserts nothing. */
+export async function projectDenial(manager: EntityManager, m: Message<'OrderDenied'>): Promise<ProjectionOutcome> {
+  const d = m.data;
+  return outcome(
+    await write(
+      manager,
+      `INSERT INTO ${tablesOf(manager.dataSource).denials} ("denial_id", "account", "request_id", "symbol", "reason", "detail", "origin", "ts", "correlation_id")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT ("denial_id") DO NOTHING`,
+      [m.id, m.account, d.requestId, d.symbol, d.reason, d.detail, d.origin, m.ts, m.correlationId],
+    ),
+  );
+}
+
 /** Every message type some projection writes: a consumer can skip the transaction for the rest. */
-export const PROJECTED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([...EXECUTION_TYPES, ...GOVERNOR_TYPES, 'ExperienceRecorded']);
+export const PROJECTED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([...EXECUTION_TYPES, ...GOVERNOR_TYPES, 'ExperienceRecorded', 'OrderDenied']);
 
 /** Every projection this library has, for a consumer that writes all read models. */
 export async function projectMessage(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
   if (m.type === 'ExperienceRecorded') return appendExperience(manager, m);
+  if (m.type === 'OrderDenied') return projectDenial(manager, m);
   const execution = await projectExecution(manager, m);
   return execution === 'not_projected' ? projectGovernor(manager, m) : execution;
 }

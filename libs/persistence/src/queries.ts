@@ -1,8 +1,9 @@
 import { type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import type { Direction, OrderStatus } from '@tradeloop/contracts';
+import type { DenialReason, Direction, OrderStatus } from '@tradeloop/contracts';
 import {
   AccountEntity,
   ApprovalEntity,
+  DenialEntity,
   FillEntity,
   OrderEntity,
   PositionEntity,
@@ -166,6 +167,22 @@ export async function listApprovals(db: Reader, account: string, filter: Approva
   const qb = db.getRepository(ApprovalEntity).createQueryBuilder('a').where('a.account = :account', { account });
   if (filter.status !== undefined) qb.andWhere('a.status = :status', { status: filter.status });
   return keysetPage(qb, ['requestedTs', 'approvalId'], 'DESC', filter);
+}
+
+export interface DenialFilter extends PageRequest {
+  readonly symbol?: string;
+  readonly reason?: DenialReason;
+  /** The chain: a manual order's command id, a strategy order's signal id. */
+  readonly correlationId?: string;
+}
+
+/** Risk's refusals, newest first. */
+export async function listDenials(db: Reader, account: string, filter: DenialFilter = {}): Promise<Page<DenialEntity>> {
+  const qb = db.getRepository(DenialEntity).createQueryBuilder('d').where('d.account = :account', { account });
+  if (filter.symbol !== undefined) qb.andWhere('d.symbol = :symbol', { symbol: filter.symbol });
+  if (filter.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: filter.reason });
+  if (filter.correlationId !== undefined) qb.andWhere('d.correlationId = :cid', { cid: filter.correlationId });
+  return keysetPage(qb, ['ts', 'denialId'], 'DESC', filter);
 }
 
 export interface ExperienceFilter extends PageRequest {

@@ -33,6 +33,7 @@ export interface TableNames {
   readonly tradingState: string;
   readonly processedMessages: string;
   readonly tradeExperiences: string;
+  readonly denials: string;
 }
 
 const cache = new WeakMap<DataSource, TableNames>();
@@ -51,6 +52,7 @@ export function tablesOf(ds: DataSource): TableNames {
       tradingState: qualify(s, 'trading_state'),
       processedMessages: qualify(s, 'processed_messages'),
       tradeExperiences: qualify(s, 'trade_experiences'),
+      denials: qualify(s, 'denials'),
     };
     cache.set(ds, names);
   }

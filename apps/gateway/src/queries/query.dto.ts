@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { DIRECTIONS, OptionalField, type Direction, type OrderStatus } from '@tradeloop/contracts';
+import { DENIAL_REASONS, DIRECTIONS, OptionalField, type DenialReason, type Direction, type OrderStatus } from '@tradeloop/contracts';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type ApprovalStatus, type PositionStatus } from '@tradeloop/persistence';
 import {
   CommaList,
@@ -45,6 +45,28 @@ export class ListOrdersQuery extends PageQuery {
   @OptionalField()
   @IsSymbol()
   readonly symbol?: string;
+
+  @ApiPropertyOptional({ type: String, description: "Only the orders of this chain: a manual order's command id (what POST /v1/orders answered), a signal's id." })
+  @OptionalField()
+  @IsId()
+  readonly correlationId?: string;
+}
+
+export class ListDenialsQuery extends PageQuery {
+  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @OptionalField()
+  @IsSymbol()
+  readonly symbol?: string;
+
+  @ApiPropertyOptional({ enum: DENIAL_REASONS })
+  @OptionalField()
+  @IsOneOfValues(DENIAL_REASONS)
+  readonly reason?: DenialReason;
+
+  @ApiPropertyOptional({ type: String, description: "Only this chain's denial: a manual order's command id (what POST /v1/orders answered), a signal's id." })
+  @OptionalField()
+  @IsId()
+  readonly correlationId?: string;
 }
 
 export class ListFillsQuery extends PageQuery {

@@ -8,6 +8,7 @@ import {
   getTradingState,
   InvalidCursorError,
   listApprovals,
+  listDenials,
   listExperiences,
   listFills,
   listOrders,
@@ -21,6 +22,7 @@ import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options
 import { fieldProblem, RequestValidationError } from '../http/problems';
 import type {
   ListApprovalsQuery,
+  ListDenialsQuery,
   ListExperiencesQuery,
   ListFillsQuery,
   ListOrdersQuery,
@@ -29,12 +31,14 @@ import type {
 import {
   approvalView,
   balanceView,
+  denialView,
   experienceView,
   fillView,
   orderView,
   positionView,
   tradingStateView,
   type ApprovalPage,
+  type DenialPage,
   type ExperiencePage,
   type FillPage,
   type OrderPage,
@@ -98,7 +102,10 @@ export class ReadModels {
 
   async orders(q: ListOrdersQuery): Promise<OrderPage> {
     return paged(q.cursor, async () =>
-      mapPage(await listOrders(this.db, this.account, { status: q.status, symbol: q.symbol, limit: q.limit, cursor: q.cursor }), orderView),
+      mapPage(
+        await listOrders(this.db, this.account, { status: q.status, symbol: q.symbol, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
+        orderView,
+      ),
     );
   }
 
@@ -116,6 +123,15 @@ export class ReadModels {
   async fills(q: ListFillsQuery): Promise<FillPage> {
     return paged(q.cursor, async () =>
       mapPage(await listFills(this.db, this.account, { symbol: q.symbol, orderId: q.orderId, limit: q.limit, cursor: q.cursor }), fillView),
+    );
+  }
+
+  async denials(q: ListDenialsQuery): Promise<DenialPage> {
+    return paged(q.cursor, async () =>
+      mapPage(
+        await listDenials(this.db, this.account, { symbol: q.symbol, reason: q.reason, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
+        denialView,
+      ),
     );
   }
 

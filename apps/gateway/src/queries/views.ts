@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
+  DENIAL_REASONS,
   DIRECTIONS,
   EXECUTION_MODES,
   EXIT_REASONS,
@@ -9,6 +10,7 @@ import {
   SIDES,
   TIME_IN_FORCE,
   TRADING_STATES,
+  type DenialReason,
   type Direction,
   type ExecutionMode,
   type ExitReason,
@@ -26,6 +28,7 @@ import {
   type AccountEntity,
   type ApprovalEntity,
   type ApprovalStatus,
+  type DenialEntity,
   type FillEntity,
   type OrderEntity,
   type PositionEntity,
@@ -202,6 +205,30 @@ export function positionView(p: PositionEntity): PositionView {
   };
 }
 
+export class DenialView {
+  @Str('rsk-1f0c2a9e', 'The OrderDenied id.') readonly denialId!: string;
+  @Str(undefined, 'What it answers: the DecisionMade, or the SubmitManualOrder (a manual order\'s command id).') readonly requestId!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(DENIAL_REASONS) readonly reason!: DenialReason;
+  @Str('price 1.2 is 9.21% from the reference 1.3216 (collar 2%)', 'The numbers behind the reason.') readonly detail!: string;
+  @OneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
+  @Ms() readonly ts!: number;
+  @Str(undefined, "The chain: a manual order's command id (GET /v1/denials?correlationId=<commandId>), a strategy order's signal id.") readonly correlationId!: string;
+}
+
+export function denialView(d: DenialEntity): DenialView {
+  return {
+    denialId: d.denialId,
+    requestId: d.requestId,
+    symbol: d.symbol,
+    reason: d.reason,
+    detail: d.detail,
+    origin: d.origin,
+    ts: d.ts,
+    correlationId: d.correlationId,
+  };
+}
+
 export class ApprovalView {
   @Str('apr-d3e8a14c', 'The ApprovalRequested id: approve or reject with it.') readonly approvalId!: string;
   @Str() readonly riskApprovalId!: string;
@@ -370,6 +397,10 @@ export class PositionPage {
 }
 export class ApprovalPage {
   @ApiProperty({ type: [ApprovalView] }) readonly items!: ApprovalView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}
+export class DenialPage {
+  @ApiProperty({ type: [DenialView] }) readonly items!: DenialView[];
   @NEXT_CURSOR readonly nextCursor!: string | null;
 }
 export class ExperiencePage {

@@ -6,3 +6,4 @@ export { ApprovalEntity, type ApprovalStatus } from './approval.entity';
 export { TradingStateEntity } from './trading-state.entity';
 export { ProcessedMessageEntity } from './processed-message.entity';
 export { TradeExperienceEntity } from './trade-experience.entity';
+export { DenialEntity } from './denial.entity';

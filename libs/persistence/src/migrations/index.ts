@@ -5,6 +5,7 @@ import { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 import { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
 import { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
 import { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
+import { Denials1700000007000 } from './1700000007000-Denials';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -13,6 +14,7 @@ export { AccountSequence1700000003000 } from './1700000003000-AccountSequence';
 export { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
 export { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
 export { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
+export { Denials1700000007000 } from './1700000007000-Denials';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -23,4 +25,5 @@ export const PERSISTENCE_MIGRATIONS = [
   PositionVenue1700000004000,
   ReadModelCurrencies1700000005000,
   IdempotencyKeys1700000006000,
+  Denials1700000007000,
 ];
