@@ -252,8 +252,11 @@ describe('gateway commands', () => {
       const arr = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: '[1, 2]' });
       expect(arr.status).toBe(400);
       expect(arr.body.fields).toEqual([{ field: '$', in: 'body', problem: 'must be a JSON object' }]);
-      const str = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: '"x"' });
-      expect(str.status).toBe(400);
+      // Valid JSON that is not an object: said so, not called malformed.
+      for (const text of ['"x"', 'null', '5', 'true']) {
+        const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: text });
+        expect([text, r.status, r.body.fields]).toEqual([text, 400, [{ field: '$', in: 'body', problem: 'must be a JSON object' }]]);
+      }
     });
 
     it.each([

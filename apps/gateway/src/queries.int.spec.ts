@@ -293,6 +293,8 @@ describe('gateway queries', () => {
       ['/v1/denials?reason=TOO_RISKY', 'reason'],
       ['/v1/denials?correlationId=has%20space', 'correlationId'],
       ['/v1/orders?correlationId=has%20space', 'correlationId'],
+      ['/v1/status?x=1', 'x'],
+      ['/v1/trading-state?verbose=true', 'verbose'],
     ])('%s_then_400_naming_%s', async (path, field) => {
       const r = await call(gw, 'GET', path, { key });
       expect(r.status).toBe(400);

@@ -5,7 +5,7 @@ import { Caller, RequiresScope } from './auth/auth.decorators';
 import { CommandPublisher } from './commands/command-publisher';
 import { CommandAcceptedView, HaltTradingBody, ResumeTradingBody, SetExecutionModeBody } from './commands/command.dto';
 import { CommandRoute, GatewayController } from './http/gateway-controller.decorator';
-import { ApiIdempotencyKey, IdempotencyKey } from './http/request.decorators';
+import { ApiIdempotencyKey, IdempotencyKey, NoQuery } from './http/request.decorators';
 import { ReadModels } from './queries/read-models';
 import { StatusView, TradingStateView } from './queries/views';
 
@@ -20,7 +20,7 @@ export class TradingController {
   @RequiresScope('read')
   @ApiOperation({ summary: 'Trading state, execution mode, balance and open order/position counts' })
   @ApiOkResponse({ type: StatusView })
-  status(): Promise<StatusView> {
+  status(@NoQuery() _query: undefined): Promise<StatusView> {
     return this.reads.status();
   }
 
@@ -28,7 +28,7 @@ export class TradingController {
   @RequiresScope('read')
   @ApiOperation({ summary: 'The governor’s trading state (ACTIVE / REDUCING / HALTED) and execution mode' })
   @ApiOkResponse({ type: TradingStateView })
-  tradingState(): Promise<TradingStateView> {
+  tradingState(@NoQuery() _query: undefined): Promise<TradingStateView> {
     return this.reads.tradingState();
   }
 

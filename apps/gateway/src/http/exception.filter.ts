@@ -22,6 +22,22 @@ function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
 
+/**
+ * body-parser (strict) refuses a body that is valid JSON but not an object or array (`null`,
+ * `"x"`, `5`) with a SyntaxError too, carrying the text it read as `body`: that is not
+ * malformed JSON, and the answer says what is wrong instead.
+ */
+function isValidJsonNotAnObject(cause: SyntaxError): boolean {
+  const text = (cause as SyntaxError & { body?: unknown }).body;
+  if (typeof text !== 'string') return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value !== 'object' || value === null;
+  } catch {
+    return false;
+  }
+}
+
 /** Express's body parser throws SyntaxError; V8's message quotes the body, which is not echoed. */
 function malformedJsonMessage(cause: SyntaxError): string {
   const position = /position (\d+)/.exec(cause.message)?.[1];
@@ -41,6 +57,9 @@ export function errorViewOf(exception: unknown, logger: Logger): ErrorView {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status === HttpStatus.BAD_REQUEST && exception.cause instanceof SyntaxError) {
+      if (isValidJsonNotAnObject(exception.cause)) {
+        return { statusCode: 400, error: statusText(400), message: 'invalid request', fields: [{ field: '$', in: 'body', problem: 'must be a JSON object' }] };
+      }
       return { statusCode: 400, error: statusText(400), message: malformedJsonMessage(exception.cause) };
     }
     const response = exception.getResponse();

@@ -6,6 +6,7 @@ import { ID_PROBLEM, isIdempotencyKey, MAX_ID_LENGTH } from './rules';
 interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
+  query?: Record<string, unknown>;
 }
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -52,4 +53,12 @@ export const NoBody = createParamDecorator((_data: unknown, ctx: ExecutionContex
     throw new RequestValidationError([fieldProblem('$', 'body', 'this route takes no body')]);
   }
   throw new RequestValidationError(Object.keys(body as object).map((k) => fieldProblem(k, 'body', 'unknown field')));
+});
+
+/** Routes that take no query parameters refuse any given, naming each (as every list route refuses unknown ones). */
+export const NoQuery = createParamDecorator((_data: unknown, ctx: ExecutionContext): undefined => {
+  const query = ctx.switchToHttp().getRequest<RequestLike>().query ?? {};
+  const names = Object.keys(query);
+  if (names.length > 0) throw new RequestValidationError(names.map((k) => fieldProblem(k, 'query', 'unknown field')));
+  return undefined;
 });
