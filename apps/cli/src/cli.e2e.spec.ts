@@ -496,6 +496,22 @@ describe('tradeloop explain — a trade from a run log', () => {
     expect(events.every((e) => e.correlationId === corr)).toBe(true);
   });
 
+  it('log_cut_off_mid_line_then_a_warning_and_the_trades_before_the_cut', async () => {
+    // The quickstart's log after a kill -9 mid-write: no final newline, half a line.
+    const text = readFileSync(log, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    const keep = Math.floor(lines.length / 2);
+    const cutLog = join(dir, 'cut.ndjson');
+    writeFileSync(cutLog, `${lines.slice(0, keep).join('\n')}\n${lines[keep].slice(0, 30)}`);
+    const r = await run(['explain', '--log', cutLog]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`warning: cut.ndjson:${keep + 1}: the last line is cut off (its writer stopped mid-line); explaining the ${keep} events before it`);
+    const closed = lines.slice(0, keep).filter((l) => l.includes('"type":"PositionClosed"')).length;
+    expect(r.out).toMatch(new RegExp(`^${closed} closed trade\\(s\\)`));
+    // replay still refuses it: a replay is an audit of every line.
+    expect((await run(['replay', '--log', cutLog, '--data', EURUSD])).code).not.toBe(0);
+  });
+
   it('unknown_id_then_exit_2', async () => {
     const r = await run(['explain', '--log', log, 'nope']);
     expect(r.code).toBe(2);

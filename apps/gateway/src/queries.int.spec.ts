@@ -48,7 +48,7 @@ function history(): Message[] {
   // Risk's refusals: a strategy order's and a manual order's (its chain is the command id).
   m.push(sampleOf('OrderDenied', { id: 'q-d0', ts: T0 + 20 * MIN, account: ACCOUNT, correlationId: 'q-sig9' }));
   m.push(
-    sampleOf('OrderDenied', { id: 'q-d1', ts: T0 + 21 * MIN, account: ACCOUNT, correlationId: 'q-cmd1', causationId: 'q-cmd1' }, {
+    sampleOf('OrderDenied', { id: 'q-d1', ts: T0 + 21 * MIN, account: ACCOUNT, correlationId: 'q-cmd1' }, {
       requestId: 'q-cmd1', symbol: 'XAUUSD', reason: 'PRICE_COLLAR', detail: 'limit 1200 is 8.1% from the reference 1306.2 (collar 2%)', origin: 'manual',
     }),
   );

@@ -334,7 +334,7 @@ describe('projections', () => {
 
   describe("risk's denials", () => {
     it('order_denied_when_projected_then_one_row_with_reason_and_chain_and_a_repeat_changes_nothing', async () => {
-      const manual = sampleOf('OrderDenied', { id: 'deny-manual', ts: T0 + 200 * MIN, correlationId: 'cmd-77', causationId: 'cmd-77' }, {
+      const manual = sampleOf('OrderDenied', { id: 'deny-manual', ts: T0 + 200 * MIN, correlationId: 'cmd-77' }, {
         requestId: 'cmd-77',
         symbol: 'EURUSD',
         reason: 'PRICE_COLLAR',

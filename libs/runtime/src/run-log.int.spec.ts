@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import type { Envelope } from '@tradeloop/kernel';
 import { CATALOG, type MessageType } from '@tradeloop/contracts';
-import { compareEventLogs, parseEventLog, pipelineConfig, recordedCommands, runBacktest, RunLogError, runSpecOf, type PipelineConfig } from './index';
+import { compareEventLogs, parseEventLog, parseReadableEventLog, pipelineConfig, recordedCommands, runBacktest, RunLogError, runSpecOf, type PipelineConfig } from './index';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
@@ -208,6 +208,18 @@ describe('parseEventLog and runSpecOf: a log that cannot be used is an error nam
   it('trailing_blank_line_when_the_replay_is_compared_then_identical', () => {
     const c = compareEventLogs(`${good}\n`, good);
     expect(c).toEqual({ identical: true, recordedLines: lines.length, replayedLines: lines.length, differingLines: 0 });
+  });
+
+  it('log_cut_off_mid_line_when_read_for_explaining_then_the_events_before_it_and_the_cut_line', () => {
+    // What a process killed while writing leaves: no final newline, half a line.
+    const cut = `${lines.slice(0, 5).join('\n')}\n${lines[5].slice(0, 40)}`;
+    expect(() => parseEventLog(cut, 'events.ndjson')).toThrow(/events\.ndjson:6: /);
+    expect(parseReadableEventLog(cut, 'events.ndjson')).toEqual({ events: parseEventLog(`${lines.slice(0, 5).join('\n')}\n`, 'events.ndjson'), cutLine: 6 });
+    // A whole log, or one whose bad line ends with a newline (not a cut), reads as parseEventLog does.
+    expect(parseReadableEventLog(good, 'events.ndjson')).toEqual({ events: parseEventLog(good, 'events.ndjson') });
+    expect(parseReadableEventLog(good.trimEnd(), 'events.ndjson').cutLine).toBeUndefined();
+    expect(() => parseReadableEventLog(`${lines[0]}\n{"id":\n`, 'events.ndjson')).toThrow(/events\.ndjson:2: /);
+    expect(() => parseReadableEventLog(`${lines[0]}\n{"id":\n${lines[1]}`, 'events.ndjson')).toThrow(/events\.ndjson:2: /);
   });
 
   it('only_blank_lines_then_still_an_empty_log', () => {

@@ -46,6 +46,31 @@ export function parseEventLog(text: string, file: string): Envelope[] {
   return out;
 }
 
+/** A log whose writer stopped mid-line: the events before the cut, and the cut line's number. */
+export interface ReadableLog {
+  readonly events: Envelope[];
+  /** 1-based line number of a last line cut off mid-write (no final newline, not a message), if any. */
+  readonly cutLine?: number;
+}
+
+/**
+ * parseEventLog for reading a log rather than auditing it (explain): a last line that is cut off
+ * — the file does not end with a newline and the line is not a message, as a process killed
+ * while writing leaves it — is dropped and reported in `cutLine`, so the trades before it can
+ * still be read. Any other bad line is an error, as in parseEventLog; replay keeps refusing such
+ * a log (a replay compares every line).
+ */
+export function parseReadableEventLog(text: string, file: string): ReadableLog {
+  if (!text.endsWith('\n')) {
+    const cut = text.lastIndexOf('\n');
+    const last = text.slice(cut + 1);
+    if (cut >= 0 && last.trim() !== '' && !decodeMessage(last).ok) {
+      return { events: parseEventLog(text.slice(0, cut + 1), file), cutLine: splitLines(text).length };
+    }
+  }
+  return { events: parseEventLog(text, file) };
+}
+
 type Scalar = string | number | boolean;
 
 /**

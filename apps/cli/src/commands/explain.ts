@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Envelope } from '@tradeloop/kernel';
-import { formatTrace, formatTradeList, parseEventLog, traceTrade } from '@tradeloop/runtime';
+import { formatTrace, formatTradeList, parseReadableEventLog, traceTrade } from '@tradeloop/runtime';
 import type { Io } from '../backtest.command';
 
 export interface ExplainCliOptions {
@@ -24,18 +24,22 @@ export function explainCommand(io: Io): Command {
     });
 }
 
-function readLog(path: string): Envelope[] {
+function readLog(path: string, io: Io): Envelope[] {
   let text: string;
   try {
     text = readFileSync(resolve(path), 'utf8');
   } catch (e) {
     throw new Error(`--log: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return parseEventLog(text, basename(path));
+  const log = parseReadableEventLog(text, basename(path));
+  if (log.cutLine !== undefined) {
+    io.err(`warning: ${basename(path)}:${log.cutLine}: the last line is cut off (its writer stopped mid-line); explaining the ${log.events.length} events before it\n`);
+  }
+  return log.events;
 }
 
 export function runExplainCommand(id: string | undefined, opts: ExplainCliOptions, io: Io): void {
-  const events = readLog(opts.log);
+  const events = readLog(opts.log, io);
   if (id === undefined) {
     io.out(formatTradeList(events) + '\n');
     return;
