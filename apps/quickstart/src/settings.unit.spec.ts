@@ -1,4 +1,5 @@
 import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { flatPipelineConfig } from '@tradeloop/runtime';
 import { ConfigError, deciderFor, pipelineConfigFromEnv } from '@tradeloop/nest-service';
 import { DEFAULT_SPEED, defaultApprovalTtlMs, loadQuickstartSettings } from './settings';
@@ -37,26 +38,8 @@ describe('APPROVAL_TTL_MS in the quickstart', () => {
   function expiresAtUnder(env: Record<string, string>): number {
     const settings = loadQuickstartSettings({ EXECUTION_MODE: 'fully_manual', ...env });
     const host = new DeciderHost(deciderFor('governor', pipelineConfigFromEnv(settings.env)));
-    const riskApproved: Envelope = {
-      id: 'rsk-1',
-      type: 'RiskApproved',
-      version: 1,
-      ts: T0,
-      correlationId: 'sig-1',
-      causationId: 'dec-1',
-      account: 'paper',
-      source: 'risk',
-      data: {
-        requestId: 'dec-1',
-        order: { venue: 'OANDA', symbol: 'EURUSD', side: 'buy', type: 'market', quantity: '1000', timeInForce: 'GTC', stopLoss: '1.3800', origin: 'strategy' },
-        riskLevel: 'LOW',
-        riskAmount: '10.00',
-        notional: '1390.00',
-        referencePrice: '1.3900',
-        quality: 40,
-        tradingState: 'ACTIVE',
-      },
-    };
+    const sample = SAMPLE_MESSAGES.RiskApproved;
+    const riskApproved: Envelope = { ...sample, ts: T0, data: { ...sample.data, quality: 40 } };
     const [requested] = host.handle(riskApproved as never);
     expect(requested.type).toBe('ApprovalRequested');
     return (requested.data as { expiresAt: number }).expiresAt - T0;

@@ -1,4 +1,5 @@
 import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { flatPipelineConfig, pipelineConfigFromFlat } from '@tradeloop/runtime';
 import { ConfigError, loadServiceEnv, redactUrl } from './config';
 import { deciderFor, pipelineConfigFromEnv } from './definitions';
@@ -7,26 +8,8 @@ const T0 = Date.UTC(2014, 4, 5, 12, 0);
 
 /** A RiskApproved the governor must ask a person about (quality 40, below any default threshold). */
 function riskApproved(ts: number): Envelope {
-  return {
-    id: 'rsk-1',
-    type: 'RiskApproved',
-    version: 1,
-    ts,
-    correlationId: 'sig-1',
-    causationId: 'dec-1',
-    account: 'paper',
-    source: 'risk',
-    data: {
-      requestId: 'dec-1',
-      order: { venue: 'OANDA', symbol: 'EURUSD', side: 'buy', type: 'market', quantity: '1000', timeInForce: 'GTC', stopLoss: '1.3800', origin: 'strategy' },
-      riskLevel: 'LOW',
-      riskAmount: '10.00',
-      notional: '1390.00',
-      referencePrice: '1.3900',
-      quality: 40,
-      tradingState: 'ACTIVE',
-    },
-  };
+  const sample = SAMPLE_MESSAGES.RiskApproved;
+  return { ...sample, ts, data: { ...sample.data, quality: 40 } };
 }
 const timerAt = (at: number): Envelope => ({ id: `timer-${at}`, type: 'TimerFired', version: 1, ts: at, correlationId: 'timer', causationId: 'timer', account: 'paper', source: 'runner', data: { at } });
 
