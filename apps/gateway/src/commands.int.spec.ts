@@ -6,7 +6,7 @@ import { ACCOUNT, call, NOW, startTestGateway, type TestGateway } from './gatewa
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LIMIT_ORDER = {
-  venue: 'oanda',
+  venue: 'OANDA',
   symbol: 'EURUSD',
   side: 'buy',
   quantity: '10000',
@@ -80,9 +80,17 @@ describe('gateway commands', () => {
   });
 
   it('post_market_order_then_no_price_key_in_the_envelope', async () => {
-    const body = { venue: 'oanda', symbol: 'XAUUSD', side: 'sell', quantity: '1.5', type: 'market' };
+    const body = { venue: 'OANDA', symbol: 'XAUUSD', side: 'sell', quantity: '1.5', type: 'market' };
     expect((await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body })).status).toBe(202);
     expect(gw.sink.last().data).toEqual({ ...body, requestedBy: 'trader-bot' });
+  });
+
+  it('post_order_in_lower_case_then_the_market_named_as_the_data_names_it', async () => {
+    // The data's markets come from file names, upper-cased (as the CLI and the orders CSV do):
+    // 'eurusd' at 'oanda' would otherwise be denied NO_MARKET_PRICE.
+    const body = { venue: 'oanda', symbol: 'eurusd', side: 'buy', quantity: '1000', type: 'market' };
+    expect((await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body })).status).toBe(202);
+    expect(gw.sink.last().data).toMatchObject({ venue: 'OANDA', symbol: 'EURUSD' });
     expectDecodable(gw.sink.last());
   });
 

@@ -53,8 +53,10 @@ export class OrdersController {
     return this.commands.publish(
       'SubmitManualOrder',
       {
-        venue: body.venue,
-        symbol: body.symbol,
+        // Markets are named in upper case everywhere (from data file names, as the CLI's
+        // --symbol/--venue and the orders CSV upper-case them): 'eurusd' at 'oanda' is EURUSD at OANDA.
+        venue: body.venue.toUpperCase(),
+        symbol: body.symbol.toUpperCase(),
         side: body.side,
         quantity: body.quantity,
         type: body.type,

@@ -49,12 +49,12 @@ export class ManualOrderBody {
     type: String,
     example: 'OANDA',
     maxLength: 32,
-    description: 'As the market data names it, case included (the bundled files: OANDA, FXCM): risk denies an order for a venue none of the symbol\'s bars came from (NO_MARKET_PRICE).',
+    description: 'As the market data names it (the bundled files: OANDA, FXCM), upper-cased like every market name: risk denies an order for a venue none of the symbol\'s bars came from (NO_MARKET_PRICE).',
   })
   @IsVenue()
   readonly venue!: string;
 
-  @ApiProperty({ type: String, example: 'EURUSD', maxLength: 32, description: 'As the market data names it, case included (EURUSD, XAUUSD, BTC-PERP).' })
+  @ApiProperty({ type: String, example: 'EURUSD', maxLength: 32, description: 'As the market data names it (EURUSD, XAUUSD, BTC-PERP), upper-cased like every market name.' })
   @IsSymbol()
   readonly symbol!: string;
 
