@@ -113,6 +113,11 @@ export class ServiceEnv {
   @IsOptional()
   @IsString()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  // fetch refuses a URL with user information, so every delivery would fail (and its error quote
+  // the password): refused at start instead, without echoing it.
+  @Matches(/^(?![a-z][a-z0-9+.-]*:\/\/[^/?#]*@)/i, {
+    message: 'must not carry user:password@ (fetch cannot send it); put the secret in the path or query, as webhook services do',
+  })
   NOTIFIER_WEBHOOK_URL?: string;
 
   /** CPU priority (nice, -20..19) of the service's main thread; default per service (DEFAULT_NICE). */
@@ -142,12 +147,37 @@ function describe(e: ValidationError): { variable: string; problem: string } {
 
 /**
  * The URL (or a comma-separated list of them, as NATS_URL takes) without its secrets, for logs
- * and messages: the password of `user:password@`, and the token of a NATS URL
- * (`nats://token@host`; in other URLs `user@host` names a user and is kept).
+ * and messages: the password of `user:password@`, the token of a NATS URL (`nats://token@host`;
+ * in other URLs `user@host` names a user and is kept), and every query parameter's value
+ * (`?password=…`, `?token=…`).
+ *
+ * Written for URLs people actually type, not only valid ones: a password with `,`, `/`, `@` or
+ * `:` in it, unencoded, must not leak either. So the user information runs to the LAST `@`
+ * before the query, and a list is split only where a comma starts a new `scheme://`. Where that
+ * reads a path's `@` as the end of user information, it hides too much, never too little.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/\b([a-z]+):\/\/([^:@/,\s]+)(:[^@/,\s]*)?@/gi, (whole, scheme: string, user: string, pass: string | undefined) => {
-    if (pass !== undefined) return `${scheme}://${user}:***@`;
-    return /^(nats|tls|ws|wss)$/i.test(scheme) ? `${scheme}://***@` : whole;
-  });
+  return url
+    .split(/,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i)
+    .map(redactOne)
+    .join(',');
+}
+
+function redactOne(url: string): string {
+  const m = /^(\s*[a-z][a-z0-9+.-]*):\/\/(.*)$/is.exec(url);
+  if (m === null) return url;
+  const scheme = m[1];
+  const rest = m[2];
+  const q = rest.search(/[?#]/);
+  const head = q < 0 ? rest : rest.slice(0, q);
+  const tail = q < 0 ? '' : rest.slice(q).replace(/([?&;][^=&;#]*=)[^&;#]*/g, '$1***');
+  const at = head.lastIndexOf('@');
+  if (at < 0) return `${scheme}://${head}${tail}`;
+  const userinfo = head.slice(0, at);
+  const host = head.slice(at + 1);
+  const colon = userinfo.indexOf(':');
+  let shown: string;
+  if (colon >= 0) shown = `${userinfo.slice(0, colon)}:***`;
+  else shown = /^\s*(nats|tls|ws|wss)$/i.test(scheme) ? '***' : userinfo;
+  return `${scheme}://${shown}@${host}${tail}`;
 }

@@ -139,6 +139,13 @@ describe('loadServiceEnv', () => {
     },
   );
 
+  test('webhook_url_with_credentials_then_refused_at_start_without_echoing_them', () => {
+    for (const url of ['http://hookuser:hookpass@127.0.0.1:3950/hooks/T0', 'https://token@hooks.example.com/x']) {
+      expect(() => loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url })).toThrow(/NOTIFIER_WEBHOOK_URL must not carry user:password@/);
+      expect(() => loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url })).not.toThrow(/hookpass|token@/);
+    }
+  });
+
   test('webhook_url_when_a_real_http_url_then_accepted_as_given', () => {
     for (const url of ['https://hooks.slack.com/services/T0/B0/s3cret', 'http://localhost:8080/hook', 'http://127.0.0.1:9000/x?token=abc']) {
       expect(loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url }).NOTIFIER_WEBHOOK_URL).toBe(url);
@@ -152,5 +159,19 @@ describe('loadServiceEnv', () => {
     expect(shown).not.toContain('pa55');
     expect(shown).not.toContain('t0ken-abc');
     expect(redactUrl('postgres://postgres@db:5432/x')).toBe('postgres://postgres@db:5432/x');
+  });
+
+  test.each([
+    // Unencoded characters that ended the old pattern early, and secrets in the query.
+    ['postgres://postgres:Pa,ss!w0rd@127.0.0.1:5432/test', 'postgres://postgres:***@127.0.0.1:5432/test', 'Pa,ss'],
+    ['postgres://u:ab/cd@db:5432/x', 'postgres://u:***@db:5432/x', 'ab/cd'],
+    ['postgres://u:s3c@ret@db:5432/x', 'postgres://u:***@db:5432/x', 's3c'],
+    ['postgres://u:a:b@db/x', 'postgres://u:***@db/x', 'a:b'],
+    ['postgres://db:5432/x?user=u&password=hunter2&sslmode=require', 'postgres://db:5432/x?user=***&password=***&sslmode=***', 'hunter2'],
+    ['nats://svc:p,w@n1:4222,nats://n2:4222', 'nats://svc:***@n1:4222,nats://n2:4222', 'p,w'],
+    ['https://hooks.example.com/T0/s3cret?token=abc', 'https://hooks.example.com/T0/s3cret?token=***', 'abc'],
+  ])('redactUrl_%s_then_%s', (url, shown, secret) => {
+    expect(redactUrl(url)).toBe(shown);
+    expect(redactUrl(url)).not.toContain(secret);
   });
 });
