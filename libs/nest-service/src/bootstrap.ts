@@ -40,6 +40,8 @@ export interface RunningService {
   readonly app: INestApplication;
   readonly infra: Infrastructure;
   readonly port: number;
+  /** The worker's failure() (undefined while it works, or without a worker). */
+  failure(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export function deciderWorker(name: DeciderService, infra: Infrastructure): Serv
       if (gauge) clearInterval(gauge);
       await worker.stop();
     },
+    failure: () => worker.failure?.(),
     async health() {
       return { ...(await worker.health()), reconciliation: effects.last };
     },
@@ -116,6 +119,10 @@ export function runnerWorker(runner: ServiceRunner): ServiceWorker {
       const s = runner.status();
       const lag = await runner.lag().catch(() => -1);
       return { healthy: s.state === 'running' || s.state === 'rebuilding', ...s, lag };
+    },
+    failure() {
+      const s = runner.status();
+      return s.state === 'failed' ? (s.error ?? 'runner failed') : undefined;
     },
   };
 }
@@ -138,8 +145,10 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
   const app = await NestFactory.create(ServiceModule.forContext(ctx, options.imports?.(infra) ?? []), { logger: ['error', 'warn'] });
   options.configure?.(app, infra);
   const port = env.HTTP_PORT ?? DEFAULT_PORTS[options.name];
-  await worker?.start();
+  // The port first: a second instance on a busy port must exit before it rebuilds, recreates
+  // consumers or publishes anything (a worker started first did all that, then died on EADDRINUSE).
   await app.listen(port, '0.0.0.0');
+  await worker?.start();
   const actual = (app.getHttpServer().address() as { port: number }).port;
   infra.log.info({ port: actual }, `${options.name} listening (/health, /metrics)`);
   let closing: Promise<void> | undefined;
@@ -150,8 +159,11 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
       await infra.nc.drain().catch(() => undefined);
       await infra.ds?.destroy().catch(() => undefined);
     })());
-  return { app, infra, port: actual, close };
+  return { app, infra, port: actual, close, failure: () => worker?.failure?.() };
 }
+
+/** How often runServiceMain looks whether the worker has failed for good. */
+export const FAILURE_CHECK_MS = 1_000;
 
 
 
@@ -183,6 +195,19 @@ export function runServiceMain(options: BootstrapOptions): void {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // A worker that gave up (a runner out of retries: PostgreSQL down too long) leaves the
+      // process unhealthy for good; exit 1 so compose or Kubernetes restarts it, and the restart
+      // rebuilds the state and carries on where the inbox's ack floor is.
+      const watch = setInterval(() => {
+        const why = svc.failure();
+        if (why === undefined) return;
+        clearInterval(watch);
+        svc.infra.log.error({ err: why }, 'worker failed for good: exiting 1 so that the service is restarted');
+        // Closing may wait on what failed (a database that does not answer): not for long.
+        setTimeout(() => process.exit(1), 5_000).unref?.();
+        svc.close().finally(() => process.exit(1));
+      }, FAILURE_CHECK_MS);
+      watch.unref?.();
     },
     (e: unknown) => {
       process.stderr.write(`tradeloop ${options.name}: ${e instanceof Error ? e.message : String(e)}\n`);

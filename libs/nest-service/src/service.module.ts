@@ -18,6 +18,12 @@ export interface ServiceWorker {
   stop(): Promise<void>;
   /** Shown under `worker` in /health; `healthy: false` turns /health into a 503. */
   health(): Promise<{ healthy: boolean } & Record<string, unknown>>;
+  /**
+   * Why the worker has stopped for good (a runner that gave up), or undefined while it works. A
+   * service whose worker failed exits 1 (runServiceMain), so the orchestrator restarts it and
+   * the restart rebuilds its state: sitting unhealthy forever helps nobody.
+   */
+  failure?(): string | undefined;
 }
 
 export interface ServiceContext {
