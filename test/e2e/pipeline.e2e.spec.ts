@@ -119,6 +119,12 @@ test('e2e_when_an_admin_halts_trading_through_the_gateway_then_the_governor_halt
   const decs = await allMessages('DEC');
   const changed = decs.find((m) => m.type === 'TradingStateChanged' && m.causationId === commandId) as Envelope<'TradingStateChanged', any>;
   expect(changed.data).toMatchObject({ state: 'HALTED', by: 'e2e-admin', cancelWorkingOrders: true });
+  // The services replay recorded data on event time (TIMER_CLOCK=event), and so does the gateway's
+  // command: stamped with the replay's time, not the wall clock, which would move every clock
+  // years ahead and expire every approval at once.
+  const cmd = (await allMessages('CMD')).find((m) => m.id === commandId)!;
+  expect(cmd.ts).toBeLessThan(Date.UTC(2015, 0, 1));
+  expect(cmd.ts).toBeGreaterThan(Date.UTC(2014, 0, 1));
   const state = await fetch(`${base}/v1/trading-state`, { headers: { 'x-api-key': reader.key } });
   expect(state.status).toBe(200);
   expect(JSON.stringify(await state.json())).toContain('HALTED');

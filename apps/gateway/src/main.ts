@@ -7,6 +7,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { JetStreamPublisher } from '@tradeloop/transport-nats';
 import { runServiceMain } from '@tradeloop/nest-service';
 import { GatewayModule, configureGateway, setupOpenApi, type CommandSink } from './index';
+import { marketDataClock } from './event-clock';
 
 runServiceMain({
   name: 'gateway',
@@ -18,7 +19,10 @@ runServiceMain({
         infra.metrics.observeOutput(command);
       },
     };
-    return [GatewayModule.forRoot({ dataSource: infra.ds!, sink, account: infra.env.ACCOUNT })];
+    // Replayed data (TIMER_CLOCK=event): commands carry the replay's time, as the services' clocks
+    // do (event-clock.ts); live feeds (wall): the wall clock, which is then the event time.
+    const clock = infra.env.TIMER_CLOCK === 'event' ? marketDataClock(infra.nc, infra.topo) : undefined;
+    return [GatewayModule.forRoot({ dataSource: infra.ds!, sink, account: infra.env.ACCOUNT, ...(clock && { clock: () => clock.now() }) })];
   },
   configure: (app) => {
     configureGateway(app);
