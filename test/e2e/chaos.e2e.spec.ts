@@ -113,6 +113,10 @@ test('chaos_when_executor_and_risk_are_killed_repeatedly_and_nats_restarts_then_
       log.push(`NATS restart at bar ${fed}`);
       await nats.kill();
       await sleep(1_500);
+      // While the server is gone, /health says so (the client is reconnecting, not closed).
+      const down = await fleet.health('governor');
+      log.push(`governor /health with NATS down: ${down.status} nats.ok=${String(down.body?.nats?.ok)}`);
+      expect([down.status, down.body?.nats?.ok]).toEqual([503, false]);
       await nats.launch();
       natsRestarted = true;
     }

@@ -52,7 +52,18 @@ export class HealthController {
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
     const { nc, ds, worker, name } = this.ctx;
-    const nats = nc.isClosed() ? { ok: false, error: 'connection closed' } : { ok: true, server: nc.getServer() };
+    // A round trip, not isClosed(): a client that lost its server and is reconnecting is not
+    // closed, yet nothing it publishes gets through.
+    let nats: { ok: boolean; server?: string; error?: string };
+    if (nc.isClosed()) nats = { ok: false, error: 'connection closed' };
+    else {
+      try {
+        await withTimeout(nc.flush(), 1_000, 'NATS');
+        nats = { ok: true, server: nc.getServer() };
+      } catch (e) {
+        nats = { ok: false, error: `${e instanceof Error ? e.message : String(e)} (disconnected, reconnecting)` };
+      }
+    }
     let postgres: { ok: boolean; error?: string } | undefined;
     if (ds) {
       try {
