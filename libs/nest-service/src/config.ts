@@ -25,6 +25,7 @@ const toBool = ({ value }: { value: unknown }): unknown => {
  * itself only refuses TTLs past Number.MAX_SAFE_INTEGER, with a message that names no variable.
  */
 const MAX_APPROVAL_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+const PORT_PROBLEM = 'must be an integer port from 0 to 65535';
 const APPROVAL_TTL_PROBLEM = `must be a whole number of milliseconds from 1 to ${MAX_APPROVAL_TTL_MS} (365 days)`;
 
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
@@ -54,7 +55,7 @@ export class ServiceEnv {
   @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer from 1 to 5 (stream replicas)' }) @Min(1, { message: 'must be an integer from 1 to 5 (stream replicas)' }) @Max(5, { message: 'must be an integer from 1 to 5 (stream replicas)' })
   NATS_STREAM_REPLICAS: number = 1;
 
-  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer port' }) @Min(0) @Max(65535)
+  @IsOptional() @Transform(toNumber) @IsInt({ message: PORT_PROBLEM }) @Min(0, { message: PORT_PROBLEM }) @Max(65535, { message: PORT_PROBLEM })
   HTTP_PORT?: number;
 
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
@@ -66,7 +67,7 @@ export class ServiceEnv {
   @IsOptional() @IsIn(EXECUTION_MODES as unknown as string[], { message: `must be one of ${EXECUTION_MODES.join(', ')}` })
   EXECUTION_MODE: ExecutionMode = 'quality_based';
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number 0–100' }) @Min(0) @Max(100)
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number 0–100' }) @Min(0, { message: 'must be a number 0–100' }) @Max(100, { message: 'must be a number 0–100' })
   QUALITY_THRESHOLD: number = 70;
 
   /** The paper broker's money is simulated, so paper runs with execution on (DESIGN §6). */
@@ -87,19 +88,20 @@ export class ServiceEnv {
   @Max(MAX_APPROVAL_TTL_MS, { message: APPROVAL_TTL_PROBLEM })
   APPROVAL_TTL_MS: number = defaultGovernorConfig.approvalTtlMs;
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number in (0, 0.1]' }) @Min(0.000001) @Max(0.1)
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number in (0, 0.1]' }) @Min(0.000001, { message: 'must be a number in (0, 0.1]' }) @Max(0.1, { message: 'must be a number in (0, 0.1]' })
   RISK_PER_TRADE: number = 0.01;
 
-  @IsOptional() @IsString() @Matches(/^\d+(\.\d+)?$/, { message: 'must be a positive decimal such as 100000' })
+  // Positive: risk sizes every order from equity, so an account of 0 could never trade.
+  @IsOptional() @IsString() @Matches(/^(?=.*[1-9])\d+(\.\d+)?$/, { message: 'must be a positive decimal such as 100000' })
   STARTING_CASH: string = '100000';
 
   @IsOptional() @IsString() @Matches(/^[A-Z]{3,5}$/, { message: 'must be a currency code such as USD' })
   ACCOUNT_CURRENCY: string = 'USD';
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points' }) @Min(0) @Max(1000)
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points from 0 to 1000' }) @Min(0, { message: 'must be a number of basis points from 0 to 1000' }) @Max(1000, { message: 'must be a number of basis points from 0 to 1000' })
   FEE_BPS: number = 0;
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points' }) @Min(0) @Max(1000)
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points from 0 to 1000' }) @Min(0, { message: 'must be a number of basis points from 0 to 1000' }) @Max(1000, { message: 'must be a number of basis points from 0 to 1000' })
   SLIPPAGE_BPS: number = 0;
 
   @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer' })

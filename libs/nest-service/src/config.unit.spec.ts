@@ -139,6 +139,21 @@ describe('loadServiceEnv', () => {
     },
   );
 
+  test.each([
+    [{ STARTING_CASH: '0' }, 'STARTING_CASH must be a positive decimal such as 100000 (got "0")'],
+    [{ STARTING_CASH: '0.00' }, 'STARTING_CASH must be a positive decimal such as 100000 (got "0.00")'],
+    [{ HTTP_PORT: '70000' }, 'HTTP_PORT must be an integer port from 0 to 65535 (got 70000)'],
+    [{ HTTP_PORT: 'abc' }, 'HTTP_PORT must be an integer port from 0 to 65535 (got "abc")'],
+    [{ FEE_BPS: '5000' }, 'FEE_BPS must be a number of basis points from 0 to 1000 (got 5000)'],
+    [{ RISK_PER_TRADE: '0.5' }, 'RISK_PER_TRADE must be a number in (0, 0.1] (got 0.5)'],
+  ])('%j_then_one_clear_problem', (env, problem) => {
+    expect(() => loadServiceEnv(env)).toThrow(problem);
+  });
+
+  test('starting_cash_when_positive_then_accepted', () => {
+    expect(loadServiceEnv({ STARTING_CASH: '0.5' }).STARTING_CASH).toBe('0.5');
+  });
+
   test('webhook_url_with_credentials_then_refused_at_start_without_echoing_them', () => {
     for (const url of ['http://hookuser:hookpass@127.0.0.1:3950/hooks/T0', 'https://token@hooks.example.com/x']) {
       expect(() => loadServiceEnv({ NOTIFIER_WEBHOOK_URL: url })).toThrow(/NOTIFIER_WEBHOOK_URL must not carry user:password@/);
