@@ -58,6 +58,15 @@ export interface NotifierOptions {
   readonly timeoutMs?: number;
 }
 
+function deliveryFailure(e: unknown): string {
+  const err = e as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (err?.name === 'TimeoutError') return 'no answer within the timeout';
+  const cause = err?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  if (code !== undefined) return `${String(err.message)} (${code})`;
+  return String(err?.message ?? e);
+}
+
 /** Log and webhook delivery; a failed webhook is retried by the runner before the ack. */
 export function notifierEffects(o: NotifierOptions): ServiceEffects {
   const doFetch = o.fetch ?? fetch;
@@ -67,12 +76,19 @@ export function notifierEffects(o: NotifierOptions): ServiceEffects {
         const text = describeForHumans(m);
         o.log.info({ type: m.type, id: m.id, account: m.account }, text);
         if (!o.webhookUrl) continue;
-        const res = await doFetch(o.webhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': m.id },
-          body: JSON.stringify({ text, event: m }),
-          signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
-        });
+        let res: Response;
+        try {
+          res = await doFetch(o.webhookUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': m.id },
+            body: JSON.stringify({ text, event: m }),
+            signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
+          });
+        } catch (e) {
+          // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout) is in its cause.
+          // Neither names the URL, whose path holds the webhook's secret.
+          throw new Error(`webhook delivery of ${m.type} ${m.id} failed: ${deliveryFailure(e)}`);
+        }
         if (!res.ok) throw new Error(`webhook answered ${res.status} for ${m.type} ${m.id}`);
       }
     },

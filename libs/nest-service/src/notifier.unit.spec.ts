@@ -59,4 +59,17 @@ describe('notifier', () => {
       server.close();
     }
   });
+
+  test('webhook_when_nothing_listens_then_the_error_says_why_without_the_url', async () => {
+    // A port that was just free: the connection is refused.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const url = `http://127.0.0.1:${port}/hooks/T0SECRETTOKEN`;
+    const effects = notifierEffects({ log, webhookUrl: url });
+    const failed = effects.observe!(ref, [SAMPLE_MESSAGES.OrderFilled]);
+    await expect(failed).rejects.toThrow(/^webhook delivery of OrderFilled \S+ failed: fetch failed \(ECONNREFUSED\)$/);
+    await expect(failed).rejects.not.toThrow(/T0SECRETTOKEN/);
+  });
 });
