@@ -1,30 +1,20 @@
 /**
  * The market-data service: replays shared-data files as a live feed (MARKET_DATA_FILES, paced
- * by MARKET_DATA_SPEED; 0 = as fast as possible) and publishes market-data batches to the MD
- * stream; /health shows progress. Bad rows are published as DataRejected with file and line.
+ * by MARKET_DATA_SPEED; 0 = as fast as possible), or runs the synthetic generator for load tests
+ * (MARKET_DATA_SYNTHETIC, see settings.ts), and publishes market-data batches to the MD stream;
+ * /health shows progress. Bad rows are published as DataRejected with file and line.
  */
 import { resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { JetStreamPublisher, ensureTopology } from '@tradeloop/transport-nats';
-import { ConfigError, runServiceMain } from '@tradeloop/nest-service';
-import { fileSource, runFeed, systemClock, type FeedRunReport } from './index';
-
-function feedSettings(env: NodeJS.ProcessEnv): { files: string[]; dataDir: string; speed: number; barTimestamp: 'open' | 'close' } {
-  const problems: { variable: string; problem: string }[] = [];
-  const files = (env['MARKET_DATA_FILES'] ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
-  if (files.length === 0) problems.push({ variable: 'MARKET_DATA_FILES', problem: 'must list at least one data file (comma-separated, relative to MARKET_DATA_DIR)' });
-  const speed = Number(env['MARKET_DATA_SPEED'] ?? '60');
-  if (!Number.isFinite(speed) || speed < 0) problems.push({ variable: 'MARKET_DATA_SPEED', problem: `must be a number ≥ 0 (got ${JSON.stringify(env['MARKET_DATA_SPEED'])})` });
-  const barTimestamp = env['MARKET_DATA_BAR_TIMESTAMP'] ?? 'open';
-  if (barTimestamp !== 'open' && barTimestamp !== 'close') problems.push({ variable: 'MARKET_DATA_BAR_TIMESTAMP', problem: `must be open or close (got ${JSON.stringify(barTimestamp)})` });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { files, dataDir: resolve(env['MARKET_DATA_DIR'] ?? resolve(__dirname, '../../../../shared/data')), speed, barTimestamp: barTimestamp as 'open' | 'close' };
-}
+import { runServiceMain } from '@tradeloop/nest-service';
+import { runFeed, systemClock, type FeedRunReport } from './index';
+import { feedSettings } from './settings';
 
 runServiceMain({
   name: 'market-data',
   worker: (infra) => {
-    const settings = feedSettings(process.env);
+    const settings = feedSettings(process.env, resolve(__dirname, '../../../../shared/data'));
     const abort = new AbortController();
     const publisher = new JetStreamPublisher(jetstream(infra.nc), infra.topo);
     let published = { batches: 0, messages: 0 };
@@ -34,7 +24,7 @@ runServiceMain({
     return {
       async start() {
         await ensureTopology(await jetstreamManager(infra.nc), infra.topo);
-        const source = fileSource(settings.files, { dataDir: settings.dataDir, barTimestamp: settings.barTimestamp, account: infra.env.ACCOUNT });
+        const source = settings.source(infra.env.ACCOUNT);
         infra.log.info({ feed: source.description, speed: settings.speed }, 'replaying');
         running = runFeed(source, {
           publisher,
