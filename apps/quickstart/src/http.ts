@@ -1,6 +1,5 @@
-import { Controller, Get, Header, Inject, Module, Res, type DynamicModule, type LoggerService } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Logger } from 'pino';
 import type { ServiceMetrics } from '@tradeloop/service';
 
 export const QUICKSTART_HTTP = Symbol('QUICKSTART_HTTP');
@@ -60,22 +59,3 @@ export class QuickstartHttpModule {
   }
 }
 
-/** Nest's log lines into the quickstart's JSON log file, so the console keeps the summary. */
-export class PinoNestLogger implements LoggerService {
-  constructor(private readonly pino: Logger) {}
-  log(message: unknown, context?: string): void {
-    this.pino.info({ context }, String(message));
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.pino.error({ detail: rest.map(String) }, String(message));
-  }
-  warn(message: unknown, context?: string): void {
-    this.pino.warn({ context }, String(message));
-  }
-  debug(message: unknown, context?: string): void {
-    this.pino.debug({ context }, String(message));
-  }
-  verbose(message: unknown, context?: string): void {
-    this.pino.trace({ context }, String(message));
-  }
-}

@@ -10,13 +10,13 @@ import { createDataSource, getAccount, runMigrations } from '@tradeloop/persiste
 import { ServiceMetrics } from '@tradeloop/service';
 import { topology } from '@tradeloop/transport-nats';
 import { unconvertibleInstruments } from '@tradeloop/runtime';
-import { ConfigError, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
+import { ConfigError, PinoNestLogger, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
 import { fileSource } from '@tradeloop/market-data-app';
 import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
 import { ensureApiKey } from './api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { describeError, type Engine } from './engine';
-import { PinoNestLogger, QuickstartHttpModule, type QuickstartHttpContext } from './http';
+import { QuickstartHttpModule, type QuickstartHttpContext } from './http';
 import { InProcessEngine } from './in-process';
 import { EventLogFile } from './event-log-file';
 import { NatsEngine } from './nats';

@@ -17,4 +17,8 @@ test('runServiceMain_when_the_worker_fails_for_good_then_logs_why_and_exits_1_to
   expect(code).toBe(1);
   expect(output).toContain('worker failed for good: exiting 1 so that the service is restarted');
   expect(output).toContain('connect ECONNREFUSED');
+  // Logs are JSON on stdout, Nest's own included (its console logger wrote ANSI-coloured text).
+  const lines = output.trimEnd().split('\n');
+  expect(lines.filter((l) => !l.startsWith('{'))).toEqual([]);
+  expect(lines.map((l) => JSON.parse(l) as { msg: string; context?: string }).find((l) => l.msg === 'fixture warning')).toMatchObject({ context: 'Fixture' });
 }, 60_000);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { setPriority } from 'node:os';
 import { NestFactory } from '@nestjs/core';
+import { PinoNestLogger } from './pino-nest-logger';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -142,7 +143,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
       ? deciderWorker(options.name as DeciderService, infra)
       : undefined;
   const ctx: ServiceContext = { name: options.name, nc: infra.nc, ds: infra.ds, metrics: infra.metrics, worker };
-  const app = await NestFactory.create(ServiceModule.forContext(ctx, options.imports?.(infra) ?? []), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(ServiceModule.forContext(ctx, options.imports?.(infra) ?? []), { logger: new PinoNestLogger(infra.log.child({ component: 'nest' }), 'debug') });
   options.configure?.(app, infra);
   const port = env.HTTP_PORT ?? DEFAULT_PORTS[options.name];
   // The port first: a second instance on a busy port must exit before it rebuilds, recreates

@@ -21,3 +21,4 @@ export {
   type RunningService,
 } from './bootstrap';
 export { notifierDecider, notifierEffects, describeForHumans, NOTIFIED, type NotifierOptions } from './notifier';
+export { PinoNestLogger } from './pino-nest-logger';
