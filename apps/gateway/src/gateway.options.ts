@@ -21,8 +21,8 @@ export interface GatewayOptions {
   readonly sink: CommandSink;
   /** The one account this gateway reads and commands. */
   readonly account: string;
-  /** Epoch ms for command timestamps; default Date.now. */
-  readonly clock?: () => number;
+  /** Epoch ms for command timestamps, read once per command; default Date.now. */
+  readonly clock?: () => number | Promise<number>;
   /**
    * A sink that has not answered after this long is treated as failed (503), so a stuck
    * connection cannot hold requests open forever. Default 10 000 ms.
@@ -34,7 +34,7 @@ export interface ResolvedGatewayOptions {
   readonly dataSource: DataSource;
   readonly sink: CommandSink;
   readonly account: string;
-  readonly clock: () => number;
+  readonly clock: () => number | Promise<number>;
   readonly sinkTimeoutMs: number;
 }
 

@@ -31,6 +31,17 @@ const APPROVAL_TTL_PROBLEM = `must be a whole number of milliseconds from 1 to $
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
 
 /**
+ * An optional numeric variable in [min, max]: parsed from its text, an integer or any number, and
+ * one message for all three rules (describe() says it once however many of them fail).
+ */
+function NumberIn(min: number, max: number, message: string, integer = false): PropertyDecorator {
+  const kind = integer ? IsInt({ message }) : IsNumber({}, { message });
+  return (target, key) => {
+    for (const d of [IsOptional(), Transform(toNumber), kind, Min(min, { message }), Max(max, { message })]) d(target, key);
+  };
+}
+
+/**
  * Every variable a Tradeloop service reads, validated once at start (DESIGN: "each service
  * reads and validates its variables once at boot"). Defaults give the paper setup on this
  * machine: NATS and PostgreSQL at their default local addresses.
@@ -52,10 +63,10 @@ export class ServiceEnv {
   NATS_NAMESPACE: string = '';
 
   /** Replicas of every stream (area streams and inboxes): 1 on a single server, 3 on the production cluster. */
-  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer from 1 to 5 (stream replicas)' }) @Min(1, { message: 'must be an integer from 1 to 5 (stream replicas)' }) @Max(5, { message: 'must be an integer from 1 to 5 (stream replicas)' })
+  @NumberIn(1, 5, 'must be an integer from 1 to 5 (stream replicas)', true)
   NATS_STREAM_REPLICAS: number = 1;
 
-  @IsOptional() @Transform(toNumber) @IsInt({ message: PORT_PROBLEM }) @Min(0, { message: PORT_PROBLEM }) @Max(65535, { message: PORT_PROBLEM })
+  @NumberIn(0, 65535, PORT_PROBLEM, true)
   HTTP_PORT?: number;
 
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
@@ -67,7 +78,7 @@ export class ServiceEnv {
   @IsOptional() @IsIn(EXECUTION_MODES as unknown as string[], { message: `must be one of ${EXECUTION_MODES.join(', ')}` })
   EXECUTION_MODE: ExecutionMode = 'quality_based';
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number 0–100' }) @Min(0, { message: 'must be a number 0–100' }) @Max(100, { message: 'must be a number 0–100' })
+  @NumberIn(0, 100, 'must be a number 0–100')
   QUALITY_THRESHOLD: number = 70;
 
   /** The paper broker's money is simulated, so paper runs with execution on (DESIGN §6). */
@@ -81,14 +92,10 @@ export class ServiceEnv {
    * quickstart scales its own default with MARKET_DATA_SPEED). Recorded with the pipeline's
    * configuration (ServiceStarted, RunStarted) when it is not the default.
    */
-  @IsOptional()
-  @Transform(toNumber)
-  @IsInt({ message: APPROVAL_TTL_PROBLEM })
-  @Min(1, { message: APPROVAL_TTL_PROBLEM })
-  @Max(MAX_APPROVAL_TTL_MS, { message: APPROVAL_TTL_PROBLEM })
+  @NumberIn(1, MAX_APPROVAL_TTL_MS, APPROVAL_TTL_PROBLEM, true)
   APPROVAL_TTL_MS: number = defaultGovernorConfig.approvalTtlMs;
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number in (0, 0.1]' }) @Min(0.000001, { message: 'must be a number in (0, 0.1]' }) @Max(0.1, { message: 'must be a number in (0, 0.1]' })
+  @NumberIn(0.000001, 0.1, 'must be a number in (0, 0.1]')
   RISK_PER_TRADE: number = 0.01;
 
   // Positive: risk sizes every order from equity, so an account of 0 could never trade.
@@ -98,10 +105,10 @@ export class ServiceEnv {
   @IsOptional() @IsString() @Matches(/^[A-Z]{3,5}$/, { message: 'must be a currency code such as USD' })
   ACCOUNT_CURRENCY: string = 'USD';
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points from 0 to 1000' }) @Min(0, { message: 'must be a number of basis points from 0 to 1000' }) @Max(1000, { message: 'must be a number of basis points from 0 to 1000' })
+  @NumberIn(0, 1000, 'must be a number of basis points from 0 to 1000')
   FEE_BPS: number = 0;
 
-  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'must be a number of basis points from 0 to 1000' }) @Min(0, { message: 'must be a number of basis points from 0 to 1000' }) @Max(1000, { message: 'must be a number of basis points from 0 to 1000' })
+  @NumberIn(0, 1000, 'must be a number of basis points from 0 to 1000')
   SLIPPAGE_BPS: number = 0;
 
   @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer' })
@@ -123,7 +130,7 @@ export class ServiceEnv {
   NOTIFIER_WEBHOOK_URL?: string;
 
   /** CPU priority (nice, -20..19) of the service's main thread; default per service (DEFAULT_NICE). */
-  @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer nice value from -20 to 19' }) @Min(-20, { message: 'must be an integer nice value from -20 to 19' }) @Max(19, { message: 'must be an integer nice value from -20 to 19' })
+  @NumberIn(-20, 19, 'must be an integer nice value from -20 to 19', true)
   PROCESS_NICE?: number;
 }
 

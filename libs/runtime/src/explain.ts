@@ -354,13 +354,18 @@ export function describeEvent(e: Envelope, exit?: ExitEffect): string {
   }
 }
 
+/** Whether an event is of the trace's own decision chains (not an order or position joined to them). */
+function isOwn(trace: TradeTrace, t: TracedEvent): boolean {
+  return trace.correlationIds.includes(t.event.correlationId);
+}
+
 /**
  * The first event of a type in the trace's own chains, else the first in the trace: traced from
  * an order that reversed a position, the trade is the one it opened, not the one it closed.
  */
 function ownFirst(trace: TradeTrace, type: string): TracedEvent | undefined {
   const all = trace.events.filter((t) => t.event.type === type);
-  return all.find((t) => trace.correlationIds.includes(t.event.correlationId)) ?? all[0];
+  return all.find((t) => isOwn(trace, t)) ?? all[0];
 }
 
 /**
@@ -388,7 +393,7 @@ export function learnedRow(trace: TradeTrace): string | undefined {
  * position is named by its trade, so the line does not say "no position" for an exit.
  */
 function outcomeOf(trace: TradeTrace): string {
-  const own = (t: TracedEvent) => trace.correlationIds.includes(t.event.correlationId);
+  const own = (t: TracedEvent) => isOwn(trace, t);
   const closedText = (e: Envelope) => {
     const c = e.data as PositionClosedData;
     return `closed by ${c.exitReason}, realised ${c.realizedPnl} ${c.currency}`;
@@ -416,7 +421,7 @@ function outcomeOf(trace: TradeTrace): string {
 export function formatTrace(trace: TradeTrace): string {
   const lines: string[] = [];
   // The chain's own start: a trace from an exit order begins with the entry it closed.
-  const first = (trace.events.find((t) => trace.correlationIds.includes(t.event.correlationId)) ?? trace.events[0])?.event;
+  const first = (trace.events.find((t) => isOwn(trace, t)) ?? trace.events[0])?.event;
   lines.push(`trade ${trace.correlationIds.join(', ')}${first ? ` (from ${iso(first.ts)})` : ''}: ${outcomeOf(trace)}`);
   for (const { line, event } of trace.events) {
     lines.push(`${String(line).padStart(7)}  ${iso(event.ts).slice(0, 19).replace('T', ' ')}  ${event.source.padEnd(11)} ${event.type.padEnd(26)} ${describeEvent(event, trace.exits.get(String(dataOf(event)['orderId'])))}`);

@@ -45,7 +45,7 @@ export class CommandPublisher {
 
   constructor(@Inject(GATEWAY_OPTIONS) private readonly options: ResolvedGatewayOptions) {}
 
-  envelopeFor<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest): Message<T> {
+  envelopeFor<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest, ts: number): Message<T> {
     const id =
       request.idempotencyKey === undefined
         ? randomUUID()
@@ -54,7 +54,7 @@ export class CommandPublisher {
       id,
       type,
       version: CATALOG[type].version,
-      ts: this.options.clock(),
+      ts,
       correlationId: id,
       causationId: id,
       account: this.options.account,
@@ -75,7 +75,7 @@ export class CommandPublisher {
   }
 
   async publish<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest): Promise<CommandAcceptedView> {
-    const envelope = this.envelopeFor(type, data, request);
+    const envelope = this.envelopeFor(type, data, request, await this.options.clock());
     if (request.idempotencyKey !== undefined) await this.claim(type, envelope, request, request.idempotencyKey);
     // A retry publishes again under the same id: if the first attempt never reached the bus
     // (503), this one does; if it did, the bus stores the id once.
@@ -85,7 +85,7 @@ export class CommandPublisher {
   }
 
   /** Ties the key to this request on first use; refuses a different request under a used key. */
-  private async claim(type: CommandType, envelope: { id: string; data: unknown }, request: CommandRequest, key: string): Promise<void> {
+  private async claim(type: CommandType, envelope: { id: string; ts: number; data: unknown }, request: CommandRequest, key: string): Promise<void> {
     const outcome = await claimIdempotencyKey(this.options.dataSource, {
       apiKeyId: request.caller.id,
       commandType: type,
@@ -93,7 +93,7 @@ export class CommandPublisher {
       idempotencyKey: key,
       requestHash: requestHashOf(envelope.data),
       commandId: envelope.id,
-      now: this.options.clock(),
+      now: envelope.ts,
     });
     if (outcome.kind === 'conflict') {
       this.logger.warn(`${type} refused: Idempotency-Key of command ${outcome.commandId} reused with a different request by "${request.caller.name}"`);
