@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORTS, loadServiceEnv, pipelineConfigFromEnv, type ServiceName } from '@tradeloop/nest-service';
 import { ServiceMetrics } from '@tradeloop/service';
+import { FeedMetrics } from '../../apps/market-data/src/feed-metrics';
 import { OUTPUT, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
 
 const REPO = resolve(__dirname, '../..');
@@ -158,6 +159,7 @@ describe('docker compose', () => {
 
   test('dashboard_and_alerts_when_read_then_every_metric_they_query_is_one_the_services_export', async () => {
     const metrics = new ServiceMetrics('deploy-test', { defaultMetrics: true });
+    new FeedMetrics(metrics); // the market-data service's own series, in the same registry
     const exported = new Set<string>(['up']);
     for (const m of await metrics.registry.getMetricsAsJSON()) {
       exported.add(m.name);

@@ -2,13 +2,14 @@
  * The market-data service: replays shared-data files as a live feed (MARKET_DATA_FILES, paced
  * by MARKET_DATA_SPEED; 0 = as fast as possible), or runs the synthetic generator for load tests
  * (MARKET_DATA_SYNTHETIC, see settings.ts), and publishes market-data batches to the MD stream;
- * /health shows progress. Bad rows are published as DataRejected with file and line.
+ * /health shows progress, /metrics the messages published and the feed's event time. Bad rows are published as DataRejected with file and line.
  */
 import { resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { JetStreamPublisher, ensureTopology } from '@tradeloop/transport-nats';
 import { runServiceMain } from '@tradeloop/nest-service';
 import { runFeed, systemClock, type FeedRunReport } from './index';
+import { FeedMetrics } from './feed-metrics';
 import { feedSettings } from './settings';
 
 runServiceMain({
@@ -17,6 +18,7 @@ runServiceMain({
     const settings = feedSettings(process.env, resolve(__dirname, '../../../../shared/data'));
     const abort = new AbortController();
     const publisher = new JetStreamPublisher(jetstream(infra.nc), infra.topo);
+    const metrics = new FeedMetrics(infra.metrics);
     let published = { batches: 0, messages: 0 };
     let report: FeedRunReport | undefined;
     let failure: string | undefined;
@@ -31,8 +33,10 @@ runServiceMain({
           clock: systemClock(abort.signal),
           speed: settings.speed,
           signal: abort.signal,
+          onRejected: (r) => metrics.rejected(r.published),
           onBatch: (b) => {
             published = { batches: published.batches + 1, messages: published.messages + b.messages.length };
+            metrics.batch(b);
           },
         }).then(
           (r) => {

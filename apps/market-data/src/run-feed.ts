@@ -1,6 +1,6 @@
 import { replayFeed, type FeedClock } from '@tradeloop/market-data';
 import { MAX_BATCH_MESSAGES, type JetStreamPublisher } from '@tradeloop/transport-nats';
-import { publishFeed, publishRejected, type FeedCounts, type PublishedBatch } from './feed-publisher';
+import { publishFeed, publishRejected, type FeedCounts, type PublishedBatch, type RejectedCounts } from './feed-publisher';
 import type { FeedSource } from './sources';
 
 export interface RunFeedOptions {
@@ -17,6 +17,8 @@ export interface RunFeedOptions {
   readonly to?: number;
   readonly signal?: AbortSignal;
   readonly onBatch?: (batch: PublishedBatch) => void;
+  /** Called once the data-quality events of refused rows are stored (before the first batch). */
+  readonly onRejected?: (counts: RejectedCounts) => void;
 }
 
 export interface FeedRunReport extends FeedCounts {
@@ -36,6 +38,7 @@ export async function runFeed(source: FeedSource, options: RunFeedOptions): Prom
     throw new RangeError(`runFeed: maxBatch must be an integer in 1..${MAX_BATCH_MESSAGES}, got ${maxBatch}`);
   }
   const rejected = await publishRejected(source.rejected, options.publisher);
+  options.onRejected?.(rejected);
   const batches = replayFeed(source.messages(), {
     speed: options.speed,
     maxBatch,

@@ -45,6 +45,15 @@ describe('the market-data service with the synthetic generator (load tests)', ()
     });
     expect(bars).toHaveLength(300);
     expect(new Set(bars.map((b) => `${b.data.venue}|${b.data.symbol}`))).toEqual(new Set(['SIM|EURUSD', 'SIM|GBPUSD']));
+    // /metrics says what was published and how far the feed has come.
+    const port = Number(/"port":(\d+)/.exec(output)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toContain('tradeloop_messages_out_total{service="market-data",type="BarClosed"} 300');
+    expect(text).toContain(`tradeloop_feed_batches_total{service="market-data",duplicate="false"} ${batches}`);
+    const newest = Math.max(...bars.map((b) => b.ts));
+    expect(text).toContain(`tradeloop_feed_event_time_seconds{service="market-data"} ${newest / 1000}`);
+    expect(text).toMatch(/tradeloop_feed_bytes_total\{service="market-data"\} [1-9]\d*/);
     child.kill('SIGTERM');
     expect(await new Promise((r) => child!.once('exit', r))).toBe(0);
   }, 90_000);

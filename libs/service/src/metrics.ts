@@ -29,6 +29,7 @@ export class ServiceMetrics {
   private readonly skippedByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
   private readonly outByType = new Map<string, ReturnType<Counter<'service' | 'type'>['labels']>>();
   private readonly handleByType = new Map<string, ReturnType<Histogram<'service' | 'type'>['labels']>>();
+  private readonly stageByType = new Map<string, ReturnType<Histogram<'service' | 'type'>['labels']>>();
 
   constructor(
     readonly service: string,
@@ -52,9 +53,9 @@ export class ServiceMetrics {
     });
     this.stageSeconds = new Histogram({
       name: 'tradeloop_stage_latency_seconds',
-      help: 'Wall time from the cause event time to this stage publishing its output (live feeds only)',
+      help: 'Wall time from an input being stored in the inbox to the outputs it caused being acknowledged downstream (queueing, handling, publishing), per input type',
       labelNames: ['service', 'type'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
       registers,
     });
     this.orders = new Counter({ name: 'tradeloop_orders_total', help: 'Order lifecycle events, by status', labelNames: ['service', 'status'], registers });
@@ -77,6 +78,13 @@ export class ServiceMetrics {
     c.inc(n);
   }
 
+  /** Counts `n` published messages of one type that are not a decider's outputs (the market-data feed). */
+  countOut(type: string, n = 1): void {
+    let c = this.outByType.get(type);
+    if (c === undefined) this.outByType.set(type, (c = this.messagesOut.labels({ service: this.service, type })));
+    c.inc(n);
+  }
+
   /** Counts an input skipped as already seen (see ServiceRunner's de-duplication). */
   countSkipped(type: string): void {
     let c = this.skippedByType.get(type);
@@ -91,12 +99,17 @@ export class ServiceMetrics {
     h.observe(seconds);
   }
 
+  /** Records one stage latency: an input stored in the inbox → its outputs stored downstream. */
+  observeStage(type: string, seconds: number): void {
+    let h = this.stageByType.get(type);
+    if (h === undefined) this.stageByType.set(type, (h = this.stageSeconds.labels({ service: this.service, type })));
+    h.observe(seconds);
+  }
+
   /** Counts an output by what it means for operators. */
   observeOutput(m: Envelope): void {
     const service = this.service;
-    let out = this.outByType.get(m.type);
-    if (out === undefined) this.outByType.set(m.type, (out = this.messagesOut.labels({ service, type: m.type })));
-    out.inc();
+    this.countOut(m.type);
     const d = m.data as Record<string, unknown>;
     switch (m.type) {
       case 'OrderSubmitted':

@@ -70,6 +70,13 @@ describe('ServiceRunner on real NATS (scanner over real EURUSD bars)', () => {
     await waitFor('lag 0', async () => (await runner.lag()) === 0);
     const text = await metrics.registry.metrics();
     expect(text).toContain(`tradeloop_messages_out_total{service="scanner",type="SignalDetected"} ${expected.length}`);
+    // Stage latency: one observation per batch that caused signals, inbox storage → signals stored.
+    const stage = (s: string): number => Number(new RegExp(`tradeloop_stage_latency_seconds_${s}\\{service="scanner",type="MarketDataBatch"\\} (\\S+)`).exec(text)?.[1]);
+    const batchesWithSignals = new Set(expected.map((e) => e.causationId)).size;
+    expect(stage('count')).toBeGreaterThan(0);
+    expect(stage('count')).toBeLessThanOrEqual(batchesWithSignals);
+    expect(stage('sum') / stage('count')).toBeGreaterThan(0);
+    expect(stage('sum') / stage('count')).toBeLessThan(10);
   });
 
   test('runner_when_restarted_midway_then_rebuilds_state_and_continues_identically', async () => {

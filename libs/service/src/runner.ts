@@ -404,18 +404,23 @@ export class ServiceRunner {
     // the next message is decided while these outputs travel. The server stores one
     // connection's publishes to a stream in the order sent, and a retry of one it did store is
     // dropped as a duplicate, so pipelining keeps each stream in decision order.
+    const metrics = this.options.metrics;
+    const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
     let published: Promise<void> | undefined;
     if (outcome.outputs.length > 0) {
       published = this.publishAll(outcome.outputs, [m]);
       published.catch(noop); // awaited (and reported) by the commit lane
+      if (metrics) {
+        // The stage's latency: from its input being stored in the inbox to its outputs being
+        // stored downstream (waiting in the inbox, handling, publishing), on the server's clock
+        // for the first and this host's for the second.
+        const storedMs = m.info.timestampNanos / 1e6;
+        published.then(() => metrics.observeStage(type, Math.max(0, Date.now() - storedMs) / 1000), noop);
+      }
     }
     await this.fireDueTimer();
     this.handledSeq = m.seq;
-    const metrics = this.options.metrics;
-    if (metrics) {
-      const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
-      metrics.observeHandle(type, (performance.now() - started) / 1000);
-    }
+    if (metrics) metrics.observeHandle(type, (performance.now() - started) / 1000);
     this.enqueueCommit({ m, ref, inputs: outcome.inputs, outputs: outcome.outputs, published });
     // At the bound, wait for the next group to commit (not for the whole lane to drain).
     while (this.commits.length >= this.maxPendingCommits && this.committing !== undefined) {
