@@ -51,6 +51,11 @@ export const PIPELINE_SETTINGS: Readonly<Record<string, string>> = {
   NATS_STREAM_REPLICAS: '3',
 };
 
+/** The gateway's own settings (see the README's configuration table). */
+export const GATEWAY_SETTINGS: Readonly<Record<string, string>> = {
+  IDEMPOTENCY_KEY_TTL_MS: '86400000',
+};
+
 /** The market-data service replays the real data the image ships (data/, Apache-2.0). */
 export const MARKET_DATA_SETTINGS: Readonly<Record<string, string>> = {
   MARKET_DATA_FILES: 'EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv',
@@ -75,6 +80,8 @@ function deployment(service: ServiceName): Manifest {
   const env: Manifest[] = [{ name: 'TRADELOOP_SERVICE', value: service }, { name: 'HTTP_PORT', value: String(port) }, secretEnv('NATS_URL')];
   if (usesDatabase(service)) env.push(secretEnv('DATABASE_URL'));
   if (service === 'notifier') env.push(secretEnv('NOTIFIER_WEBHOOK_URL', true));
+  // The gateway's own setting: how long an Idempotency-Key is kept (wall time; the default, shown to be changed).
+  if (service === 'gateway') env.push({ name: 'IDEMPOTENCY_KEY_TTL_MS', value: GATEWAY_SETTINGS.IDEMPOTENCY_KEY_TTL_MS });
   const envFrom: Manifest[] = [{ configMapRef: { name: PIPELINE_CONFIG } }];
   if (service === 'market-data') envFrom.push({ configMapRef: { name: MARKET_DATA_CONFIG } });
   return {

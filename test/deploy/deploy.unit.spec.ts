@@ -11,7 +11,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORTS, loadServiceEnv, pipelineConfigFromEnv, type ServiceName } from '@tradeloop/nest-service';
 import { ServiceMetrics } from '@tradeloop/service';
 import { FeedMetrics } from '../../apps/market-data/src/feed-metrics';
-import { OUTPUT, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
+import { GATEWAY_SETTINGS, OUTPUT, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
 
 const REPO = resolve(__dirname, '../..');
 const read = (p: string): string => readFileSync(resolve(REPO, p), 'utf8');
@@ -92,6 +92,17 @@ describe('k8s', () => {
     for (const f of md.MARKET_DATA_FILES.split(',')) expect(existsSync(resolve(REPO, 'data', f))).toBe(true);
   });
 
+  test('given_the_gateways_own_settings_when_its_pod_starts_then_the_gateway_reads_each_of_them', () => {
+    const env = podEnv(of('Deployment').find((d) => d.metadata.name === 'gateway')!);
+    const cfg = loadServiceEnv(env) as unknown as Record<string, unknown>;
+    expect(Object.keys(GATEWAY_SETTINGS)).toEqual(['IDEMPOTENCY_KEY_TTL_MS']);
+    for (const [name, value] of Object.entries(GATEWAY_SETTINGS)) {
+      expect(env[name]).toBe(value);
+      // A name ServiceEnv does not know would be ignored, not read: its value must come back.
+      expect(String(cfg[name])).toBe(value);
+    }
+  });
+
   test('k8s_when_nats_and_postgres_are_installed_from_the_repo_then_they_match_what_the_services_expect', () => {
     // Streams replicated across the NATS cluster the Helm values install, with JetStream on disk.
     const nats = parse(read('k8s/nats-values.yaml')) as Obj;
@@ -139,6 +150,15 @@ describe('docker compose', () => {
     // Compose and Kubernetes deploy the same pipeline.
     expect([...pipelines]).toEqual([JSON.stringify(pipelineConfigFromEnv(loadServiceEnv({ ...PIPELINE_SETTINGS })))]);
     expect(existsSync(resolve(REPO, 'data', services['market-data'].environment.MARKET_DATA_FILES))).toBe(true);
+  });
+
+  test('given_the_gateways_own_settings_when_compose_starts_it_then_they_are_those_of_k8s_and_the_gateway_reads_them', () => {
+    const env = (compose.services as Record<string, Obj>).gateway.environment as Record<string, string>;
+    const cfg = loadServiceEnv(env) as unknown as Record<string, unknown>;
+    for (const [name, value] of Object.entries(GATEWAY_SETTINGS)) {
+      expect(env[name]).toBe(value);
+      expect(String(cfg[name])).toBe(value);
+    }
   });
 
   test('compose_nats_when_configured_then_jetstream_fsyncs_every_write_on_a_pinned_server', () => {

@@ -1,9 +1,11 @@
 import { CATALOG, decodeMessage, type Message } from '@tradeloop/contracts';
 import { apiKeyIdOf, projectMessage } from '@tradeloop/persistence';
+import { quoteIdent } from '@tradeloop/persistence/src/sql-names';
 import { sampleOf } from '@tradeloop/persistence/src/persistence.test-support';
 import { commandIdFor } from './index';
-import { ACCOUNT, call, NOW, startTestGateway, type TestGateway } from './gateway.test-support';
+import { ACCOUNT, call, NOW, startTestGateway, WALL_NOW, type TestGateway } from './gateway.test-support';
 
+const DAY = 24 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LIMIT_ORDER = {
   venue: 'OANDA',
@@ -57,6 +59,7 @@ describe('gateway commands', () => {
     gw.sink.sent.length = 0;
     gw.sink.failure = undefined;
     gw.setNow(NOW);
+    gw.setWallNow(WALL_NOW);
   });
 
   it('post_order_then_202_and_sink_gets_a_valid_submit_manual_order_envelope', async () => {
@@ -103,7 +106,7 @@ describe('gateway commands', () => {
     expect([first.status, retry.status]).toEqual([202, 202]);
     expect(retry.body.commandId).toBe(first.body.commandId);
     expect(gw.sink.sent.map((e) => e.id)).toEqual([first.body.commandId, first.body.commandId]);
-    expect(first.body.commandId).toBe(commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'order-42'));
+    expect(first.body.commandId).toBe(commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'order-42', WALL_NOW));
 
     const otherKey = await post(gw.keys.trade, 'order-43');
     const otherCaller = await post(gw.keys.admin, 'order-42');
@@ -143,6 +146,58 @@ describe('gateway commands', () => {
     expect((await mode({ mode: 'fully_automated' })).status).toBe(202);
     expect((await mode({ mode: 'display_only' })).status).toBe(422);
     expect(gw.sink.last().data).toMatchObject({ mode: 'fully_automated' });
+  });
+
+  it('given_an_idempotency_key_past_its_24_hours_when_a_different_request_uses_it_then_202_as_a_new_command_under_a_new_id', async () => {
+    const headers = { 'idempotency-key': 'daily-order' };
+    const buy = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER, headers });
+    expect(buy.status).toBe(202);
+    const sellOrder = { ...LIMIT_ORDER, side: 'sell' };
+    // One millisecond before the key's 24 hours end it still names the buy, and says until when.
+    gw.setWallNow(WALL_NOW + DAY - 1);
+    const early = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: sellOrder, headers });
+    expect([early.status, early.body.commandId]).toEqual([422, buy.body.commandId]);
+    expect(early.body.message).toContain(`The key is kept until ${new Date(WALL_NOW + DAY).toISOString()}.`);
+
+    gw.setWallNow(WALL_NOW + DAY);
+    const sell = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: sellOrder, headers });
+    expect(sell.status).toBe(202);
+    // Not the buy's id: the services would take it for a repeat of the buy and drop it.
+    expect(sell.body.commandId).not.toBe(buy.body.commandId);
+    expect(sell.body.commandId).toBe(commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'daily-order', WALL_NOW + DAY));
+    expect(gw.sink.last()).toMatchObject({ id: sell.body.commandId, correlationId: sell.body.commandId, causationId: sell.body.commandId, data: { side: 'sell' } });
+    expectDecodable(gw.sink.last());
+    // The key now names the sell for another 24 hours: its retry is the sell again.
+    gw.setWallNow(WALL_NOW + DAY + 60_000);
+    const retry = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: sellOrder, headers });
+    expect([retry.status, retry.body.commandId, gw.sink.last().id]).toEqual([202, sell.body.commandId, sell.body.commandId]);
+  });
+
+  it('given_commands_stamped_with_a_replays_event_time_when_it_runs_ahead_or_stands_still_then_keys_expire_by_the_wall_clock', async () => {
+    const headers = { 'idempotency-key': 'mode-change' };
+    const mode = (body: object) => call(gw, 'PUT', '/v1/trading/mode', { key: gw.keys.admin, body, headers });
+    expect((await mode({ mode: 'fully_automated' })).status).toBe(202);
+    // TIMER_CLOCK=event at 60×: the commands' clock runs days ahead while the client retries for minutes.
+    gw.setNow(NOW + 10 * DAY);
+    gw.setWallNow(WALL_NOW + 5 * 60_000);
+    expect((await mode({ mode: 'display_only' })).status).toBe(422);
+    // The replay ended: its clock stands still, the wall clock does not.
+    gw.setWallNow(WALL_NOW + DAY);
+    const again = await mode({ mode: 'display_only' });
+    expect(again.status).toBe(202);
+    expect(gw.sink.last()).toMatchObject({ id: again.body.commandId, ts: NOW + 10 * DAY, data: { mode: 'display_only' } });
+  });
+
+  it('given_expired_idempotency_keys_in_the_table_when_a_command_claims_a_key_then_they_are_deleted', async () => {
+    const table = `${quoteIdent(gw.db.schema)}."idempotency_keys"`;
+    for (let i = 0; i < 3; i++) {
+      await call(gw, 'POST', '/v1/trading/halt', { key: gw.keys.admin, body: { reason: 'x' }, headers: { 'idempotency-key': `old-halt-${i}` } });
+    }
+    const count = async (): Promise<number> => Number((await gw.db.ds.query(`SELECT count(*) AS n FROM ${table} WHERE "idempotency_key" LIKE 'old-halt-%'`))[0].n);
+    expect(await count()).toBe(3);
+    gw.setWallNow(WALL_NOW + DAY);
+    expect((await call(gw, 'POST', '/v1/trading/resume', { key: gw.keys.admin, body: { reason: 'x' }, headers: { 'idempotency-key': 'fresh' } })).status).toBe(202);
+    expect(await count()).toBe(0);
   });
 
   it('idempotency_key_when_two_different_requests_race_with_it_then_exactly_one_is_published', async () => {
@@ -327,7 +382,7 @@ describe('gateway commands', () => {
         statusCode: 503,
         error: 'Service Unavailable',
         message: expect.stringMatching(/^command bus unavailable: SubmitManualOrder .* may not have been published/),
-        commandId: commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'retry-me'),
+        commandId: commandIdFor(apiKeyIdOf(gw.keys.trade)!, 'SubmitManualOrder', 'retry-me', WALL_NOW),
       });
       expect(JSON.stringify(failed.body)).not.toContain('no responders');
       gw.sink.failure = undefined;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Envelope } from '@tradeloop/kernel';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_MS } from '@tradeloop/persistence';
 
 /** DI token of the CommandSink the gateway publishes commands to. */
 export const COMMAND_SINK = Symbol('COMMAND_SINK');
@@ -28,6 +29,17 @@ export interface GatewayOptions {
    * connection cannot hold requests open forever. Default 10 000 ms.
    */
   readonly sinkTimeoutMs?: number;
+  /**
+   * How long an Idempotency-Key is kept after its first use, ms: within it a retry gets the same
+   * command back and a different request is refused (422); after it the key may name a new
+   * command. Default 24 h (IDEMPOTENCY_KEY_TTL_MS).
+   */
+  readonly idempotencyKeyTtlMs?: number;
+  /**
+   * The wall clock Idempotency-Keys expire by (epoch ms); default Date.now. Not `clock`: that is
+   * the commands' time, the replay's under TIMER_CLOCK=event (see CommandPublisher.claim).
+   */
+  readonly wallClock?: () => number;
 }
 
 export interface ResolvedGatewayOptions {
@@ -36,6 +48,8 @@ export interface ResolvedGatewayOptions {
   readonly account: string;
   readonly clock: () => number | Promise<number>;
   readonly sinkTimeoutMs: number;
+  readonly idempotencyKeyTtlMs: number;
+  readonly wallClock: () => number;
 }
 
 export const DEFAULT_SINK_TIMEOUT_MS = 10_000;
@@ -59,11 +73,20 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
   if (!Number.isFinite(sinkTimeoutMs) || sinkTimeoutMs <= 0) {
     throw new TypeError(`GatewayModule.forRoot: options.sinkTimeoutMs must be a positive number, got ${String(o.sinkTimeoutMs)}`);
   }
+  const idempotencyKeyTtlMs = o.idempotencyKeyTtlMs ?? DEFAULT_IDEMPOTENCY_KEY_TTL_MS;
+  if (!Number.isSafeInteger(idempotencyKeyTtlMs) || idempotencyKeyTtlMs <= 0) {
+    throw new TypeError(`GatewayModule.forRoot: options.idempotencyKeyTtlMs must be a positive integer (ms), got ${String(o.idempotencyKeyTtlMs)}`);
+  }
+  if (o.wallClock !== undefined && typeof o.wallClock !== 'function') {
+    throw new TypeError('GatewayModule.forRoot: options.wallClock must be a function returning epoch ms');
+  }
   return {
     dataSource: o.dataSource,
     sink: o.sink,
     account: o.account,
     clock: o.clock ?? (() => Date.now()),
     sinkTimeoutMs,
+    idempotencyKeyTtlMs,
+    wallClock: o.wallClock ?? (() => Date.now()),
   };
 }

@@ -8,6 +8,8 @@ import { configureGateway, GatewayModule, setupOpenApi, type CommandSink } from 
 
 export const ACCOUNT = 'paper';
 export const NOW = 1_709_660_000_000;
+/** The wall clock Idempotency-Keys expire by (the commands' clock, NOW, is the replay's). */
+export const WALL_NOW = 1_780_000_000_000;
 
 /** Collects what the gateway publishes; can be told to fail or to never answer. */
 export class CollectingSink implements CommandSink {
@@ -69,6 +71,8 @@ export interface TestGateway {
   readonly keys: TestKeys;
   /** Advances the gateway's clock. */
   setNow(ms: number): void;
+  /** Moves the wall clock that Idempotency-Keys expire by. */
+  setWallNow(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -80,11 +84,12 @@ export interface HttpResult {
 }
 
 /** A gateway on an ephemeral port over a fresh schema, with one key per scope and a revoked one. */
-export async function startTestGateway(options: { sinkTimeoutMs?: number } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { sinkTimeoutMs?: number; idempotencyKeyTtlMs?: number } = {}): Promise<TestGateway> {
   const db = await openTestDatabase({ poolSize: 4 });
   const sink = new CollectingSink();
   const logger = new CapturingLogger();
   let now = NOW;
+  let wallNow = WALL_NOW;
   const keys: TestKeys = {
     read: (await createApiKey(db.ds, { name: 'dashboard', scopes: ['read'], now })).key,
     trade: (await createApiKey(db.ds, { name: 'trader-bot', scopes: ['read', 'trade'], now })).key,
@@ -100,7 +105,9 @@ export async function startTestGateway(options: { sinkTimeoutMs?: number } = {})
         sink,
         account: ACCOUNT,
         clock: () => now,
+        wallClock: () => wallNow,
         sinkTimeoutMs: options.sinkTimeoutMs,
+        idempotencyKeyTtlMs: options.idempotencyKeyTtlMs,
       }),
     ],
   })
@@ -119,6 +126,9 @@ export async function startTestGateway(options: { sinkTimeoutMs?: number } = {})
     keys,
     setNow: (ms) => {
       now = ms;
+    },
+    setWallNow: (ms) => {
+      wallNow = ms;
     },
     async close() {
       try {

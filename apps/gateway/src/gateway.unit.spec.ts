@@ -12,6 +12,9 @@ describe('GatewayModule.forRoot', () => {
     [{ dataSource: ds, sink: {}, account: 'paper' }, /options\.sink must have send/],
     [{ dataSource: ds, sink, account: 'paper', clock: 5 }, /options\.clock must be a function/],
     [{ dataSource: ds, sink, account: 'paper', sinkTimeoutMs: 0 }, /options\.sinkTimeoutMs must be a positive number, got 0/],
+    [{ dataSource: ds, sink, account: 'paper', idempotencyKeyTtlMs: 0 }, /options\.idempotencyKeyTtlMs must be a positive integer \(ms\), got 0/],
+    [{ dataSource: ds, sink, account: 'paper', idempotencyKeyTtlMs: 1.5 }, /options\.idempotencyKeyTtlMs must be a positive integer \(ms\), got 1\.5/],
+    [{ dataSource: ds, sink, account: 'paper', wallClock: 'now' }, /options\.wallClock must be a function/],
   ])('bad_options_%#_then_throws_naming_the_option', (options, message) => {
     expect(() => GatewayModule.forRoot(options as never)).toThrow(message);
   });
@@ -49,15 +52,18 @@ describe('presentedKey', () => {
 
 describe('commandIdFor', () => {
   it('same_inputs_then_same_id_and_any_input_changed_then_another', () => {
-    const base = commandIdFor('k1', 'CancelOrder', 'idem', 'ord-1');
-    expect(commandIdFor('k1', 'CancelOrder', 'idem', 'ord-1')).toBe(base);
+    const T = 1_780_000_000_000;
+    const base = commandIdFor('k1', 'CancelOrder', 'idem', T, 'ord-1');
+    expect(commandIdFor('k1', 'CancelOrder', 'idem', T, 'ord-1')).toBe(base);
     expect(base).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const others = [
-      commandIdFor('k2', 'CancelOrder', 'idem', 'ord-1'),
-      commandIdFor('k1', 'ApproveOrder', 'idem', 'ord-1'),
-      commandIdFor('k1', 'CancelOrder', 'idem2', 'ord-1'),
-      commandIdFor('k1', 'CancelOrder', 'idem', 'ord-2'),
+      commandIdFor('k2', 'CancelOrder', 'idem', T, 'ord-1'),
+      commandIdFor('k1', 'ApproveOrder', 'idem', T, 'ord-1'),
+      commandIdFor('k1', 'CancelOrder', 'idem2', T, 'ord-1'),
+      commandIdFor('k1', 'CancelOrder', 'idem', T, 'ord-2'),
+      // The same key claimed again once it expired names another command.
+      commandIdFor('k1', 'CancelOrder', 'idem', T + 86_400_000, 'ord-1'),
     ];
-    expect(new Set([base, ...others]).size).toBe(5);
+    expect(new Set([base, ...others]).size).toBe(6);
   });
 });

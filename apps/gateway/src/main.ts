@@ -22,7 +22,15 @@ runServiceMain({
     // Replayed data (TIMER_CLOCK=event): commands carry the replay's time, as the services' clocks
     // do (event-clock.ts); live feeds (wall): the wall clock, which is then the event time.
     const clock = infra.env.TIMER_CLOCK === 'event' ? marketDataClock(infra.nc, infra.topo) : undefined;
-    return [GatewayModule.forRoot({ dataSource: infra.ds!, sink, account: infra.env.ACCOUNT, ...(clock && { clock }) })];
+    return [
+      GatewayModule.forRoot({
+        dataSource: infra.ds!,
+        sink,
+        account: infra.env.ACCOUNT,
+        idempotencyKeyTtlMs: infra.env.IDEMPOTENCY_KEY_TTL_MS,
+        ...(clock && { clock }),
+      }),
+    ];
   },
   configure: (app) => {
     configureGateway(app);

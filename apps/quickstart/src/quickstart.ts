@@ -233,7 +233,13 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     // an approval or a manual order from today (it would expire every pending approval at once).
     // That is the time of the last bar fed (they enter the bus before the next one), or just
     // before the first bar: a replay of the run's log sends them again by that rule.
-    const gateway = GatewayModule.forRoot({ dataSource: ds, sink: engine.sink, account: env.ACCOUNT, clock: () => summary.snapshot().replayTs ?? firstTs - 1 });
+    const gateway = GatewayModule.forRoot({
+      dataSource: ds,
+      sink: engine.sink,
+      account: env.ACCOUNT,
+      clock: () => summary.snapshot().replayTs ?? firstTs - 1,
+      idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
+    });
     const app: INestApplication = await NestFactory.create(QuickstartHttpModule.forContext(ctx, [gateway]), { logger: new PinoNestLogger(log.child({ component: 'http' })) });
     cleanups.push(() => app.close());
     configureGateway(app);

@@ -3,6 +3,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
 import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
 import { defaultGovernorConfig } from '@tradeloop/governor';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_MS } from '@tradeloop/persistence';
 
 /** A configuration variable failed validation; the message names each one and what is wrong. */
 export class ConfigError extends Error {
@@ -25,8 +26,16 @@ const toBool = ({ value }: { value: unknown }): unknown => {
  * itself only refuses TTLs past Number.MAX_SAFE_INTEGER, with a message that names no variable.
  */
 const MAX_APPROVAL_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+/**
+ * IDEMPOTENCY_KEY_TTL_MS's range: at least a minute, so a client's retry after a timed-out
+ * request (the gateway waits 10 s for the bus) finds its key and cannot become a second command;
+ * at most 365 days.
+ */
+const MIN_IDEMPOTENCY_KEY_TTL_MS = 60_000;
+const MAX_IDEMPOTENCY_KEY_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 const PORT_PROBLEM = 'must be an integer port from 0 to 65535';
 const APPROVAL_TTL_PROBLEM = `must be a whole number of milliseconds from 1 to ${MAX_APPROVAL_TTL_MS} (365 days)`;
+const IDEMPOTENCY_KEY_TTL_PROBLEM = `must be a whole number of milliseconds from ${MIN_IDEMPOTENCY_KEY_TTL_MS} (1 minute) to ${MAX_IDEMPOTENCY_KEY_TTL_MS} (365 days)`;
 
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
 
@@ -94,6 +103,14 @@ export class ServiceEnv {
    */
   @NumberIn(1, MAX_APPROVAL_TTL_MS, APPROVAL_TTL_PROBLEM, true)
   APPROVAL_TTL_MS: number = defaultGovernorConfig.approvalTtlMs;
+
+  /**
+   * The gateway: how long an Idempotency-Key is kept after its first use, in ms of WALL time
+   * (Stripe keeps them 24 h). Within it a retry gets the same command and a different request is
+   * refused; after it the key may name a new command, and expired keys are deleted.
+   */
+  @NumberIn(MIN_IDEMPOTENCY_KEY_TTL_MS, MAX_IDEMPOTENCY_KEY_TTL_MS, IDEMPOTENCY_KEY_TTL_PROBLEM, true)
+  IDEMPOTENCY_KEY_TTL_MS: number = DEFAULT_IDEMPOTENCY_KEY_TTL_MS;
 
   @NumberIn(0.000001, 0.1, 'must be a number in (0, 0.1]')
   RISK_PER_TRADE: number = 0.01;

@@ -150,6 +150,16 @@ describe('loadServiceEnv', () => {
     expect(() => loadServiceEnv(env)).toThrow(problem);
   });
 
+  test('given_no_idempotency_key_ttl_when_loaded_then_24_hours_and_a_bad_one_is_named_with_its_range', () => {
+    expect(loadServiceEnv({}).IDEMPOTENCY_KEY_TTL_MS).toBe(86_400_000);
+    expect(loadServiceEnv({ IDEMPOTENCY_KEY_TTL_MS: '3600000' }).IDEMPOTENCY_KEY_TTL_MS).toBe(3_600_000);
+    for (const bad of ['0', '59999', '1.5', 'a day', '-1', '31536000001']) {
+      expect(() => loadServiceEnv({ IDEMPOTENCY_KEY_TTL_MS: bad })).toThrow(
+        /^invalid configuration: IDEMPOTENCY_KEY_TTL_MS must be a whole number of milliseconds from 60000 \(1 minute\) to 31536000000 \(365 days\) \(got /,
+      );
+    }
+  });
+
   test('starting_cash_when_positive_then_accepted', () => {
     expect(loadServiceEnv({ STARTING_CASH: '0.5' }).STARTING_CASH).toBe('0.5');
   });

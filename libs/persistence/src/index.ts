@@ -21,7 +21,15 @@ export {
 } from './entities';
 export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 export { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
-export { claimIdempotencyKey, requestHashOf, type IdempotencyClaim, type IdempotencyOutcome } from './idempotency-keys';
+export {
+  claimIdempotencyKey,
+  purgeExpiredIdempotencyKeys,
+  requestHashOf,
+  DEFAULT_IDEMPOTENCY_KEY_TTL_MS,
+  IDEMPOTENCY_PURGE_BATCH,
+  type IdempotencyClaim,
+  type IdempotencyOutcome,
+} from './idempotency-keys';
 export { PERSISTENCE_MIGRATIONS, Initial1700000000000, ApiKeys1700000001000, PositionVenue1700000004000, APPEND_ONLY_MESSAGE } from './migrations';
 export {
   handleOnce,

@@ -34,6 +34,7 @@ export interface TableNames {
   readonly processedMessages: string;
   readonly tradeExperiences: string;
   readonly denials: string;
+  readonly idempotencyKeys: string;
 }
 
 const cache = new WeakMap<DataSource, TableNames>();
@@ -53,6 +54,7 @@ export function tablesOf(ds: DataSource): TableNames {
       processedMessages: qualify(s, 'processed_messages'),
       tradeExperiences: qualify(s, 'trade_experiences'),
       denials: qualify(s, 'denials'),
+      idempotencyKeys: qualify(s, 'idempotency_keys'),
     };
     cache.set(ds, names);
   }

@@ -26,12 +26,16 @@ export interface CommandRequest {
 }
 
 /**
- * The command id for an Idempotency-Key: a pure function of the API key's id, the command type,
- * its target and the client's key, so a retry publishes the same id and JetStream's
- * Nats-Msg-Id de-duplication keeps one. Scoped by API key so two clients cannot collide.
+ * The command id an Idempotency-Key names when a request claims it at `claimedAt` (wall-clock
+ * epoch ms): a pure function of the API key's id, the command type, its target, the client's key
+ * and the claim's time. Scoped by API key so two clients cannot collide. A retry gets the id the
+ * key's row holds, so it publishes the same id and JetStream's Nats-Msg-Id de-duplication keeps
+ * one. The claim's time is in it because a key is kept only for IDEMPOTENCY_KEY_TTL_MS: the next
+ * command under the same key, after that, must not carry the first one's id (the services would
+ * take it for a repeat, and the order ids derived from it would already be taken).
  */
-export function commandIdFor(apiKeyId: string, type: CommandType, idempotencyKey: string, target = ''): string {
-  return nameId(`gateway|${apiKeyId}|${type}|${target}|${idempotencyKey}`);
+export function commandIdFor(apiKeyId: string, type: CommandType, idempotencyKey: string, claimedAt: number, target = ''): string {
+  return nameId(`gateway|${apiKeyId}|${type}|${target}|${idempotencyKey}|${claimedAt}`);
 }
 
 function withoutUndefined<T extends object>(data: T): T {
@@ -45,11 +49,15 @@ export class CommandPublisher {
 
   constructor(@Inject(GATEWAY_OPTIONS) private readonly options: ResolvedGatewayOptions) {}
 
-  envelopeFor<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest, ts: number): Message<T> {
+  /**
+   * The command's envelope, checked against its contract. `claimedAt` (wall-clock ms) is when a
+   * request with an Idempotency-Key claims it: the key's command id is derived from it.
+   */
+  envelopeFor<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest, ts: number, claimedAt: number): Message<T> {
     const id =
       request.idempotencyKey === undefined
         ? randomUUID()
-        : commandIdFor(request.caller.id, type, request.idempotencyKey, request.target);
+        : commandIdFor(request.caller.id, type, request.idempotencyKey, claimedAt, request.target);
     const envelope = {
       id,
       type,
@@ -75,8 +83,13 @@ export class CommandPublisher {
   }
 
   async publish<T extends CommandType>(type: T, data: MessageDataMap[T], request: CommandRequest): Promise<CommandAcceptedView> {
-    const envelope = this.envelopeFor(type, data, request, await this.options.clock());
-    if (request.idempotencyKey !== undefined) await this.claim(type, envelope, request, request.idempotencyKey);
+    const claimedAt = this.options.wallClock();
+    let envelope = this.envelopeFor(type, data, request, await this.options.clock(), claimedAt);
+    if (request.idempotencyKey !== undefined) {
+      const commandId = await this.claim(type, envelope, request, request.idempotencyKey, claimedAt);
+      // A retry: the command the key names (claimed earlier, so under an earlier time's id).
+      if (commandId !== envelope.id) envelope = { ...envelope, id: commandId, correlationId: commandId, causationId: commandId };
+    }
     // A retry publishes again under the same id: if the first attempt never reached the bus
     // (503), this one does; if it did, the bus stores the id once.
     await this.send(envelope as unknown as Message);
@@ -84,8 +97,24 @@ export class CommandPublisher {
     return { commandId: envelope.id, type, correlationId: envelope.correlationId };
   }
 
-  /** Ties the key to this request on first use; refuses a different request under a used key. */
-  private async claim(type: CommandType, envelope: { id: string; ts: number; data: unknown }, request: CommandRequest, key: string): Promise<void> {
+  /**
+   * Ties the key to this request on first use (or once its earlier use expired) and returns the
+   * command id the key names; refuses a different request under a key still kept.
+   *
+   * Keys expire by the wall clock, not by the commands' clock (`options.clock`). With
+   * TIMER_CLOCK=event that is the time of the market data being replayed: at 60× a day of it
+   * passes in 24 minutes of a client's retries; it stands still when a replay ends, so keys would
+   * never expire and the table would grow for good; it jumps over quiet stretches, and a new
+   * replay of older data starts it years back. A retention is a promise about retries and about
+   * storage, and both happen in wall time.
+   */
+  private async claim(
+    type: CommandType,
+    envelope: { id: string; data: unknown },
+    request: CommandRequest,
+    key: string,
+    now: number,
+  ): Promise<string> {
     const outcome = await claimIdempotencyKey(this.options.dataSource, {
       apiKeyId: request.caller.id,
       commandType: type,
@@ -93,12 +122,14 @@ export class CommandPublisher {
       idempotencyKey: key,
       requestHash: requestHashOf(envelope.data),
       commandId: envelope.id,
-      now: envelope.ts,
+      now,
+      ttlMs: this.options.idempotencyKeyTtlMs,
     });
     if (outcome.kind === 'conflict') {
       this.logger.warn(`${type} refused: Idempotency-Key of command ${outcome.commandId} reused with a different request by "${request.caller.name}"`);
-      throw new IdempotencyKeyReusedError(outcome.commandId, type);
+      throw new IdempotencyKeyReusedError(outcome.commandId, type, outcome.firstUsedAt + this.options.idempotencyKeyTtlMs);
     }
+    return outcome.kind === 'repeat' ? outcome.commandId : envelope.id;
   }
 
   private async send(envelope: Message): Promise<void> {

@@ -74,10 +74,12 @@ export class IdempotencyKeyReusedError extends HttpException {
   constructor(
     readonly commandId: string,
     type: string,
+    /** When the key's retention ends (wall-clock epoch ms): from then on it may name a new command. */
+    keptUntil: number,
   ) {
     super(
       `Idempotency-Key already used for a different ${type} request (command ${commandId}); nothing was published. ` +
-        'Send a new request with a new key; retry the first request with this key.',
+        `Send a new request with a new key; retry the first request with this key. The key is kept until ${new Date(keptUntil).toISOString()}.`,
       HttpStatus.UNPROCESSABLE_ENTITY,
     );
     this.fields = [fieldProblem('Idempotency-Key', 'header', `already used for a different request (command ${commandId})`)];

@@ -20,9 +20,10 @@ const idempotencyKey = createParamDecorator((_data: unknown, ctx: ExecutionConte
 });
 
 /**
- * The optional `Idempotency-Key` header. The same key (from the same API key, for the same
- * command and target) always yields the same command id, so a retried request republishes the
- * same message and JetStream's de-duplication keeps one.
+ * The optional `Idempotency-Key` header. While the key is kept (IDEMPOTENCY_KEY_TTL_MS after its
+ * first use) the same key (from the same API key, for the same command and target) yields the same
+ * command id, so a retried request republishes the same message and JetStream's de-duplication
+ * keeps one.
  */
 export function IdempotencyKey(): ParameterDecorator {
   return idempotencyKey();
@@ -35,7 +36,10 @@ export function ApiIdempotencyKey(): MethodDecorator {
       required: false,
       description:
         `Up to ${MAX_ID_LENGTH} printable ASCII characters. A retry with the same key gets the same commandId, and the ` +
-        'bus keeps one copy (within its de-duplication window). Without it every request is a new command.',
+        'bus keeps one copy (within its de-duplication window); the same key with a different request is refused (422). ' +
+        'A key is kept for the deployment\'s IDEMPOTENCY_KEY_TTL_MS (24 hours unless set otherwise) after its first use, ' +
+        'by the wall clock: after that it is free again, and a request under it is a new command (a 422 says until when). ' +
+        'Without the header every request is a new command.',
     }),
   );
 }

@@ -6,6 +6,7 @@ import { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
 import { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
 import { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 import { Denials1700000007000 } from './1700000007000-Denials';
+import { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -15,6 +16,7 @@ export { PositionVenue1700000004000 } from './1700000004000-PositionVenue';
 export { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurrencies';
 export { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 export { Denials1700000007000 } from './1700000007000-Denials';
+export { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -26,4 +28,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ReadModelCurrencies1700000005000,
   IdempotencyKeys1700000006000,
   Denials1700000007000,
+  IdempotencyKeyRetention1700000008000,
 ];
