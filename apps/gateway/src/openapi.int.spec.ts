@@ -96,6 +96,22 @@ describe('gateway OpenAPI', () => {
     expect(schemas.ErrorView.properties.fields).toBeDefined();
   });
 
+  it('given_a_threshold_with_a_mode_that_does_not_use_it_when_the_mode_route_is_read_then_the_docs_say_it_is_kept_for_quality_based', () => {
+    const op = doc.paths['/v1/trading/mode'].put;
+    const threshold = doc.components.schemas.SetExecutionModeBody.properties.threshold;
+    const kept = doc.components.schemas.TradingStateView.properties.threshold;
+    expect(threshold).toMatchObject({ type: 'number', minimum: 0, maximum: 100 });
+    for (const text of [op.description, threshold.description]) {
+      expect(text).toMatch(/accepted with every mode/i);
+      expect(text).toMatch(/later switch to quality_based/);
+    }
+    // Each mode that does not compare quality with it is named, and what happens to it there.
+    for (const mode of ['fully_automated', 'fully_manual', 'display_only']) expect(threshold.description).toContain(mode);
+    expect(threshold.description).toMatch(/do not use it while they are in force/);
+    expect(threshold.description).toMatch(/Absent: the governor keeps the threshold it has/);
+    expect(kept.description).toMatch(/unused but kept for a later switch to quality_based/);
+  });
+
   it('docs_ui_then_served_as_html', async () => {
     const r = await call(gw, 'GET', '/docs');
     expect(r.status).toBe(200);

@@ -73,7 +73,14 @@ export class TradingController {
   @RequiresScope('admin')
   @CommandRoute()
   @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'Set the execution mode and quality threshold (SetExecutionMode)' })
+  @ApiOperation({
+    summary: 'Set the execution mode and quality threshold (SetExecutionMode)',
+    description:
+      'fully_automated executes every order risk approved; quality_based executes those whose quality is at or above ' +
+      'the threshold and asks a person about the rest; fully_manual asks about every order; display_only executes none. ' +
+      'A threshold is accepted with every mode: only quality_based uses it, and the governor keeps it for a later switch ' +
+      'to quality_based (sent without a threshold, that switch uses the one kept).',
+  })
   setMode(
     @Body() body: SetExecutionModeBody,
     @Caller() caller: VerifiedApiKey,

@@ -126,12 +126,30 @@ export class ResumeTradingBody {
   readonly state?: 'ACTIVE' | 'REDUCING';
 }
 
+/**
+ * What the governor does with a threshold (libs/domain/governor): it keeps the one sent with any
+ * mode, and only quality_based compares quality with it. So it is accepted with every mode, and
+ * said so, rather than refused: a threshold sent ahead of a switch to quality_based is used then.
+ */
+export const THRESHOLD_DOC =
+  'Quality 0–100 at or above which quality_based executes an order without asking (below it a person is asked). ' +
+  'Accepted with every mode and kept by the governor (GET /v1/trading-state shows it): fully_automated, fully_manual and ' +
+  'display_only do not use it while they are in force — fully_manual asks about every order and only records the ' +
+  'threshold on its approval requests — and a later switch to quality_based without a threshold uses the one kept. ' +
+  'Absent: the governor keeps the threshold it has (QUALITY_THRESHOLD, 70 by default, until one is sent).';
+
 export class SetExecutionModeBody {
   @ApiProperty({ enum: EXECUTION_MODES, example: 'quality_based' })
   @IsOneOfValues(EXECUTION_MODES)
   readonly mode!: ExecutionMode;
 
-  @ApiPropertyOptional({ type: Number, minimum: 0, maximum: 100, example: 80, description: 'Quality threshold for quality_based.' })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: 100,
+    example: 80,
+    description: THRESHOLD_DOC,
+  })
   @OptionalField()
   @IsNumberBetween(0, 100)
   readonly threshold?: number;

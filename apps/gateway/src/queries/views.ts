@@ -325,7 +325,12 @@ export class TradingStateView {
   @NullableStr('Who changed the state.') readonly stateBy!: string | null;
   @NullableMs() readonly stateTs!: number | null;
   @NullableOneOf(EXECUTION_MODES) readonly mode!: ExecutionMode | null;
-  @ApiProperty({ type: Number, nullable: true }) readonly threshold!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The threshold the governor keeps: quality_based compares quality with it; in the other modes it is unused but kept for a later switch to quality_based.',
+  })
+  readonly threshold!: number | null;
   @NullableStr('Who changed the mode.') readonly modeBy!: string | null;
   @NullableMs() readonly modeTs!: number | null;
 }
