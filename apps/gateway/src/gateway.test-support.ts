@@ -17,10 +17,14 @@ export class CollectingSink implements CommandSink {
   failure: Error | undefined;
   hang = false;
 
+  /** Where commands also go once collected (a real bus), when given. */
+  constructor(private readonly forward?: (command: Envelope) => Promise<void>) {}
+
   async send(command: Envelope): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.hang) return new Promise<void>(() => undefined);
     this.sent.push(command);
+    await this.forward?.(command);
   }
 
   last(): Envelope {
@@ -84,9 +88,19 @@ export interface HttpResult {
 }
 
 /** A gateway on an ephemeral port over a fresh schema, with one key per scope and a revoked one. */
-export async function startTestGateway(options: { sinkTimeoutMs?: number; idempotencyKeyTtlMs?: number } = {}): Promise<TestGateway> {
-  const db = await openTestDatabase({ poolSize: 4 });
-  const sink = new CollectingSink();
+export interface TestGatewayOptions {
+  readonly sinkTimeoutMs?: number;
+  readonly idempotencyKeyTtlMs?: number;
+  /** A database the services under test write too (its owner closes it); default a fresh schema of its own. */
+  readonly db?: TestDatabase;
+  /** Also hands every command to this (a real bus), after collecting it. */
+  readonly forward?: (command: Envelope) => Promise<void>;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const ownDb = options.db === undefined;
+  const db = options.db ?? (await openTestDatabase({ poolSize: 4 }));
+  const sink = new CollectingSink(options.forward);
   const logger = new CapturingLogger();
   let now = NOW;
   let wallNow = WALL_NOW;
@@ -134,7 +148,7 @@ export async function startTestGateway(options: { sinkTimeoutMs?: number; idempo
       try {
         await app.close();
       } finally {
-        await db.close();
+        if (ownDb) await db.close();
       }
     },
   };

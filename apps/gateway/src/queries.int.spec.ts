@@ -93,7 +93,21 @@ describe('gateway queries', () => {
   it('status_and_trading_state_when_nothing_projected_then_nulls_and_zero_counts', async () => {
     const status = await call(gw, 'GET', '/v1/status', { key });
     expect(status.status).toBe(200);
-    const nothing = { account: ACCOUNT, state: null, reason: null, stateBy: null, stateTs: null, mode: null, threshold: null, modeBy: null, modeTs: null };
+    // Before the governor's first start nothing is known about it.
+    const nothing = {
+      account: ACCOUNT,
+      state: null,
+      reason: null,
+      stateBy: null,
+      stateTs: null,
+      stateSource: null,
+      mode: null,
+      threshold: null,
+      modeBy: null,
+      modeTs: null,
+      modeSource: null,
+      governorStartedTs: null,
+    };
     expect(status.body).toEqual({ account: ACCOUNT, trading: nothing, balance: null, openOrders: 0, openPositions: 0 });
     expect((await call(gw, 'GET', '/v1/trading-state', { key })).body).toEqual(nothing);
     expect((await call(gw, 'GET', '/v1/orders', { key })).body).toEqual({ items: [], nextCursor: null });
@@ -117,10 +131,13 @@ describe('gateway queries', () => {
           reason: 'kill switch from the dashboard',
           stateBy: 'alice',
           stateTs: T0 + 50 * MIN,
+          stateSource: 'command',
           mode: 'quality_based',
           threshold: 80,
           modeBy: 'alice',
           modeTs: T0 - MIN,
+          modeSource: 'command',
+          governorStartedTs: null,
         },
         // equity needs mark prices the read models do not hold: null while positions are open
         balance: { currency: 'USD', cash: '100028.40', equity: null, realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN },

@@ -114,7 +114,7 @@ export class NatsEngine implements Engine {
         decider: name === 'notifier' ? notifierDecider : deciderFor(name, cfg),
         nc,
         topo,
-        effects: name === 'notifier' ? notifierEffects({ log: serviceLog, webhookUrl: env.NOTIFIER_WEBHOOK_URL }) : effectsFor(name, ds),
+        effects: name === 'notifier' ? notifierEffects({ log: serviceLog, webhookUrl: env.NOTIFIER_WEBHOOK_URL }) : effectsFor(name, ds, env.ACCOUNT, serviceLog),
         metrics: serviceMetrics,
         log: serviceLog,
         account: env.ACCOUNT,

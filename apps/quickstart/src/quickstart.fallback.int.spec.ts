@@ -104,6 +104,13 @@ test('api_key_when_created_then_in_a_0600_file_and_never_printed', () => {
   expect(printed).toContainEqual(expect.stringContaining(`curl -H "Authorization: Bearer $(cat ${qs.keyFile})" ${qs.url}/v1/status`));
 });
 
+test('given_no_mode_command_when_status_is_read_then_it_shows_the_mode_the_start_up_line_printed', async () => {
+  // `execution ON: … mode quality_based (quality ≥ 70 …)`: the governor publishes nothing about
+  // the mode it starts in, so the mode comes from its start.
+  const status = await call(qs.url, 'GET', '/v1/status', key);
+  expect(status.body.trading).toMatchObject({ mode: 'quality_based', threshold: 70, modeSource: 'start', modeBy: null, state: 'ACTIVE', stateSource: 'start' });
+});
+
 test('gateway_over_pglite_when_asked_with_the_key_then_answers_from_the_projected_read_models', async () => {
   expect((await call(qs.url, 'GET', '/v1/status')).status).toBe(401);
   const status = await call(qs.url, 'GET', '/v1/status', key);

@@ -128,6 +128,11 @@ test('restart_when_started_again_on_the_namespace_then_resumes_after_its_last_ba
   expect(readFileSync(qs.keyFile, 'utf8').trim()).toBe(key);
 });
 
+test('given_no_mode_command_when_status_is_read_then_it_shows_the_mode_the_governor_service_started_in', async () => {
+  const status = await call(qs.url, 'GET', '/v1/status', key);
+  expect(status.body.trading).toMatchObject({ mode: 'quality_based', threshold: 70, modeSource: 'start', modeBy: null, state: 'ACTIVE', stateSource: 'start' });
+});
+
 test('gateway_when_asked_with_the_created_key_then_status_answers_and_a_command_reaches_the_governor', async () => {
   const status = await call(qs.url, 'GET', '/v1/status', key);
   expect(status.status).toBe(200);

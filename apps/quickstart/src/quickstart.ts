@@ -6,8 +6,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { createDataSource, getAccount, runMigrations } from '@tradeloop/persistence';
-import { ServiceMetrics } from '@tradeloop/service';
+import { createDataSource, getAccount, recordGovernorStart, runMigrations } from '@tradeloop/persistence';
+import { governorStartOf, ServiceMetrics } from '@tradeloop/service';
+import type { GovernorState } from '@tradeloop/governor';
 import { topology } from '@tradeloop/transport-nats';
 import { unconvertibleInstruments } from '@tradeloop/runtime';
 import { ConfigError, PinoNestLogger, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
@@ -208,6 +209,9 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
         notifier: notifierEffects({ log: log.child({ service: 'notifier' }), webhookUrl: env.NOTIFIER_WEBHOOK_URL }),
       });
       cleanups.push(() => inProcess.close());
+      // What the governor runs in before any command changes it (on NATS its service records it
+      // once rebuilt): GET /v1/status shows it rather than no mode at all.
+      await recordGovernorStart(ds, governorStartOf(inProcess.pipeline.hosts.governor.state as GovernorState, env.ACCOUNT, Date.now()));
       engine = inProcess;
     }
 

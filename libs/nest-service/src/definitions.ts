@@ -1,7 +1,7 @@
 import type { Decider } from '@tradeloop/kernel';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import { pipelineConfig, pipelineDeciders, type PipelineConfig } from '@tradeloop/runtime';
-import { ExecutorEffects, projectionEffects, type ServiceEffects, type ServiceLogger } from '@tradeloop/service';
+import { ExecutorEffects, GovernorEffects, projectionEffects, type ServiceEffects, type ServiceLogger } from '@tradeloop/service';
 import type { DataSource } from 'typeorm';
 import type { ServiceEnv } from './config';
 
@@ -95,5 +95,7 @@ export function writesReadModels(service: ServiceName): boolean {
 export function effectsFor(service: DeciderService, ds: DataSource | undefined, account = 'paper', log?: ServiceLogger): ServiceEffects | undefined {
   if (!ds || !writesReadModels(service)) return undefined;
   if (service === 'executor') return new ExecutorEffects(ds, account, log);
+  // At start, also what the governor runs in (governor_starts): it publishes nothing about it.
+  if (service === 'governor') return new GovernorEffects(ds, account, log);
   return projectionEffects(ds, service);
 }

@@ -13,6 +13,7 @@ import {
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { BrokerOrderEntity } from './entities/broker-order.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { GovernorStartEntity } from './entities/governor-start.entity';
 import { PERSISTENCE_MIGRATIONS } from './migrations';
 import { assertIdentifier, quoteIdent, schemaOf } from './sql-names';
 
@@ -29,6 +30,7 @@ export const PERSISTENCE_ENTITIES = [
   BrokerOrderEntity,
   IdempotencyKeyEntity,
   DenialEntity,
+  GovernorStartEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -21,6 +21,8 @@ export {
 } from './entities';
 export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 export { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+export { GovernorStartEntity } from './entities/governor-start.entity';
+export { recordGovernorStart, getGovernorStart, type GovernorStart } from './governor-starts';
 export {
   claimIdempotencyKey,
   purgeExpiredIdempotencyKeys,

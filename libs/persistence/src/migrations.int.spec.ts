@@ -14,6 +14,7 @@ const TABLES = [
   'broker_orders',
   'denials',
   'fills',
+  'governor_starts',
   'idempotency_keys',
   'orders',
   'positions',

@@ -14,3 +14,4 @@ export {
 export { ServiceMetrics } from './metrics';
 export { projectionEffects } from './effects';
 export { ExecutorEffects, type Reconciliation } from './executor-effects';
+export { GovernorEffects, governorStartOf } from './governor-effects';

@@ -4,6 +4,7 @@ import {
   countWorkingOrders,
   getAccount,
   getApproval,
+  getGovernorStart,
   getOrder,
   getTradingState,
   InvalidCursorError,
@@ -81,15 +82,16 @@ export class ReadModels {
   }
 
   async status(): Promise<StatusView> {
-    const [trading, account, openOrders, openPositions] = await Promise.all([
+    const [trading, start, account, openOrders, openPositions] = await Promise.all([
       getTradingState(this.db, this.account),
+      getGovernorStart(this.db, this.account),
       getAccount(this.db, this.account),
       countWorkingOrders(this.db, this.account),
       countOpenPositions(this.db, this.account),
     ]);
     return {
       account: this.account,
-      trading: tradingStateView(this.account, trading),
+      trading: tradingStateView(this.account, trading, start),
       balance: account === null ? null : balanceView(account, openPositions),
       openOrders,
       openPositions,
@@ -97,7 +99,8 @@ export class ReadModels {
   }
 
   async tradingState(): Promise<TradingStateView> {
-    return tradingStateView(this.account, await getTradingState(this.db, this.account));
+    const [trading, start] = await Promise.all([getTradingState(this.db, this.account), getGovernorStart(this.db, this.account)]);
+    return tradingStateView(this.account, trading, start);
   }
 
   async orders(q: ListOrdersQuery): Promise<OrderPage> {

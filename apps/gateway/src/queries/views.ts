@@ -30,6 +30,7 @@ import {
   type ApprovalStatus,
   type DenialEntity,
   type FillEntity,
+  type GovernorStartEntity,
   type OrderEntity,
   type PositionEntity,
   type PositionStatus,
@@ -317,13 +318,29 @@ export function experienceView(e: TradeExperienceEntity): ExperienceView {
   };
 }
 
-/** The governor's two halves; each is null until the governor's first event about it. */
+/** Where a half of the trading state comes from. */
+export const TRADING_STATE_SOURCES = ['command', 'start'] as const;
+export type TradingStateSource = (typeof TRADING_STATE_SOURCES)[number];
+
+/**
+ * The governor's two halves, each as it is in force: its last change (TradingStateChanged,
+ * ExecutionModeChanged, caused by a command), or else what the governor started in — its
+ * configuration (EXECUTION_MODE, or display_only without AUTO_EXECUTE; QUALITY_THRESHOLD; ACTIVE)
+ * with the commands it had handled before applied, recorded at each start. The governor publishes
+ * no event about a mode it merely starts in: without the start record the mode was null until a
+ * command changed it. A half is null only before the governor's first start.
+ */
 export class TradingStateView {
   @Str('paper') readonly account!: string;
   @NullableOneOf(TRADING_STATES) readonly state!: TradingState | null;
   @NullableStr() readonly reason!: string | null;
   @NullableStr('Who changed the state.') readonly stateBy!: string | null;
-  @NullableMs() readonly stateTs!: number | null;
+  @NullableMs('When the state was changed (the command\'s time); null while it is what the governor started in.') readonly stateTs!: number | null;
+  @NullableOneOf(
+    TRADING_STATE_SOURCES,
+    'command: changed by a halt or resume (stateBy, stateTs say who and when); start: what the governor started in (ACTIVE unless a command before its start changed it).',
+  )
+  readonly stateSource!: TradingStateSource | null;
   @NullableOneOf(EXECUTION_MODES) readonly mode!: ExecutionMode | null;
   @ApiProperty({
     type: Number,
@@ -332,20 +349,31 @@ export class TradingStateView {
   })
   readonly threshold!: number | null;
   @NullableStr('Who changed the mode.') readonly modeBy!: string | null;
-  @NullableMs() readonly modeTs!: number | null;
+  @NullableMs('When the mode was changed (the command\'s time); null while it is what the governor started in.') readonly modeTs!: number | null;
+  @NullableOneOf(
+    TRADING_STATE_SOURCES,
+    'command: set by PUT /v1/trading/mode (modeBy, modeTs say who and when); start: what the governor started in, from its configuration (EXECUTION_MODE, display_only unless AUTO_EXECUTE, QUALITY_THRESHOLD).',
+  )
+  readonly modeSource!: TradingStateSource | null;
+  @NullableMs('When the governor last started (wall clock).') readonly governorStartedTs!: number | null;
 }
 
-export function tradingStateView(account: string, t: TradingStateEntity | null): TradingStateView {
+export function tradingStateView(account: string, t: TradingStateEntity | null, start: GovernorStartEntity | null): TradingStateView {
+  const stateChanged = t !== null && t.state !== null;
+  const modeChanged = t !== null && t.mode !== null;
   return {
     account,
-    state: t?.state ?? null,
-    reason: t?.reason ?? null,
-    stateBy: t?.stateBy ?? null,
-    stateTs: t?.stateTs ?? null,
-    mode: t?.mode ?? null,
-    threshold: t?.threshold ?? null,
-    modeBy: t?.modeBy ?? null,
-    modeTs: t?.modeTs ?? null,
+    state: stateChanged ? t.state : (start?.state ?? null),
+    reason: stateChanged ? t.reason : null,
+    stateBy: stateChanged ? t.stateBy : null,
+    stateTs: stateChanged ? t.stateTs : null,
+    stateSource: stateChanged ? 'command' : start !== null ? 'start' : null,
+    mode: modeChanged ? t.mode : (start?.mode ?? null),
+    threshold: modeChanged ? t.threshold : (start?.threshold ?? null),
+    modeBy: modeChanged ? t.modeBy : null,
+    modeTs: modeChanged ? t.modeTs : null,
+    modeSource: modeChanged ? 'command' : start !== null ? 'start' : null,
+    governorStartedTs: start?.startedTs ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurre
 import { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 import { Denials1700000007000 } from './1700000007000-Denials';
 import { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
+import { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -17,6 +18,7 @@ export { ReadModelCurrencies1700000005000 } from './1700000005000-ReadModelCurre
 export { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 export { Denials1700000007000 } from './1700000007000-Denials';
 export { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
+export { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -29,4 +31,5 @@ export const PERSISTENCE_MIGRATIONS = [
   IdempotencyKeys1700000006000,
   Denials1700000007000,
   IdempotencyKeyRetention1700000008000,
+  GovernorStarts1700000009000,
 ];
