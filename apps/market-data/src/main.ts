@@ -28,6 +28,7 @@ runServiceMain({
         await ensureTopology(await jetstreamManager(infra.nc), infra.topo);
         const source = settings.source(infra.env.ACCOUNT);
         infra.log.info({ feed: source.description, speed: settings.speed }, 'replaying');
+        if (settings.passedOver.length > 0) infra.log.info({ passedOver: settings.passedOver }, 'files of another symbol or venue than MARKET_DATA_SYMBOL / MARKET_DATA_VENUE are not played');
         running = runFeed(source, {
           publisher,
           clock: systemClock(abort.signal),

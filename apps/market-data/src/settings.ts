@@ -1,14 +1,72 @@
 import { resolve } from 'node:path';
+import { inferFromFileName } from '@tradeloop/market-data';
 import { ConfigError } from '@tradeloop/nest-service';
-import { fileSource, syntheticSource, type FeedSource } from './sources';
+import { fileSource, syntheticSource, type FeedSource, type FileSpec } from './sources';
 
 /** What the market-data service plays: recorded files, or the seeded synthetic generator. */
 export interface FeedSettings {
   readonly speed: number;
   source(account: string): FeedSource;
+  /** Files of MARKET_DATA_FILES that MARKET_DATA_SYMBOL / _VENUE passed over, as `file (SYMBOL@VENUE)`. */
+  readonly passedOver: readonly string[];
 }
 
 const KINDS = ['bar', 'quote'] as const;
+
+/** As a data file's name can say them (SYMBOL_VENUE_…): what a file of the feed can be named. */
+const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/;
+const VENUE = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+
+interface FileChoice {
+  readonly specs: FileSpec[];
+  readonly passedOver: string[];
+}
+
+/**
+ * Which files to play, and under which market, as `tradeloop backtest --symbol/--venue` reads
+ * them: a file's name says its symbol and venue (EURUSD_OANDA_…); MARKET_DATA_SYMBOL and
+ * MARKET_DATA_VENUE name them for a file whose name does not (`mydata.csv`), and for a named file
+ * only choose (a file of another symbol or venue is passed over), never rename it, so EURUSD
+ * prices are never published as another instrument.
+ */
+function chooseFiles(files: readonly string[], symbol: string | undefined, venue: string | undefined, problems: { variable: string; problem: string }[]): FileChoice {
+  const specs: FileSpec[] = [];
+  const passedOver: string[] = [];
+  const unnamed: string[] = [];
+  for (const file of files) {
+    const named = inferFromFileName(file);
+    if (named.symbol === undefined || named.venue === undefined) {
+      unnamed.push(file);
+      specs.push({ path: file, symbol, venue });
+    } else if ((symbol === undefined || named.symbol === symbol) && (venue === undefined || named.venue === venue)) {
+      specs.push(file);
+    } else {
+      passedOver.push(`${file} (${named.symbol}@${named.venue})`);
+    }
+  }
+  if (unnamed.length > 0) {
+    const which = unnamed.join(', ');
+    const why = `${which} ${unnamed.length === 1 ? 'does' : 'do'} not say ${unnamed.length === 1 ? 'its' : 'their'} symbol and venue in the name (SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv)`;
+    if (symbol === undefined && venue === undefined) {
+      problems.push({ variable: 'MARKET_DATA_FILES', problem: `${why}: set MARKET_DATA_SYMBOL and MARKET_DATA_VENUE to name them, or rename the file` });
+    } else if (symbol === undefined) {
+      problems.push({ variable: 'MARKET_DATA_SYMBOL', problem: `must be set: ${why}` });
+    } else if (venue === undefined) {
+      problems.push({ variable: 'MARKET_DATA_VENUE', problem: `must be set: ${why}` });
+    }
+  }
+  if (specs.length === 0 && passedOver.length > 0) {
+    // Named once, by the ConfigError: `MARKET_DATA_SYMBOL EURUSD (with MARKET_DATA_VENUE OANDA) matches none …`.
+    const wanted = symbol === undefined ? venue : venue === undefined ? symbol : `${symbol} (with MARKET_DATA_VENUE ${venue})`;
+    problems.push({
+      variable: symbol !== undefined ? 'MARKET_DATA_SYMBOL' : 'MARKET_DATA_VENUE',
+      problem:
+        `${wanted} matches none of MARKET_DATA_FILES: ${passedOver.join(', ')}. A file's name says its symbol and venue; ` +
+        'MARKET_DATA_SYMBOL and MARKET_DATA_VENUE name them only for a file whose name does not, and otherwise choose among the files',
+    });
+  }
+  return { specs, passedOver };
+}
 
 /**
  * Reads the service's own variables. Files (MARKET_DATA_FILES, relative to MARKET_DATA_DIR) or,
@@ -16,7 +74,9 @@ const KINDS = ['bar', 'quote'] as const;
  * seeded random walk, so the same settings publish the same messages):
  * MARKET_DATA_SYNTHETIC_KIND bar|quote (default bar), _INTERVAL_MS (default 60000 for bars, 1000
  * for quotes), _COUNT (messages in all; default endless), _SEED (default 7) and _START (ISO time
- * of the first message, default 2024-01-02T00:00:00Z). Every bad variable is named in one error.
+ * of the first message, default 2024-01-02T00:00:00Z). MARKET_DATA_SYMBOL and MARKET_DATA_VENUE
+ * name the market of a file whose name does not say it, and choose among named files (see
+ * chooseFiles). Every bad variable is named in one error.
  */
 export function feedSettings(env: NodeJS.ProcessEnv, defaultDataDir: string): FeedSettings {
   const problems: { variable: string; problem: string }[] = [];
@@ -29,6 +89,21 @@ export function feedSettings(env: NodeJS.ProcessEnv, defaultDataDir: string): Fe
   if (files.length > 0 && symbols.length > 0) {
     problems.push({ variable: 'MARKET_DATA_SYNTHETIC', problem: 'cannot be set together with MARKET_DATA_FILES: the feed is one or the other' });
   }
+  let marketsOk = true;
+  const market = (name: string, pattern: RegExp, rule: string): string | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    if (!pattern.test(raw)) {
+      problems.push({ variable: name, problem: `${rule} (got ${JSON.stringify(env[name])})` });
+      marketsOk = false;
+    } else if (symbols.length > 0) {
+      problems.push({ variable: name, problem: 'applies to MARKET_DATA_FILES only: the synthetic generator publishes the symbols of MARKET_DATA_SYNTHETIC on venue SIM' });
+    }
+    return raw.toUpperCase();
+  };
+  const symbol = market('MARKET_DATA_SYMBOL', SYMBOL, 'must be a symbol like EURUSD or BTC-PERP (letters, digits, . and -; at most 32 characters)');
+  const venue = market('MARKET_DATA_VENUE', VENUE, 'must be a venue like OANDA (letters and digits, starting with a letter; at most 32 characters)');
+  const chosen = symbols.length === 0 && marketsOk ? chooseFiles(files, symbol, venue, problems) : { specs: [], passedOver: [] };
   const speed = Number(env['MARKET_DATA_SPEED'] ?? '60');
   if (!Number.isFinite(speed) || speed < 0) problems.push({ variable: 'MARKET_DATA_SPEED', problem: `must be a number ≥ 0 (got ${JSON.stringify(env['MARKET_DATA_SPEED'])})` });
   const barTimestamp = env['MARKET_DATA_BAR_TIMESTAMP'] ?? 'open';
@@ -65,6 +140,7 @@ export function feedSettings(env: NodeJS.ProcessEnv, defaultDataDir: string): Fe
   const dataDir = resolve(env['MARKET_DATA_DIR'] ?? defaultDataDir);
   return {
     speed,
-    source: synthetic ?? ((account) => fileSource(files, { dataDir, barTimestamp: barTimestamp as 'open' | 'close', account })),
+    source: synthetic ?? ((account) => fileSource(chosen.specs, { dataDir, barTimestamp: barTimestamp as 'open' | 'close', account })),
+    passedOver: chosen.passedOver,
   };
 }

@@ -1,7 +1,11 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '@tradeloop/nest-service';
 import { feedSettings } from './settings';
 
 const DIR = '/nonexistent-data-dir';
+const BUNDLED = resolve(__dirname, '../../../data/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
 
 function problems(env: Record<string, string>): string {
   try {
@@ -37,5 +41,77 @@ describe('market-data feed settings', () => {
     [{ MARKET_DATA_SYNTHETIC: 'NOTASYMBOL' }, /MARKET_DATA_SYNTHETIC .*NOTASYMBOL/],
   ])('%j_then_an_error_naming_the_variable', (env, message) => {
     expect(problems(env)).toMatch(message);
+  });
+
+  describe("a user's own file, whose name does not say its symbol and venue", () => {
+    let dir: string;
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'tradeloop-md-settings-'));
+      // The first 30 bars of the bundled EURUSD quote bars, under names that say nothing, and one that does.
+      const head = `${readFileSync(BUNDLED, 'utf8').split('\n').slice(0, 31).join('\n')}\n`;
+      for (const name of ['mydata.csv', 'more.csv']) writeFileSync(join(dir, name), head);
+      copyFileSync(join(dir, 'mydata.csv'), join(dir, 'GBPUSD_FXCM_1m_quotebars_copy.csv'));
+    });
+
+    afterAll(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const settings = (env: Record<string, string>) => feedSettings({ MARKET_DATA_DIR: dir, ...env }, DIR);
+    const markets = (env: Record<string, string>) => new Set([...settings(env).source('paper').messages()].map((m) => `${m.data.symbol}@${m.data.venue}`));
+
+    test('given_a_file_named_mydata_csv_when_no_symbol_or_venue_is_set_then_the_error_names_the_file_and_the_two_settings_at_start', () => {
+      expect(problems({ MARKET_DATA_FILES: 'mydata.csv' })).toBe(
+        'invalid configuration: MARKET_DATA_FILES mydata.csv does not say its symbol and venue in the name (SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv): ' +
+          'set MARKET_DATA_SYMBOL and MARKET_DATA_VENUE to name them, or rename the file',
+      );
+    });
+
+    test('given_MARKET_DATA_SYMBOL_and_MARKET_DATA_VENUE_in_any_case_when_the_file_name_lacks_them_then_its_bars_are_that_market', () => {
+      const s = settings({ MARKET_DATA_FILES: 'mydata.csv,more.csv', MARKET_DATA_SYMBOL: 'eurusd', MARKET_DATA_VENUE: ' oanda ' });
+      expect(s.passedOver).toEqual([]);
+      const source = s.source('paper');
+      const messages = [...source.messages()];
+      expect(messages).toHaveLength(60);
+      expect(new Set(messages.map((m) => `${m.type} ${m.data.symbol}@${m.data.venue}`))).toEqual(new Set(['BarClosed EURUSD@OANDA']));
+      expect(source.files.map((f) => [f.file, f.symbol, f.venue])).toEqual([
+        ['mydata.csv', 'EURUSD', 'OANDA'],
+        ['more.csv', 'EURUSD', 'OANDA'],
+      ]);
+    });
+
+    test.each([
+      [{ MARKET_DATA_SYMBOL: 'EURUSD' }, 'MARKET_DATA_VENUE must be set: mydata.csv does not say its symbol and venue in the name'],
+      [{ MARKET_DATA_VENUE: 'OANDA' }, 'MARKET_DATA_SYMBOL must be set: mydata.csv does not say its symbol and venue in the name'],
+    ])('given_only_%j_when_the_file_name_lacks_both_then_the_error_names_the_one_missing', (env, message) => {
+      expect(problems({ MARKET_DATA_DIR: dir, MARKET_DATA_FILES: 'mydata.csv', ...env })).toContain(message);
+    });
+
+    test('given_a_named_file_among_them_when_the_settings_name_another_market_then_they_choose_it_out_and_never_rename_it', () => {
+      const env = { MARKET_DATA_FILES: 'mydata.csv,GBPUSD_FXCM_1m_quotebars_copy.csv', MARKET_DATA_SYMBOL: 'EURUSD', MARKET_DATA_VENUE: 'OANDA' };
+      expect(settings(env).passedOver).toEqual(['GBPUSD_FXCM_1m_quotebars_copy.csv (GBPUSD@FXCM)']);
+      expect(markets(env)).toEqual(new Set(['EURUSD@OANDA']));
+      // Without the unnamed file nothing is left to play: an error, not GBPUSD prices published as EURUSD.
+      expect(problems({ ...env, MARKET_DATA_DIR: dir, MARKET_DATA_FILES: 'GBPUSD_FXCM_1m_quotebars_copy.csv' })).toMatch(
+        /^invalid configuration: MARKET_DATA_SYMBOL EURUSD \(with MARKET_DATA_VENUE OANDA\) matches none of MARKET_DATA_FILES: GBPUSD_FXCM_1m_quotebars_copy\.csv \(GBPUSD@FXCM\)\. A file's name says its symbol and venue/,
+      );
+      expect(problems({ MARKET_DATA_DIR: dir, MARKET_DATA_FILES: 'GBPUSD_FXCM_1m_quotebars_copy.csv', MARKET_DATA_VENUE: 'OANDA' })).toMatch(
+        /^invalid configuration: MARKET_DATA_VENUE OANDA matches none of MARKET_DATA_FILES/,
+      );
+      // Naming the file's own market is a choice that keeps it.
+      expect(markets({ MARKET_DATA_FILES: 'GBPUSD_FXCM_1m_quotebars_copy.csv', MARKET_DATA_SYMBOL: 'gbpusd' })).toEqual(new Set(['GBPUSD@FXCM']));
+    });
+
+    test.each([
+      [{ MARKET_DATA_FILES: 'mydata.csv', MARKET_DATA_SYMBOL: 'EUR USD', MARKET_DATA_VENUE: 'OANDA' }, /MARKET_DATA_SYMBOL must be a symbol like EURUSD or BTC-PERP .*\(got "EUR USD"\)/],
+      [{ MARKET_DATA_FILES: 'mydata.csv', MARKET_DATA_SYMBOL: 'EURUSD', MARKET_DATA_VENUE: 'md.batch.>' }, /MARKET_DATA_VENUE must be a venue like OANDA .*\(got "md\.batch\.>"\)/],
+      [{ MARKET_DATA_SYNTHETIC: 'EURUSD', MARKET_DATA_SYMBOL: 'GBPUSD' }, /MARKET_DATA_SYMBOL applies to MARKET_DATA_FILES only: the synthetic generator publishes the symbols of MARKET_DATA_SYNTHETIC on venue SIM/],
+    ])('given_%j_then_an_error_naming_the_variable', (env, message) => {
+      const text = problems({ MARKET_DATA_DIR: dir, ...env });
+      expect(text).toMatch(message);
+      // A bad value is reported alone, not also as missing.
+      expect(text).not.toMatch(/must be set|MARKET_DATA_FILES mydata/);
+    });
   });
 });
