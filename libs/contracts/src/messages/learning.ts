@@ -57,6 +57,13 @@ export interface ExperienceRecordedData {
   readonly closedAt: number;
 }
 
+/**
+ * The strategy under which learning records and publishes manual trades. Their rows are for
+ * people reading the table: no strategy agent learns from them, and their expectancy is in
+ * quote currency (a manual order has no stop, so no R multiple).
+ */
+export const MANUAL_STRATEGY = 'manual';
+
 /** Learned statistics for one (strategy, symbol, direction). */
 export interface LearnedParameter {
   readonly strategy: StrategyId;

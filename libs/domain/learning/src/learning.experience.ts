@@ -1,10 +1,10 @@
 import { dec, Decimal, instrumentFor, ZERO } from '@tradeloop/kernel';
-import type { ExperienceFill, ExperienceRecordedData, OrderOrigin, PositionClosedData } from '@tradeloop/contracts';
+import { MANUAL_STRATEGY, type ExperienceFill, type ExperienceRecordedData, type OrderOrigin, type PositionClosedData } from '@tradeloop/contracts';
 import type { LearningConfig } from './learning.config';
 import type { Chain } from './learning.state';
 
-/** Strategy name under which manual trades are learned. */
-export const MANUAL_STRATEGY = 'manual';
+/** Strategy name under which manual trades are learned (defined with the contracts: rl-decision reads it too). */
+export { MANUAL_STRATEGY };
 
 const ONE = dec(1);
 

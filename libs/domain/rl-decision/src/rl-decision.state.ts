@@ -1,5 +1,5 @@
 import { PrngState, seedPrng } from '@tradeloop/kernel';
-import type { Direction, LearnedParameter } from '@tradeloop/contracts';
+import { MANUAL_STRATEGY, type Direction, type LearnedParameter } from '@tradeloop/contracts';
 import { BoundedSet } from '@tradeloop/kernel';
 import type { RlDecisionConfig } from './rl-decision.config';
 
@@ -103,14 +103,19 @@ export function isDirection(d: unknown): d is Direction {
   return d === 'long' || d === 'short';
 }
 
-/** Trade-weighted expectancy per symbol over every strategy and direction. */
+/**
+ * Trade-weighted expectancy per symbol over every strategy and direction. Manual trades'
+ * rows are left out, as their experiences move no agent: without a stop their expectancy is
+ * money in quote currency, not R, and averaging the two units made one lucky manual trade
+ * (+40 USD) outweigh dozens of strategy trades (−0.5 R each).
+ */
 export function pairPerformanceFrom(
   parameters: readonly LearnedParameter[],
   scale: number,
 ): Map<string, PairPerformance> {
   const sums = new Map<string, { trades: number; weighted: number }>();
   for (const p of parameters) {
-    if (!(p.trades > 0) || !Number.isFinite(p.expectancy)) continue;
+    if (!(p.trades > 0) || !Number.isFinite(p.expectancy) || p.strategy === MANUAL_STRATEGY) continue;
     const s = sums.get(p.symbol) ?? { trades: 0, weighted: 0 };
     s.trades += p.trades;
     s.weighted += p.expectancy * p.trades;

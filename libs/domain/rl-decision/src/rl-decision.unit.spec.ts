@@ -375,6 +375,25 @@ describe('rl-decision: pair performance', () => {
     expect(good.reasons).toContain('pair expectancy 1.00 over 10 trades → 0.88');
   });
 
+  it('pair_when_the_table_has_a_manual_row_then_its_money_expectancy_is_not_averaged_with_r', () => {
+    // Manual trades carry no stop, so learning publishes their expectancy in quote currency
+    // (+40 USD a trade here); averaged with strategies' R multiples it made EURUSD look like a
+    // +3.6 R market and lifted every strategy's confidence on it.
+    const strategies = row({ strategy: 'rejection_wick', trades: 10, wins: 2, expectancy: -0.5, alpha: 4, beta: 10 });
+    const manual = row({ strategy: 'manual', trades: 2, wins: 2, winRate: 1, expectancy: 40, alpha: 4, beta: 2 });
+    const without = given(createRlDecision(), [params(1, [strategies], { causationId: 'c' })]).when(signal()).first('DecisionMade');
+    const withManual = given(createRlDecision(), [params(1, [manual, strategies], { causationId: 'c' })]).when(signal()).first('DecisionMade');
+    expect(without.reasons).toContain('pair expectancy -0.50 over 10 trades → 0.27');
+    expect(withManual.reasons).toEqual(without.reasons);
+    expect(withManual.confidence).toBe(without.confidence);
+  });
+
+  it('pair_when_the_only_rows_of_the_symbol_are_manual_then_neutral', () => {
+    const manual = row({ strategy: 'manual', trades: 3, wins: 1, expectancy: -12.5, alpha: 3, beta: 4 });
+    const d = given(createRlDecision(), [params(1, [manual], { causationId: 'c' })]).when(signal()).first('DecisionMade');
+    expect(d.reasons).toContain('pair performance unknown → 0.50');
+  });
+
   it('pair_when_parameters_are_for_another_symbol_then_neutral', () => {
     const p = params(1, [row({ symbol: 'GBPUSD', trades: 10, expectancy: 2 })], { causationId: 'c' });
     const d = given(createRlDecision(), [p]).when(signal()).first('DecisionMade');
