@@ -6,7 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
-import { inferFromFileName, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
+import { inferFromFileName, MarketCoverage, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig, unconvertibleInstruments, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
@@ -114,8 +114,8 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   const rejected: RejectedRow[] = [];
   const passedOver: string[] = [];
   const symbols = new Set<string>();
-  // Each market's bars by file, to refuse two files that hold the same market at the same time.
-  const spans = new Map<string, { file: string; first: number; last: number }[]>();
+  // Two files that hold the same market at the same time are refused (see MarketCoverage).
+  const coverage = new MarketCoverage('narrow them with --from/--to or pass one of them');
   for (const file of opts.data) {
     const named = inferFromFileName(file);
     const r = readMarketDataFile(resolve(file), {
@@ -130,7 +130,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
     const bars = selected ? r.bars : [];
     if (!selected) passedOver.push(`${r.info.file} (${r.info.symbol}@${r.info.venue})`);
     else symbols.add(r.info.symbol);
-    if (bars.length > 0) checkNoOverlap(spans, r.info.file, bars);
+    coverage.add(r.info.file, bars);
     lists.push(bars);
     files.push({ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows });
     rejected.push(...r.rejected);
@@ -168,32 +168,6 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.to !== undefined) readOptions['to'] = opts.to;
   if (opts.orders !== undefined) readOptions['orders'] = basename(opts.orders);
   return { bars, orders, rejected, files, readOptions, currency: instrumentFor(bars[0].data.symbol).quoteCurrency, symbols };
-}
-
-/**
- * One market's bars come from one file at a time: the same file twice, or two recordings of
- * EURUSD at OANDA covering the same days, would put every bar of the overlap in twice, and the
- * paper broker trades on every bar of its market. Files of one market that follow each other
- * (January, then February) are fine.
- */
-function checkNoOverlap(spans: Map<string, { file: string; first: number; last: number }[]>, file: string, bars: readonly Message<'BarClosed'>[]): void {
-  const { venue, symbol } = bars[0].data;
-  const key = `${venue}|${symbol}`;
-  const first = bars[0].data.openTime;
-  const last = bars[bars.length - 1].data.openTime;
-  const seen = spans.get(key) ?? [];
-  for (const s of seen) {
-    if (first <= s.last && s.first <= last) {
-      const from = new Date(Math.max(first, s.first)).toISOString();
-      const to = new Date(Math.min(last, s.last)).toISOString();
-      throw new Error(
-        `${s.file} and ${file} both hold ${symbol}@${venue} bars from ${from} to ${to}: a market's bars must come from one file at a time ` +
-          `(the overlap would be traded twice); narrow them with --from/--to or pass one of them`,
-      );
-    }
-  }
-  seen.push({ file, first, last });
-  spans.set(key, seen);
 }
 
 export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGiven = false): void {

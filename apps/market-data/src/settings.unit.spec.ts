@@ -48,9 +48,11 @@ describe('market-data feed settings', () => {
 
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'tradeloop-md-settings-'));
-      // The first 30 bars of the bundled EURUSD quote bars, under names that say nothing, and one that does.
-      const head = `${readFileSync(BUNDLED, 'utf8').split('\n').slice(0, 31).join('\n')}\n`;
-      for (const name of ['mydata.csv', 'more.csv']) writeFileSync(join(dir, name), head);
+      // The first 30 bars of the bundled EURUSD quote bars and the 30 after them, under names that
+      // say nothing, and the first 30 under one that does.
+      const lines = readFileSync(BUNDLED, 'utf8').split('\n');
+      writeFileSync(join(dir, 'mydata.csv'), `${lines.slice(0, 31).join('\n')}\n`);
+      writeFileSync(join(dir, 'more.csv'), `${[lines[0], ...lines.slice(31, 61)].join('\n')}\n`);
       copyFileSync(join(dir, 'mydata.csv'), join(dir, 'GBPUSD_FXCM_1m_quotebars_copy.csv'));
     });
 
@@ -79,6 +81,19 @@ describe('market-data feed settings', () => {
         ['mydata.csv', 'EURUSD', 'OANDA'],
         ['more.csv', 'EURUSD', 'OANDA'],
       ]);
+    });
+
+    test('given_two_unnamed_files_of_the_same_days_when_both_are_named_one_market_then_the_feed_is_refused_naming_both_as_a_backtest_refuses_them', () => {
+      const source = (): unknown => settings({ MARKET_DATA_FILES: 'mydata.csv,more.csv,mydata-again.csv', MARKET_DATA_SYMBOL: 'EURUSD', MARKET_DATA_VENUE: 'OANDA' }).source('paper');
+      copyFileSync(join(dir, 'mydata.csv'), join(dir, 'mydata-again.csv'));
+      try {
+        expect(source).toThrow(
+          'mydata.csv and mydata-again.csv both hold EURUSD@OANDA bars from 2014-05-01T00:00:00.000Z to 2014-05-01T00:29:00.000Z: ' +
+            "a market's bars must come from one file at a time (the overlap would be traded twice); list one of them in MARKET_DATA_FILES",
+        );
+      } finally {
+        rmSync(join(dir, 'mydata-again.csv'));
+      }
     });
 
     test.each([
@@ -112,6 +127,26 @@ describe('market-data feed settings', () => {
       expect(text).toMatch(message);
       // A bad value is reported alone, not also as missing.
       expect(text).not.toMatch(/must be set|MARKET_DATA_FILES mydata/);
+    });
+  });
+
+  describe('files of the shared data that hold one market twice', () => {
+    const SHARED = resolve(__dirname, '../../../../shared/data');
+    const source = (files: string): ReturnType<ReturnType<typeof feedSettings>['source']> =>
+      feedSettings({ MARKET_DATA_DIR: SHARED, MARKET_DATA_FILES: files, MARKET_DATA_SPEED: '0' }, DIR).source('paper');
+
+    test('given_the_1m_quote_bars_and_the_ticks_of_EURUSD_at_OANDA_when_played_together_then_the_feed_is_refused_naming_both_files_and_the_overlap', () => {
+      // May 6 is in both: before, the service published both files' bars of that day, each minute twice.
+      expect(() => source('forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv,ticks/EURUSD_OANDA_ticks_2014-05-06.csv')).toThrow(
+        /^forex\/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv and ticks\/EURUSD_OANDA_ticks_2014-05-06\.csv both hold EURUSD@OANDA bars from 2014-05-06T00:00:00\.000Z to 2014-05-06T2\d:\d\d:00\.000Z: a market's bars must come from one file at a time/,
+      );
+    });
+
+    test('given_EURUSD_at_OANDA_and_at_FXCM_on_the_same_days_when_played_together_then_both_markets_are_published', () => {
+      const s = source('forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv,forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv');
+      const counts = new Map<string, number>();
+      for (const m of s.messages()) counts.set(m.data.venue, (counts.get(m.data.venue) ?? 0) + 1);
+      expect(Object.fromEntries(counts)).toEqual({ OANDA: 15_366, FXCM: 15_857 });
     });
   });
 });

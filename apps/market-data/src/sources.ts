@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Message } from '@tradeloop/contracts';
 import type { Timeframe } from '@tradeloop/kernel';
 import {
+  MarketCoverage,
   mergeByTime,
   readMarketDataFile,
   syntheticFeed,
@@ -54,7 +55,8 @@ export interface FileSourceOptions {
  * `aggregate` is coarser than theirs; tick quotes and trades aggregated into bars of `aggregate`; book snapshots with the quote bars of their top of book)
  * and merges them into one time-ordered
  * feed. Refused rows become DataRejected events; a file with no valid row, a missing file or a
- * file listed twice is an error naming it.
+ * file listed twice is an error naming it, and so are two files that hold the same market
+ * (venue and symbol) at the same time, as `tradeloop backtest` refuses them (MarketCoverage).
  */
 export function fileSource(paths: readonly FileSpec[], options: FileSourceOptions = {}): FeedSource {
   if (paths.length === 0) throw new RangeError('fileSource: no files given');
@@ -63,6 +65,7 @@ export function fileSource(paths: readonly FileSpec[], options: FileSourceOption
   const lists: MarketDataMessage[][] = [];
   const rejected: Message<'DataRejected'>[] = [];
   const files: MarketDataFileInfo[] = [];
+  const coverage = new MarketCoverage('list one of them in MARKET_DATA_FILES');
   for (const spec of paths) {
     const { path: given, ...overrides } = typeof spec === 'string' ? { path: spec } : spec;
     const path = isAbsolute(given) ? given : resolve(options.dataDir ?? '.', given);
@@ -77,6 +80,7 @@ export function fileSource(paths: readonly FileSpec[], options: FileSourceOption
       ...(options.barTimestamp !== undefined && { barTimestamp: options.barTimestamp }),
       ...definedOnly(overrides),
     });
+    coverage.add(given, file.bars);
     // A book file: its snapshots and the quote bars of its top of book (what the scanner, risk
     // and the paper broker trade on), as a backtest of the same file reads it.
     lists.push(file.books.length > 0 ? mergeByTime<MarketDataMessage>(file.books, file.bars) : file.bars);

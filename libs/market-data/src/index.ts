@@ -3,6 +3,7 @@ export type { BarTimestamp, MarketDataFile, MarketDataFileInfo, MarketDataOption
 export { readOrdersFile, parseOrders } from './orders-file';
 export type { OrdersFileOptions } from './orders-file';
 export { mergeByTime } from './merge';
+export { MarketCoverage } from './overlap';
 export { toDataRejected, MarketDataFileError, OrdersFileError, MARKET_DATA_SOURCE } from './rejection';
 export type { RejectedRow } from './rejection';
 export { inferFromFileName } from './file-name';
