@@ -1,9 +1,9 @@
-import { dec, Decider, Envelope, NO_OUTPUTS } from '@tradeloop/kernel';
-import { draft, DraftOf, Message } from '@tradeloop/contracts';
+import { currencyDecimals, dec, Decimal, Decider, Envelope, NO_OUTPUTS, roundMoney, ZERO } from '@tradeloop/kernel';
+import { draft, DraftOf, type ExperienceFill, Message } from '@tradeloop/contracts';
 import { LearningConfig, LearningConfigInput, resolveLearningConfig } from './learning.config';
 import { buildExperience } from './learning.experience';
 import { addExperience, parameterTable } from './learning.parameters';
-import { dropChain, findChain, initialLearningState, LearningState, markLive, openChain } from './learning.state';
+import { Chain, dropChain, findChain, initialLearningState, LearningState, marketKey, markLive, openChain } from './learning.state';
 
 export type LearningInput = Message<
   | 'SignalDetected'
@@ -23,6 +23,11 @@ export type LearningOutput = DraftOf<'ExperienceRecorded' | 'LearnedParametersPu
 export type LearningDecider = Decider<LearningState, LearningInput, LearningOutput> & { readonly config: LearningConfig };
 
 export const LEARNING = 'learning';
+
+/** A fill of an entry order that reduced another chain's position closed (part of) it. */
+function exitRole(role: string): string {
+  return role === 'entry' ? 'close' : role;
+}
 
 // Read once: a property read through the package's re-export getter on every message showed in profiles.
 const NONE: readonly never[] = NO_OUTPUTS;
@@ -125,14 +130,20 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     c.orderIds.push(d.orderId);
   }
 
+  /**
+   * A fill belongs to the position open on its market, whichever order made it: the chain
+   * holding that position gets it when it adds to or reduces the position (a kill-switch
+   * exit, a manual order closing a manual buy), and the fill's own chain opens the next
+   * position when the market is flat, or with what is left of a fill that reverses it. The
+   * closed part of a reversal gets the fee pro rata, rounded as the executor books it.
+   */
   function onFilled(state: LearningState, m: Message<'OrderFilled'>): void {
     const d = m.data;
-    const c =
-      findChain(state, state.orders.get(d.orderId)) ??
-      findChain(state, m.correlationId) ??
-      (d.role !== 'entry' ? findChain(state, state.liveBySymbol.get(d.symbol)) : undefined);
-    if (!c) return;
-    c.fills.push({
+    const own = findChain(state, state.orders.get(d.orderId)) ?? findChain(state, m.correlationId);
+    const key = marketKey(d.venue, d.symbol);
+    const held = state.holders.get(key);
+    const holder = held !== undefined && !held.net.isZero() ? findChain(state, held.correlationId) : undefined;
+    const fill: ExperienceFill = {
       ts: m.ts,
       side: d.side,
       quantity: d.quantity,
@@ -140,9 +151,39 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
       fee: d.fee,
       slippage: d.slippage,
       role: d.role,
-    });
-    if (d.role === 'entry' && c.spreadAtEntry === undefined && d.spread !== undefined) c.spreadAtEntry = d.spread;
-    c.symbol ??= d.symbol;
+    };
+    const quantity = dec(d.quantity);
+    const signed = d.side === 'buy' ? quantity : quantity.neg();
+    if (holder === undefined || held === undefined) {
+      if (own) open(state, own, key, fill, signed, d.spread);
+      return;
+    }
+    const adds = held.net.isPositive() === (d.side === 'buy');
+    const reduces = adds ? ZERO : Decimal.min(quantity, held.net.abs());
+    const remainder = quantity.minus(reduces);
+    if (adds) {
+      holder.fills.push(fill);
+    } else if (remainder.isZero()) {
+      holder.fills.push(own === holder ? fill : { ...fill, role: exitRole(d.role) });
+    } else {
+      const closeFee = roundMoney(dec(d.fee).mul(reduces).div(quantity), d.feeCurrency);
+      holder.fills.push({ ...fill, quantity: reduces.toFixed(), fee: closeFee.toFixed(currencyDecimals(d.feeCurrency)), role: exitRole(d.role) });
+      if (own && own !== holder) {
+        const openFee = dec(d.fee).minus(closeFee).toFixed(currencyDecimals(d.feeCurrency));
+        open(state, own, key, { ...fill, quantity: remainder.toFixed(), fee: openFee }, d.side === 'buy' ? remainder : remainder.neg(), d.spread);
+        return;
+      }
+    }
+    held.net = held.net.plus(adds ? signed : d.side === 'buy' ? reduces : reduces.neg());
+    // An order of another chain that only changed this position is used up once it is done.
+    if (own && own !== holder && own.fills.length === 0 && dec(d.leavesQuantity).isZero()) dropChain(state, own.correlationId);
+  }
+
+  function open(state: LearningState, c: Chain, key: string, fill: ExperienceFill, net: Decimal, spread: string | undefined): void {
+    c.fills.push(fill);
+    if (fill.role === 'entry' && c.spreadAtEntry === undefined && spread !== undefined) c.spreadAtEntry = spread;
+    c.market = key;
+    state.holders.set(key, { correlationId: c.correlationId, net });
     markLive(state, c, cap);
   }
 
@@ -162,7 +203,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     const c =
       findChain(state, state.orders.get(p.entryOrderId)) ??
       findChain(state, m.correlationId) ??
-      findChain(state, state.liveBySymbol.get(p.symbol));
+      findChain(state, state.holders.get(marketKey(p.venue, p.symbol))?.correlationId);
     const pnl = dec(p.realizedPnl);
     const experience = buildExperience(p, c, config, pnl);
     addExperience(state.stats, state.table, experience, pnl);

@@ -10,7 +10,7 @@ import type {
   RiskLevel,
   Session,
 } from '@tradeloop/contracts';
-import { BoundedSet } from '@tradeloop/kernel';
+import { BoundedSet, type Decimal } from '@tradeloop/kernel';
 import type { LearningConfig } from './learning.config';
 import type { KeyStats } from './learning.parameters';
 
@@ -40,9 +40,22 @@ export interface Chain {
   orderType?: OrderType;
   fills: ExperienceFill[];
   spreadAtEntry?: DecimalString;
+  /** The market key (see marketKey) of the position the chain's fills opened. */
+  market?: string;
   /** Index entries to remove when the chain is dropped. */
   readonly orderIds: string[];
   readonly riskApprovalIds: string[];
+}
+
+/** The chain holding a market's position; net 0 once flat, until the chain's close drops it. */
+export interface Holder {
+  readonly correlationId: string;
+  /** Signed: positive long, negative short. */
+  net: Decimal;
+}
+
+export function marketKey(venue: string, symbol: string): string {
+  return `${venue}\u001f${symbol}`;
 }
 
 /** The outputs of the PositionClosed being handled, computed in evolve so a fold rebuilds them. */
@@ -61,8 +74,12 @@ export interface LearningState {
   readonly orders: Map<string, string>;
   /** RiskApproved id → correlationId, for approvals and orders correlated with a command. */
   readonly riskApprovals: Map<string, string>;
-  /** symbol → correlationId of the live chain: exit orders the chain did not submit (kill switch). */
-  readonly liveBySymbol: Map<string, string>;
+  /**
+   * Market (venue and symbol) → the chain whose position is open there and its signed net
+   * quantity, from the fills: a fill of another order on that market (a kill-switch exit, a
+   * manual order closing, adding to or reversing the position) belongs to that position.
+   */
+  readonly holders: Map<string, Holder>;
   readonly stats: Map<string, KeyStats>;
   /** The stats rows sorted by (strategy, symbol, direction): the published table's order. */
   readonly table: KeyStats[];
@@ -77,7 +94,7 @@ export function initialLearningState(config: LearningConfig): LearningState {
     live: new Map(),
     orders: new Map(),
     riskApprovals: new Map(),
-    liveBySymbol: new Map(),
+    holders: new Map(),
     stats: new Map(),
     table: [],
     paramsVersion: 0,
@@ -115,6 +132,7 @@ export function openChain(state: LearningState, correlationId: string, maxOpenCh
     orderType: undefined,
     fills: [],
     spreadAtEntry: undefined,
+    market: undefined,
     orderIds: [],
     riskApprovalIds: [],
   };
@@ -131,7 +149,6 @@ export function markLive(state: LearningState, chain: Chain, maxOpenChains: numb
   if (state.live.has(chain.correlationId)) return;
   state.pending.delete(chain.correlationId);
   state.live.set(chain.correlationId, chain);
-  if (chain.symbol !== undefined) state.liveBySymbol.set(chain.symbol, chain.correlationId);
   if (state.live.size > maxOpenChains) {
     const oldest = state.live.keys().next().value as string;
     dropChain(state, oldest);
@@ -145,7 +162,7 @@ export function dropChain(state: LearningState, correlationId: string): void {
   state.live.delete(correlationId);
   for (const id of chain.orderIds) if (state.orders.get(id) === correlationId) state.orders.delete(id);
   for (const id of chain.riskApprovalIds) if (state.riskApprovals.get(id) === correlationId) state.riskApprovals.delete(id);
-  if (chain.symbol !== undefined && state.liveBySymbol.get(chain.symbol) === correlationId) {
-    state.liveBySymbol.delete(chain.symbol);
+  if (chain.market !== undefined && state.holders.get(chain.market)?.correlationId === correlationId) {
+    state.holders.delete(chain.market);
   }
 }

@@ -93,7 +93,7 @@ describe('learning: one strategy trade', () => {
     expect(state.pending.size + state.live.size).toBe(0);
     expect(state.orders.size).toBe(0);
     expect(state.riskApprovals.size).toBe(0);
-    expect(state.liveBySymbol.size).toBe(0);
+    expect(state.holders.size).toBe(0);
   });
 
   it('second_close_when_recorded_then_parameters_version_2_with_running_statistics', () => {
@@ -224,6 +224,78 @@ describe('learning: manual trades', () => {
     expect(then.first('ExperienceRecorded').rMultiple).toBeUndefined();
     // Mean net P&L of 9.60 and −4.00.
     expect(then.first('LearnedParametersPublished').parameters[0].expectancy).toBeCloseTo(2.8, 12);
+  });
+});
+
+describe('learning: positions closed or changed by another order', () => {
+  // Manual orders are separate commands: a sell that closes a manual buy is an entry order of
+  // its own chain, filled on the same market (what the executor books against the position).
+  const noStop = (t: TradeSpec) => orderSpecOf(t, { origin: 'manual', strategy: undefined, stopLoss: undefined });
+  const manual = (t: TradeSpec, fillOver: Parameters<typeof fillOf>[3] = {}) => [
+    riskApprovedOf(t, noStop(t)),
+    orderApprovedOf(t, { order: noStop(t) }),
+    submittedOf(t),
+    fillOf(t, 'entry', {}, fillOver),
+  ];
+  const BUY: TradeSpec = { corr: 'cmd-buy', entry: '1.10002', quantity: '5000', fee: '0.10', entrySlippage: '0.00002', openedAt: 2_000 };
+  const SELL: TradeSpec = { corr: 'cmd-sell', direction: 'short', entry: '1.10102', quantity: '5000', fee: '0.10', entrySlippage: '0.00003', openedAt: 62_000 };
+  const closeOfBuy = (over: Parameters<typeof closedOf>[2] = {}) =>
+    closedOf({ ...BUY, exit: '1.10102', holdingMs: 60_000 }, { gross: '5.00', net: '4.80', fees: '0.20' }, { origin: 'manual', strategy: undefined, exitReason: 'manual', ...over }, 'cmd-sell');
+
+  it('manual_position_when_closed_by_another_manual_order_then_its_experience_holds_the_closing_fill', () => {
+    const then = given(createLearning(), [...manual(BUY), ...manual(SELL)]).when(closeOfBuy());
+    const e = then.first('ExperienceRecorded');
+    expect(e.fills).toEqual([
+      { ts: 2_000, side: 'buy', quantity: '5000', price: '1.10002', fee: '0.10', slippage: '0.00002', role: 'entry' },
+      { ts: 62_000, side: 'sell', quantity: '5000', price: '1.10102', fee: '0.10', slippage: '0.00003', role: 'close' },
+    ]);
+    // 5000 × (0.00002 + 0.00003): both legs' slippage, not the entry's alone.
+    expect(e.slippageCost).toBe('0.25');
+    // The closing order's chain was used up by the close: nothing is left waiting for a position.
+    expect(then.state.live.size + then.state.pending.size).toBe(0);
+  });
+
+  it('manual_position_when_added_to_by_a_second_order_then_every_fill_is_in_its_experience', () => {
+    const ADD: TradeSpec = { ...BUY, corr: 'cmd-add', entry: '1.10052', openedAt: 32_000 };
+    const SELL_ALL: TradeSpec = { ...SELL, quantity: '10000', fee: '0.20' };
+    const close = closedOf(
+      { ...BUY, quantity: '10000', exit: '1.10102', holdingMs: 60_000 },
+      { gross: '7.50', net: '7.10', fees: '0.40' },
+      { origin: 'manual', strategy: undefined, exitReason: 'manual' },
+      'cmd-sell',
+    );
+    const then = given(createLearning(), [...manual(BUY), ...manual(ADD), ...manual(SELL_ALL)]).when(close);
+    const e = then.first('ExperienceRecorded');
+    expect(e.fills.map((f) => [f.side, f.quantity, f.price, f.role])).toEqual([
+      ['buy', '5000', '1.10002', 'entry'],
+      ['buy', '5000', '1.10052', 'entry'],
+      ['sell', '10000', '1.10102', 'close'],
+    ]);
+    expect(then.state.live.size + then.state.pending.size).toBe(0);
+  });
+
+  it('order_when_it_reverses_the_position_then_the_closed_part_goes_to_the_old_experience_and_the_rest_opens_the_next', () => {
+    // Sell 15000 against long 5000: 5000 close it, 10000 open a short; the fee splits pro rata.
+    const FLIP: TradeSpec = { ...SELL, quantity: '15000', fee: '0.31' };
+    const first = given(createLearning(), [...manual(BUY), ...manual(FLIP)]).when(closeOfBuy({ exitReason: 'reversal' }));
+    expect(first.first('ExperienceRecorded').fills.slice(1)).toEqual([
+      { ts: 62_000, side: 'sell', quantity: '5000', price: '1.10102', fee: '0.10', slippage: '0.00003', role: 'close' },
+    ]);
+
+    const COVER: TradeSpec = { corr: 'cmd-cover', entry: '1.10002', quantity: '10000', fee: '0.20', entrySlippage: '0', openedAt: 122_000 };
+    const closeOfShort = closedOf(
+      { ...FLIP, quantity: '10000', exit: '1.10002', holdingMs: 60_000 },
+      { gross: '10.00', net: '9.59', fees: '0.41' },
+      { origin: 'manual', strategy: undefined, exitReason: 'manual', entryOrderId: 'ord-cmd-sell-entry' },
+      'cmd-cover',
+    );
+    const second = given(createLearning(), [...manual(BUY), ...manual(FLIP), closeOfBuy({ exitReason: 'reversal' }), ...manual(COVER)]).when(closeOfShort);
+    const e = second.first('ExperienceRecorded');
+    expect(e.fills).toEqual([
+      { ts: 62_000, side: 'sell', quantity: '10000', price: '1.10102', fee: '0.21', slippage: '0.00003', role: 'entry' },
+      { ts: 122_000, side: 'buy', quantity: '10000', price: '1.10002', fee: '0.20', slippage: '0', role: 'close' },
+    ]);
+    expect(second.state.live.size + second.state.pending.size).toBe(0);
   });
 });
 
