@@ -44,6 +44,30 @@ describe('tradeloop backtest — arguments', () => {
     expect(r.err).toMatch(message as RegExp);
   });
 
+  it.each([
+    ['--from', '2014-04-31'],
+    ['--to', '2014-02-30T00:00:00Z'],
+    ['--from', '2014-05-05T24:00'],
+    ['--to', '2014-05-05T23:60'],
+  ])('given_a_time_that_does_not_exist_when_passed_as_%s_%s_then_exit_1_instead_of_a_window_rolled_over_into_the_next_day', async (option, value) => {
+    // Before, Date.parse read 2014-04-31 as 2014-05-01 and 2014-02-30 as 2014-03-02, and the run went ahead.
+    const r = await run(['backtest', '--data', EURUSD, option, value, '--no-progress']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${option}: "${value}" is not a valid date and time`);
+  });
+
+  it('given_from_and_to_in_each_accepted_form_when_run_then_the_window_is_the_same', async () => {
+    const bars = async (from: string, to: string): Promise<string> => {
+      const r = await run(['backtest', '--data', EURUSD, '--from', from, '--to', to, '--mode', 'display_only', '--no-progress']);
+      expect(r.code).toBe(0);
+      return r.err.split('\n')[0];
+    };
+    const loaded = await bars('2014-05-05', '2014-05-06T12:00');
+    expect(loaded).toMatch(/: 2040 1m bars of EURUSD@OANDA$/);
+    expect(await bars('2014-05-05T00:00:00Z', '2014-05-06T12:00:00.000Z')).toBe(loaded);
+    expect(await bars('2014-05-05T00:00', '2014-05-06T12:00:00')).toBe(loaded);
+  });
+
   it('threshold_given_in_a_mode_that_ignores_it_then_a_warning_says_so', async () => {
     const r = await run(['backtest', '--data', EURUSD, '--mode', 'fully_automated', '--threshold', '90', '--to', '2014-05-02', '--no-progress']);
     expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { dec, isTimeframe, Timeframe } from '@tradeloop/kernel';
 import { EXECUTION_MODES, ExecutionMode } from '@tradeloop/contracts';
+import { parseUtcTimestamp } from '@tradeloop/market-data';
 
 /** Argument parsers: each names the option and what it expected, so a typo is obvious. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z?)?$/;
@@ -10,9 +11,13 @@ export function parseIsoTime(name: string) {
     if (!ISO_UTC.test(value)) {
       throw new InvalidArgumentError(`${name} expects an ISO-8601 UTC time like 2014-05-01T00:00:00Z, got "${value}"`);
     }
-    const withZone = value.length === 10 ? `${value}T00:00:00Z` : value.endsWith('Z') ? value : `${value}Z`;
-    const ms = Date.parse(withZone);
-    if (!Number.isFinite(ms)) throw new InvalidArgumentError(`${name}: "${value}" is not a valid date`);
+    // Completed to YYYY-MM-DDTHH:MM:SS[.f]Z and read as the data files' timestamps are: strictly.
+    // Date.parse rolls an impossible date over (2014-04-31 → 2014-05-01, T24:00 → the next day),
+    // which would run a window the user never asked for.
+    const date = value.slice(0, 10);
+    const time = value.length === 10 ? '00:00:00' : value.slice(11).replace(/Z$/, '');
+    const ms = parseUtcTimestamp(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);
+    if (!Number.isFinite(ms)) throw new InvalidArgumentError(`${name}: "${value}" is not a valid date and time`);
     return ms;
   };
 }
