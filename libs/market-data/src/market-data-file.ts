@@ -79,15 +79,20 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
   const file = baseName(fileName);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const packed = compressedFormat(bytes);
+  if (packed !== undefined) {
+    throw new MarketDataFileError(file, `${file}: a ${packed} file, not CSV text; decompress it first and pass the .csv`);
+  }
   const text = typeof content === 'string' ? content : content.toString('utf8');
   const cur = new CsvCursor(text);
   if (!cur.next()) throw new MarketDataFileError(file, `${file}: empty file (no header)`);
   const header = cur.line();
   const spec = detectFormat(header);
   if (spec === undefined) {
+    // JSON quoting shows control characters and stray bytes as escapes instead of sending them to the terminal.
     throw new MarketDataFileError(
       file,
-      `${file}: unknown header "${header.slice(0, 200)}"; expected one of:\n  ${KNOWN_HEADERS.join('\n  ')}`,
+      `${file}: unknown header ${JSON.stringify(header.slice(0, 200))}; expected one of:\n  ${KNOWN_HEADERS.join('\n  ')}`,
     );
   }
   const settings = resolveSettings(file, text, spec.format, options);
@@ -148,6 +153,19 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
       crossedQuotes: outcome.crossedQuotes,
     },
   };
+}
+
+/** Archives users bring market data in (by their magic bytes), which would otherwise be read as one garbled header. */
+const COMPRESSED: readonly (readonly [string, readonly number[]])[] = [
+  ['gzip-compressed', [0x1f, 0x8b]],
+  ['zip', [0x50, 0x4b, 0x03, 0x04]],
+  ['bzip2-compressed', [0x42, 0x5a, 0x68]],
+  ['xz-compressed', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['zstd-compressed', [0x28, 0xb5, 0x2f, 0xfd]],
+];
+
+function compressedFormat(bytes: Buffer): string | undefined {
+  return COMPRESSED.find(([, magic]) => magic.length <= bytes.length && magic.every((b, i) => bytes[i] === b))?.[0];
 }
 
 function resolveSettings(file: string, text: string, format: MarketDataFormat, o: MarketDataOptions): ParseSettings {

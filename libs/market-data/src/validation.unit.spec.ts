@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { MarketDataFileError, readMarketDataFile, RejectedRow, toDataRejected } from './index';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tradeloop-md-'));
@@ -335,6 +336,24 @@ describe('files that cannot be used', () => {
   it('unknown_header_when_read_then_throws_naming_the_file_and_the_header', () => {
     const file = fixture('EURUSD_TEST_1m_odd.csv', ['time,o,h,l,c', '2024-01-01T00:00:00Z,1,1,1,1']);
     expect(() => readMarketDataFile(file)).toThrow(/EURUSD_TEST_1m_odd\.csv: unknown header "time,o,h,l,c"/);
+  });
+
+  it('given_a_gzip_compressed_copy_of_a_shared_ticks_file_when_read_then_throws_naming_the_file_and_saying_to_decompress_it', () => {
+    const csv = readFileSync(path.resolve(__dirname, '../../../../shared/data/ticks/USDJPY_TrueFX_ticks_2013-01-01.csv'));
+    const file = path.join(dir, 'USDJPY_TrueFX_ticks_2013-01-01.csv.gz');
+    writeFileSync(file, gzipSync(csv));
+    // Before, the compressed bytes were read as a 200-character "header" and printed to the terminal.
+    expect(() => readMarketDataFile(file)).toThrow(
+      new MarketDataFileError(file, 'USDJPY_TrueFX_ticks_2013-01-01.csv.gz: a gzip-compressed file, not CSV text; decompress it first and pass the .csv'),
+    );
+    const zipped = path.join(dir, 'EURUSD_TEST_ticks.csv');
+    writeFileSync(zipped, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), csv]));
+    expect(() => readMarketDataFile(zipped)).toThrow('EURUSD_TEST_ticks.csv: a zip file, not CSV text');
+  });
+
+  it('given_a_header_with_control_characters_when_read_then_the_error_shows_them_escaped', () => {
+    const file = fixture('EURUSD_TEST_1m_ctl.csv', ['time\u0007stamp\u0000,o', '2024-01-01T00:00:00Z,1']);
+    expect(() => readMarketDataFile(file)).toThrow('EURUSD_TEST_1m_ctl.csv: unknown header "time\\u0007stamp\\u0000,o"; expected one of:');
   });
 
   it('header_only_when_read_then_throws', () => {
