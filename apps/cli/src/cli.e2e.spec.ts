@@ -195,6 +195,23 @@ describe('tradeloop backtest — bars resampled', () => {
 });
 
 describe('tradeloop backtest — an order-book file', () => {
+  it('given_a_book_file_with_a_bad_first_row_of_a_snapshot_when_backtested_then_one_data_rejected_event_per_line_and_every_id_unique', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-book-bad-'));
+    const rows = readFileSync(resolve(DATA, 'orderbook/BTCUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_L2top20_1s.csv'), 'utf8').split('\n');
+    // Line 42 is the first row (best bid) of the snapshot of 23:54:16.
+    expect(rows[41]).toMatch(/^2024-08-08T23:54:16\.000000Z,bid,[\d.]+,[\d.]+,1$/);
+    rows[41] = rows[41].replace(/,bid,[\d.]+,/, ',bid,-5,');
+    const file = join(dir, 'BTCUSDT_BINANCE_spot_bad_L2top20_1s.csv');
+    writeFileSync(file, rows.join('\n'));
+    const r = await run(['backtest', '--data', file, '--no-progress', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('1 rows rejected\n  rejected BTCUSDT_BINANCE_spot_bad_L2top20_1s.csv:42 (price): non-positive price: -5; snapshot 2024-08-08T23:54:16.000000Z rejected with it\n');
+    expect(r.out).toContain('(1 data rows rejected)');
+    const events = readFileSync(join(dir, 'out', 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; type: string });
+    expect(events.filter((e) => e.type === 'DataRejected').map((e) => e.id)).toEqual(['rejected:BTCUSDT_BINANCE_spot_bad_L2top20_1s.csv:42']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
   it('book_snapshots_then_traded_on_their_top_of_book_and_replayed_identically', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-book-'));
     const book = resolve(DATA, 'orderbook/BTCUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_L2top20_1s.csv');

@@ -39,7 +39,11 @@ export function parseBooks(cur: CsvCursor, columns: readonly string[], s: ParseS
   const flush = (done: Snapshot): void => {
     const problem = snapshotProblem(done);
     if (problem !== undefined) {
-      rej.add(done.firstLine, 'snapshot', problem);
+      // A snapshot whose own first row was bad already has a rejection on that line: say there
+      // that the snapshot went with it. A second one would give the line two DataRejected events
+      // of one id in a backtest's log (its ids are file and line) and count the row twice.
+      if (done.taintedBy === done.firstLine) rej.amend(done.firstLine, `; snapshot ${done.raw} rejected with it`);
+      else rej.add(done.firstLine, 'snapshot', problem);
       return;
     }
     acceptedRows += done.rows;

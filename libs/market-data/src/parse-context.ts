@@ -33,6 +33,18 @@ export class Rejections {
   add(line: number, field: string | undefined, reason: string): void {
     this.rows.push(field === undefined ? { file: this.file, line, reason } : { file: this.file, line, field, reason });
   }
+
+  /** Appends to the reason of the rejection on `line` (the latest one there). */
+  amend(line: number, more: string): void {
+    for (let i = this.rows.length - 1; i >= 0; i--) {
+      const row = this.rows[i];
+      if (row.line === line) {
+        this.rows[i] = { ...row, reason: row.reason + more };
+        return;
+      }
+    }
+    throw new Error(`no rejection on line ${line} to amend`);
+  }
 }
 
 export function columnCountReason(emptyLine: boolean, got: number, expected: number): string {

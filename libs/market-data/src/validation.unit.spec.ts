@@ -254,6 +254,28 @@ describe('books', () => {
     ]);
   });
 
+  it('given_a_snapshot_whose_first_row_is_bad_when_read_then_one_rejection_on_that_line_says_the_snapshot_went_with_it', () => {
+    const r = readMarketDataFile(
+      fixture('BTCUSDT_TEST_L2_first_1s.csv', [
+        'timestamp,side,price,size,level',
+        '2024-01-01T00:00:01Z,bid,99,1,1', // 2 snapshot 1: fine
+        '2024-01-01T00:00:01Z,ask,101,1,1',
+        '2024-01-01T00:00:02Z,bid,-5,1,1', // 4 snapshot 2: its first row is bad
+        '2024-01-01T00:00:02Z,ask,101,1,1',
+        '2024-01-01T00:00:03Z,bid,99,1,1', // 6 snapshot 3: fine
+        '2024-01-01T00:00:03Z,side,101,1,1', // 7 snapshot 3's second row is bad
+      ]),
+    );
+    // Before, line 4 had two rejections (price, then snapshot), which a backtest logged as two
+    // DataRejected events with one id (rejected:<file>:4) and counted as two rows.
+    expect(r.rejected).toEqual([
+      { file: 'BTCUSDT_TEST_L2_first_1s.csv', line: 4, field: 'price', reason: 'non-positive price: -5; snapshot 2024-01-01T00:00:02Z rejected with it' },
+      { file: 'BTCUSDT_TEST_L2_first_1s.csv', line: 6, field: 'snapshot', reason: 'snapshot 2024-01-01T00:00:03Z rejected: its row at line 7 was rejected' },
+      { file: 'BTCUSDT_TEST_L2_first_1s.csv', line: 7, field: 'side', reason: 'side must be bid or ask, got "side"' },
+    ]);
+    expect(r.books.map((b) => b.ts)).toEqual([t('00:00:01')]);
+  });
+
   it('snapshots_when_read_then_quote_bars_of_best_bid_and_ask_and_a_one_sided_book_quotes_nothing', () => {
     const r = readMarketDataFile(
       fixture('ETHUSDT_TEST_L2_1s.csv', [
