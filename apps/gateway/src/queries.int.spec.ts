@@ -276,7 +276,7 @@ describe('gateway queries', () => {
     it('experiences_then_newest_first_with_payload_and_filters', async () => {
       const r = await call(gw, 'GET', '/v1/experiences', { key });
       expect(r.body.items.map((e: any) => e.experienceId)).toEqual(['q-e2', 'q-e1', 'q-e0']);
-      expect(r.body.items[2]).toMatchObject({ pnl: '28.40', win: true, rMultiple: 2, strategy: 'structure_break', closedAt: T0 + 40 * MIN });
+      expect(r.body.items[2]).toMatchObject({ pnl: '28.40', fees: '0.00', currency: 'USD', win: true, rMultiple: 2, strategy: 'structure_break', closedAt: T0 + 40 * MIN });
       expect(r.body.items[2].payload).toMatchObject({ positionId: 'q-xpos0', features: { rsi14: 61.2 } });
       const sb = await call(gw, 'GET', '/v1/experiences?strategy=structure_break&direction=long', { key });
       expect(sb.body.items.map((e: any) => e.experienceId)).toEqual(['q-e0']);

@@ -44,6 +44,21 @@ describe('trade-experience store (append-only)', () => {
     expect(row.payload).toEqual(m.data);
   });
 
+  it('append_when_experience_of_a_yen_position_then_the_row_says_its_currency', async () => {
+    const m = sampleOf('ExperienceRecorded', { id: 'exp-jpy' }, { positionId: 'pos-jpy', symbol: 'USDJPY', pnl: '-1000', fees: '12', currency: 'JPY' });
+    expect(await appendExperience(db.ds.manager, m)).toBe('applied');
+    const row = await db.ds.getRepository(TradeExperienceEntity).findOneByOrFail({ experienceId: 'exp-jpy' });
+    expect(row).toMatchObject({ pnl: '-1000', fees: '12', currency: 'JPY' });
+  });
+
+  it('append_when_experience_recorded_before_it_said_its_currency_then_currency_is_null', async () => {
+    const recorded = sampleOf('ExperienceRecorded', { id: 'exp-old' }, { positionId: 'pos-old' });
+    const { currency: _none, ...old } = recorded.data;
+    const m: typeof recorded = { ...recorded, data: old };
+    expect(await appendExperience(db.ds.manager, m)).toBe('applied');
+    expect((await db.ds.getRepository(TradeExperienceEntity).findOneByOrFail({ experienceId: 'exp-old' })).currency).toBeNull();
+  });
+
   it('update_when_attempted_then_the_database_refuses_with_append_only_message', async () => {
     await expect(db.ds.query(`UPDATE ${table} SET "pnl" = 1000000 WHERE "experience_id" = 'exp-1'`)).rejects.toThrow(
       `${APPEND_ONLY_MESSAGE}: UPDATE refused`,

@@ -457,8 +457,8 @@ async function experience(manager: EntityManager, m: Message<'ExperienceRecorded
     manager,
     `INSERT INTO ${table} ("experience_id", "position_id", "account", "strategy", "venue", "symbol", "direction",
        "origin", "exit_reason", "signal_id", "pnl", "fees", "r_multiple", "win", "holding_ms", "opened_at", "closed_at",
-       "payload", "recorded_ts", "correlation_id")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20)
+       "payload", "recorded_ts", "correlation_id", "currency")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21)
      ON CONFLICT DO NOTHING`,
     [
       m.id,
@@ -481,6 +481,7 @@ async function experience(manager: EntityManager, m: Message<'ExperienceRecorded
       JSON.stringify(d),
       m.ts,
       m.correlationId,
+      d.currency ?? null,
     ],
   );
   if (inserted > 0) return 'applied';

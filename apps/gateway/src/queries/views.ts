@@ -277,8 +277,10 @@ export class ExperienceView {
   @OneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
   @OneOf(EXIT_REASONS) readonly exitReason!: ExitReason;
   @NullableStr() readonly signalId!: string | null;
-  @Decimal('28.40', 'Net of fees.') readonly pnl!: string;
-  @Decimal('0.00') readonly fees!: string;
+  @Decimal('28.40', 'Net of fees, in `currency`.') readonly pnl!: string;
+  @Decimal('0.00', 'In `currency`.') readonly fees!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'USD', description: "The money of pnl and fees: the instrument's quote currency (JPY for USDJPY, also in a USD account). Null on experiences recorded before it was." })
+  readonly currency!: string | null;
   @ApiProperty({ type: Number, nullable: true }) readonly rMultiple!: number | null;
   @ApiProperty({ type: Boolean }) readonly win!: boolean;
   @ApiProperty({ type: Number, description: 'Milliseconds.' }) readonly holdingMs!: number;
@@ -307,6 +309,7 @@ export function experienceView(e: TradeExperienceEntity): ExperienceView {
     signalId: e.signalId,
     pnl: e.pnl,
     fees: e.fees,
+    currency: e.currency,
     rMultiple: e.rMultiple,
     win: e.win,
     holdingMs: e.holdingMs,

@@ -44,9 +44,16 @@ export interface ExperienceRecordedData {
   readonly entryPrice: DecimalString;
   readonly exitPrice: DecimalString;
   readonly quantity: DecimalString;
-  /** Net of fees. */
+  /** Net of fees, in `currency`. */
   readonly pnl: DecimalString;
+  /** In `currency`. */
   readonly fees: DecimalString;
+  /**
+   * The money of pnl, fees and slippageCost: the instrument's quote currency, as
+   * PositionClosed's (JPY for USDJPY, also in a USD account). Absent in logs written before it
+   * was recorded.
+   */
+  readonly currency?: string;
   /** P&L in multiples of the initial risk (stop distance), when a stop was set. */
   readonly rMultiple?: number;
   readonly win: boolean;

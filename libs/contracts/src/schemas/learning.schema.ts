@@ -96,6 +96,7 @@ export class ExperienceRecordedDataSchema implements ExperienceRecordedData {
   @IsDecimalString({ sign: 'positive' }) readonly quantity!: DecimalString;
   @IsDecimalString() readonly pnl!: DecimalString;
   @IsDecimalString() readonly fees!: DecimalString;
+  @OptionalField() @IsNonEmptyString() readonly currency?: string;
   @OptionalField() @IsFiniteNumber() readonly rMultiple?: number;
   @IsFlag() readonly win!: boolean;
   @IsNonNegativeInteger() readonly holdingMs!: number;

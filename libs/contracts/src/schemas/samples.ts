@@ -382,6 +382,7 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
       quantity: '10000',
       pnl: '28.40',
       fees: '0.00',
+      currency: 'USD',
       rMultiple: 2,
       win: true,
       holdingMs: 42 * MINUTE,

@@ -121,6 +121,7 @@ export function buildExperience(
   e.quantity = p.quantity;
   e.pnl = p.realizedPnl;
   e.fees = p.fees;
+  e.currency = p.currency;
   if (rMultiple !== undefined) e.rMultiple = rMultiple;
   e.win = pnl.gt(ZERO);
   e.holdingMs = p.holdingMs;

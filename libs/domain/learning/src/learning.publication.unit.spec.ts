@@ -34,6 +34,7 @@ const EXPERIENCE_KEYS = [
   'quantity',
   'pnl',
   'fees',
+  'currency',
   'rMultiple',
   'win',
   'holdingMs',

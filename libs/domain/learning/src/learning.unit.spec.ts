@@ -151,6 +151,16 @@ describe('learning: one strategy trade', () => {
     expect(e.rMultiple).toBeUndefined();
   });
 
+  it('position_when_booked_in_another_currency_than_the_account_then_the_experience_says_which', () => {
+    // USDJPY in a USD account: the position's P&L and fees are yen, as PositionClosed says.
+    const Y: TradeSpec = { corr: 'sig-Y', symbol: 'USDJPY', entry: '93.010', exit: '92.910', stop: '92.900', quantity: '10000', fee: '0' };
+    const e = given(createLearning(), strategyChain(Y))
+      .when(closedOf(Y, { gross: '-1000', net: '-1000', fees: '0' }, { currency: 'JPY' }))
+      .first('ExperienceRecorded');
+    expect(e).toMatchObject({ symbol: 'USDJPY', pnl: '-1000', fees: '0', currency: 'JPY' });
+    expect(Object.keys(e).slice(Object.keys(e).indexOf('pnl'), Object.keys(e).indexOf('pnl') + 3)).toEqual(['pnl', 'fees', 'currency']);
+  });
+
   it('breakeven_trade_when_net_pnl_zero_then_counts_as_a_loss', () => {
     const then = given(createLearning(), strategyChain(A)).when(closedOf(A, { gross: '0.40', net: '0.00' }));
     expect(then.first('ExperienceRecorded').win).toBe(false);

@@ -51,6 +51,10 @@ export class TradeExperienceEntity {
   @Column(decimalCol('fees'))
   fees!: string;
 
+  /** The money of pnl and fees (the instrument's quote currency); null on rows recorded before it was. */
+  @Column(textCol('currency', true))
+  currency!: string | null;
+
   @Column(floatCol('r_multiple', true))
   rMultiple!: number | null;
 

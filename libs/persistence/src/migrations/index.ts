@@ -8,6 +8,7 @@ import { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 import { Denials1700000007000 } from './1700000007000-Denials';
 import { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
 import { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
+import { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -19,6 +20,7 @@ export { IdempotencyKeys1700000006000 } from './1700000006000-IdempotencyKeys';
 export { Denials1700000007000 } from './1700000007000-Denials';
 export { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
 export { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
+export { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -32,4 +34,5 @@ export const PERSISTENCE_MIGRATIONS = [
   Denials1700000007000,
   IdempotencyKeyRetention1700000008000,
   GovernorStarts1700000009000,
+  ExperienceCurrency1700000010000,
 ];
