@@ -11,6 +11,7 @@ import {
   type BarTimestamp,
   type MarketDataFileInfo,
   type MarketDataOptions,
+  type RejectedRow,
   type SyntheticFeedOptions,
 } from '@tradeloop/market-data';
 import type { MarketDataMessage } from '@tradeloop/transport-nats';
@@ -46,7 +47,10 @@ export interface FileSourceOptions {
   readonly from?: number;
   readonly to?: number;
   readonly account?: string;
-  /** Event time of the DataRejected events (the run's start). Default: now. */
+  /**
+   * Event time of the DataRejected events. Default: the first bar's (its close), as a backtest of
+   * the same files stamps them, so a replay of 2014 does not publish events of today's date.
+   */
   readonly rejectedAt?: number;
 }
 
@@ -60,10 +64,9 @@ export interface FileSourceOptions {
  */
 export function fileSource(paths: readonly FileSpec[], options: FileSourceOptions = {}): FeedSource {
   if (paths.length === 0) throw new RangeError('fileSource: no files given');
-  const rejectedAt = options.rejectedAt ?? Date.now();
   const seen = new Set<string>();
   const lists: MarketDataMessage[][] = [];
-  const rejected: Message<'DataRejected'>[] = [];
+  const rows: RejectedRow[] = [];
   const files: MarketDataFileInfo[] = [];
   const coverage = new MarketCoverage('list one of them in MARKET_DATA_FILES');
   for (const spec of paths) {
@@ -84,10 +87,15 @@ export function fileSource(paths: readonly FileSpec[], options: FileSourceOption
     // A book file: its snapshots and the quote bars of its top of book (what the scanner, risk
     // and the paper broker trade on), as a backtest of the same file reads it.
     lists.push(file.books.length > 0 ? mergeByTime<MarketDataMessage>(file.books, file.bars) : file.bars);
-    for (const row of file.rejected) rejected.push(toDataRejected(row, rejectedAt, options.account));
+    rows.push(...file.rejected);
     files.push(file.info);
   }
   const merged = mergeByTime<MarketDataMessage>(...lists);
+  // Stamped with event time, as everything else in the MD stream: a wall-clock DataRejected
+  // there was the newest time a deployment on event time (TIMER_CLOCK=event) could read.
+  const firstBar = merged.find((m) => m.type === 'BarClosed') ?? merged[0];
+  const rejectedAt = options.rejectedAt ?? firstBar?.ts ?? options.from ?? 0;
+  const rejected = rows.map((row) => toDataRejected(row, rejectedAt, options.account));
   return {
     description: `files ${files.map((f) => f.file).join(', ')}`,
     messages: () => merged,
