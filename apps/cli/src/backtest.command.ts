@@ -133,17 +133,20 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
     coverage.add(r.info.file, bars);
     lists.push(bars);
     files.push({ name: r.info.file, sha256: r.info.sha256, rows: r.info.rows });
-    rejected.push(...r.rejected);
+    // A file passed over is not part of the run: its bad rows are not the run's (the market-data
+    // service does not even read such a file, and publishes nothing of it).
+    const refused = selected ? r.rejected : [];
+    rejected.push(...refused);
     io.err(
       `loaded ${r.info.file}: ${bars.length} ${r.info.format === 'books' ? `${opts.aggregate} top-of-book` : r.info.timeframe} bars of ${r.info.symbol}@${r.info.venue}` +
         (selected ? '' : ` (passed over: not ${[symbol, venue].filter((x) => x !== undefined).join('@')})`) +
-        (r.rejected.length ? `, ${r.rejected.length} rows rejected` : '') +
+        (refused.length ? `, ${refused.length} rows rejected` : '') +
         '\n',
     );
-    for (const rej of r.rejected.slice(0, 5)) {
+    for (const rej of refused.slice(0, 5)) {
       io.err(`  rejected ${rej.file}:${rej.line}${rej.field ? ` (${rej.field})` : ''}: ${rej.reason}\n`);
     }
-    if (r.rejected.length > 5) io.err(`  … and ${r.rejected.length - 5} more (all in events.ndjson)\n`);
+    if (refused.length > 5) io.err(`  … and ${refused.length - 5} more (all in events.ndjson)\n`);
   }
   if (passedOver.length === opts.data.length) {
     const wanted = [opts.symbol !== undefined ? `--symbol ${opts.symbol}` : '', opts.venue !== undefined ? `--venue ${opts.venue}` : ''].filter(Boolean).join(' ');

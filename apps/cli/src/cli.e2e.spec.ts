@@ -353,6 +353,24 @@ describe('tradeloop backtest — --symbol and --venue never relabel a named file
     expect(r.out).toMatch(new RegExp(`\\n +bars +${fxcmBars} \\(`));
   });
 
+  it('given_a_file_with_bad_rows_that_the_venue_passes_over_when_backtested_then_its_rows_are_neither_logged_nor_counted_as_the_service_publishes_none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-passed-bad-'));
+    const rows = readFileSync(FXCM, 'utf8').split('\n').slice(0, 3000);
+    rows[10] = rows[10].replace(/^([^,]+),[^,]+,/, '$1,NaN,');
+    const bad = join(dir, 'EURUSD_FXCM_1m_quotebars_broken.csv');
+    writeFileSync(bad, `${rows.join('\n')}\n`);
+    const r = await run(['backtest', '--data', EURUSD, bad, '--venue', 'oanda', ...DAY, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('loaded EURUSD_FXCM_1m_quotebars_broken.csv: 0 1m bars of EURUSD@FXCM (passed over: not OANDA)\n');
+    expect(r.err).not.toContain('rejected');
+    expect(r.out).toContain('(0 data rows rejected)');
+    expect(readFileSync(join(dir, 'out', 'events.ndjson'), 'utf8')).not.toContain('"DataRejected"');
+    // The same file played: its bad row is rejected and counted.
+    const played = await run(['backtest', '--data', bad, '--no-progress']);
+    expect(played.err).toContain('rejected EURUSD_FXCM_1m_quotebars_broken.csv:11 (open): not a number: "NaN"');
+    expect(played.out).toContain('(1 data rows rejected)');
+  });
+
   it('a_file_whose_name_does_not_say_then_named_by_the_flags_in_upper_case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-anon-'));
     const file = join(dir, 'prices.csv');
