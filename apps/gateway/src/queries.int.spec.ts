@@ -285,6 +285,16 @@ describe('gateway queries', () => {
       expect(await allPages(gw, key, '/v1/experiences', 2, (e) => e.experienceId)).toEqual([['q-e2', 'q-e1'], ['q-e0']]);
     });
 
+    it.each(['/v1/experiences', '/v1/orders', '/v1/fills', '/v1/denials'])('%s_when_symbol_filter_in_lower_case_then_the_same_rows_as_upper_case', async (path) => {
+      // Markets are named in upper case everywhere (from data file names; manual orders are
+      // upper-cased): ?symbol=eurusd answered an empty page, as if nothing had traded.
+      const upper = await call(gw, 'GET', `${path}?symbol=EURUSD`, { key });
+      const lower = await call(gw, 'GET', `${path}?symbol=eurusd`, { key });
+      expect(upper.status).toBe(200);
+      expect(upper.body.items.length).toBeGreaterThan(0);
+      expect(lower.body).toEqual(upper.body);
+    });
+
     it('bad_query_values_then_400_naming_every_field_in_query', async () => {
       const r = await call(gw, 'GET', '/v1/orders?limit=0&status=filled,bogus&symbol=&colour=red', { key });
       expect(r.status).toBe(400);

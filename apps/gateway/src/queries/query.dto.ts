@@ -41,7 +41,7 @@ export class ListOrdersQuery extends PageQuery {
   @IsListOf(ORDER_STATUSES)
   readonly status?: OrderStatus[];
 
-  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
   @OptionalField()
   @IsSymbol()
   readonly symbol?: string;
@@ -53,7 +53,7 @@ export class ListOrdersQuery extends PageQuery {
 }
 
 export class ListDenialsQuery extends PageQuery {
-  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
   @OptionalField()
   @IsSymbol()
   readonly symbol?: string;
@@ -70,7 +70,7 @@ export class ListDenialsQuery extends PageQuery {
 }
 
 export class ListFillsQuery extends PageQuery {
-  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
   @OptionalField()
   @IsSymbol()
   readonly symbol?: string;
@@ -101,7 +101,7 @@ export class ListExperiencesQuery extends PageQuery {
   @IsShortString(64)
   readonly strategy?: string;
 
-  @ApiPropertyOptional({ type: String, example: 'EURUSD' })
+  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
   @OptionalField()
   @IsSymbol()
   readonly symbol?: string;

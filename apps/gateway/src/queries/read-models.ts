@@ -48,6 +48,14 @@ import {
   type TradingStateView,
 } from './views';
 
+/**
+ * A symbol filter as the read models store it: markets are named in upper case everywhere (from
+ * data file names; the CLI and manual orders upper-case them too), so ?symbol=eurusd means EURUSD.
+ */
+function marketName(symbol: string | undefined): string | undefined {
+  return symbol?.toUpperCase();
+}
+
 function mapPage<E, V>(page: Page<E>, view: (e: E) => V): { items: V[]; nextCursor: string | null } {
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
@@ -106,7 +114,7 @@ export class ReadModels {
   async orders(q: ListOrdersQuery): Promise<OrderPage> {
     return paged(q.cursor, async () =>
       mapPage(
-        await listOrders(this.db, this.account, { status: q.status, symbol: q.symbol, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
+        await listOrders(this.db, this.account, { status: q.status, symbol: marketName(q.symbol), correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
         orderView,
       ),
     );
@@ -125,14 +133,14 @@ export class ReadModels {
 
   async fills(q: ListFillsQuery): Promise<FillPage> {
     return paged(q.cursor, async () =>
-      mapPage(await listFills(this.db, this.account, { symbol: q.symbol, orderId: q.orderId, limit: q.limit, cursor: q.cursor }), fillView),
+      mapPage(await listFills(this.db, this.account, { symbol: marketName(q.symbol), orderId: q.orderId, limit: q.limit, cursor: q.cursor }), fillView),
     );
   }
 
   async denials(q: ListDenialsQuery): Promise<DenialPage> {
     return paged(q.cursor, async () =>
       mapPage(
-        await listDenials(this.db, this.account, { symbol: q.symbol, reason: q.reason, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
+        await listDenials(this.db, this.account, { symbol: marketName(q.symbol), reason: q.reason, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
         denialView,
       ),
     );
@@ -155,7 +163,7 @@ export class ReadModels {
       mapPage(
         await listExperiences(this.db, this.account, {
           strategy: q.strategy,
-          symbol: q.symbol,
+          symbol: marketName(q.symbol),
           direction: q.direction,
           closedFrom: q.closedFrom,
           limit: q.limit,
