@@ -222,6 +222,9 @@ export function parseTrades(cur: CsvCursor, columns: readonly string[], s: Parse
   const rej = new Rejections(s.file);
   const builder = new BarBuilder(s, false);
   const order = new TickOrder();
+  // A venue numbers each trade once: an id seen again is the same trade twice (a recording
+  // stitched with an overlap), even when the rows between them keep it from being adjacent.
+  const lineOfTradeId = new Map<string, number>();
   let accepted = 0;
 
   while (cur.next()) {
@@ -271,6 +274,13 @@ export function parseTrades(cur: CsvCursor, columns: readonly string[], s: Parse
       rej.add(lineNo, 'timestamp', problem);
       continue;
     }
+    const tradeId = cur.field(4);
+    const firstLine = lineOfTradeId.get(tradeId);
+    if (firstLine !== undefined) {
+      rej.add(lineNo, 'trade_id', `duplicate trade_id ${tradeId}: the trade of line ${firstLine}`);
+      continue;
+    }
+    lineOfTradeId.set(tradeId, lineNo);
     order.accept(cur, ts);
     accepted++;
     builder.add(ts, price, price, size);

@@ -202,6 +202,33 @@ describe('trades', () => {
       { venue: 'TEST', symbol: 'BTCUSDT', timeframe: '1m', openTime: t('00:02:00'), open: 103, high: 103, low: 103, close: 103, volume: 2 },
     ]);
   });
+
+  it('given_trades_repeated_with_their_ids_but_not_adjacent_when_read_then_each_repeat_is_rejected_and_counted_in_no_bar', () => {
+    // A recording stitched with an overlap at one timestamp: A, B, A, B. Each repeat differs from
+    // the row before it, so only its trade_id tells it is the same trade.
+    const r = readMarketDataFile(
+      fixture('BTCUSDT_TEST_stitched_trades.csv', [
+        'timestamp,price,size,side,trade_id',
+        '2024-01-01T00:00:01Z,100,0.5,buy,11', // 2 A
+        '2024-01-01T00:00:01Z,101,0.25,sell,12', // 3 B
+        '2024-01-01T00:00:01Z,100,0.5,buy,11', // 4 A again
+        '2024-01-01T00:00:01Z,101,0.25,sell,12', // 5 B again
+        '2024-01-01T00:00:02Z,102,1,buy,13', // 6 good
+        '2024-01-01T00:00:03Z,103,3,buy,12', // 7 B's id on another trade
+      ]),
+    );
+    expect(r.rejected).toEqual([
+      { file: 'BTCUSDT_TEST_stitched_trades.csv', line: 4, field: 'trade_id', reason: 'duplicate trade_id 11: the trade of line 2' },
+      // A rejected row is not "the previous row": B again follows B, the last one accepted.
+      { file: 'BTCUSDT_TEST_stitched_trades.csv', line: 5, field: 'timestamp', reason: 'duplicate row: identical to line 3' },
+      { file: 'BTCUSDT_TEST_stitched_trades.csv', line: 7, field: 'trade_id', reason: 'duplicate trade_id 12: the trade of line 3' },
+    ]);
+    // Before, the repeats were traded: volume 1.5 + 3 instead of 1.75.
+    expect(r.bars.map((b) => b.data)).toEqual([
+      { venue: 'TEST', symbol: 'BTCUSDT', timeframe: '1m', openTime: t('00:00:00'), open: 100, high: 102, low: 100, close: 102, volume: 1.75 },
+    ]);
+    expect(r.info.accepted).toBe(3);
+  });
 });
 
 describe('books', () => {
