@@ -161,7 +161,16 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.orders) {
     const path = resolve(opts.orders);
     const text = readFileSync(path);
-    orders = readOrdersFile(path, { venue: bars[0].data.venue });
+    // Each order goes to the venue of its symbol's data (the file has no venue column); a symbol
+    // the data does not hold goes to the first bar's venue, where risk denies it NO_MARKET_PRICE.
+    const venues = new Map<string, string[]>();
+    for (const list of lists) {
+      if (list.length === 0) continue;
+      const { symbol: s, venue: v } = list[0].data;
+      const held = venues.get(s) ?? [];
+      if (!held.includes(v)) venues.set(s, [...held, v]);
+    }
+    orders = readOrdersFile(path, { venue: bars[0].data.venue, venues });
     files.push({ name: basename(opts.orders), sha256: createHash('sha256').update(text).digest('hex'), rows: orders.length });
   }
   const readOptions: Record<string, string | number | boolean> = { barTimestamp: opts.barTimestamp, aggregate: opts.aggregate };

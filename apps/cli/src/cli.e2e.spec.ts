@@ -154,6 +154,37 @@ describe('tradeloop backtest — runs', () => {
     expect(report.stages.signals).toBe(0);
   });
 
+  it('given_eurusd_at_fxcm_and_gold_at_oanda_when_an_orders_csv_trades_both_then_each_order_goes_to_its_symbols_venue_and_fills', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-orders-venues-'));
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(
+      orders,
+      'timestamp,symbol,side,quantity,type,price\n' +
+        '2014-05-06T09:00:00Z,EURUSD,buy,10000,market,\n' +
+        '2014-05-06T10:00:00Z,EURUSD,sell,10000,market,\n' +
+        '2014-05-06T11:00:00Z,XAUUSD,buy,1,market,\n' +
+        '2014-05-06T12:00:00Z,XAUUSD,sell,1,market,\n',
+    );
+    const fxcm = resolve(DATA, 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv');
+    const gold = resolve(DATA, 'ticks/XAUUSD_OANDA_ticks_2014-05-06.csv');
+    const r = await run(['backtest', '--data', fxcm, gold, '--from', '2014-05-06', '--to', '2014-05-07', '--orders', orders, '--no-progress', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    // Before, every order went to the first bar's venue (FXCM), where there is no gold: NO_MARKET_PRICE 2.
+    expect(r.out).toMatch(/risk +4 approved, 0 denied \(none\)/);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { fills: { symbol: string; venue: string }[] };
+    expect(report.fills.map((f) => `${f.symbol}@${f.venue}`)).toEqual(['EURUSD@FXCM', 'EURUSD@FXCM', 'XAUUSD@OANDA', 'XAUUSD@OANDA']);
+    const replay = await run(['replay', '--log', join(dir, 'out', 'events.ndjson'), '--data', fxcm, gold, '--orders', orders]);
+    expect(replay.out).toMatch(/replay identical: \d+ events, byte for byte/);
+
+    // One symbol at two venues: an orders file names none, so it is refused unless --venue chooses.
+    const both = await run(['backtest', '--data', EURUSD, fxcm, '--from', '2014-05-06', '--to', '2014-05-07', '--orders', orders, '--no-progress']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('orders.csv:2 [symbol]: EURUSD is in the data at OANDA and FXCM, and an orders file names no venue: trade one of them (--venue)');
+    const chosen = await run(['backtest', '--data', EURUSD, fxcm, '--venue', 'fxcm', '--from', '2014-05-06', '--to', '2014-05-07', '--orders', orders, '--no-progress']);
+    expect(chosen.code).toBe(0);
+    expect(chosen.out).toMatch(/risk +2 approved, 2 denied \(NO_MARKET_PRICE 2\)/);
+  });
+
   it('bad_orders_csv_then_exit_2_listing_lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-badorders-'));
     const orders = join(dir, 'orders.csv');

@@ -8,8 +8,13 @@ import { columnCountReason, timestampReason } from './parse-context';
 import { MARKET_DATA_SOURCE, OrdersFileError, RejectedRow } from './rejection';
 
 export interface OrdersFileOptions {
-  /** Venue the orders are meant for (the file has no venue column). */
+  /** Venue of an order whose symbol `venues` does not list (the file has no venue column). */
   readonly venue: string;
+  /**
+   * The venues that hold each symbol's data (upper case): an order goes to its symbol's venue.
+   * A symbol held at two venues is ambiguous, and an order for it is a bad row.
+   */
+  readonly venues?: ReadonlyMap<string, readonly string[]>;
   readonly account?: string;
 }
 
@@ -111,6 +116,12 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
       bad('timestamp', `out of order: ${rawTs} is earlier than line ${prevLine}`);
       continue;
     }
+    const symbol = rawSymbol.toUpperCase();
+    const held = options.venues?.get(symbol) ?? [];
+    if (held.length > 1) {
+      bad('symbol', `${symbol} is in the data at ${held.join(' and ')}, and an orders file names no venue: trade one of them (--venue)`);
+      continue;
+    }
     prevTs = ts;
     prevLine = lineNo;
     const id = `cmd:orders:${file}:${lineNo}`;
@@ -124,8 +135,8 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
       account,
       source: MARKET_DATA_SOURCE,
       data: {
-        venue: options.venue,
-        symbol: rawSymbol.toUpperCase(),
+        venue: held.length === 1 ? held[0] : options.venue,
+        symbol,
         side: side as Side,
         quantity,
         type: type as OrderType,

@@ -47,6 +47,20 @@ describe('readOrdersFile', () => {
     expect('price' in orders[0].data).toBe(false);
   });
 
+  it('given_the_venues_of_each_symbols_data_when_read_then_each_order_goes_to_its_symbols_venue_and_a_symbol_at_two_is_a_bad_row', () => {
+    const file = fixture('venues.csv', [
+      'timestamp,symbol,side,quantity,type,price',
+      '2014-05-06T09:00:00Z,eurusd,buy,1000,market,',
+      '2014-05-06T10:00:00Z,XAUUSD,buy,1,market,',
+      '2014-05-06T11:00:00Z,GBPUSD,buy,1000,market,',
+    ]);
+    const venues = new Map([['EURUSD', ['FXCM']], ['XAUUSD', ['OANDA']]]);
+    expect(readOrdersFile(file, { venue: 'FXCM', venues }).map((o) => `${o.data.symbol}@${o.data.venue}`)).toEqual(['EURUSD@FXCM', 'XAUUSD@OANDA', 'GBPUSD@FXCM']);
+    expect(() => readOrdersFile(file, { venue: 'FXCM', venues: new Map([['EURUSD', ['OANDA', 'FXCM']]]) })).toThrow(
+      'venues.csv:2 [symbol]: EURUSD is in the data at OANDA and FXCM, and an orders file names no venue: trade one of them (--venue)',
+    );
+  });
+
   it('optional_stop_loss_and_take_profit_columns_when_given_then_carried_as_strings', () => {
     const file = fixture('bracket.csv', [
       'timestamp,symbol,side,quantity,type,price,stop_loss,take_profit',
