@@ -68,7 +68,21 @@ export interface MarketDataFile {
 
 /** Reads, validates and converts one shared-data CSV. Synchronous: files are at most ~15 MB. */
 export function readMarketDataFile(path: string, options: MarketDataOptions = {}): MarketDataFile {
-  return parseMarketData(readFileSync(path), baseName(path), options);
+  return parseMarketData(readBytes(path), baseName(path), options);
+}
+
+/** The file's bytes; a read that fails says which path (Node's EISDIR and EACCES messages do not). */
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      throw new MarketDataFileError(baseName(path), `${path} is a directory, not a market-data file: pass the files in it (${path.replace(/\/+$/, '')}/*.csv)`);
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    throw new MarketDataFileError(baseName(path), message.includes(path) ? message : `${path}: ${message}`);
+  }
 }
 
 /**

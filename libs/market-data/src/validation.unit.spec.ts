@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -403,6 +403,14 @@ describe('files that cannot be used', () => {
   it('given_a_header_with_control_characters_when_read_then_the_error_shows_them_escaped', () => {
     const file = fixture('EURUSD_TEST_1m_ctl.csv', ['time\u0007stamp\u0000,o', '2024-01-01T00:00:00Z,1']);
     expect(() => readMarketDataFile(file)).toThrow('EURUSD_TEST_1m_ctl.csv: unknown header "time\\u0007stamp\\u0000,o"; expected one of:');
+  });
+
+  it('given_a_directory_when_read_as_a_file_then_the_error_names_it_and_says_to_pass_its_files', () => {
+    // Before: Node's bare 'EISDIR: illegal operation on a directory, read', naming nothing.
+    const folder = path.join(dir, 'forex');
+    mkdirSync(folder, { recursive: true });
+    expect(() => readMarketDataFile(folder)).toThrow(`${folder} is a directory, not a market-data file: pass the files in it (${folder}/*.csv)`);
+    expect(() => readMarketDataFile(path.join(dir, 'EURUSD_TEST_missing.csv'))).toThrow(path.join(dir, 'EURUSD_TEST_missing.csv'));
   });
 
   it('header_only_when_read_then_throws', () => {
