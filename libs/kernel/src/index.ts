@@ -28,6 +28,7 @@ export {
   timeframeMs,
   isTimeframe,
   timeframeFromMs,
+  TIMEFRAMES,
   type Timeframe,
 } from './time';
 export { ok, err, type Result } from './result';

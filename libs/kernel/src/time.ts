@@ -34,6 +34,9 @@ const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
   '1d': MS_PER_DAY,
 };
 
+/** Every timeframe, shortest first (for messages that list them). */
+export const TIMEFRAMES: readonly Timeframe[] = Object.keys(TIMEFRAME_MS) as Timeframe[];
+
 export function timeframeMs(tf: Timeframe): number {
   return TIMEFRAME_MS[tf];
 }

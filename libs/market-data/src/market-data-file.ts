@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Message } from '@tradeloop/contracts';
-import { isTimeframe, Timeframe, timeframeMs } from '@tradeloop/kernel';
+import { isTimeframe, Timeframe, TIMEFRAMES, timeframeMs } from '@tradeloop/kernel';
 import { parseBars, inferBarTimeframe, resampleBars } from './bars';
 import { parseBooks } from './books';
 import { baseName, inferFromFileName } from './file-name';
@@ -220,14 +220,21 @@ function resolveSettings(file: string, text: string, format: MarketDataFormat, o
   };
 }
 
+/**
+ * The bars' timeframe from their timestamps, for a file whose name does not say it. When they do
+ * not tell, the file name is the way to say it: the backtest and the market-data service have
+ * no timeframe setting for bar files (--aggregate builds bars from ticks or resamples).
+ */
 function inferredTimeframe(file: string, text: string): Timeframe {
   const { timeframe, stepMs } = inferBarTimeframe(text);
   if (timeframe === undefined) {
+    const supported = TIMEFRAMES.join(', ');
     throw new MarketDataFileError(
       file,
       stepMs === undefined
-        ? `${file}: cannot infer the timeframe (fewer than two valid timestamps); pass it explicitly`
-        : `${file}: most common timestamp step is ${stepMs} ms, not a supported timeframe; pass it explicitly`,
+        ? `${file}: cannot tell the bars' timeframe from fewer than two valid timestamps; say it in the file name, as in EURUSD_OANDA_1m_….csv (${supported})`
+        : `${file}: most common timestamp step is ${stepMs} ms, not a bar timeframe that can be read (${supported}); resample the bars to one of them, ` +
+            `or say it in the file name (EURUSD_OANDA_1h_….csv) if gaps make the step mislead`,
     );
   }
   return timeframe;

@@ -451,6 +451,20 @@ describe('timeframe inference from timestamps', () => {
     const file = fixture('XAUUSD_TEST_bars.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0', '2024-01-01T00:07:00Z,1,1,1,1,0']);
     expect(() => readMarketDataFile(file)).toThrow(/most common timestamp step is 420000 ms/);
   });
+
+  it('given_bars_whose_timeframe_the_data_cannot_tell_when_read_then_the_error_says_how_to_name_it_not_to_pass_an_option_no_command_has', () => {
+    // Before: 'pass it explicitly', though neither tradeloop backtest nor the market-data service can.
+    const one = fixture('EURUSD_OANDA_one.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0']);
+    expect(() => readMarketDataFile(one)).toThrow(
+      "EURUSD_OANDA_one.csv: cannot tell the bars' timeframe from fewer than two valid timestamps; say it in the file name, as in EURUSD_OANDA_1m_….csv (1s, 1m, 5m, 15m, 30m, 1h, 4h, 1d)",
+    );
+    const renamed = fixture('EURUSD_OANDA_1m_one.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0']);
+    expect(readMarketDataFile(renamed).bars.map((b) => b.data.timeframe)).toEqual(['1m']);
+    const threes = fixture('EURUSD_OANDA_prices.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,1,1,1,0', '2024-01-01T00:03:00Z,1,1,1,1,0', '2024-01-01T00:06:00Z,1,1,1,1,0']);
+    expect(() => readMarketDataFile(threes)).toThrow(
+      'EURUSD_OANDA_prices.csv: most common timestamp step is 180000 ms, not a bar timeframe that can be read (1s, 1m, 5m, 15m, 30m, 1h, 4h, 1d); resample the bars to one of them',
+    );
+  });
 });
 
 describe('toDataRejected', () => {
