@@ -114,6 +114,16 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   const rejected: RejectedRow[] = [];
   const passedOver: string[] = [];
   const symbols = new Set<string>();
+  // Before any file is read, as the market-data service checks MARKET_DATA_SYMBOL/_VENUE: a file
+  // whose name does not say its market needs both flags, and the message names the one missing.
+  const unnamed = opts.data.filter((f) => inferFromFileName(f).symbol === undefined).map((f) => basename(f));
+  if (unnamed.length > 0 && (symbol === undefined || venue === undefined)) {
+    const missing = symbol === undefined && venue === undefined ? '--symbol and --venue' : symbol === undefined ? '--symbol' : '--venue';
+    throw new Error(
+      `${unnamed.join(', ')} ${unnamed.length === 1 ? 'does' : 'do'} not say ${unnamed.length === 1 ? 'its' : 'their'} symbol and venue in the name ` +
+        `(SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv): pass ${missing} to name them, or rename the file`,
+    );
+  }
   // Two files that hold the same market at the same time are refused (see MarketCoverage).
   const coverage = new MarketCoverage('narrow them with --from/--to or pass one of them');
   for (const file of opts.data) {

@@ -402,6 +402,20 @@ describe('tradeloop backtest — --symbol and --venue never relabel a named file
     expect(played.out).toContain('(1 data rows rejected)');
   });
 
+  it.each([
+    [[], 'pass --symbol and --venue to name them'],
+    [['--symbol', 'eurusd'], 'pass --venue to name them'],
+    [['--venue', 'oanda'], 'pass --symbol to name them'],
+  ])('given_a_file_whose_name_does_not_say_its_market_when_%j_then_exit_2_naming_the_flags_missing', async (flags, missing) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-anon-flags-'));
+    const file = join(dir, 'prices.csv');
+    writeFileSync(file, readFileSync(EURUSD, 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
+    // Before: 'cannot infer symbol and venue from the file name …; pass them explicitly', naming no flag.
+    const r = await run(['backtest', '--data', file, ...flags, '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`prices.csv does not say its symbol and venue in the name (SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv): ${missing}, or rename the file`);
+  });
+
   it('a_file_whose_name_does_not_say_then_named_by_the_flags_in_upper_case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-anon-'));
     const file = join(dir, 'prices.csv');
