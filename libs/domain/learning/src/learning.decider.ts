@@ -18,6 +18,9 @@ export type LearningInput = Message<
   | 'ApprovalRejected'
   | 'ApprovalExpired'
   | 'OrderDisplayed'
+  | 'OrderRejected'
+  | 'OrderCancelled'
+  | 'OrderExpired'
 >;
 export type LearningOutput = DraftOf<'ExperienceRecorded' | 'LearnedParametersPublished'>;
 export type LearningDecider = Decider<LearningState, LearningInput, LearningOutput> & { readonly config: LearningConfig };
@@ -232,6 +235,9 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
       'ApprovalRejected',
       'ApprovalExpired',
       'OrderDisplayed',
+      'OrderRejected',
+      'OrderCancelled',
+      'OrderExpired',
     ],
     initialState: () => initialLearningState(config),
 
@@ -279,6 +285,16 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
           onEnded(state, state.riskApprovals.get(riskApprovalId) ?? m.correlationId);
           break;
         }
+        case 'OrderRejected':
+        case 'OrderCancelled':
+        case 'OrderExpired': {
+          // An order that ended without a fill: a chain still without any (its entry refused by
+          // the broker, cancelled or expired) will never trade. Joined by order id only: a
+          // bracket leg cancelled when the other filled belongs to a live chain, kept anyway.
+          const corr = state.orders.get((m as Message<'OrderRejected' | 'OrderCancelled' | 'OrderExpired'>).data.orderId);
+          if (corr !== undefined) onEnded(state, corr);
+          break;
+        }
       }
       return state;
     },
@@ -301,6 +317,9 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
         case 'ApprovalRejected':
         case 'ApprovalExpired':
         case 'OrderDisplayed':
+        case 'OrderRejected':
+        case 'OrderCancelled':
+        case 'OrderExpired':
           return NONE;
         default: {
           const _exhaustive: never = input;

@@ -339,6 +339,32 @@ describe('learning: bounded memory', () => {
     }
   });
 
+  it('entry_order_when_rejected_cancelled_or_expired_before_any_fill_then_the_chain_is_forgotten_by_its_order', () => {
+    // A manual limit order cancelled by its sender, an order the broker refused, a day order
+    // that expired: none will ever fill, so nothing will close; correlated elsewhere on purpose.
+    const order = { orderId: `ord-${A.corr}-entry`, clientOrderId: `TLEord-${A.corr}-entry`, symbol: 'EURUSD' };
+    const meta = { correlationId: 'cancel-cmd-3' };
+    const ends = [
+      msg('OrderRejected', { ...order, reason: 'quantity below the minimum' }, meta),
+      msg('OrderCancelled', { ...order, reason: 'cancelled by alice' }, meta),
+      msg('OrderExpired', order, meta),
+    ];
+    const chain = [signalOf(A), decisionOf(A), riskApprovedOf(A), orderApprovedOf(A), submittedOf(A)];
+    for (const end of ends) {
+      const { state } = given(createLearning(), chain).when(end);
+      expect([end.type, state.pending.size, state.orders.size, state.riskApprovals.size]).toEqual([end.type, 0, 0, 0]);
+    }
+  });
+
+  it('bracket_leg_when_cancelled_after_the_entry_filled_then_the_position_is_still_recorded', () => {
+    // The take-profit cancelled when the stop filled (OCO), or a leg cancelled while the position is open.
+    const leg = { orderId: `ord-${A.corr}-stop_loss`, clientOrderId: `TLEord-${A.corr}-stop_loss`, symbol: 'EURUSD', reason: 'oco' };
+    const past = [...strategyChain(A).slice(0, 7), msg('OrderCancelled', leg, { correlationId: A.corr }), msg('OrderCancelled', { ...leg, orderId: `ord-${A.corr}-entry` }, { correlationId: A.corr })];
+    const e = given(createLearning(), past).when(closedOf(A, LOSS)).first('ExperienceRecorded');
+    expect(e.signalId).toBe(A.corr);
+    expect(e.decision).toBeDefined();
+  });
+
   it('live_chain_when_a_denial_or_display_carries_its_correlation_then_the_position_is_still_recorded', () => {
     const denied = msg(
       'OrderDenied',
