@@ -2,7 +2,7 @@ import { type BarClosedData, CATALOG, Message } from '@tradeloop/contracts';
 import { timeframeFromMs, Timeframe, timeframeMs } from '@tradeloop/kernel';
 import { CsvCursor } from './csv-cursor';
 import { formatUtc, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
-import { columnCountReason, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
+import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
 import { MARKET_DATA_SOURCE } from './rejection';
 
 // Column positions shared by both bar layouts (README): bid OHLC in 1..4, volume 5,
@@ -71,7 +71,7 @@ export function parseBars(cur: CsvCursor, columns: readonly string[], s: ParseSe
       continue;
     }
     if (openTime < prevOpen) {
-      rej.add(lineNo, 'timestamp', `out of order: ${cur.field(0)} is earlier than the previous accepted row (line ${prevLine})`);
+      rej.add(lineNo, 'timestamp', `${OUT_OF_ORDER}${cur.field(0)} is earlier than the previous accepted row (line ${prevLine})`);
       continue;
     }
     if (openTime === prevOpen) {

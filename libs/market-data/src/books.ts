@@ -1,7 +1,7 @@
 import { BookLevel, CATALOG, Message } from '@tradeloop/contracts';
 import { CsvCursor } from './csv-cursor';
 import { isUtcTimestampAt, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
-import { columnCountReason, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
+import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
 import { MARKET_DATA_SOURCE } from './rejection';
 
 interface Level extends BookLevel {
@@ -105,7 +105,7 @@ function rowProblem(
   if (cur.count !== width) return [undefined, columnCountReason(cur.lineEnd === cur.lineStart, cur.count, width)];
   if (ts !== ts) return ['timestamp', timestampReason(cur.field(0))];
   if (snap === undefined || ts < snap.ts) {
-    return ['timestamp', `out of order: ${cur.field(0)} is earlier than the snapshot being read (${snap?.raw})`];
+    return ['timestamp', `${OUT_OF_ORDER}${cur.field(0)} is earlier than the snapshot being read (${snap?.raw})`];
   }
   const isBid = cur.fieldIs(1, 'bid');
   if (!isBid && !cur.fieldIs(1, 'ask')) return ['side', `side must be bid or ask, got "${cur.field(1)}"`];

@@ -7,7 +7,7 @@ import { parseBooks } from './books';
 import { baseName, inferFromFileName } from './file-name';
 import { detectFormat, KNOWN_HEADERS, MarketDataFormat } from './formats';
 import { CsvCursor } from './csv-cursor';
-import { ParseOutcome, ParseSettings } from './parse-context';
+import { OUT_OF_ORDER, ParseOutcome, ParseSettings } from './parse-context';
 import { MarketDataFileError, RejectedRow } from './rejection';
 import { parseQuotes, parseTrades, topOfBookBars } from './ticks';
 
@@ -134,6 +134,16 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
   if (rows === 0) throw new MarketDataFileError(file, `${file}: no data rows (header only)`);
   if (outcome.accepted === 0) {
     throw new MarketDataFileError(file, `${file}: no valid rows (${rows} rejected); first reasons:`, outcome.rejected);
+  }
+  // A file newest first (a common export order) keeps its first row and refuses every other one
+  // as out of order: not a run on one bar, but a file to sort.
+  const backwards = outcome.rejected.reduce((n, r) => (r.reason.startsWith(OUT_OF_ORDER) ? n + 1 : n), 0);
+  if (backwards > outcome.accepted) {
+    throw new MarketDataFileError(
+      file,
+      `${file}: not in time order: ${backwards} of its ${rows} rows are earlier than a row before them, more than the ${outcome.accepted} in order ` +
+        `(newest first?); sort it oldest first`,
+    );
   }
   const isBooks = spec.format === 'books';
   // A book file also yields quote bars of its top of book (at `aggregate`, default 1m), so a

@@ -54,3 +54,6 @@ export function columnCountReason(emptyLine: boolean, got: number, expected: num
 export function timestampReason(raw: string): string {
   return `invalid timestamp: "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}" (ISO-8601 UTC ending in Z expected)`;
 }
+
+/** How every out-of-order rejection's reason starts (a file with more of them than rows in order is refused whole). */
+export const OUT_OF_ORDER = 'out of order: ';

@@ -3,7 +3,7 @@ import { timeframeMs } from '@tradeloop/kernel';
 import { barEnvelope } from './bars';
 import { CsvCursor } from './csv-cursor';
 import { isUtcTimestampAt, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
-import { columnCountReason, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
+import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
 
 /**
  * Builds bars of `s.timeframe` from time-ordered ticks; a bar exists only for intervals that
@@ -126,7 +126,7 @@ class TickOrder {
 
   problem(cur: CsvCursor, ts: number): string | undefined {
     if (ts < this.prevTs) {
-      return `out of order: ${cur.field(0)} is earlier than the previous accepted row (line ${this.prevLineNo})`;
+      return `${OUT_OF_ORDER}${cur.field(0)} is earlier than the previous accepted row (line ${this.prevLineNo})`;
     }
     if (ts === this.prevTs && cur.lineEquals(this.prevStart, this.prevEnd)) {
       return `duplicate row: identical to line ${this.prevLineNo}`;

@@ -413,6 +413,21 @@ describe('files that cannot be used', () => {
     expect(() => readMarketDataFile(path.join(dir, 'EURUSD_TEST_missing.csv'))).toThrow(path.join(dir, 'EURUSD_TEST_missing.csv'));
   });
 
+  it.each([
+    ['quote_bars', 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'EURUSD_OANDA_1m_newest_first.csv'],
+    ['quote_ticks', 'ticks/EURUSD_OANDA_ticks_2014-05-06.csv', 'EURUSD_OANDA_ticks_newest_first.csv'],
+    ['trades', 'trades/ETHUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_trades.csv', 'ETHUSDT_BINANCE_spot_newest_first_trades.csv'],
+  ])('given_%s_newest_first_when_read_then_throws_saying_to_sort_it_instead_of_keeping_the_first_row_alone', (_kind, shared, name) => {
+    const [header, ...rows] = readFileSync(path.resolve(__dirname, '../../../../shared/data', shared), 'utf8').trimEnd().split('\n');
+    const file = fixture(name, [header, ...rows.slice(0, 1000).reverse()]);
+    // Before: the newest row was kept, the other 999 rejected, and a backtest ran on it alone.
+    expect(() => readMarketDataFile(file)).toThrow(
+      new RegExp(`^${name.replace(/\./g, '\\.')}: not in time order: \\d+ of its 1000 rows are earlier than a row before them, more than the \\d+ in order \\(newest first\\?\\); sort it oldest first$`),
+    );
+    // The same rows oldest first are read with nothing refused.
+    expect(readMarketDataFile(fixture(name, [header, ...rows.slice(0, 1000)])).rejected).toEqual([]);
+  });
+
   it('header_only_when_read_then_throws', () => {
     const file = fixture('EURUSD_TEST_1m_empty.csv', ['timestamp,bid,ask']);
     expect(() => readMarketDataFile(file)).toThrow(/EURUSD_TEST_1m_empty\.csv: no data rows/);
