@@ -110,11 +110,17 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
     );
   }
   const settings = resolveSettings(file, text, spec.format, options);
+  // Bar files at a coarser `aggregate` are resampled (1m → 5m; every Timeframe is a whole
+  // multiple of each finer one); a finer one cannot be made from them, and their bars are used.
+  // The window then applies to the resampled bars' open times, as it does to bars built from
+  // ticks: resampling the windowed 1m bars made a 00:00 hour out of 00:30–00:59 for --from 00:30.
+  const isBarFile = spec.format === 'trade-bars' || spec.format === 'quote-bars';
+  const resampleTo = isBarFile && options.aggregate !== undefined && timeframeMs(options.aggregate) > timeframeMs(settings.timeframe) ? options.aggregate : undefined;
   let outcome: ParseOutcome<Message<'BarClosed'>> | ParseOutcome<Message<'BookSnapshot'>>;
   switch (spec.format) {
     case 'trade-bars':
     case 'quote-bars':
-      outcome = parseBars(cur, spec.columns, settings);
+      outcome = parseBars(cur, spec.columns, resampleTo === undefined ? settings : { ...settings, from: -Infinity, to: Infinity });
       break;
     case 'quotes':
       outcome = parseQuotes(cur, spec.columns, settings);
@@ -152,12 +158,9 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
     ? topOfBookBars(outcome.items as Message<'BookSnapshot'>[], { ...settings, timeframe: options.aggregate ?? '1m' })
     : (outcome.items as Message<'BarClosed'>[]);
   let timeframe = settings.timeframe;
-  // Bar files at a coarser `aggregate` are resampled (1m → 5m; every Timeframe is a whole
-  // multiple of each finer one); a finer one cannot be made from them, and their bars are used.
-  const isBarFile = spec.format === 'trade-bars' || spec.format === 'quote-bars';
-  if (isBarFile && options.aggregate !== undefined && timeframeMs(options.aggregate) > timeframeMs(timeframe)) {
-    bars = resampleBars(bars, settings, options.aggregate);
-    timeframe = options.aggregate;
+  if (resampleTo !== undefined) {
+    bars = resampleBars(bars, settings, resampleTo).filter((b) => b.data.openTime >= settings.from && b.data.openTime < settings.to);
+    timeframe = resampleTo;
   }
   return {
     bars,

@@ -363,6 +363,19 @@ describe('bar files resampled to a coarser timeframe', () => {
     ]);
   });
 
+  it('given_a_window_off_the_aggregate_grid_when_one_minute_bars_are_resampled_then_it_keeps_the_hours_opening_in_it_whole_as_bars_built_from_ticks', () => {
+    const shared = (file: string): string => path.resolve(__dirname, '../../../../shared/data', file);
+    const window = { from: Date.parse('2014-05-06T00:30:00Z'), to: Date.parse('2014-05-06T03:30:00Z'), aggregate: '1h' as const };
+    const bars = readMarketDataFile(shared('forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), window).bars;
+    const whole = readMarketDataFile(shared('forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), { aggregate: '1h' }).bars;
+    const hours = (list: readonly { data: { openTime: number } }[]): string[] => list.map((b) => new Date(b.data.openTime).toISOString());
+    // Before: a 00:00 hour made of 00:30–00:59 only (opening before --from) and a 03:00 hour cut at 03:30.
+    expect(hours(bars)).toEqual(['2014-05-06T01:00:00.000Z', '2014-05-06T02:00:00.000Z', '2014-05-06T03:00:00.000Z']);
+    expect(bars).toEqual(whole.filter((b) => b.data.openTime >= window.from && b.data.openTime < window.to));
+    // The hours the tick file of that day gives for the same window.
+    expect(hours(readMarketDataFile(shared('ticks/EURUSD_OANDA_ticks_2014-05-06.csv'), window).bars)).toEqual(hours(bars));
+  });
+
   it('an_aggregate_finer_than_the_files_bars_then_its_own_bars_are_used', () => {
     const file = fixture('BTCUSDT_TEST_1h_bars.csv', ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,100,101,99,100.5,1', '2024-01-01T01:00:00Z,100.5,102,100,101,2']);
     const r = readMarketDataFile(file, { aggregate: '1m' });
