@@ -12,6 +12,7 @@ import {
   parseBarTimestamp,
   parseCurrency,
   parseIsoTime,
+  parseMarket,
   parseMode,
   parseMoney,
   parseNumber,
@@ -54,8 +55,8 @@ export function backtestCommand(io: Io): Command {
   return new Command('backtest')
     .description('Run the whole pipeline (scanner → decision → risk → governor → paper broker → learning) over recorded data')
     .requiredOption('--data <file...>', 'market data CSV file(s): trade bars, bid/ask quote bars, ticks, trades or order-book snapshots (traded on their top of book)')
-    .option('--symbol <symbol>', 'symbol of the data when the file name does not say; otherwise trade only this symbol')
-    .option('--venue <venue>', 'venue of the data when the file name does not say; otherwise trade only this venue')
+    .option('--symbol <symbol>', 'symbol of the data when the file name does not say; otherwise trade only this symbol', parseMarket('--symbol'))
+    .option('--venue <venue>', 'venue of the data when the file name does not say; otherwise trade only this venue', parseMarket('--venue'))
     .option('--from <iso>', 'first bar time (UTC, inclusive)', parseIsoTime('--from'))
     .option('--to <iso>', 'last bar time (UTC, exclusive)', parseIsoTime('--to'))
     .addOption(

@@ -45,6 +45,27 @@ describe('tradeloop backtest — arguments', () => {
   });
 
   it.each([
+    [['--symbol', 'EUR USD'], '--symbol must be a symbol like EURUSD or BTC-PERP (letters, digits, . and -; at most 32 characters), got "EUR USD"'],
+    [['--symbol', 'EUR/USD'], '--symbol must be a symbol like EURUSD or BTC-PERP'],
+    [['--symbol', ''], '--symbol must be a symbol like EURUSD or BTC-PERP'],
+    [['--symbol', 'eurusd', '--venue', 'md.batch.>'], '--venue must be a venue like OANDA (letters and digits, starting with a letter; at most 32 characters), got "md.batch.>"'],
+  ])('given_%j_for_a_file_whose_name_does_not_say_its_market_then_exit_1_by_the_rule_the_market_data_service_applies', async (flags, message) => {
+    // Before, these named the data: 'EUR USD@OANDA' and 'EURUSD@MD.BATCH.>' bars were run on.
+    const dir = mkdtempSync(join(tmpdir(), 'tl-market-flags-'));
+    const file = join(dir, 'prices.csv');
+    writeFileSync(file, readFileSync(EURUSD, 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
+    const r = await run(['backtest', '--data', file, '--venue', 'oanda', ...flags, '--no-progress']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(message);
+  });
+
+  it('given_symbol_and_venue_with_spaces_around_them_then_trimmed_as_the_service_trims_them', async () => {
+    const r = await run(['backtest', '--data', EURUSD, '--symbol', ' eurusd ', '--venue', 'oanda ', '--to', '2014-05-02', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/loaded EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15\.csv: \d+ 1m bars of EURUSD@OANDA\n/);
+  });
+
+  it.each([
     ['--from', '2014-04-31'],
     ['--to', '2014-02-30T00:00:00Z'],
     ['--from', '2014-05-05T24:00'],

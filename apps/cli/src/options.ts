@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { dec, isTimeframe, Timeframe } from '@tradeloop/kernel';
 import { EXECUTION_MODES, ExecutionMode } from '@tradeloop/contracts';
-import { parseUtcTimestamp } from '@tradeloop/market-data';
+import { MARKET_SYMBOL, MARKET_VENUE, parseUtcTimestamp } from '@tradeloop/market-data';
 
 /** Argument parsers: each names the option and what it expected, so a typo is obvious. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z?)?$/;
@@ -67,4 +67,18 @@ export function parseBarTimestamp(value: string): 'open' | 'close' {
 export function parseCurrency(value: string): string {
   if (!/^[A-Za-z]{3,5}$/.test(value)) throw new InvalidArgumentError(`--currency expects a currency code like USD, EUR or USDT, got "${value}"`);
   return value.toUpperCase();
+}
+
+/**
+ * --symbol and --venue, by the rule the market-data service applies to MARKET_DATA_SYMBOL and
+ * _VENUE: trimmed, and a name a data file could have (a symbol "EUR USD" or a venue "md.batch.>"
+ * was taken and written into every bar's id).
+ */
+export function parseMarket(name: '--symbol' | '--venue') {
+  const { pattern, rule } = name === '--symbol' ? MARKET_SYMBOL : MARKET_VENUE;
+  return (value: string): string => {
+    const trimmed = value.trim();
+    if (!pattern.test(trimmed)) throw new InvalidArgumentError(`${name} must be ${rule}, got "${value}"`);
+    return trimmed;
+  };
 }

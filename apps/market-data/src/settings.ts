@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { inferFromFileName } from '@tradeloop/market-data';
+import { inferFromFileName, MARKET_SYMBOL, MARKET_VENUE } from '@tradeloop/market-data';
 import { ConfigError } from '@tradeloop/nest-service';
 import { fileSource, syntheticSource, type FeedSource, type FileSpec } from './sources';
 
@@ -13,9 +13,6 @@ export interface FeedSettings {
 
 const KINDS = ['bar', 'quote'] as const;
 
-/** As a data file's name can say them (SYMBOL_VENUE_…): what a file of the feed can be named. */
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/;
-const VENUE = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
 
 interface FileChoice {
   readonly specs: FileSpec[];
@@ -101,8 +98,8 @@ export function feedSettings(env: NodeJS.ProcessEnv, defaultDataDir: string): Fe
     }
     return raw.toUpperCase();
   };
-  const symbol = market('MARKET_DATA_SYMBOL', SYMBOL, 'must be a symbol like EURUSD or BTC-PERP (letters, digits, . and -; at most 32 characters)');
-  const venue = market('MARKET_DATA_VENUE', VENUE, 'must be a venue like OANDA (letters and digits, starting with a letter; at most 32 characters)');
+  const symbol = market('MARKET_DATA_SYMBOL', MARKET_SYMBOL.pattern, `must be ${MARKET_SYMBOL.rule}`);
+  const venue = market('MARKET_DATA_VENUE', MARKET_VENUE.pattern, `must be ${MARKET_VENUE.rule}`);
   const chosen = symbols.length === 0 && marketsOk ? chooseFiles(files, symbol, venue, problems) : { specs: [], passedOver: [] };
   const speed = Number(env['MARKET_DATA_SPEED'] ?? '60');
   if (!Number.isFinite(speed) || speed < 0) problems.push({ variable: 'MARKET_DATA_SPEED', problem: `must be a number ≥ 0 (got ${JSON.stringify(env['MARKET_DATA_SPEED'])})` });

@@ -9,6 +9,14 @@ export interface FileNameHints {
   readonly market?: string;
 }
 
+/**
+ * What a market named outside a file name (tradeloop backtest --symbol/--venue, the market-data
+ * service's MARKET_DATA_SYMBOL/_VENUE) may be: what a file name can say, at most 32 characters.
+ * A venue becomes a subject token (md.batch.<venue>.<symbol>), so no dots or wildcards in it.
+ */
+export const MARKET_SYMBOL = { pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/, rule: 'a symbol like EURUSD or BTC-PERP (letters, digits, . and -; at most 32 characters)' };
+export const MARKET_VENUE = { pattern: /^[A-Za-z][A-Za-z0-9]{0,31}$/, rule: 'a venue like OANDA (letters and digits, starting with a letter; at most 32 characters)' };
+
 const MARKET_TOKENS = new Set(['spot', 'perp', 'usdmperp', 'coinmperp', 'linearperp', 'inverseperp', 'margin', 'futures']);
 const SYMBOL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 const VENUE_TOKEN = /^[A-Za-z][A-Za-z0-9]*$/;
