@@ -99,7 +99,7 @@ export interface LoadedInputs {
   readonly symbols: ReadonlySet<string>;
 }
 
-export type ReadCliOptions = Pick<BacktestCliOptions, 'data' | 'symbol' | 'venue' | 'from' | 'to' | 'orders' | 'barTimestamp' | 'aggregate'>;
+export type ReadCliOptions = Pick<BacktestCliOptions, 'data' | 'symbol' | 'venue' | 'from' | 'to' | 'orders' | 'barTimestamp' | 'aggregate' | 'out'>;
 
 export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) {
@@ -157,7 +157,8 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
     for (const rej of refused.slice(0, 5)) {
       io.err(`  rejected ${rej.file}:${rej.line}${rej.field ? ` (${rej.field})` : ''}: ${rej.reason}\n`);
     }
-    if (refused.length > 5) io.err(`  … and ${refused.length - 5} more (all in events.ndjson)\n`);
+    // Every one is a DataRejected event of the run's log, which only --out writes.
+    if (refused.length > 5) io.err(`  … and ${refused.length - 5} more (${opts.out !== undefined ? 'all in events.ndjson' : 'every one in events.ndjson with --out'})\n`);
   }
   if (passedOver.length === opts.data.length) {
     const wanted = [opts.symbol !== undefined ? `--symbol ${opts.symbol}` : '', opts.venue !== undefined ? `--venue ${opts.venue}` : ''].filter(Boolean).join(' ');

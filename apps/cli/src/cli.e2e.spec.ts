@@ -216,6 +216,20 @@ describe('tradeloop backtest — runs', () => {
     expect(r.err).toMatch(/orders\.csv:3/);
   });
 
+  it('given_more_than_five_bad_rows_when_backtested_with_and_without_out_then_the_rest_are_pointed_to_where_they_are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-many-bad-'));
+    const src = readFileSync(EURUSD, 'utf8').split('\n').slice(0, 500);
+    for (const i of [10, 20, 30, 40, 50, 60, 70]) src[i] = src[i].replace(/^([^,]+),[^,]+,/, '$1,NaN,');
+    const file = join(dir, 'EURUSD_OANDA_1m_quotebars_many_bad.csv');
+    writeFileSync(file, src.join('\n') + '\n');
+    // Before, without --out: '… and 2 more (all in events.ndjson)', a file nothing wrote.
+    const bare = await run(['backtest', '--data', file, '--no-progress']);
+    expect(bare.err).toContain('  … and 2 more (every one in events.ndjson with --out)\n');
+    const out = await run(['backtest', '--data', file, '--no-progress', '--out', join(dir, 'out')]);
+    expect(out.err).toContain('  … and 2 more (all in events.ndjson)\n');
+    expect(readFileSync(join(dir, 'out', 'events.ndjson'), 'utf8').split('"type":"DataRejected"')).toHaveLength(8);
+  });
+
   it('bad_rows_in_data_then_rejected_with_line_and_never_traded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-bad-'));
     const src = readFileSync(EURUSD, 'utf8').split('\n').slice(0, 3000);
