@@ -16,7 +16,7 @@ export {
   type DecimalLike,
   type RoundingMode,
 } from './money';
-export { instrumentFor, stepDecimals, tick, type AssetClass, type Instrument, type InstrumentOverrides } from './instruments';
+export { instrumentFor, marketKey, stepDecimals, tick, type AssetClass, type Instrument, type InstrumentOverrides } from './instruments';
 export {
   MS_PER_MINUTE,
   MS_PER_HOUR,

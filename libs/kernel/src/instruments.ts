@@ -100,3 +100,11 @@ export function stepDecimals(step: string): number {
 export function tick(inst: Instrument): Decimal {
   return dec(inst.tickSize);
 }
+
+/**
+ * The key of one market, a venue's symbol: a position, a price or a data file's bars belong to
+ * one. Venues are letters and digits, so `|` cannot occur in one.
+ */
+export function marketKey(venue: string, symbol: string): string {
+  return `${venue}|${symbol}`;
+}

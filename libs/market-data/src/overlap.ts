@@ -1,4 +1,5 @@
 import type { Message } from '@tradeloop/contracts';
+import { marketKey } from '@tradeloop/kernel';
 
 interface FileSpan {
   readonly file: string;
@@ -27,7 +28,7 @@ export class MarketCoverage {
   add(file: string, bars: readonly Message<'BarClosed'>[]): void {
     if (bars.length === 0) return;
     const { venue, symbol } = bars[0].data;
-    const key = `${venue}|${symbol}`;
+    const key = marketKey(venue, symbol);
     const first = bars[0].data.openTime;
     const last = bars[bars.length - 1].data.openTime;
     const seen = this.byMarket.get(key) ?? [];

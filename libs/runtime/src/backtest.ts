@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dec, Decimal, Envelope, instrumentFor, moneyStr } from '@tradeloop/kernel';
+import { dec, Decimal, Envelope, instrumentFor, marketKey, moneyStr } from '@tradeloop/kernel';
 import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
 import * as executorLib from '@tradeloop/executor';
 import { EventLog } from './event-log';
@@ -269,10 +269,6 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
 
   const summary = summarise(cfg, lastBars(bars, lastIndex), executor.state, closed, equity);
   return { summary, stages: stats, fills, closedPositions: closed, equityCurve: equity.curve, eventLog: log, runId: markers.runId };
-}
-
-function marketKey(venue: string, symbol: string): string {
-  return `${venue}|${symbol}`;
 }
 
 /** Each market's last bar (by marketKey), latest first (the order a scan from the end meets them). */

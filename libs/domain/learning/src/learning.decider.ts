@@ -1,9 +1,9 @@
-import { currencyDecimals, dec, Decimal, Decider, Envelope, NO_OUTPUTS, roundMoney, ZERO } from '@tradeloop/kernel';
+import { currencyDecimals, dec, Decimal, Decider, Envelope, marketKey, NO_OUTPUTS, roundMoney, ZERO } from '@tradeloop/kernel';
 import { draft, DraftOf, type ExperienceFill, Message } from '@tradeloop/contracts';
 import { LearningConfig, LearningConfigInput, resolveLearningConfig } from './learning.config';
 import { buildExperience } from './learning.experience';
 import { addExperience, parameterTable } from './learning.parameters';
-import { Chain, dropChain, findChain, initialLearningState, LearningState, marketKey, markLive, openChain } from './learning.state';
+import { Chain, dropChain, findChain, initialLearningState, LearningState, markLive, openChain } from './learning.state';
 
 export type LearningInput = Message<
   | 'SignalDetected'

@@ -40,7 +40,7 @@ export interface Chain {
   orderType?: OrderType;
   fills: ExperienceFill[];
   spreadAtEntry?: DecimalString;
-  /** The market key (see marketKey) of the position the chain's fills opened. */
+  /** The market key (kernel's marketKey) of the position the chain's fills opened. */
   market?: string;
   /** Index entries to remove when the chain is dropped. */
   readonly orderIds: string[];
@@ -52,10 +52,6 @@ export interface Holder {
   readonly correlationId: string;
   /** Signed: positive long, negative short. */
   net: Decimal;
-}
-
-export function marketKey(venue: string, symbol: string): string {
-  return `${venue}\u001f${symbol}`;
 }
 
 /** The outputs of the PositionClosed being handled, computed in evolve so a fold rebuilds them. */

@@ -1,4 +1,4 @@
-import { dec, type Envelope, MS_PER_DAY, utcDayStart, ZERO } from '@tradeloop/kernel';
+import { dec, type Envelope, marketKey, MS_PER_DAY, utcDayStart, ZERO } from '@tradeloop/kernel';
 import type {
   AccountUpdatedData,
   BarClosedData,
@@ -9,7 +9,7 @@ import type {
 } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { ONE, PRECISION } from './risk.facts';
-import { ApprovalReservation, lookupInstrument, marketKey, rateToAccount, type RiskState, valuation } from './risk.state';
+import { ApprovalReservation, lookupInstrument, rateToAccount, type RiskState, valuation } from './risk.state';
 
 /** Trailing window of the message-rate limit. */
 export const RATE_WINDOW_MS = 60_000;

@@ -1,4 +1,4 @@
-import { conversionPairs, dec, Decimal, type Instrument, sameMoney, ZERO } from '@tradeloop/kernel';
+import { conversionPairs, dec, Decimal, type Instrument, marketKey, sameMoney, ZERO } from '@tradeloop/kernel';
 import type { OrderOrigin, Side, TradingState } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { instrumentFacts, ONE } from './risk.facts';
@@ -20,10 +20,6 @@ export interface PositionBook {
   avgPrice: Decimal;
 }
 
-/** The key of a market's position: its venue and symbol. */
-export function marketKey(venue: string, symbol: string): string {
-  return `${venue}|${symbol}`;
-}
 
 /**
  * Exposure held by an approved order until it fills or ends. Keyed by the RiskApproved id,

@@ -1,7 +1,8 @@
 import { deriveId, MS_PER_DAY, NO_OUTPUTS } from '@tradeloop/kernel';
 import { msg, runAll } from '@tradeloop/testing';
 import type { Envelope } from '@tradeloop/kernel';
-import { createRisk, defaultRiskConfig, marketKey } from './index';
+import { marketKey } from '@tradeloop/kernel';
+import { createRisk, defaultRiskConfig } from './index';
 import {
   account,
   after,
