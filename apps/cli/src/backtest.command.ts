@@ -6,7 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { instrumentFor, Timeframe } from '@tradeloop/kernel';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
-import { inferFromFileName, MarketCoverage, mergeByTime, readMarketDataFile, readOrdersFile, type RejectedRow } from '@tradeloop/market-data';
+import { inferFromFileName, MarketCoverage, mergeByTime, readMarketDataFile, readOrdersFile, unnamedFilesText, type RejectedRow } from '@tradeloop/market-data';
 import { runBacktest, pipelineConfig, unconvertibleInstruments, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
@@ -120,10 +120,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   const unnamed = opts.data.filter((f) => inferFromFileName(f).symbol === undefined).map((f) => basename(f));
   if (unnamed.length > 0 && (symbol === undefined || venue === undefined)) {
     const missing = symbol === undefined && venue === undefined ? '--symbol and --venue' : symbol === undefined ? '--symbol' : '--venue';
-    throw new Error(
-      `${unnamed.join(', ')} ${unnamed.length === 1 ? 'does' : 'do'} not say ${unnamed.length === 1 ? 'its' : 'their'} symbol and venue in the name ` +
-        `(SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv): pass ${missing} to name them, or rename the file`,
-    );
+    throw new Error(`${unnamedFilesText(unnamed)}: pass ${missing} to name them, or rename the file`);
   }
   // Two files that hold the same market at the same time are refused (see MarketCoverage).
   const coverage = new MarketCoverage('narrow them with --from/--to or pass one of them');

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { inferFromFileName, MARKET_SYMBOL, MARKET_VENUE } from '@tradeloop/market-data';
+import { inferFromFileName, MARKET_SYMBOL, MARKET_VENUE, unnamedFilesText } from '@tradeloop/market-data';
 import { ConfigError } from '@tradeloop/nest-service';
 import { fileSource, syntheticSource, type FeedSource, type FileSpec } from './sources';
 
@@ -12,7 +12,6 @@ export interface FeedSettings {
 }
 
 const KINDS = ['bar', 'quote'] as const;
-
 
 interface FileChoice {
   readonly specs: FileSpec[];
@@ -42,8 +41,7 @@ function chooseFiles(files: readonly string[], symbol: string | undefined, venue
     }
   }
   if (unnamed.length > 0) {
-    const which = unnamed.join(', ');
-    const why = `${which} ${unnamed.length === 1 ? 'does' : 'do'} not say ${unnamed.length === 1 ? 'its' : 'their'} symbol and venue in the name (SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv)`;
+    const why = unnamedFilesText(unnamed);
     if (symbol === undefined && venue === undefined) {
       problems.push({ variable: 'MARKET_DATA_FILES', problem: `${why}: set MARKET_DATA_SYMBOL and MARKET_DATA_VENUE to name them, or rename the file` });
     } else if (symbol === undefined) {

@@ -17,6 +17,15 @@ export interface FileNameHints {
 export const MARKET_SYMBOL = { pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$/, rule: 'a symbol like EURUSD or BTC-PERP (letters, digits, . and -; at most 32 characters)' };
 export const MARKET_VENUE = { pattern: /^[A-Za-z][A-Za-z0-9]{0,31}$/, rule: 'a venue like OANDA (letters and digits, starting with a letter; at most 32 characters)' };
 
+/**
+ * Says of files whose names do not say their market (`mydata.csv`) that they do not, for the
+ * errors of tradeloop backtest and the market-data service, which go on to say how to name it.
+ */
+export function unnamedFilesText(files: readonly string[]): string {
+  const one = files.length === 1;
+  return `${files.join(', ')} ${one ? 'does' : 'do'} not say ${one ? 'its' : 'their'} symbol and venue in the name (SYMBOL_VENUE_…, like EURUSD_OANDA_1m.csv)`;
+}
+
 const MARKET_TOKENS = new Set(['spot', 'perp', 'usdmperp', 'coinmperp', 'linearperp', 'inverseperp', 'margin', 'futures']);
 const SYMBOL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 const VENUE_TOKEN = /^[A-Za-z][A-Za-z0-9]*$/;
