@@ -166,8 +166,6 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
 /** How often runServiceMain looks whether the worker has failed for good. */
 export const FAILURE_CHECK_MS = 1_000;
 
-
-
 /**
  * Sets the CPU priority of the calling thread — the main thread, where messages are handled
  * (on Linux, setpriority on pid 0 is per thread). Lowering it is always allowed; raising it

@@ -21,21 +21,20 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 /**
- * Longest APPROVAL_TTL_MS: 365 days. Far beyond any wait for a person, and it keeps an
- * approval's deadline (`expiresAt` = event time + TTL) a valid epoch-ms timestamp: the governor
- * itself only refuses TTLs past Number.MAX_SAFE_INTEGER, with a message that names no variable.
+ * The longest TTL either setting takes (APPROVAL_TTL_MS, IDEMPOTENCY_KEY_TTL_MS): 365 days. Far
+ * beyond any wait for a person or a retry, and it keeps an approval's deadline (`expiresAt` =
+ * event time + TTL) a valid epoch-ms timestamp: the governor itself only refuses TTLs past
+ * Number.MAX_SAFE_INTEGER, with a message that names no variable.
  */
-const MAX_APPROVAL_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+const MAX_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 /**
- * IDEMPOTENCY_KEY_TTL_MS's range: at least a minute, so a client's retry after a timed-out
- * request (the gateway waits 10 s for the bus) finds its key and cannot become a second command;
- * at most 365 days.
+ * IDEMPOTENCY_KEY_TTL_MS is at least a minute, so a client's retry after a timed-out request
+ * (the gateway waits 10 s for the bus) finds its key and cannot become a second command.
  */
 const MIN_IDEMPOTENCY_KEY_TTL_MS = 60_000;
-const MAX_IDEMPOTENCY_KEY_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 const PORT_PROBLEM = 'must be an integer port from 0 to 65535';
-const APPROVAL_TTL_PROBLEM = `must be a whole number of milliseconds from 1 to ${MAX_APPROVAL_TTL_MS} (365 days)`;
-const IDEMPOTENCY_KEY_TTL_PROBLEM = `must be a whole number of milliseconds from ${MIN_IDEMPOTENCY_KEY_TTL_MS} (1 minute) to ${MAX_IDEMPOTENCY_KEY_TTL_MS} (365 days)`;
+const APPROVAL_TTL_PROBLEM = `must be a whole number of milliseconds from 1 to ${MAX_TTL_MS} (365 days)`;
+const IDEMPOTENCY_KEY_TTL_PROBLEM = `must be a whole number of milliseconds from ${MIN_IDEMPOTENCY_KEY_TTL_MS} (1 minute) to ${MAX_TTL_MS} (365 days)`;
 
 const toNumber = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
 
@@ -57,7 +56,7 @@ function NumberIn(min: number, max: number, message: string, integer = false): P
  */
 export class ServiceEnv {
   /** The range APPROVAL_TTL_MS accepts, for settings derived from it (the quickstart's pace-scaled default). */
-  static readonly APPROVAL_TTL_MS_RANGE: { readonly min: number; readonly max: number } = Object.freeze({ min: 1, max: MAX_APPROVAL_TTL_MS });
+  static readonly APPROVAL_TTL_MS_RANGE: { readonly min: number; readonly max: number } = Object.freeze({ min: 1, max: MAX_TTL_MS });
 
   @IsOptional() @IsString() @Matches(/^(nats|tls|ws|wss):\/\/[^\s,]+(,(nats|tls|ws|wss):\/\/[^\s,]+)*$|^[^\s:/,]+:\d+$/, { message: 'must be a NATS server URL such as nats://127.0.0.1:4222' })
   NATS_URL: string = 'nats://127.0.0.1:4222';
@@ -101,7 +100,7 @@ export class ServiceEnv {
    * quickstart scales its own default with MARKET_DATA_SPEED). Recorded with the pipeline's
    * configuration (ServiceStarted, RunStarted) when it is not the default.
    */
-  @NumberIn(1, MAX_APPROVAL_TTL_MS, APPROVAL_TTL_PROBLEM, true)
+  @NumberIn(1, MAX_TTL_MS, APPROVAL_TTL_PROBLEM, true)
   APPROVAL_TTL_MS: number = defaultGovernorConfig.approvalTtlMs;
 
   /**
@@ -109,7 +108,7 @@ export class ServiceEnv {
    * (Stripe keeps them 24 h). Within it a retry gets the same command and a different request is
    * refused; after it the key may name a new command, and expired keys are deleted.
    */
-  @NumberIn(MIN_IDEMPOTENCY_KEY_TTL_MS, MAX_IDEMPOTENCY_KEY_TTL_MS, IDEMPOTENCY_KEY_TTL_PROBLEM, true)
+  @NumberIn(MIN_IDEMPOTENCY_KEY_TTL_MS, MAX_TTL_MS, IDEMPOTENCY_KEY_TTL_PROBLEM, true)
   IDEMPOTENCY_KEY_TTL_MS: number = DEFAULT_IDEMPOTENCY_KEY_TTL_MS;
 
   @NumberIn(0.000001, 0.1, 'must be a number in (0, 0.1]')

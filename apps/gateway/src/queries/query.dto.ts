@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DENIAL_REASONS, DIRECTIONS, OptionalField, type DenialReason, type Direction, type OrderStatus } from '@tradeloop/contracts';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type ApprovalStatus, type PositionStatus } from '@tradeloop/persistence';
@@ -15,6 +16,15 @@ import {
 import { APPROVAL_STATUSES, ORDER_STATUSES, POSITION_STATUSES } from './views';
 
 const MAX_CURSOR_LENGTH = 512;
+
+/** The optional `?symbol=` of the list routes (the read models upper-case it). */
+function SymbolFilter(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' }),
+    OptionalField(),
+    IsSymbol(),
+  );
+}
 
 /** Keyset pagination, newest first (positions: by symbol). */
 export class PageQuery {
@@ -41,9 +51,7 @@ export class ListOrdersQuery extends PageQuery {
   @IsListOf(ORDER_STATUSES)
   readonly status?: OrderStatus[];
 
-  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
-  @OptionalField()
-  @IsSymbol()
+  @SymbolFilter()
   readonly symbol?: string;
 
   @ApiPropertyOptional({ type: String, description: "Only the orders of this chain: a manual order's command id (what POST /v1/orders answered), a signal's id." })
@@ -53,9 +61,7 @@ export class ListOrdersQuery extends PageQuery {
 }
 
 export class ListDenialsQuery extends PageQuery {
-  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
-  @OptionalField()
-  @IsSymbol()
+  @SymbolFilter()
   readonly symbol?: string;
 
   @ApiPropertyOptional({ enum: DENIAL_REASONS })
@@ -70,9 +76,7 @@ export class ListDenialsQuery extends PageQuery {
 }
 
 export class ListFillsQuery extends PageQuery {
-  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
-  @OptionalField()
-  @IsSymbol()
+  @SymbolFilter()
   readonly symbol?: string;
 
   @ApiPropertyOptional({ type: String, description: 'Only the fills of this order.' })
@@ -101,9 +105,7 @@ export class ListExperiencesQuery extends PageQuery {
   @IsShortString(64)
   readonly strategy?: string;
 
-  @ApiPropertyOptional({ type: String, example: 'EURUSD', description: 'Any case: markets are named in upper case, so eurusd is EURUSD.' })
-  @OptionalField()
-  @IsSymbol()
+  @SymbolFilter()
   readonly symbol?: string;
 
   @ApiPropertyOptional({ enum: DIRECTIONS })
