@@ -71,6 +71,14 @@ export interface ExperienceRecordedData {
  */
 export const MANUAL_STRATEGY = 'manual';
 
+/**
+ * The Beta prior of every win-rate posterior, one constant for both ends of the loop:
+ * learning publishes alpha = prior alpha + wins, beta = prior beta + losses, and rl-decision
+ * adopts those rows as they are and starts every agent it has no row for at this prior. Two
+ * settings that had to be equal (and could silently differ) are therefore one definition.
+ */
+export const WIN_RATE_PRIOR: { readonly alpha: number; readonly beta: number } = Object.freeze({ alpha: 2, beta: 2 });
+
 /** Learned statistics for one (strategy, symbol, direction). */
 export interface LearnedParameter {
   readonly strategy: StrategyId;

@@ -214,7 +214,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     state.outbox = {
       causeId: m.id,
       experience,
-      parameters: { paramsVersion: state.paramsVersion, parameters: parameterTable(state.table, config) },
+      parameters: { paramsVersion: state.paramsVersion, parameters: parameterTable(state.table) },
     };
     if (c) dropChain(state, c.correlationId);
   }

@@ -1,6 +1,5 @@
 import { Decimal, dec, ZERO } from '@tradeloop/kernel';
-import type { Direction, ExperienceRecordedData, LearnedParameter } from '@tradeloop/contracts';
-import type { LearningConfig } from './learning.config';
+import { WIN_RATE_PRIOR, type Direction, type ExperienceRecordedData, type LearnedParameter } from '@tradeloop/contracts';
 
 /** Running totals for one (strategy, symbol, direction). Money exact, statistics float. */
 export interface KeyStats {
@@ -95,7 +94,7 @@ export function addExperience(stats: Map<string, KeyStats>, table: KeyStats[], e
  * mixes trades with and without a stop falls back to mean net P&L (quote currency) rather
  * than averaging two units.
  */
-export function parameterOf(s: KeyStats, config: LearningConfig): LearnedParameter {
+export function parameterOf(s: KeyStats): LearnedParameter {
   const n = s.trades;
   return {
     strategy: s.strategy,
@@ -107,17 +106,17 @@ export function parameterOf(s: KeyStats, config: LearningConfig): LearnedParamet
     expectancy: s.rCount === n ? s.rSum / n : s.pnlSum.div(n).toNumber(),
     averageHoldingMs: s.holdingSum / n,
     averageAdverseExcursion: s.adverseSum / n,
-    alpha: config.priorAlpha + s.wins,
-    beta: config.priorBeta + (n - s.wins),
+    alpha: WIN_RATE_PRIOR.alpha + s.wins,
+    beta: WIN_RATE_PRIOR.beta + (n - s.wins),
   };
 }
 
 /** The published table: only keys changed since the last publication are recomputed. */
-export function parameterTable(table: readonly KeyStats[], config: LearningConfig): LearnedParameter[] {
+export function parameterTable(table: readonly KeyStats[]): LearnedParameter[] {
   const out: LearnedParameter[] = new Array(table.length);
   for (let i = 0; i < table.length; i++) {
     const s = table[i];
-    out[i] = s.row ??= parameterOf(s, config);
+    out[i] = s.row ??= parameterOf(s);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { ExperienceRecordedData, LearnedParametersPublishedData } from '@tradeloop/contracts';
+import { WIN_RATE_PRIOR, type ExperienceRecordedData, type LearnedParametersPublishedData } from '@tradeloop/contracts';
 import { dec, deriveId } from '@tradeloop/kernel';
 import { given, msg, runAll } from '@tradeloop/testing';
 import { createLearning, defaultLearningConfig, LearningConfigInput, rMultipleOf } from './index';
@@ -488,21 +488,25 @@ describe('learning: r multiple and config', () => {
     expect(then.first('LearnedParametersPublished').parameters[0].expectancy).toBeCloseTo(-11.1, 12);
   });
 
-  it('priors_when_configured_then_alpha_beta_include_them', () => {
-    const p = given(createLearning({ priorAlpha: 1, priorBeta: 5 }), strategyChain(A))
-      .when(closedOf(A, LOSS))
-      .first('LearnedParametersPublished');
-    expect(p.parameters[0]).toMatchObject({ alpha: 1, beta: 6 });
+  it('prior_when_a_loss_is_learned_then_alpha_beta_are_the_shared_prior_plus_the_counts', () => {
+    const p = given(createLearning(), strategyChain(A)).when(closedOf(A, LOSS)).first('LearnedParametersPublished');
+    expect(p.parameters[0]).toMatchObject({ alpha: WIN_RATE_PRIOR.alpha, beta: WIN_RATE_PRIOR.beta + 1 });
+  });
+
+  it.each(['priorAlpha', 'priorBeta'])('prior_when_%s_is_configured_then_refused_because_rl_decision_could_not_share_it', (field) => {
+    // A prior of learning's own made every published posterior disagree with the one
+    // rl-decision starts unseen agents at, with nothing to notice it.
+    const cfg = { [field]: 1 } as LearningConfigInput;
+    expect(() => createLearning(cfg)).toThrow(RangeError);
+    expect(() => createLearning(cfg)).toThrow(`learning config: ${field} is not a setting: the win-rate prior is Beta(2, 2) for learning and rl-decision alike`);
   });
 
   it('defaults_when_no_config_then_documented_values', () => {
-    expect(defaultLearningConfig).toMatchObject({ priorAlpha: 2, priorBeta: 2, maxOpenChains: 10_000 });
+    expect(defaultLearningConfig).toMatchObject({ maxOpenChains: 10_000, dedupeWindow: 10_000 });
     expect(createLearning().name).toBe('learning');
   });
 
   it.each([
-    [{ priorAlpha: 0 }, /priorAlpha/],
-    [{ priorBeta: -1 }, /priorBeta/],
     [{ maxOpenChains: 0 }, /maxOpenChains/],
     [{ maxOpenChains: 1.5 }, /maxOpenChains/],
     [{ dedupeWindow: 0 }, /dedupeWindow/],

@@ -1,4 +1,5 @@
 import { assertKnownFields } from '@tradeloop/kernel';
+import { WIN_RATE_PRIOR } from '@tradeloop/contracts';
 
 /** How much each evidence source counts in the combined confidence (normalised by their sum). */
 export interface ConfidenceWeights {
@@ -15,12 +16,6 @@ export interface ConfidenceWeights {
 export interface RlDecisionConfig {
   /** Seeds the exploration PRNG; the same seed and inputs give the same decisions. */
   readonly seed: number;
-  /**
-   * Beta prior of every agent's win rate. MUST equal the learning service's priorAlpha /
-   * priorBeta: published parameters carry alpha = prior + wins, and the agent adopts them as is.
-   */
-  readonly priorAlpha: number;
-  readonly priorBeta: number;
   /** Combined confidence needed to take a trade, 0–1. */
   readonly minConfidence: number;
   /** The sampled win rate must exceed 1/(1+RR) + this margin. */
@@ -38,8 +33,6 @@ export type RlDecisionConfigInput = Partial<Omit<RlDecisionConfig, 'weights'>> &
 
 export const defaultRlDecisionConfig: RlDecisionConfig = Object.freeze({
   seed: 42,
-  priorAlpha: 2,
-  priorBeta: 2,
   minConfidence: 0.6,
   breakevenMargin: 0,
   weights: Object.freeze({
@@ -65,7 +58,22 @@ function unit(field: string, v: number): void {
 }
 
 /** Merges `input` over the defaults and validates every field (RangeError naming the field). */
+/**
+ * Settings that once existed here and had to equal learning's. The agent's prior is
+ * WIN_RATE_PRIOR, the constant learning's published alpha = prior + wins is computed with
+ * (the agent adopts those rows as they are); a config that still sets one is refused with why.
+ */
+const PRIOR_FIELDS = ['priorAlpha', 'priorBeta'];
+
 export function resolveRlDecisionConfig(input: RlDecisionConfigInput = {}): RlDecisionConfig {
+  for (const field of PRIOR_FIELDS) {
+    if (input !== null && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, field)) {
+      throw new RangeError(
+        `rl-decision config: ${field} is not a setting: the win-rate prior is Beta(${WIN_RATE_PRIOR.alpha}, ${WIN_RATE_PRIOR.beta}) ` +
+          `for learning and rl-decision alike (WIN_RATE_PRIOR), so the two can never disagree; remove ${field}`,
+      );
+    }
+  }
   assertKnownFields('rl-decision', input, defaultRlDecisionConfig);
   assertKnownFields('rl-decision weights', input.weights, defaultRlDecisionConfig.weights);
   const c: RlDecisionConfig = {
@@ -74,8 +82,6 @@ export function resolveRlDecisionConfig(input: RlDecisionConfigInput = {}): RlDe
     weights: { ...defaultRlDecisionConfig.weights, ...input.weights },
   };
   if (!Number.isSafeInteger(c.seed)) fail('seed', 'an integer', c.seed);
-  positive('priorAlpha', c.priorAlpha);
-  positive('priorBeta', c.priorBeta);
   unit('minConfidence', c.minConfidence);
   if (!(Number.isFinite(c.breakevenMargin) && c.breakevenMargin >= 0 && c.breakevenMargin < 1)) {
     fail('breakevenMargin', 'in [0, 1)', c.breakevenMargin);

@@ -1,5 +1,5 @@
 import { Decider, Envelope, flat, nextBeta, NO_OUTPUTS } from '@tradeloop/kernel';
-import { draft, DraftOf, Message } from '@tradeloop/contracts';
+import { draft, DraftOf, Message, WIN_RATE_PRIOR } from '@tradeloop/contracts';
 import { resolveRlDecisionConfig, RlDecisionConfig, RlDecisionConfigInput } from './rl-decision.config';
 import { evaluate } from './rl-decision.policy';
 import {
@@ -18,6 +18,8 @@ export type RlDecisionDecider = Decider<RlDecisionState, RlDecisionInput, RlDeci
 };
 
 export const RL_DECISION = 'rl-decision';
+
+const PRIOR = WIN_RATE_PRIOR;
 
 // Read once: a property read through the package's re-export getter on every message showed in profiles.
 const NONE: readonly never[] = NO_OUTPUTS;
@@ -41,7 +43,7 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
   function posterior(state: RlDecisionState, key: string): Posterior {
     let p = state.agents.get(key);
     if (p === undefined) {
-      p = { alpha: config.priorAlpha, beta: config.priorBeta };
+      p = { alpha: PRIOR.alpha, beta: PRIOR.beta };
       state.agents.set(key, p);
     }
     return p;
@@ -54,8 +56,8 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
       return;
     }
     const post = state.agents.get(keys.of(s.strategy, s.symbol, s.direction));
-    const alpha = post ? post.alpha : config.priorAlpha;
-    const beta = post ? post.beta : config.priorBeta;
+    const alpha = post ? post.alpha : PRIOR.alpha;
+    const beta = post ? post.beta : PRIOR.beta;
     state.draw = { signalId: m.id, alpha, beta, p: nextBeta(state.rng, alpha, beta) };
   }
 
@@ -130,8 +132,8 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
               stop: s.stop,
               target: s.target,
               quality: s.quality,
-              posteriorAlpha: draw ? draw.alpha : config.priorAlpha,
-              posteriorBeta: draw ? draw.beta : config.priorBeta,
+              posteriorAlpha: draw ? draw.alpha : PRIOR.alpha,
+              posteriorBeta: draw ? draw.beta : PRIOR.beta,
               sampledWinRate: draw ? draw.p : 0,
               paramsVersion: state.paramsVersion,
             }),

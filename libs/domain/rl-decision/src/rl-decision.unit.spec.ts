@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { seedPrng } from '@tradeloop/kernel';
-import type { DecisionMadeData, ExperienceRecordedData, LearnedParameter, SignalDetectedData } from '@tradeloop/contracts';
+import { WIN_RATE_PRIOR, type DecisionMadeData, type ExperienceRecordedData, type LearnedParameter, type SignalDetectedData } from '@tradeloop/contracts';
 import { given, msg, runAll } from '@tradeloop/testing';
 import {
   agentKey,
@@ -403,15 +403,13 @@ describe('rl-decision: pair performance', () => {
 
 describe('rl-decision: config', () => {
   it('defaults_when_no_config_then_documented_values', () => {
-    expect(defaultRlDecisionConfig).toMatchObject({ seed: 42, priorAlpha: 2, priorBeta: 2, minConfidence: 0.6 });
+    expect(defaultRlDecisionConfig).toMatchObject({ seed: 42, minConfidence: 0.6 });
     expect(createRlDecision().name).toBe('rl-decision');
     expect(createRlDecision({ weights: { pairPerformance: 0 } }).config.weights.learnedWinRate).toBe(0.35);
   });
 
   it.each([
     [{ seed: 1.5 }, /seed/],
-    [{ priorAlpha: 0 }, /priorAlpha/],
-    [{ priorBeta: Number.NaN }, /priorBeta/],
     [{ minConfidence: 1.5 }, /minConfidence/],
     [{ breakevenMargin: -0.1 }, /breakevenMargin/],
     [{ weights: { signalQuality: -1 } }, /weights\.signalQuality/],
@@ -421,5 +419,18 @@ describe('rl-decision: config', () => {
   ])('config_when_%o_then_range_error_naming_the_field', (cfg, field) => {
     expect(() => createRlDecision(cfg as RlDecisionConfigInput)).toThrow(RangeError);
     expect(() => createRlDecision(cfg as RlDecisionConfigInput)).toThrow(field);
+  });
+
+  it.each(['priorAlpha', 'priorBeta'])('prior_when_%s_is_configured_then_refused_because_learning_could_not_share_it', (field) => {
+    // Learning's rows carry alpha = its prior + wins and are adopted as they are: an agent
+    // prior of its own made unseen agents and learned ones start from different beliefs.
+    const cfg = { [field]: 3 } as RlDecisionConfigInput;
+    expect(() => createRlDecision(cfg)).toThrow(RangeError);
+    expect(() => createRlDecision(cfg)).toThrow(`rl-decision config: ${field} is not a setting: the win-rate prior is Beta(2, 2) for learning and rl-decision alike`);
+  });
+
+  it('prior_when_no_parameters_then_the_agent_starts_at_the_prior_learning_publishes_with', () => {
+    const d = given(createRlDecision(), []).when(signal()).first('DecisionMade');
+    expect([d.posteriorAlpha, d.posteriorBeta]).toEqual([WIN_RATE_PRIOR.alpha, WIN_RATE_PRIOR.beta]);
   });
 });
