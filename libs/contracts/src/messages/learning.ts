@@ -98,7 +98,19 @@ export interface LearnedParameter {
 }
 
 export interface LearnedParametersPublishedData {
-  /** Monotonic version; rl-decision records which version each decision used. */
+  /**
+   * 1, 2, 3, … one per closed position the learning state has folded; rl-decision records
+   * which version each decision used. Starts at 1 again when learning's state starts over (its
+   * inbox rebuilt without its beginning, a new deployment), hence `asOf`.
+   */
   readonly paramsVersion: number;
+  /**
+   * Event time (epoch ms) of the newest close the table includes. Tables are ordered by
+   * (asOf, paramsVersion): a learning state that starts over publishes a table as of a newer
+   * close, which rl-decision adopts although its version is lower, while a stale or
+   * out-of-order table of the same state is older on both. Absent in logs written before it
+   * was recorded (ordered as 0).
+   */
+  readonly asOf?: number;
   readonly parameters: readonly LearnedParameter[];
 }

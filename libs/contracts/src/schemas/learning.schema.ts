@@ -122,5 +122,6 @@ export class LearnedParameterSchema implements LearnedParameter {
 
 export class LearnedParametersPublishedDataSchema implements LearnedParametersPublishedData {
   @IsNonNegativeInteger() readonly paramsVersion!: number;
+  @OptionalField() @IsEpochMs() readonly asOf?: number;
   @NestedArray(() => LearnedParameterSchema) readonly parameters!: readonly LearnedParameterSchema[];
 }

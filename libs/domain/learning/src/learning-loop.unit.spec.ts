@@ -9,6 +9,7 @@ import {
   orderApprovedOf,
   riskApprovedOf,
   signalOf,
+  strategyChain,
   submittedOf,
   TradeSpec,
 } from './learning.test-fixtures';
@@ -89,5 +90,43 @@ describe('learning → rl-decision: the loop closes', () => {
   it('loop_when_replayed_with_the_same_seed_then_identical_decisions', () => {
     const a = runLoop(40, 'loss', 9).decisions;
     expect(runLoop(40, 'loss', 9).decisions).toEqual(a);
+  });
+
+  /**
+   * A learning state that starts over (its inbox rebuilt without its beginning, a new
+   * deployment) counts versions from 1 again. rl-decision held v5 and, ordering by version
+   * alone, ignored every new table until the count passed 5 — deciding on a table learning no
+   * longer had, while the new one said otherwise.
+   */
+  it('learning_when_its_state_starts_over_then_rl_decision_adopts_the_new_tables_and_still_refuses_stale_ones', () => {
+    const rl = new DeciderHost(createRlDecision());
+    const published: Envelope[] = [];
+    const trade = (learning: DeciderHost<any, any, any>, spec: TradeSpec, outcome: Outcome) => {
+      const pnl = outcome === 'win' ? { gross: '30.60', net: '30.20' } : { gross: '-10.70', net: '-11.10' };
+      for (const m of [...strategyChain(spec), closedOf(spec, pnl)]) {
+        for (const out of learning.handle(m)) {
+          published.push(out);
+          rl.handle(out as never);
+        }
+      }
+    };
+    const MINUTE = 60_000;
+    const old = new DeciderHost(createLearning());
+    for (let i = 0; i < 5; i++) trade(old, { corr: `old-${i}`, openedAt: (i + 1) * MINUTE }, 'loss');
+    expect(rl.state.paramsVersion).toBe(5);
+    const oldTables = published.filter((m) => m.type === 'LearnedParametersPublished');
+
+    const fresh = new DeciderHost(createLearning());
+    trade(fresh, { corr: 'new-0', openedAt: 10 * MINUTE, exit: '1.10308' }, 'win');
+    const table = published.at(-1)!.data as LearnedParametersPublishedData;
+    expect(table).toMatchObject({ paramsVersion: 1, asOf: 10 * MINUTE + 60_000 });
+
+    const next = () => rl.handle(signalOf({ corr: `next-${published.length}` }))[0].data as DecisionMadeData;
+    expect(next()).toMatchObject({ paramsVersion: 1, posteriorAlpha: 3, posteriorBeta: 2 });
+    // The old state's tables are stale now: redelivered, they change nothing.
+    for (const t of oldTables) rl.handle(t as never);
+    expect(next()).toMatchObject({ paramsVersion: 1, posteriorAlpha: 3, posteriorBeta: 2 });
+    trade(fresh, { corr: 'new-1', openedAt: 12 * MINUTE }, 'loss');
+    expect(next()).toMatchObject({ paramsVersion: 2, posteriorAlpha: 3, posteriorBeta: 3 });
   });
 });

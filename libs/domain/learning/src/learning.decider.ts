@@ -211,10 +211,11 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     const experience = buildExperience(p, c, config, pnl);
     addExperience(state.stats, state.table, experience, pnl);
     state.paramsVersion += 1;
+    if (m.ts > state.asOf) state.asOf = m.ts;
     state.outbox = {
       causeId: m.id,
       experience,
-      parameters: { paramsVersion: state.paramsVersion, parameters: parameterTable(state.table) },
+      parameters: { paramsVersion: state.paramsVersion, asOf: state.asOf, parameters: parameterTable(state.table) },
     };
     if (c) dropChain(state, c.correlationId);
   }

@@ -80,6 +80,11 @@ export interface LearningState {
   /** The stats rows sorted by (strategy, symbol, direction): the published table's order. */
   readonly table: KeyStats[];
   paramsVersion: number;
+  /**
+   * Event time of the newest close folded (0 before the first): the table's `asOf`. Closes of
+   * several markets can arrive out of time order, so it is a maximum, never moved back.
+   */
+  asOf: number;
   readonly recordedPositions: BoundedSet;
   outbox: Outbox | undefined;
 }
@@ -94,6 +99,7 @@ export function initialLearningState(config: LearningConfig): LearningState {
     stats: new Map(),
     table: [],
     paramsVersion: 0,
+    asOf: 0,
     recordedPositions: new BoundedSet(config.dedupeWindow),
     outbox: undefined,
   };

@@ -66,6 +66,7 @@ describe('learning: one strategy trade', () => {
 
     expect(then.first('LearnedParametersPublished')).toEqual({
       paramsVersion: 1,
+      asOf: 62_000,
       parameters: [
         {
           strategy: 'structure_break',
@@ -426,6 +427,19 @@ describe('learning: the parameter table', () => {
     { spec: { corr: 't6', strategy: 'rejection_wick', exit: '1.10104' }, pnl: { gross: '10.20', net: '9.80' } },
   ];
   const inputs = trades.flatMap(({ spec, pnl }) => [...strategyChain(spec), closedOf(spec, pnl)]);
+
+  it('as_of_when_a_close_comes_out_of_time_order_then_stays_at_the_newest_close', () => {
+    // Markets arrive one batch each: a close on GBPUSD's earlier bar can follow EURUSD's later one.
+    const late: TradeSpec = { corr: 'late', openedAt: 600_000 };
+    const early: TradeSpec = { corr: 'early', symbol: 'GBPUSD', openedAt: 100_000 };
+    const loss = { gross: '-10.70', net: '-11.10' };
+    const { outputs } = runAll(createLearning(), [...strategyChain(late), closedOf(late, loss), ...strategyChain(early), closedOf(early, loss)]);
+    const published = outputs.filter((o) => o.type === 'LearnedParametersPublished').map((o) => o.data as LearnedParametersPublishedData);
+    expect(published.map((p) => [p.paramsVersion, p.asOf])).toEqual([
+      [1, 660_000],
+      [2, 660_000],
+    ]);
+  });
 
   it('several_trades_when_published_then_rows_sorted_by_strategy_symbol_direction', () => {
     const { outputs } = runAll(createLearning(), inputs);

@@ -73,9 +73,14 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
 
   function onParameters(state: RlDecisionState, m: Message<'LearnedParametersPublished'>): void {
     const { paramsVersion, parameters } = m.data;
-    // Versions only move forward: a redelivered or out-of-order older table must not roll
-    // the posterior back over experiences already adopted.
-    if (!Number.isSafeInteger(paramsVersion) || paramsVersion <= state.paramsVersion) return;
+    const asOf = m.data.asOf ?? 0;
+    if (!Number.isSafeInteger(paramsVersion) || !Number.isSafeInteger(asOf)) return;
+    // Tables only move forward in (asOf, paramsVersion): a redelivered or out-of-order older
+    // table of the same learning state is older on both and must not roll the posterior back
+    // over experiences already adopted. A learning state that started over counts versions
+    // from 1 again, but as of a newer close than any table held: adopted at once, where
+    // ordering by version alone ignored it until its count passed the old one.
+    if (asOf < state.paramsAsOf || (asOf === state.paramsAsOf && paramsVersion <= state.paramsVersion)) return;
     state.adoptedCauses.add(m.causationId);
     const agents = new Map<string, Posterior>();
     for (const p of parameters) {
@@ -86,6 +91,7 @@ export function createRlDecision(input?: RlDecisionConfigInput): RlDecisionDecid
     state.agents = agents;
     state.pairs = pairPerformanceFrom(parameters, config.pairExpectancyScale);
     state.paramsVersion = paramsVersion;
+    state.paramsAsOf = asOf;
   }
 
   return {

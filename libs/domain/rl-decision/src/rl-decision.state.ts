@@ -38,6 +38,8 @@ export interface RlDecisionState {
   pairs: Map<string, PairPerformance>;
   /** Version of the learned parameters in force (0 = priors only). */
   paramsVersion: number;
+  /** Their `asOf` (0 = priors only, or a table from before tables carried it). */
+  paramsAsOf: number;
   /** ExperienceRecorded ids already seen (applied or known to be in the parameters). */
   readonly seenExperiences: BoundedSet;
   /**
@@ -55,6 +57,7 @@ export function initialRlDecisionState(config: RlDecisionConfig): RlDecisionStat
     agents: new Map(),
     pairs: new Map(),
     paramsVersion: 0,
+    paramsAsOf: 0,
     seenExperiences: new BoundedSet(config.dedupeWindow),
     adoptedCauses: new BoundedSet(config.dedupeWindow),
     draw: undefined,

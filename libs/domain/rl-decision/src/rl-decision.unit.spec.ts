@@ -345,6 +345,16 @@ describe('rl-decision: experiences and learned parameters are never double count
     expect(d.first('DecisionMade').paramsVersion).toBe(2);
   });
 
+  it('parameters_when_ordered_by_as_of_then_version_then_only_newer_tables_are_adopted', () => {
+    const t = (v: number, asOf: number, alpha: number) => msg('LearnedParametersPublished', { paramsVersion: v, asOf, parameters: [row({ alpha })] }, { causationId: `close-${v}-${asOf}` });
+    // v6 closed on another market's earlier bar: a higher version as of the same close.
+    const d = given(createRlDecision(), [t(5, 2_000, 5), t(6, 2_000, 6), t(5, 2_000, 9), t(4, 1_000, 9)]).when(signal());
+    expect(d.first('DecisionMade')).toMatchObject({ paramsVersion: 6, posteriorAlpha: 6 });
+    // A learning state that started over: version 1, as of a newer close.
+    const r = given(createRlDecision(), [t(6, 2_000, 6), t(1, 3_000, 3), t(6, 2_000, 6)]).when(signal());
+    expect(r.first('DecisionMade')).toMatchObject({ paramsVersion: 1, posteriorAlpha: 3 });
+  });
+
   it('parameters_when_a_row_is_malformed_then_that_agent_keeps_the_prior', () => {
     const p = params(1, [row({ alpha: Number.NaN }), row({ symbol: 'GBPUSD', alpha: 4, beta: 3 })], { causationId: 'c' });
     const d = given(createRlDecision(), [p]).when(signal());
