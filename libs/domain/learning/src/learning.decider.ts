@@ -61,6 +61,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     c.symbol = s.symbol;
     c.direction = s.direction;
     c.session = s.session;
+    c.timeframe = s.timeframe;
     c.signalQuality = s.quality;
     c.features = s.features;
     c.signalStop = s.stop;

@@ -10,7 +10,7 @@ import type {
   RiskLevel,
   Session,
 } from '@tradeloop/contracts';
-import { BoundedSet, type Decimal } from '@tradeloop/kernel';
+import { BoundedSet, type Decimal, type Timeframe } from '@tradeloop/kernel';
 import type { LearningConfig } from './learning.config';
 import type { KeyStats } from './learning.parameters';
 
@@ -28,6 +28,8 @@ export interface Chain {
   symbol?: string;
   direction?: Direction;
   session?: Session;
+  /** The bar size the signal was found on: the position's bars, for its holding time. */
+  timeframe?: Timeframe;
   signalQuality?: number;
   features?: Readonly<Record<string, number>>;
   /** The signal's stop, used for the R multiple when risk's exact stop is unknown. */
@@ -124,6 +126,7 @@ export function openChain(state: LearningState, correlationId: string, maxOpenCh
     symbol: undefined,
     direction: undefined,
     session: undefined,
+    timeframe: undefined,
     signalQuality: undefined,
     features: undefined,
     signalStop: undefined,
