@@ -1,5 +1,5 @@
 import { NO_OUTPUTS, type Decider, type Envelope } from '@tradeloop/kernel';
-import type { ApprovalRequestedData, MessageType } from '@tradeloop/contracts';
+import type { ApprovalRequestedData, MessageType, OrderDisplayedData, OrderSpec } from '@tradeloop/contracts';
 import { approvalReason } from '@tradeloop/runtime';
 import type { InboxRef, ServiceEffects, ServiceLogger } from '@tradeloop/service';
 
@@ -10,7 +10,12 @@ export const NOTIFIED: readonly MessageType[] = [
   'PositionClosed',
   'OrderDenied',
   'ApprovalRequested',
+  'ApprovalRejected',
   'ApprovalExpired',
+  // display_only's whole point is that a person sees the orders the pipeline would place, and
+  // nothing else shows them (no read model): without this, a display-only deployment showed
+  // nothing, and a manual order sent to one got its 202 and vanished.
+  'OrderDisplayed',
   'TradingStateChanged',
   'ExecutionModeChanged',
 ];
@@ -23,6 +28,19 @@ export const notifierDecider: Decider<null> = {
   evolve: (s) => s,
   decide: () => NO_OUTPUTS,
 };
+
+const NOT_PLACED_BECAUSE: Readonly<Record<OrderDisplayedData['reason'], string>> = {
+  DISPLAY_ONLY: 'display_only mode: orders are shown, not sent',
+  TRADING_HALTED: 'trading is HALTED',
+  REDUCE_ONLY: 'trading is REDUCING: only orders checked as reduce-only are placed',
+};
+
+/** `buy 10000 EURUSD at oanda, limit 1.08452, stop-loss 1.08310, take-profit 1.08736 (structure_break)` */
+function describeOrder(o: OrderSpec): string {
+  const entry = o.type === 'limit' ? `limit ${o.limitPrice}` : o.type === 'stop' ? `stop ${o.stopPrice}` : o.type;
+  const bracket = [o.stopLoss !== undefined && `stop-loss ${o.stopLoss}`, o.takeProfit !== undefined && `take-profit ${o.takeProfit}`].filter(Boolean);
+  return [`${o.side} ${o.quantity} ${o.symbol} at ${o.venue}`, entry, ...bracket].join(', ') + ` (${o.strategy ?? o.origin})`;
+}
 
 /** One line a person can read. */
 export function describeForHumans(m: Envelope): string {
@@ -39,8 +57,14 @@ export function describeForHumans(m: Envelope): string {
     case 'ApprovalRequested':
       // The reason the governor asked, the same words explain uses: fully_manual asks for every order.
       return `approval needed for ${m.id}: ${approvalReason(m.data as ApprovalRequestedData)}, expires ${new Date(Number(d['expiresAt'])).toISOString()}`;
+    case 'ApprovalRejected':
+      return `approval ${d['approvalId']} rejected by ${d['by']}: ${d['reason']}`;
     case 'ApprovalExpired':
       return `approval ${d['approvalId']} expired`;
+    case 'OrderDisplayed': {
+      const shown = m.data as OrderDisplayedData;
+      return `not placed (${NOT_PLACED_BECAUSE[shown.reason]}): ${describeOrder(shown.order)}`;
+    }
     case 'TradingStateChanged':
       return `trading state ${d['previous']} → ${d['state']} by ${d['by']}: ${d['reason']}`;
     case 'ExecutionModeChanged':

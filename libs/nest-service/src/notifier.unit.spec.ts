@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
-import { describeForHumans, notifierEffects } from './notifier';
+import { describeForHumans, notifierDecider, notifierEffects } from './notifier';
 
 const ref = { stream: 'IN_NOTIFIER', seq: 1, ts: 0 };
 const logs: string[] = [];
@@ -25,6 +25,27 @@ describe('notifier', () => {
     const requested = SAMPLE_MESSAGES.ApprovalRequested;
     const low = { ...requested, data: { ...requested.data, mode: 'quality_based' as const, quality: 62, threshold: 80 } };
     expect(describeForHumans(low)).toContain(': quality_based: quality 62 below threshold 80, expires ');
+  });
+
+  test('order_displayed_when_display_only_or_halted_then_a_person_hears_the_order_that_was_not_placed', () => {
+    // display_only exists so that a person sees the orders the pipeline would place; nothing else
+    // reports them (no read model, no route), so the notifier is where they are shown.
+    expect(notifierDecider.consumes).toContain('OrderDisplayed');
+    const displayed = SAMPLE_MESSAGES.OrderDisplayed;
+    expect(describeForHumans(displayed)).toBe('not placed (display_only mode: orders are shown, not sent): sell 5000 EURUSD at oanda, stop 1.08290 (manual)');
+    const strategyOrder = SAMPLE_MESSAGES.RiskApproved.data.order;
+    const halted = { ...displayed, data: { ...displayed.data, reason: 'TRADING_HALTED' as const, order: strategyOrder } };
+    expect(describeForHumans(halted)).toBe('not placed (trading is HALTED): buy 10000 EURUSD at oanda, limit 1.08452, stop-loss 1.08310, take-profit 1.08736 (structure_break)');
+    const reducing = { ...displayed, data: { ...displayed.data, reason: 'REDUCE_ONLY' as const, order: { ...strategyOrder, type: 'market' as const, limitPrice: undefined } } };
+    expect(describeForHumans(reducing)).toMatch(/^not placed \(trading is REDUCING: only orders checked as reduce-only are placed\): buy 10000 EURUSD at oanda, market, stop-loss/);
+  });
+
+  test('approval_rejected_when_a_person_or_the_governor_refuses_then_a_person_hears_by_whom_and_why', () => {
+    // The governor refuses a person's approval while trading is halted or display-only: the
+    // person got 202 from the gateway and hears here that nothing was placed.
+    expect(notifierDecider.consumes).toContain('ApprovalRejected');
+    const rejected = SAMPLE_MESSAGES.ApprovalRejected;
+    expect(describeForHumans(rejected)).toBe(`approval ${rejected.data.approvalId} rejected by ${rejected.data.by}: ${rejected.data.reason}`);
   });
 
   test('webhook_when_configured_then_posts_each_event_with_its_id_as_idempotency_key', async () => {
