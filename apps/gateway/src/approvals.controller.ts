@@ -38,7 +38,7 @@ export class ApprovalsController {
     @Caller() caller: VerifiedApiKey,
     @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<CommandAcceptedView> {
-    const approval = await this.pending(params.approvalId);
+    const approval = await this.pending('ApproveOrder', params.approvalId, caller, idempotencyKey);
     return this.commands.publish(
       'ApproveOrder',
       { approvalId: approval.approvalId, by: caller.name },
@@ -59,7 +59,7 @@ export class ApprovalsController {
     @Caller() caller: VerifiedApiKey,
     @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<CommandAcceptedView> {
-    const approval = await this.pending(params.approvalId);
+    const approval = await this.pending('RejectOrder', params.approvalId, caller, idempotencyKey);
     return this.commands.publish(
       'RejectOrder',
       { approvalId: approval.approvalId, by: caller.name, reason: body.reason },
@@ -67,11 +67,15 @@ export class ApprovalsController {
     );
   }
 
-  /** The governor decides; this only spares the bus commands the read model already knows are moot. */
-  private async pending(approvalId: string): Promise<ApprovalEntity> {
+  /**
+   * The governor decides; this only spares the bus commands the read model already knows are moot.
+   * A decided approval is still answered for a request whose Idempotency-Key is kept: a retry of
+   * the command that may have decided it (CommandPublisher.keyKept).
+   */
+  private async pending(type: 'ApproveOrder' | 'RejectOrder', approvalId: string, caller: VerifiedApiKey, idempotencyKey: string | undefined): Promise<ApprovalEntity> {
     const approval = await this.reads.approvalEntity(approvalId);
     if (approval === null) throw new NotFoundException(`no approval ${JSON.stringify(approvalId)}`);
-    if (approval.status !== 'requested') {
+    if (approval.status !== 'requested' && !(await this.commands.keyKept(type, { caller, idempotencyKey, target: approval.approvalId }))) {
       throw new ConflictException(`approval ${JSON.stringify(approvalId)} is already ${approval.status}`);
     }
     return approval;

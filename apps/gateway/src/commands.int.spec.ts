@@ -121,6 +121,39 @@ describe('gateway commands', () => {
     expect(halt.body.commandId).not.toBe(resume.body.commandId);
   });
 
+  it('given_a_cancel_or_approval_that_took_effect_when_retried_with_its_idempotency_key_then_202_with_the_same_command_id_not_409', async () => {
+    // A client whose first request timed out retries with the same key after the command took
+    // effect: the read model now says cancelled/granted, yet this is the same request, and the
+    // key promises it the first answer. A 409 ("already cancelled") would not tell it whether
+    // its own command did it.
+    const T0 = 1_709_649_000_000;
+    await gw.db.ds.transaction(async (tx) => {
+      await projectMessage(tx, sampleOf('OrderSubmitted', { id: 'ord-retry', ts: T0, account: ACCOUNT }, { orderId: 'ord-retry', clientOrderId: 'TL-retry' }));
+      await projectMessage(tx, sampleOf('ApprovalRequested', { id: 'apr-retry', ts: T0, account: ACCOUNT }));
+    });
+    const cancel = (idem?: string) => call(gw, 'POST', '/v1/orders/ord-retry/cancel', { key: gw.keys.trade, headers: idem === undefined ? {} : { 'idempotency-key': idem } });
+    const approve = (idem?: string) => call(gw, 'POST', '/v1/approvals/apr-retry/approve', { key: gw.keys.trade, headers: idem === undefined ? {} : { 'idempotency-key': idem } });
+    const firstCancel = await cancel('cancel-ord-retry');
+    const firstApprove = await approve('approve-apr-retry');
+    expect([firstCancel.status, firstApprove.status]).toEqual([202, 202]);
+    await gw.db.ds.transaction(async (tx) => {
+      await projectMessage(tx, sampleOf('OrderCancelled', { id: 'ocan-retry', ts: T0 + 1, account: ACCOUNT }, { orderId: 'ord-retry', clientOrderId: 'TL-retry' }));
+      await projectMessage(tx, sampleOf('ApprovalGranted', { id: 'grant-retry', ts: T0 + 1, account: ACCOUNT }, { approvalId: 'apr-retry' }));
+    });
+
+    const retriedCancel = await cancel('cancel-ord-retry');
+    const retriedApprove = await approve('approve-apr-retry');
+    expect([retriedCancel.status, retriedCancel.body]).toEqual([202, firstCancel.body]);
+    expect([retriedApprove.status, retriedApprove.body]).toEqual([202, firstApprove.body]);
+    // Republished under the first id, which the bus and the services keep once.
+    expect(gw.sink.sent.map((e) => e.id)).toEqual([firstCancel.body.commandId, firstApprove.body.commandId, firstCancel.body.commandId, firstApprove.body.commandId]);
+
+    // Any other request on the decided target is still refused.
+    const others = [await cancel(), await cancel('another-key'), await approve(), await approve('another-key')];
+    expect(others.map((r) => r.status)).toEqual([409, 409, 409, 409]);
+    expect(gw.sink.sent).toHaveLength(4);
+  });
+
   it('idempotency_key_when_reused_for_a_different_request_then_422_naming_the_key_and_nothing_published', async () => {
     const headers = { 'idempotency-key': 'order-77' };
     const first = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: LIMIT_ORDER, headers });

@@ -84,9 +84,10 @@ export class OrdersController {
   ): Promise<CommandAcceptedView> {
     const order = await this.reads.orderEntity(params.id);
     if (order === null) throw new NotFoundException(`no order ${JSON.stringify(params.id)}`);
-    if (TERMINAL_ORDER_STATUSES.includes(order.status)) {
+    const request = { caller, idempotencyKey, target: order.orderId };
+    if (TERMINAL_ORDER_STATUSES.includes(order.status) && !(await this.commands.keyKept('CancelOrder', request))) {
       throw new ConflictException(`order ${JSON.stringify(params.id)} is already ${order.status}: nothing to cancel`);
     }
-    return this.commands.publish('CancelOrder', { orderId: order.orderId, by: caller.name }, { caller, idempotencyKey, target: order.orderId });
+    return this.commands.publish('CancelOrder', { orderId: order.orderId, by: caller.name }, request);
   }
 }

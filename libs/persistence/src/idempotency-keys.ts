@@ -65,7 +65,7 @@ export function requestHashOf(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request), 'utf8').digest('hex');
 }
 
-function assertClaimTimes(claim: IdempotencyClaim): void {
+function assertClaimTimes(claim: Pick<IdempotencyClaim, 'now' | 'ttlMs'>): void {
   if (!Number.isSafeInteger(claim.now) || claim.now < 0) throw new RangeError(`idempotency claim: now must be epoch ms, got ${claim.now}`);
   if (!Number.isSafeInteger(claim.ttlMs) || claim.ttlMs <= 0) throw new RangeError(`idempotency claim: ttlMs must be a positive integer, got ${claim.ttlMs}`);
 }
@@ -84,6 +84,25 @@ export async function purgeExpiredIdempotencyKeys(db: EntityManager, expiredAt: 
     [expiredAt, limit],
   );
   return result[1];
+}
+
+/** The key an Idempotency-Key request names: API key, command type, target and the client's key. */
+export type IdempotencyKeyRef = Pick<IdempotencyClaim, 'apiKeyId' | 'commandType' | 'target' | 'idempotencyKey' | 'now' | 'ttlMs'>;
+
+/**
+ * Whether the key names a command still kept (claimed within its retention), without claiming it.
+ * The gateway asks before refusing a request whose target is already decided (a cancelled
+ * order, a granted approval): a kept key means the request is a retry, or reuses the key, and
+ * the claim answers it as it answered the first (202 with the first command id, or 422).
+ */
+export async function idempotencyKeyKept(ds: DataSource, ref: IdempotencyKeyRef): Promise<boolean> {
+  assertClaimTimes(ref);
+  const rows: unknown[] = await ds.query(
+    `SELECT 1 FROM ${tablesOf(ds).idempotencyKeys}
+      WHERE "api_key_id" = $1 AND "command_type" = $2 AND "target" = $3 AND "idempotency_key" = $4 AND "created_at" > $5`,
+    [ref.apiKeyId, ref.commandType, ref.target, ref.idempotencyKey, ref.now - ref.ttlMs],
+  );
+  return rows.length > 0;
 }
 
 interface KeyRow {

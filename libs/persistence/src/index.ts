@@ -25,11 +25,13 @@ export { GovernorStartEntity } from './entities/governor-start.entity';
 export { recordGovernorStart, getGovernorStart, type GovernorStart } from './governor-starts';
 export {
   claimIdempotencyKey,
+  idempotencyKeyKept,
   purgeExpiredIdempotencyKeys,
   requestHashOf,
   DEFAULT_IDEMPOTENCY_KEY_TTL_MS,
   IDEMPOTENCY_PURGE_BATCH,
   type IdempotencyClaim,
+  type IdempotencyKeyRef,
   type IdempotencyOutcome,
 } from './idempotency-keys';
 export { PERSISTENCE_MIGRATIONS, Initial1700000000000, ApiKeys1700000001000, PositionVenue1700000004000, APPEND_ONLY_MESSAGE } from './migrations';

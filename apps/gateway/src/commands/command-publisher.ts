@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { nameId } from '@tradeloop/kernel';
 import { CATALOG, decodeMessage, formatFieldErrors, type Message, type MessageDataMap } from '@tradeloop/contracts';
-import { claimIdempotencyKey, requestHashOf, type VerifiedApiKey } from '@tradeloop/persistence';
+import { claimIdempotencyKey, idempotencyKeyKept, requestHashOf, type VerifiedApiKey } from '@tradeloop/persistence';
 import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options';
 import { CommandNotPublishedError, fieldProblem, IdempotencyKeyReusedError, RequestValidationError } from '../http/problems';
 import type { CommandAcceptedView } from './command.dto';
@@ -95,6 +95,25 @@ export class CommandPublisher {
     await this.send(envelope as unknown as Message);
     this.logger.log(`published ${type} ${envelope.id} by "${request.caller.name}"`);
     return { commandId: envelope.id, type, correlationId: envelope.correlationId };
+  }
+
+  /**
+   * Whether the request's Idempotency-Key still names a command of this type on this target.
+   * Routes that refuse a decided target (409: a cancelled order, a granted approval) ask first:
+   * then the request is a retry, answered as the first one was (`publish`: 202 with the same
+   * command id), or a reuse of the key for something else (422) — not a conflict with the state
+   * its own first attempt may have brought about.
+   */
+  async keyKept(type: CommandType, request: CommandRequest): Promise<boolean> {
+    if (request.idempotencyKey === undefined) return false;
+    return idempotencyKeyKept(this.options.dataSource, {
+      apiKeyId: request.caller.id,
+      commandType: type,
+      target: request.target ?? '',
+      idempotencyKey: request.idempotencyKey,
+      now: this.options.wallClock(),
+      ttlMs: this.options.idempotencyKeyTtlMs,
+    });
   }
 
   /**
