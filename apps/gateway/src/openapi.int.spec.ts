@@ -66,6 +66,12 @@ describe('gateway OpenAPI', () => {
     });
   });
 
+  it('bearer_scheme_then_its_format_is_the_api_key_not_a_jwt', () => {
+    // @nestjs/swagger's addBearerAuth says bearerFormat JWT unless told otherwise: the UI and
+    // generated clients then ask for a JWT, and the gateway takes no JWT.
+    expect(doc.components.securitySchemes.bearer.bearerFormat).toBe('tl_<id>_<secret>');
+  });
+
   it('request_dtos_then_documented_with_required_fields_and_types', () => {
     const ref = doc.paths['/v1/orders'].post.requestBody.content['application/json'].schema.$ref;
     const body = doc.components.schemas[ref.split('/').pop()];

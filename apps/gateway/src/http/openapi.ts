@@ -15,7 +15,8 @@ export function gatewayOpenApiDocument(app: INestApplication): OpenAPIObject {
         'and shows in the read models. Money, prices and quantities are decimal strings; times are epoch ms (UTC).',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: tl_<id>_<secret>' }, BEARER_SCHEME)
+    // bearerFormat: the library's default is JWT, which these keys are not.
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'tl_<id>_<secret>', description: 'API key: tl_<id>_<secret>' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key: tl_<id>_<secret>' }, API_KEY_SCHEME)
     .build();
   return SwaggerModule.createDocument(app, config);
