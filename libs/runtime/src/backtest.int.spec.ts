@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { dec, instrumentFor } from '@tradeloop/kernel';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
-import { mergeByTime, readMarketDataFile } from '@tradeloop/market-data';
+import { mergeByTime, parseOrders, readMarketDataFile } from '@tradeloop/market-data';
 import { portfolioOf } from '@tradeloop/executor';
 import { createPipeline, PipelineConfig, pipelineConfig, runBacktest } from './index';
 
@@ -164,6 +164,40 @@ describe('manual order replay', () => {
     const tick = dec('0.00001');
     const rounded = withSlip.div(tick).ceil().mul(tick);
     expect(r.fills[0].price).toBe(rounded.toFixed());
+  });
+  it('orders_when_placed_inside_an_hour_or_a_day_bar_then_approved_on_the_last_bar_and_filled_at_the_next_open', () => {
+    // The last price of a 1h or 1d series is minutes or hours old inside every bar: the newest
+    // there is. Before, risk applied the 15-minute stale-price limit to it and denied every
+    // order of a trade log not placed at a bar's close, then let the closing sell open a short.
+    const gold = readMarketDataFile(resolve(DATA, 'metals/XAUUSD_OANDA_1d_quotebars_2006-03-20_2019-02-25.csv'), {
+      from: Date.UTC(2018, 0, 1),
+      to: Date.UTC(2018, 1, 1),
+    });
+    const orders = parseOrders(
+      'timestamp,symbol,side,quantity,type,price\n2018-01-09T14:30:00Z,XAUUSD,buy,10,market,\n2018-01-10T23:00:00Z,XAUUSD,sell,10,market,\n',
+      'gold-days.csv',
+      { venue: 'OANDA' },
+    );
+    const r = runBacktest({ bars: gold.bars, orders, files: [] }, config({ strategies: false, feeBps: 0, slippageBps: 0 }));
+    expect(r.stages.risk.deniedByReason).toEqual({});
+    const day = (iso: string) => gold.bars.find((b) => b.data.openTime === Date.parse(iso)) as Message<'BarClosed'>;
+    // The buy fills at the ask open of 2018-01-10, the sell at the bid open of 2018-01-11.
+    expect(r.fills.map((f) => [f.ts, f.side, f.price])).toEqual([
+      ['2018-01-11T00:00:00.000Z', 'buy', String(day('2018-01-10T00:00:00Z').data.askOpen)],
+      ['2018-01-12T00:00:00.000Z', 'sell', String(day('2018-01-11T00:00:00Z').data.open)],
+    ]);
+    expect(r.summary.openPositions).toBe(0);
+  });
+
+  it('order_when_an_hour_bar_series_has_been_quiet_longer_than_a_bar_then_its_price_is_stale', () => {
+    const hours = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1h_quotebars_2017-01-01_2018-12-31.csv'), {
+      from: Date.UTC(2017, 0, 6),
+      to: Date.UTC(2017, 0, 10),
+    });
+    // Friday 2017-01-06: the last bar opens at 21:00 and closes at 22:00; Saturday noon is a day later.
+    const orders = parseOrders('timestamp,symbol,side,quantity,type,price\n2017-01-07T12:00:00Z,EURUSD,buy,1000,market,\n', 'weekend.csv', { venue: 'OANDA' });
+    const r = runBacktest({ bars: hours.bars, orders, files: [] }, config({ strategies: false }));
+    expect(r.stages.risk.deniedByReason).toEqual({ STALE_PRICE: 1 });
   });
 });
 

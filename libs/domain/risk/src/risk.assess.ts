@@ -124,9 +124,12 @@ function marketOf(state: RiskState, facts: InstrumentFacts, symbol: string, venu
   if (!slot.venues.includes(venue)) {
     return no('NO_MARKET_PRICE', `no bar of ${symbol} has been seen at venue "${venue}" (its bars come from ${slot.venues.join(', ')}), so the order could never fill`);
   }
+  // Inside a bar the last close is the newest price there is: on 1h or 1d bars it is up to a
+  // bar old before the next one is due, so the limit is never shorter than the symbol's bar.
   const age = ts - slot.ts;
-  if (age > cfg.stalePriceMs) {
-    return no('STALE_PRICE', `last price of ${symbol} is ${age} ms old, more than the ${cfg.stalePriceMs} ms allowed`);
+  if (age > cfg.stalePriceMs && age > slot.interval) {
+    const allowed = slot.interval > cfg.stalePriceMs ? `${slot.interval} ms (one bar)` : `${cfg.stalePriceMs} ms`;
+    return no('STALE_PRICE', `last price of ${symbol} is ${age} ms old, more than the ${allowed} allowed`);
   }
   const rate = rateToAccount(state, inst.quoteCurrency);
   if (rate === undefined) {

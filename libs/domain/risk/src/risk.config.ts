@@ -35,7 +35,10 @@ export interface RiskConfig {
   readonly maxOrderValue: string;
   /** Per-order quantity cap (instrument units), decimal string. */
   readonly maxOrderQuantity: string;
-  /** A price older than this (input ts minus last bar ts) is too stale to size or collar against. */
+  /**
+   * A price older than this (input ts minus last bar ts) is too stale to size or collar against;
+   * on bars longer than this, a price is stale only once it is older than one of its bars.
+   */
   readonly stalePriceMs: number;
   /** Limit and stop prices may be at most this fraction away from the last price. */
   readonly collarPct: number;

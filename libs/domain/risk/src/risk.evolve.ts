@@ -78,8 +78,9 @@ function storePrice(state: RiskState, d: BarClosedData, ts: number): void {
   const price = d.askClose === undefined ? d.close : (d.close + d.askClose) / 2;
   if (!(price > 0)) return;
   const slot = state.prices.get(d.symbol);
+  const interval = ts - d.openTime;
   if (slot === undefined) {
-    state.prices.set(d.symbol, { price, ts, venue: d.venue, venues: [d.venue] });
+    state.prices.set(d.symbol, { price, ts, interval, venue: d.venue, venues: [d.venue] });
     return;
   }
   // A second venue's bars: noted once (one string comparison per bar otherwise).
@@ -87,6 +88,7 @@ function storePrice(state: RiskState, d: BarClosedData, ts: number): void {
   if (ts >= slot.ts) {
     slot.price = price;
     slot.ts = ts;
+    slot.interval = interval;
     slot.venue = d.venue;
   }
 }

@@ -6,13 +6,14 @@ import { instrumentFacts, ONE } from './risk.facts';
 /** Last price of a symbol. Updated in place on every bar: the hot path allocates nothing. */
 export interface PriceSlot {
   price: number;
+  /** Event time of the last bar (its close), and how long that bar lasted (its close − its open). */
   ts: number;
+  interval: number;
   /** The venue of the last bar, and every venue the symbol's bars have come from (usually one). */
   venue: string;
   readonly venues: string[];
 }
 
-/** Net position on one symbol from fills: signed quantity (long > 0) and average entry price. */
 /** Net position on one market (a symbol at a venue, as the paper broker keeps them): signed quantity (long > 0) and average entry price. */
 export interface PositionBook {
   readonly symbol: string;

@@ -320,6 +320,12 @@ describe('denials', () => {
     expect(d).toMatchObject({ reason: 'STALE_PRICE', detail: 'last price of BTCUSDT is 900001 ms old, more than the 900000 ms allowed' });
     after([btc()]).when(btcTake(T0 + 15 * MIN)).thenTypes('RiskApproved');
   });
+  it('order_when_bars_are_longer_than_the_limit_then_stale_only_after_one_bar', () => {
+    const hourBar = bar('BTCUSDT', 50_000, T0, { timeframe: '1h', openTime: T0 - 60 * MIN });
+    after([hourBar]).when(btcTake(T0 + 60 * MIN)).thenTypes('RiskApproved');
+    const d = denied([hourBar], btcTake(T0 + 60 * MIN + 1));
+    expect(d).toMatchObject({ reason: 'STALE_PRICE', detail: 'last price of BTCUSDT is 3600001 ms old, more than the 3600000 ms (one bar) allowed' });
+  });
   it('order_when_no_bar_seen_then_denies_no_market_price', () => {
     expect(denied([eth()], btcTake(T0)).reason).toBe('NO_MARKET_PRICE');
   });
@@ -472,9 +478,9 @@ describe('positions and bars', () => {
     const b = btc(T0 + MIN, 50_100);
     expect(risk.decide(b, risk.evolve(state, b))).toBe(NO_OUTPUTS);
     expect(state.prices.get('BTCUSDT')).toBe(slot);
-    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN, venue: 'paper', venues: ['paper'] });
+    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN, interval: MIN, venue: 'paper', venues: ['paper'] });
     risk.evolve(state, btc(T0, 1));
-    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN, venue: 'paper', venues: ['paper'] });
+    expect(slot).toEqual({ price: 50_100, ts: T0 + MIN, interval: MIN, venue: 'paper', venues: ['paper'] });
   });
   it('quote_bar_when_closed_then_marked_at_mid', () => {
     const { state } = runAll(createRisk(), [bar('EURUSD', 1.1, T0, { askClose: 1.1002 })]);
