@@ -75,7 +75,7 @@ export function backtestCommand(io: Io): Command {
     .option('--currency <code>', "account currency (default: the first file's quote currency); instruments quoted in another are booked converted", parseCurrency)
     .option('--fee-bps <n>', 'fee in basis points of notional, per fill', parseNumber('--fee-bps', 0, 1000), 0)
     .option('--slippage-bps <n>', 'slippage in basis points on market and stop fills', parseNumber('--slippage-bps', 0, 1000), 0)
-    .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price) instead of the strategies')
+    .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price[,stop_loss,take_profit]) instead of the strategies')
     .option('--seed <n>', 'seed for the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true), 42)
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html here')
     .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
