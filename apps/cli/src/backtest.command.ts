@@ -19,9 +19,10 @@ import {
   parseTimeframe,
 } from './options';
 import { equityChartHtml, reportJson } from './report';
+import { limitsText, riskLimitsOf, withRiskLimitOptions, type RiskLimitOptions } from './risk-limits';
 import { formatSummary } from './summary';
 
-export interface BacktestCliOptions {
+export interface BacktestCliOptions extends RiskLimitOptions {
   data: string[];
   symbol?: string;
   venue?: string;
@@ -52,7 +53,7 @@ export interface Io {
 }
 
 export function backtestCommand(io: Io): Command {
-  return new Command('backtest')
+  const cmd = new Command('backtest')
     .description('Run the whole pipeline (scanner → decision → risk → governor → paper broker → learning) over recorded data')
     .requiredOption('--data <file...>', 'market data CSV file(s): trade bars, bid/ask quote bars, ticks, trades or order-book snapshots (traded on their top of book)')
     .option('--symbol <symbol>', 'symbol of the data when the file name does not say; otherwise trade only this symbol', parseMarket('--symbol'))
@@ -80,10 +81,10 @@ export function backtestCommand(io: Io): Command {
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html here')
     .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
     .option('--aggregate <tf>', 'bar size built from tick, trade and order-book files; bar files are resampled to it when coarser', parseTimeframe, '1m')
-    .option('--no-progress', 'no progress bar')
-    .action((opts: BacktestCliOptions, cmd: Command) => {
-      runBacktestCommand(opts, io, cmd.getOptionValueSource('threshold') === 'cli');
-    });
+    .option('--no-progress', 'no progress bar');
+  return withRiskLimitOptions(cmd).action((opts: BacktestCliOptions, self: Command) => {
+    runBacktestCommand(opts, io, self.getOptionValueSource('threshold') === 'cli');
+  });
 }
 
 /** The inputs of a run as the backtest command reads them: shared with replay, which must read them the same way. */
@@ -195,6 +196,7 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGi
   const inputs = loadInputs(opts, io);
   const { bars, orders, files } = inputs;
   const currency = opts.currency ?? inputs.currency;
+  const limits = riskLimitsOf(opts);
   const cfg = pipelineConfig({
     seed: opts.seed,
     mode: opts.mode,
@@ -210,11 +212,14 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGi
     // Recorded only when it is not the default, as the services and the quickstart record it,
     // so a backtest with the quickstart's settings writes the quickstart's log.
     ...(opts.approvalTtl !== undefined && opts.approvalTtl !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs: opts.approvalTtl } }),
+    // Only the limits given: a run without them records what it always recorded.
+    ...(Object.keys(limits).length > 0 && { risk: limits }),
   });
   io.err(
     `backtest: ${bars.length} bars, mode ${cfg.mode}${cfg.mode === 'quality_based' ? ` (threshold ${cfg.threshold})` : ''}, ` +
       `risk ${cfg.riskPerTrade}, cash ${cfg.startingCash} ${currency}, fees ${cfg.feeBps} bps, slippage ${cfg.slippageBps} bps, seed ${cfg.seed}` +
       (orders ? `, replaying ${orders.length} manual orders` : '') +
+      (Object.keys(limits).length > 0 ? `, risk limits ${limitsText(limits)}` : '') +
       '\n',
   );
   for (const line of unconvertibleInstruments(inputs.symbols, currency)) io.err(`warning: ${line}\n`);

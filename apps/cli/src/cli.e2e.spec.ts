@@ -461,6 +461,80 @@ describe('tradeloop backtest — --symbol and --venue never relabel a named file
   });
 });
 
+describe('tradeloop backtest — risk limits as options', () => {
+  // A trader's log on a 100 000 USD account: 20 000 EURUSD (27 800 USD, 28% of equity) twice, the
+  // first round trip a loss of 4.80 USD, the second entry 4 minutes after it. Denied, the last
+  // sell would open a short.
+  const dir = mkdtempSync(join(tmpdir(), 'tl-limits-'));
+  const orders = join(dir, 'trades.csv');
+  writeFileSync(
+    orders,
+    'timestamp,symbol,side,quantity,type,price\n' +
+      '2014-05-01T10:00:00Z,EURUSD,buy,20000,market,\n' +
+      '2014-05-01T10:03:00Z,EURUSD,sell,20000,market,\n' +
+      '2014-05-01T10:08:00Z,EURUSD,buy,20000,market,\n' +
+      '2014-05-01T10:30:00Z,EURUSD,sell,20000,market,\n',
+  );
+  const backtest = (out: string, ...flags: string[]) =>
+    run(['backtest', '--data', EURUSD, '--orders', orders, '--to', '2014-05-01T12:00', '--mode', 'fully_automated', '--no-progress', '--out', join(dir, out), ...flags]);
+  const report = (out: string) => JSON.parse(readFileSync(join(dir, out, 'report.json'), 'utf8'));
+
+  it('given_limits_when_backtested_then_the_log_is_judged_by_them_and_they_are_recorded_and_replayed', async () => {
+    // Risk's defaults: 25% of equity per position, 15 minutes of cooldown after a loss.
+    const defaults = await backtest('defaults');
+    expect(defaults.code).toBe(0);
+    expect(report('defaults').stages.risk.deniedByReason).toEqual({ MAX_POSITION: 4 });
+
+    const wider = await backtest('wider', '--max-position', '0.5');
+    expect(wider.code).toBe(0);
+    expect(report('wider').stages.risk.deniedByReason).toEqual({ COOLDOWN: 1 });
+
+    const free = await backtest('free', '--max-position', '0.5', '--cooldown', '0');
+    expect(free.code).toBe(0);
+    expect(report('free').stages.risk.deniedByReason).toEqual({});
+    expect(report('free').fills).toHaveLength(4);
+    const started = JSON.parse(readFileSync(join(dir, 'free', 'events.ndjson'), 'utf8').split('\n')[0]);
+    expect(JSON.parse(started.data.config.risk)).toEqual({ maxPositionPct: 0.5, cooldownMs: 0 });
+    const again = await run(['replay', '--log', join(dir, 'free', 'events.ndjson'), '--data', EURUSD, '--orders', orders]);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('replay identical');
+
+    const streak = await backtest('streak', '--max-position', '0.5', '--cooldown', '0', '--loss-streak', '1');
+    expect(report('streak').stages.risk.deniedByReason).toEqual({ LOSS_STREAK: 2 });
+    const value = await backtest('value', '--max-position', '0.5', '--max-order-value', '20000');
+    expect(report('value').stages.risk.deniedByReason).toEqual({ MAX_ORDER_VALUE: 4 });
+    const qty = await backtest('qty', '--max-position', '0.5', '--max-order-qty', '10000');
+    expect(report('qty').stages.risk.deniedByReason).toEqual({ MAX_ORDER_QUANTITY: 4 });
+    const trades = await backtest('trades', '--max-position', '0.5', '--cooldown', '0', '--daily-trades', '2');
+    expect(report('trades').stages.risk.deniedByReason).toEqual({ DAILY_TRADE_LIMIT: 2 });
+    const loss = await backtest('loss', '--max-position', '0.5', '--cooldown', '0', '--daily-loss-limit', '0.00001');
+    expect(report('loss').stages.risk.deniedByReason).toEqual({ DAILY_LOSS_LIMIT: 2 });
+    const exposure = await backtest('exposure', '--max-position', '0.5', '--max-exposure', '0.2');
+    expect(report('exposure').stages.risk.deniedByReason).toEqual({ EXPOSURE_LIMIT: 4 });
+    for (const r of [streak, value, qty, trades, loss, exposure]) expect(r.code).toBe(0);
+  });
+
+  it('given_a_limit_when_replayed_as_a_what_if_then_both_runs_side_by_side', async () => {
+    await backtest('base', '--max-position', '0.5');
+    const r = await run(['replay', '--log', join(dir, 'base', 'events.ndjson'), '--data', EURUSD, '--orders', orders, '--cooldown', '0']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('what-if: cooldownMs 0 on the same inputs');
+    expect(r.out).toMatch(/risk denied\s+1\s+0\s+\*/);
+  });
+
+  it.each([
+    [['--max-position', '0'], /--max-position must be above 0, got 0/],
+    [['--daily-loss-limit', '1.5'], /--daily-loss-limit must be between 0 and 1, got 1.5/],
+    [['--loss-streak', '0'], /--loss-streak must be between 1 and 1000000, got 0/],
+    [['--cooldown', '1.5'], /--cooldown expects a whole number, got "1.5"/],
+    [['--max-order-value', '1e6'], /--max-order-value expects a positive decimal amount/],
+  ])('bad_limit_%#_then_exit_1_naming_the_option', async (flags, message) => {
+    const r = await run(['backtest', '--data', EURUSD, ...(flags as string[])]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(message as RegExp);
+  });
+});
+
 describe('tradeloop replay — a run again from its log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-replay-'));
   const log = join(dir, 'run', 'events.ndjson');

@@ -19,8 +19,9 @@ import { CommandExit, EXIT_DIVERGED } from '../exit';
 import { namespaceOf, natsUrlOf } from '../nats';
 import { runServiceReplay } from './replay-service';
 import { parseMode, parseMoney, parseNumber } from '../options';
+import { limitsText, riskLimitsOf, withRiskLimitOptions, type RiskLimitOptions } from '../risk-limits';
 
-export interface ReplayCliOptions {
+export interface ReplayCliOptions extends RiskLimitOptions {
   log?: string;
   data?: string[];
   service?: string;
@@ -39,7 +40,7 @@ export interface ReplayCliOptions {
 }
 
 export function replayCommand(io: Io, env: Readonly<Record<string, string | undefined>> = process.env): Command {
-  return new Command('replay')
+  const cmd = new Command('replay')
     .description(
       'Re-run a backtest from its event log (events.ndjson) and the same data files, and check that every event comes out ' +
         'byte for byte the same; with --mode, --threshold, --risk, … also run the same inputs under another policy and compare. ' +
@@ -58,12 +59,20 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
     .option('--cash <amount>', 'what-if: starting cash', parseMoney('--cash'))
     .option('--fee-bps <n>', 'what-if: fee in basis points', parseNumber('--fee-bps', 0, 1000))
     .option('--slippage-bps <n>', 'what-if: slippage in basis points', parseNumber('--slippage-bps', 0, 1000))
-    .option('--seed <n>', 'what-if: seed of the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true))
+    .option('--seed <n>', 'what-if: seed of the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true));
+  return withRiskLimitOptions(cmd, 'what-if: ')
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html of the replay (of the what-if run, if any)')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: ReplayCliOptions) => {
       if (opts.service !== undefined) {
-        if (opts.log !== undefined || opts.data !== undefined || opts.orders !== undefined || opts.out !== undefined || Object.keys(whatIfOf(opts)).length > 0) {
+        if (
+          opts.log !== undefined ||
+          opts.data !== undefined ||
+          opts.orders !== undefined ||
+          opts.out !== undefined ||
+          Object.keys(whatIfOf(opts)).length > 0 ||
+          Object.keys(riskLimitsOf(opts)).length > 0
+        ) {
           usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders, --out or what-if options');
         }
         await runServiceReplay({ service: opts.service, nats: natsUrlOf(opts.nats, env), namespace: namespaceOf(opts.namespace, env) }, io);
@@ -180,7 +189,7 @@ function formatDivergence(c: LogComparison, log: string): string {
   return lines.join('\n');
 }
 
-function comparisonTable(recorded: BacktestResult, whatIf: BacktestResult, changes: Partial<PipelineConfig>): string {
+function comparisonTable(recorded: BacktestResult, whatIf: BacktestResult, changed: string): string {
   const a = recorded.summary;
   const b = whatIf.summary;
   const sa = recorded.stages;
@@ -205,9 +214,7 @@ function comparisonTable(recorded: BacktestResult, whatIf: BacktestResult, chang
   ];
   const w = Math.max(...rows.map((r) => String(r[1]).length), 'recorded'.length);
   const lines = [
-    `what-if: ${Object.entries(changes)
-      .map(([k, v]) => `${k} ${String(v)}`)
-      .join(', ')} on the same inputs`,
+    `what-if: ${changed} on the same inputs`,
     `  ${''.padEnd(20)} ${'recorded'.padStart(w)}  what-if`,
   ];
   for (const [name, x, y] of rows) lines.push(`  ${name.padEnd(20)} ${String(x).padStart(w)}  ${String(y)}${String(x) === String(y) ? '' : '  *'}`);
@@ -248,7 +255,8 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
   const replayed = runWithProgress(inputs, spec.config, opts.progress, io);
   const comparison = compareEventLogs(text, replayed.eventLog.text());
   const changes = whatIfOf(opts);
-  const whatIf = Object.keys(changes).length > 0;
+  const limits = riskLimitsOf(opts);
+  const whatIf = Object.keys(changes).length > 0 || Object.keys(limits).length > 0;
   if (!comparison.identical) {
     if (opts.out && !whatIf) writeRunFiles(opts.out, replayed, spec.config, inputs.files, io);
     io.out(formatDivergence(comparison, logName) + '\n');
@@ -261,9 +269,11 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
     io.out(`event-log sha256: ${replayed.eventLog.sha256()}\n`);
     return;
   }
-  const cfg: PipelineConfig = { ...spec.config, ...changes };
+  // A limit changes one field of the recorded risk settings; the others stay as they were.
+  const cfg: PipelineConfig = { ...spec.config, ...changes, ...(Object.keys(limits).length > 0 && { risk: { ...spec.config.risk, ...limits } }) };
   const other = runWithProgress(inputs, cfg, opts.progress, io);
-  io.out(comparisonTable(replayed, other, changes) + '\n');
+  const changed = [...Object.entries(changes).map(([k, v]) => `${k} ${String(v)}`), ...(Object.keys(limits).length > 0 ? [limitsText(limits)] : [])].join(', ');
+  io.out(comparisonTable(replayed, other, changed) + '\n');
   if (opts.out) writeRunFiles(opts.out, other, cfg, inputs.files, io);
   io.out(`event-log sha256: ${other.eventLog.sha256()} (what-if)\n`);
 }
