@@ -201,6 +201,29 @@ describe('manual order replay', () => {
   });
 });
 
+describe('summary figures', () => {
+  it('sharpe_when_the_only_trade_loses_on_the_first_day_then_that_day_counts_from_the_starting_cash', () => {
+    // 1 and 2 May 2014: a losing round trip on the first morning, flat afterwards. Before, the
+    // daily closes began with the first day's (its return from the starting cash was lost), and
+    // the last bar of 2 May, which closes at midnight, made a day of its own: returns [0, 0],
+    // Sharpe 0 for a run that lost money.
+    const bars = eurusd.bars.filter((b) => b.data.openTime < Date.UTC(2014, 4, 3));
+    const orders = parseOrders(
+      'timestamp,symbol,side,quantity,type,price\n2014-05-01T10:00:00Z,EURUSD,buy,10000,market,\n2014-05-01T10:03:00Z,EURUSD,sell,10000,market,\n',
+      'day-one.csv',
+      { venue: 'OANDA' },
+    );
+    const r = runBacktest({ bars, orders, files: [] }, config({ strategies: false, feeBps: 0, slippageBps: 0 }));
+    const end = Number(r.summary.finalEquity);
+    expect(end).toBeLessThan(100_000);
+    // Daily closes: the starting cash, then 1 May and 2 May (flat: the same equity).
+    const returns = [end / 100_000 - 1, 0];
+    const mean = (returns[0] + returns[1]) / 2;
+    const sd = Math.sqrt(((returns[0] - mean) ** 2 + (returns[1] - mean) ** 2) / 1);
+    expect(r.summary.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(252), 4);
+  });
+});
+
 function createdState(result: ReturnType<typeof runBacktest>): never {
   // Rebuild executor state by folding the log: what a restart would do.
   const p = createPipeline(config());

@@ -231,7 +231,7 @@ export function runBacktest(input: BacktestInput, cfg: PipelineConfig, options: 
   bus.publish(markers.started(firstTs));
   for (const r of input.rejected ?? []) bus.publish(markers.rejected(r, firstTs));
 
-  const equity = new EquityTracker();
+  const equity = new EquityTracker(Number(cfg.startingCash));
   const every = options.progressEvery ?? 8192;
   const onProgress = options.onProgress;
   let oi = 0;

@@ -19,7 +19,16 @@ export class EquityTracker {
   private lastTs = 0;
   private lastEquity = Number.NaN;
 
-  constructor(private readonly sampleEveryMs = 15 * 60_000) {}
+  /**
+   * `startingEquity`: the equity before the first bar, the close the first day's return is
+   * measured from (without it the first day's gain or loss would not count).
+   */
+  constructor(
+    startingEquity: number,
+    private readonly sampleEveryMs = 15 * 60_000,
+  ) {
+    if (Number.isFinite(startingEquity)) this.dailyCloses.push(startingEquity);
+  }
 
   /** Called once per bar after the bar's consequences were processed. */
   mark(ts: number, equity: number, inMarket: boolean): void {
@@ -31,7 +40,8 @@ export class EquityTracker {
       this.maxDrawdown = dd;
       this.maxDrawdownPct = this.peak > 0 ? dd / this.peak : 0;
     }
-    const day = Math.floor(ts / MS_PER_DAY);
+    // Bars are marked at their close: the last bar of a day closes at midnight, and is that day's close.
+    const day = Math.floor((ts - 1) / MS_PER_DAY);
     if (day !== this.day) {
       if (!Number.isNaN(this.day)) this.dailyCloses.push(this.dayClose);
       this.day = day;
@@ -45,7 +55,10 @@ export class EquityTracker {
     this.lastEquity = equity;
   }
 
-  /** Annualised Sharpe of daily returns (risk-free 0); 0 when fewer than two returns or no variance. */
+  /**
+   * Annualised Sharpe of daily returns (risk-free 0), from the starting equity through each UTC
+   * day's last mark; 0 when fewer than two returns or no variance.
+   */
   sharpe(periodsPerYear: number): number {
     const closes = Number.isNaN(this.dayClose) ? this.dailyCloses : [...this.dailyCloses, this.dayClose];
     const rets: number[] = [];
