@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -758,6 +758,31 @@ describe('the installed bin', () => {
     expect(r.status).toBe(0);
     // No database configured: the subcommand refuses (exit 1) after loading what it needs.
     expect(JSON.parse(r.stdout)).toEqual({ before: { typeorm: false, pg: false, nats: false }, after: { typeorm: true }, code: 1 });
+  });
+
+  it('given_a_reader_that_stops_reading_when_explain_or_backtest_writes_then_no_crash_and_the_out_files_are_written', async () => {
+    // `tradeloop explain --log … | head`: before, the first write after head had gone threw EPIPE
+    // as an unhandled 'error' event, a Node stack trace and exit 1.
+    const bin = resolve(REPO, 'node_modules/.bin/tradeloop');
+    const dir = mkdtempSync(join(tmpdir(), 'tl-epipe-'));
+    const b = await run(['backtest', '--data', EURUSD, '--mode', 'fully_automated', '--to', '2014-05-03', '--out', join(dir, 'run'), '--no-progress']);
+    expect(b.code).toBe(0);
+    const readerGone = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        // The read end closes before the command writes a line (it takes a second to start).
+        child.stdout.destroy();
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => done({ code, stderr }));
+      });
+    const explain = await readerGone(['explain', '--log', join(dir, 'run', 'events.ndjson')]);
+    expect(explain.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(explain.code).toBe(0);
+    const backtest = await readerGone(['backtest', '--data', EURUSD, '--to', '2014-05-02', '--no-progress', '--out', join(dir, 'piped')]);
+    expect(backtest.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(backtest.code).toBe(0);
+    expect(existsSync(join(dir, 'piped', 'report.json'))).toBe(true);
   });
 
   it('bad_argument_via_bin_then_nonzero_exit', () => {

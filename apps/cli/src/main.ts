@@ -41,8 +41,24 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 
 function defaultIo(): Io {
   return {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
+    out: writerTo(process.stdout),
+    err: writerTo(process.stderr),
     isTty: Boolean(process.stderr.isTTY),
+  };
+}
+
+/**
+ * Writes to `stream` until its reader goes away (`tradeloop explain … | head`): the output it no
+ * longer wants is dropped and the command finishes as it would have (a backtest still writes its
+ * --out files), instead of dying on an unhandled EPIPE.
+ */
+function writerTo(stream: NodeJS.WriteStream): (s: string) => void {
+  let gone = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    gone = true;
+  });
+  return (s) => {
+    if (!gone) stream.write(s);
   };
 }
