@@ -74,11 +74,11 @@ export class ServiceFleet {
     }
   }
 
-  /** kill -9, then start it again and wait until it is healthy. */
-  async crashAndRestart(name: string): Promise<void> {
+  /** kill -9 (or another signal: SIGTERM stops it cleanly), then start it again and wait until it is healthy. */
+  async crashAndRestart(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.procs.get(name)!;
     const exited = new Promise<void>((r) => p.child.once('exit', () => r()));
-    p.child.kill('SIGKILL');
+    p.child.kill(signal);
     await exited;
     this.spawn(p);
     await this.waitHealthy(name);
