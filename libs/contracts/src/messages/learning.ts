@@ -1,6 +1,7 @@
-import type { DecimalString, Direction, ExecutionMode, OrderOrigin, OrderType, RiskLevel, Session } from './common';
+import type { Timeframe } from '@tradeloop/kernel';
+import type { DecimalString, Direction, ExecutionMode, OrderOrigin, OrderType, RiskLevel, Session, TimeInForce } from './common';
 import type { ExitReason } from './execution';
-import type { StrategyId } from './scanner';
+import type { QualityBreakdown, StrategyId } from './scanner';
 
 export interface ExperienceFill {
   readonly ts: number;
@@ -12,9 +13,25 @@ export interface ExperienceFill {
   readonly role: string;
 }
 
+/** The signal behind a strategy trade, as the scanner found it (SignalDetected). */
+export interface ExperienceSignal {
+  /** The bar size it was found on. */
+  readonly timeframe: Timeframe;
+  /** The planned levels: entry (the signal bar's close), stop and target. */
+  readonly entry: number;
+  readonly stop: number;
+  readonly target: number;
+  /** The strategy's own confidence, 0–1. */
+  readonly confidence: number;
+  readonly qualityBreakdown: QualityBreakdown;
+  readonly reason: string;
+}
+
 /**
  * One closed trade with its whole decision context: the row appended to the
- * trade-experience store. The envelope id is the experience id.
+ * trade-experience store. The envelope id is the experience id. Parts learning did not see
+ * (a manual order has no signal or decision) are absent, as are those added after a log was
+ * written (`signal`, `decision.reasons`, `risk.stopLoss`/`takeProfit`, `timeInForce`).
  */
 export interface ExperienceRecordedData {
   readonly positionId: string;
@@ -26,16 +43,28 @@ export interface ExperienceRecordedData {
   readonly direction: Direction;
   readonly session?: Session;
   readonly signalQuality?: number;
+  readonly signal?: ExperienceSignal;
   readonly features: Readonly<Record<string, number>>;
   readonly decision?: {
     readonly confidence: number;
     readonly sizeMultiplier: number;
     readonly sampledWinRate: number;
     readonly paramsVersion: number;
+    /** Why rl-decision took it (DecisionMade.reasons). */
+    readonly reasons?: readonly string[];
   };
-  readonly risk?: { readonly level: RiskLevel; readonly riskAmount: DecimalString; readonly quantity: DecimalString };
+  /** Risk's verdict: the money at risk, the size, and the protective bracket it set. */
+  readonly risk?: {
+    readonly level: RiskLevel;
+    readonly riskAmount: DecimalString;
+    readonly quantity: DecimalString;
+    readonly stopLoss?: DecimalString;
+    readonly takeProfit?: DecimalString;
+  };
   readonly approval?: { readonly mode: ExecutionMode; readonly approvedBy: string };
+  /** The order method: the entry's type and time in force. */
   readonly orderType: OrderType;
+  readonly timeInForce?: TimeInForce;
   readonly fills: readonly ExperienceFill[];
   /** Total slippage cost in quote currency (positive = paid). */
   readonly slippageCost: DecimalString;

@@ -1,3 +1,4 @@
+import type { Timeframe } from '@tradeloop/kernel';
 import {
   DIRECTIONS,
   EXECUTION_MODES,
@@ -6,11 +7,13 @@ import {
   RISK_LEVELS,
   SESSIONS,
   SIDES,
+  TIME_IN_FORCE,
   type DecimalString,
   type Direction,
   type ExecutionMode,
   type ExitReason,
   type ExperienceFill,
+  type ExperienceSignal,
   type ExperienceRecordedData,
   type LearnedParameter,
   type LearnedParametersPublishedData,
@@ -19,6 +22,7 @@ import {
   type RiskLevel,
   type Session,
   type StrategyId,
+  type TimeInForce,
 } from '../messages';
 import {
   IsDecimalString,
@@ -32,12 +36,17 @@ import {
   IsNonNegativeNumber,
   IsOneOf,
   IsPositiveNumber,
+  IsPrice,
   IsQuality,
+  IsStringArray,
+  IsText,
+  IsTimeframe,
   Nested,
   NestedArray,
   OptionalField,
 } from './decorators';
 import { EXIT_REASONS } from './enums';
+import { QualityBreakdownSchema } from './scanner.schema';
 
 type ExperienceDecision = NonNullable<ExperienceRecordedData['decision']>;
 type ExperienceRisk = NonNullable<ExperienceRecordedData['risk']>;
@@ -53,17 +62,30 @@ export class ExperienceFillSchema implements ExperienceFill {
   @IsNonEmptyString() readonly role!: string;
 }
 
+export class ExperienceSignalSchema implements ExperienceSignal {
+  @IsTimeframe() readonly timeframe!: Timeframe;
+  @IsPrice() readonly entry!: number;
+  @IsPrice() readonly stop!: number;
+  @IsPrice() readonly target!: number;
+  @IsFraction() readonly confidence!: number;
+  @Nested(() => QualityBreakdownSchema) readonly qualityBreakdown!: QualityBreakdownSchema;
+  @IsText() readonly reason!: string;
+}
+
 export class ExperienceDecisionSchema implements ExperienceDecision {
   @IsFraction() readonly confidence!: number;
   @IsFraction() readonly sizeMultiplier!: number;
   @IsFraction() readonly sampledWinRate!: number;
   @IsNonNegativeInteger() readonly paramsVersion!: number;
+  @OptionalField() @IsStringArray() readonly reasons?: readonly string[];
 }
 
 export class ExperienceRiskSchema implements ExperienceRisk {
   @IsOneOf(RISK_LEVELS) readonly level!: RiskLevel;
   @IsDecimalString({ sign: 'non-negative' }) readonly riskAmount!: DecimalString;
   @IsDecimalString({ sign: 'positive' }) readonly quantity!: DecimalString;
+  @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly stopLoss?: DecimalString;
+  @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly takeProfit?: DecimalString;
 }
 
 export class ExperienceApprovalSchema implements ExperienceApproval {
@@ -81,11 +103,13 @@ export class ExperienceRecordedDataSchema implements ExperienceRecordedData {
   @IsOneOf(DIRECTIONS) readonly direction!: Direction;
   @OptionalField() @IsOneOf(SESSIONS) readonly session?: Session;
   @OptionalField() @IsQuality() readonly signalQuality?: number;
+  @OptionalField() @Nested(() => ExperienceSignalSchema) readonly signal?: ExperienceSignalSchema;
   @IsFiniteNumberRecord() readonly features!: Readonly<Record<string, number>>;
   @OptionalField() @Nested(() => ExperienceDecisionSchema) readonly decision?: ExperienceDecisionSchema;
   @OptionalField() @Nested(() => ExperienceRiskSchema) readonly risk?: ExperienceRiskSchema;
   @OptionalField() @Nested(() => ExperienceApprovalSchema) readonly approval?: ExperienceApprovalSchema;
   @IsOneOf(ORDER_TYPES) readonly orderType!: OrderType;
+  @OptionalField() @IsOneOf(TIME_IN_FORCE) readonly timeInForce?: TimeInForce;
   @NestedArray(() => ExperienceFillSchema) readonly fills!: readonly ExperienceFillSchema[];
   @IsDecimalString() readonly slippageCost!: DecimalString;
   // Negative when the quotes at entry were crossed (see OrderFilled.spread).

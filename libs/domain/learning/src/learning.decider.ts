@@ -63,6 +63,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     c.session = s.session;
     c.timeframe = s.timeframe;
     c.signalQuality = s.quality;
+    c.signal = s;
     c.features = s.features;
     c.signalStop = s.stop;
   }
@@ -87,13 +88,18 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
       sizeMultiplier: d.sizeMultiplier,
       sampledWinRate: d.sampledWinRate,
       paramsVersion: d.paramsVersion,
+      reasons: d.reasons,
     };
   }
 
   function onRiskApproved(state: LearningState, m: Message<'RiskApproved'>): void {
     const { order } = m.data;
     const c = openChain(state, m.correlationId, cap);
-    c.risk = { level: m.data.riskLevel, riskAmount: m.data.riskAmount, quantity: order.quantity };
+    // Optional keys only when set: the experience's bytes (and the event log's hash) depend on them.
+    const risk: NonNullable<Chain['risk']> = { level: m.data.riskLevel, riskAmount: m.data.riskAmount, quantity: order.quantity };
+    if (order.stopLoss !== undefined) risk.stopLoss = order.stopLoss;
+    if (order.takeProfit !== undefined) risk.takeProfit = order.takeProfit;
+    c.risk = risk;
     if (order.stopLoss !== undefined) c.initialStop = order.stopLoss;
     c.origin = order.origin;
     c.strategy ??= order.strategy;
@@ -101,6 +107,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     c.symbol ??= order.symbol;
     c.direction ??= order.side === 'buy' ? 'long' : 'short';
     c.orderType = order.type;
+    c.timeInForce = order.timeInForce;
     state.riskApprovals.set(m.id, c.correlationId);
     c.riskApprovalIds.push(m.id);
   }
@@ -116,6 +123,7 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     const c = openChain(state, state.riskApprovals.get(d.riskApprovalId) ?? m.correlationId, cap);
     c.approval = { mode: d.mode, approvedBy: d.approvedBy };
     c.orderType = d.order.type;
+    c.timeInForce = d.order.timeInForce;
     c.initialStop ??= d.order.stopLoss;
     c.origin ??= d.order.origin;
   }
@@ -129,7 +137,10 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     // Only an entry starts a chain; a protective or closing order without one has nothing to join.
     const c = d.role === 'entry' ? openChain(state, corr, cap) : findChain(state, corr);
     if (!c) return;
-    if (d.role === 'entry') c.orderType = d.type;
+    if (d.role === 'entry') {
+      c.orderType = d.type;
+      c.timeInForce = d.timeInForce;
+    }
     state.orders.set(d.orderId, c.correlationId);
     c.orderIds.push(d.orderId);
   }

@@ -121,12 +121,25 @@ export function buildExperience(
   e.direction = p.direction;
   if (chain?.session !== undefined) e.session = chain.session;
   if (chain?.signalQuality !== undefined) e.signalQuality = chain.signalQuality;
+  const signal = chain?.signal;
+  if (signal !== undefined) {
+    e.signal = {
+      timeframe: signal.timeframe,
+      entry: signal.entry,
+      stop: signal.stop,
+      target: signal.target,
+      confidence: signal.confidence,
+      qualityBreakdown: signal.qualityBreakdown,
+      reason: signal.reason,
+    };
+  }
   e.features = chain?.features ?? {};
   if (chain?.decision !== undefined) e.decision = { ...chain.decision };
   if (chain?.risk !== undefined) e.risk = { ...chain.risk };
   if (chain?.approval !== undefined) e.approval = { ...chain.approval };
   // 'market' when the entry order was never seen: the executor's default order method.
   e.orderType = chain?.orderType ?? 'market';
+  if (chain?.timeInForce !== undefined) e.timeInForce = chain.timeInForce;
   e.fills = fills.slice();
   e.slippageCost = slippage.toFixed();
   if (chain?.spreadAtEntry !== undefined) e.spreadAtEntry = chain.spreadAtEntry;

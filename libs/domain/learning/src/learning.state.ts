@@ -9,6 +9,8 @@ import type {
   OrderType,
   RiskLevel,
   Session,
+  SignalDetectedData,
+  TimeInForce,
 } from '@tradeloop/contracts';
 import { BoundedSet, type Decimal, type Timeframe } from '@tradeloop/kernel';
 import type { LearningConfig } from './learning.config';
@@ -31,15 +33,18 @@ export interface Chain {
   /** The bar size the signal was found on: the position's bars, for its holding time. */
   timeframe?: Timeframe;
   signalQuality?: number;
+  /** The signal itself, for its levels, bar size, confidence and reason (absent when learning missed it). */
+  signal?: SignalDetectedData;
   features?: Readonly<Record<string, number>>;
   /** The signal's stop, used for the R multiple when risk's exact stop is unknown. */
   signalStop?: number;
-  decision?: { confidence: number; sizeMultiplier: number; sampledWinRate: number; paramsVersion: number };
-  risk?: { level: RiskLevel; riskAmount: DecimalString; quantity: DecimalString };
+  decision?: { confidence: number; sizeMultiplier: number; sampledWinRate: number; paramsVersion: number; reasons: readonly string[] };
+  risk?: { level: RiskLevel; riskAmount: DecimalString; quantity: DecimalString; stopLoss?: DecimalString; takeProfit?: DecimalString };
   /** The protective stop risk sized the order with (exact). */
   initialStop?: DecimalString;
   approval?: { mode: ExecutionMode; approvedBy: string };
   orderType?: OrderType;
+  timeInForce?: TimeInForce;
   fills: ExperienceFill[];
   spreadAtEntry?: DecimalString;
   /** The market key (kernel's marketKey) of the position the chain's fills opened. */
@@ -128,6 +133,7 @@ export function openChain(state: LearningState, correlationId: string, maxOpenCh
     session: undefined,
     timeframe: undefined,
     signalQuality: undefined,
+    signal: undefined,
     features: undefined,
     signalStop: undefined,
     decision: undefined,
@@ -135,6 +141,7 @@ export function openChain(state: LearningState, correlationId: string, maxOpenCh
     initialStop: undefined,
     approval: undefined,
     orderType: undefined,
+    timeInForce: undefined,
     fills: [],
     spreadAtEntry: undefined,
     market: undefined,
