@@ -84,15 +84,20 @@ function holdingMsOf(p: PositionClosedData, chain: Chain | undefined): number {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Σ slippage × quantity over the fills; zero-slippage fills (no slippage model) add nothing. */
-function slippageCostOf(fills: readonly ExperienceFill[]): Decimal {
+/**
+ * Σ slippage × quantity × contract size over the fills: money in the quote currency, as the P&L
+ * (slippage is in price units per unit of base). Zero-slippage fills (no slippage model) add
+ * nothing. Without a known contract size, 1 (the built-in instruments').
+ */
+function slippageCostOf(fills: readonly ExperienceFill[], contractSize: Decimal | undefined): Decimal {
   let slippage = ZERO;
   for (const f of fills) {
     // Skipping adds exactly 0, and a plain quantity would have parsed without error.
     if (f.slippage === '0' && PLAIN_DECIMAL.test(f.quantity)) continue;
     slippage = slippage.plus(dec(f.slippage).mul(dec(f.quantity)));
   }
-  return slippage;
+  // × 1 is exact (see rMultipleOf); skipping it spares a multiplication per close.
+  return contractSize === undefined || contractSize === ONE || slippage.isZero() ? slippage : slippage.mul(contractSize);
 }
 
 /**
@@ -109,8 +114,9 @@ export function buildExperience(
   const origin: OrderOrigin = p.origin;
   const strategy = origin === 'manual' ? MANUAL_STRATEGY : (chain?.strategy ?? p.strategy ?? origin);
   const fills = chain ? chain.fills : [];
-  const slippage = slippageCostOf(fills);
-  const rMultiple = rMultipleOf(pnl, dec(p.entryPrice), initialStopOf(chain), dec(p.quantity), contractSizeOf(p.symbol, config));
+  const contractSize = contractSizeOf(p.symbol, config);
+  const slippage = slippageCostOf(fills, contractSize);
+  const rMultiple = rMultipleOf(pnl, dec(p.entryPrice), initialStopOf(chain), dec(p.quantity), contractSize);
 
   const e = { positionId: p.positionId } as Writable<ExperienceRecordedData>;
   if (chain?.signalId !== undefined) e.signalId = chain.signalId;

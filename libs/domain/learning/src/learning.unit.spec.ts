@@ -522,6 +522,15 @@ describe('learning: r multiple and config', () => {
     expect(e.rMultiple).toBeCloseTo(-501 / 500, 12);
   });
 
+  it('slippage_cost_when_contract_size_configured_then_it_is_money_like_the_pnl', () => {
+    // One 100-oz contract: 0.30 of price slippage on each fill costs 30 USD each, as the P&L counts it.
+    const G: TradeSpec = { corr: 'g', symbol: 'XAUUSD', entry: '2000.00', exit: '1995.00', stop: '1995.00', quantity: '1', entrySlippage: '0.30', exitSlippage: '0.30' };
+    const e = given(createLearning({ contractSizes: { XAUUSD: '100' } }), strategyChain(G))
+      .when(closedOf(G, { gross: '-500.00', net: '-501.00' }))
+      .first('ExperienceRecorded');
+    expect(e.slippageCost).toBe('60');
+  });
+
   it('unknown_instrument_when_closed_then_recorded_without_r_multiple', () => {
     const U: TradeSpec = { corr: 'u', symbol: 'FOOBAR' };
     const then = given(createLearning(), strategyChain(U)).when(closedOf(U, LOSS));
