@@ -58,6 +58,14 @@ export class FeedMetrics {
     }
   }
 
+  /** A feed resumed on a stream that already holds data up to `ts`: the gauge starts there, not empty. */
+  storedUpTo(ts: number): void {
+    if (ts > this.newest) {
+      this.newest = ts;
+      this.eventTime.set({ service: this.metrics.service }, ts / 1000);
+    }
+  }
+
   /** Counts the data-quality events published for refused rows. */
   rejected(n: number): void {
     if (n > 0) this.metrics.countOut('DataRejected', n);

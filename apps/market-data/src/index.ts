@@ -14,8 +14,10 @@ export {
   sourceFor,
   type FeedConfig,
   type FeedSource,
+  type Market,
   type FileSpec,
   type FileOverrides,
   type FileSourceOptions,
 } from './sources';
 export { runFeed, type RunFeedOptions, type FeedRunReport } from './run-feed';
+export { resumeFeed, ResumeError, type ResumePlan, type MarketResume, type ResumeRule } from './resume';

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { JetStreamPublisher, ensureTopology } from '@tradeloop/transport-nats';
 import { runServiceMain } from '@tradeloop/nest-service';
-import { runFeed, systemClock, type FeedRunReport } from './index';
+import { resumeFeed, runFeed, systemClock, type FeedRunReport, type MarketResume } from './index';
 import { FeedMetrics } from './feed-metrics';
 import { feedSettings } from './settings';
 
@@ -23,11 +23,18 @@ runServiceMain({
     let report: FeedRunReport | undefined;
     let failure: string | undefined;
     let running: Promise<void> | undefined;
+    let resumed: Record<string, string> = {};
     return {
       async start() {
-        await ensureTopology(await jetstreamManager(infra.nc), infra.topo);
-        const source = settings.source(infra.env.ACCOUNT);
-        infra.log.info({ feed: source.description, speed: settings.speed }, 'replaying');
+        const jsm = await jetstreamManager(infra.nc);
+        await ensureTopology(jsm, infra.topo);
+        // What an earlier run stored is not published again: each market goes on after its last
+        // stored message (a ResumeError, another file's data in the stream, stops the start).
+        const plan = await resumeFeed(settings.source(infra.env.ACCOUNT), { js: jetstream(infra.nc), jsm, topo: infra.topo });
+        const source = plan.source;
+        resumed = Object.fromEntries(plan.markets.map((m) => [`${m.symbol}@${m.venue}`, resumeText(m)]));
+        if (plan.storedUpTo !== undefined) metrics.storedUpTo(plan.storedUpTo);
+        infra.log.info({ feed: source.description, speed: settings.speed, markets: resumed, ...(plan.rejectedStored > 0 && { rejectedStored: plan.rejectedStored }) }, 'replaying');
         if (settings.passedOver.length > 0) infra.log.info({ passedOver: settings.passedOver }, 'files of another symbol or venue than MARKET_DATA_SYMBOL / MARKET_DATA_VENUE are not played');
         running = runFeed(source, {
           publisher,
@@ -55,8 +62,20 @@ runServiceMain({
         await running;
       },
       async health() {
-        return { healthy: failure === undefined, ...published, done: report !== undefined, ...(failure ? { error: failure } : {}) };
+        return { healthy: failure === undefined, ...published, done: report !== undefined, markets: resumed, ...(failure ? { error: failure } : {}) };
       },
     };
   },
 });
+
+/** For the log and /health: where a market's feed started. */
+function resumeText(m: MarketResume): string {
+  switch (m.rule) {
+    case 'fresh':
+      return 'from the start (nothing stored)';
+    case 'resumed':
+      return `after ${m.stored!.id} (${new Date(m.stored!.ts).toISOString()}), the last stored; ${m.skipped} already stored`;
+    case 'continues':
+      return `from the start, continuing the stored data that ends at ${new Date(m.stored!.ts).toISOString()}`;
+  }
+}

@@ -28,6 +28,13 @@ export interface FeedSource {
   /** One DataRejected per refused row (published on md.rejected.*, never traded on). */
   readonly rejected: readonly Message<'DataRejected'>[];
   readonly files: readonly MarketDataFileInfo[];
+  /** The markets (venue, symbol) the messages belong to, each once: one series each. */
+  readonly markets: readonly Market[];
+}
+
+export interface Market {
+  readonly venue: string;
+  readonly symbol: string;
 }
 
 /** What a single file may override (the rest comes from its name and the source options). */
@@ -101,7 +108,18 @@ export function fileSource(paths: readonly FileSpec[], options: FileSourceOption
     messages: () => merged,
     rejected,
     files,
+    markets: marketsOf(merged),
   };
+}
+
+function marketsOf(messages: readonly MarketDataMessage[]): Market[] {
+  const seen = new Map<string, Market>();
+  for (const m of messages) {
+    const { venue, symbol } = m.data;
+    const key = `${venue}\u0000${symbol}`;
+    if (!seen.has(key)) seen.set(key, { venue, symbol });
+  }
+  return [...seen.values()];
 }
 
 /** `{ barTimestamp: undefined }` must not undo the source-wide default. */
@@ -118,6 +136,7 @@ export function syntheticSource(options: SyntheticFeedOptions): FeedSource {
     messages: () => syntheticFeed(options),
     rejected: [],
     files: [],
+    markets: options.symbols.map((symbol) => ({ venue: options.venue, symbol })),
   };
 }
 

@@ -128,6 +128,11 @@ function fit(venue: string, symbol: string, messages: readonly Envelope[], maxBy
 
 export function batchSubject(topo: Topology, messages: readonly Envelope[]): string {
   const { venue, symbol } = batchKey(messages);
+  return marketDataSubject(topo, venue, symbol);
+}
+
+/** The subject of one market's batches, `md.batch.<venue>.<symbol>` (namespaced). */
+export function marketDataSubject(topo: Topology, venue: string, symbol: string): string {
   return qualify(topo.ns, `md.batch.${token(venue)}.${token(symbol)}`);
 }
 

@@ -33,6 +33,7 @@ export {
   type EncodedBatch,
   decodeBatch,
   batchSubject,
+  marketDataSubject,
   batchMsgId,
   type MarketDataBatch,
   type MarketDataMessage,
