@@ -21,3 +21,33 @@ export function systemClock(signal?: AbortSignal): FeedClock {
       }),
   };
 }
+
+/**
+ * A feed clock that shortens every wait longer than `maxSleepMs` to `maxSleepMs` and tells the
+ * replay the full wait passed: within a session the pace is exact, and a quiet stretch (a
+ * weekend) passes in `maxSleepMs`. Event times are untouched: only the wall-clock schedule skips
+ * ahead. Infinity: no wait is shortened.
+ */
+export function skipQuietStretches(base: FeedClock, maxSleepMs: number): FeedClock {
+  if (!(maxSleepMs > 0)) throw new RangeError(`skipQuietStretches: maxSleepMs must be positive, got ${maxSleepMs}`);
+  if (maxSleepMs === Number.POSITIVE_INFINITY) return base;
+  let skipped = 0;
+  return {
+    now: () => base.now() + skipped,
+    sleep: (ms) => {
+      if (ms <= maxSleepMs) return base.sleep(ms);
+      skipped += ms - maxSleepMs;
+      return base.sleep(maxSleepMs);
+    },
+  };
+}
+
+/**
+ * The longest wall-clock wait of a feed at `speed` (event time per wall time) that waits out quiet
+ * stretches of up to `maxQuietMs` of event time: `maxQuietMs / speed`, so a longer stretch passes
+ * in the time one of `maxQuietMs` takes. Infinity (nothing shortened) when `maxQuietMs` is 0 or
+ * the feed is not paced (speed 0).
+ */
+export function quietWaitMs(maxQuietMs: number, speed: number): number {
+  return maxQuietMs > 0 && speed > 0 && speed < Infinity ? maxQuietMs / speed : Number.POSITIVE_INFINITY;
+}

@@ -1,4 +1,4 @@
-export { systemClock } from './clock';
+export { systemClock, skipQuietStretches, quietWaitMs } from './clock';
 export {
   publishFeed,
   publishRejected,

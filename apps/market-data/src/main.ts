@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { JetStreamPublisher, ensureTopology } from '@tradeloop/transport-nats';
 import { runServiceMain } from '@tradeloop/nest-service';
-import { resumeFeed, runFeed, systemClock, type FeedRunReport, type MarketResume } from './index';
+import { quietWaitMs, resumeFeed, runFeed, skipQuietStretches, systemClock, type FeedRunReport, type MarketResume } from './index';
 import { FeedMetrics } from './feed-metrics';
 import { feedSettings } from './settings';
 
@@ -34,11 +34,21 @@ runServiceMain({
         const source = plan.source;
         resumed = Object.fromEntries(plan.markets.map((m) => [`${m.symbol}@${m.venue}`, resumeText(m)]));
         if (plan.storedUpTo !== undefined) metrics.storedUpTo(plan.storedUpTo);
-        infra.log.info({ feed: source.description, speed: settings.speed, markets: resumed, ...(plan.rejectedStored > 0 && { rejectedStored: plan.rejectedStored }) }, 'replaying');
+        const maxWaitMs = quietWaitMs(settings.maxQuietMs, settings.speed);
+        infra.log.info(
+          {
+            feed: source.description,
+            speed: settings.speed,
+            quiet: quietText(settings.maxQuietMs, maxWaitMs),
+            markets: resumed,
+            ...(plan.rejectedStored > 0 && { rejectedStored: plan.rejectedStored }),
+          },
+          'replaying',
+        );
         if (settings.passedOver.length > 0) infra.log.info({ passedOver: settings.passedOver }, 'files of another symbol or venue than MARKET_DATA_SYMBOL / MARKET_DATA_VENUE are not played');
         running = runFeed(source, {
           publisher,
-          clock: systemClock(abort.signal),
+          clock: skipQuietStretches(systemClock(abort.signal), maxWaitMs),
           speed: settings.speed,
           signal: abort.signal,
           onRejected: (r) => metrics.rejected(r.published),
@@ -67,6 +77,14 @@ runServiceMain({
     };
   },
 });
+
+/** For the log: how quiet stretches pass. */
+function quietText(maxQuietMs: number, maxWaitMs: number): string {
+  if (maxWaitMs === Number.POSITIVE_INFINITY) return maxQuietMs === 0 ? 'every stretch waited out at the replay speed (MARKET_DATA_MAX_QUIET_MS=0)' : 'nothing waited out (not paced)';
+  const wait = maxWaitMs >= 1_000 ? `${+(maxWaitMs / 1_000).toFixed(1)} s` : `${+maxWaitMs.toFixed(1)} ms`;
+  const quiet = maxQuietMs % 60_000 === 0 ? `${maxQuietMs / 60_000} min` : `${maxQuietMs} ms`;
+  return `a quiet stretch longer than ${quiet} of market passes in ${wait} (MARKET_DATA_MAX_QUIET_MS=${maxQuietMs})`;
+}
 
 /** For the log and /health: where a market's feed started. */
 function resumeText(m: MarketResume): string {

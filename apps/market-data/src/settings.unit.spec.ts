@@ -31,6 +31,13 @@ describe('market-data feed settings', () => {
     expect(quotes.every((m) => m.type === 'QuoteTick')).toBe(true);
   });
 
+  test('max_quiet_unset_then_ten_minutes_of_market_and_0_turns_the_shortening_off', () => {
+    const env = { MARKET_DATA_SYNTHETIC: 'EURUSD' };
+    expect(feedSettings(env, DIR).maxQuietMs).toBe(600_000);
+    expect(feedSettings({ ...env, MARKET_DATA_MAX_QUIET_MS: '0' }, DIR).maxQuietMs).toBe(0);
+    expect(feedSettings({ ...env, MARKET_DATA_MAX_QUIET_MS: '3600000' }, DIR).maxQuietMs).toBe(3_600_000);
+  });
+
   test.each([
     [{}, /MARKET_DATA_FILES must list at least one data file .*or set MARKET_DATA_SYNTHETIC/],
     [{ MARKET_DATA_FILES: 'a.csv', MARKET_DATA_SYNTHETIC: 'EURUSD' }, /MARKET_DATA_SYNTHETIC cannot be set together with MARKET_DATA_FILES/],
@@ -39,6 +46,8 @@ describe('market-data feed settings', () => {
     [{ MARKET_DATA_SYNTHETIC: 'EURUSD', MARKET_DATA_SYNTHETIC_INTERVAL_MS: '1.5' }, /MARKET_DATA_SYNTHETIC_INTERVAL_MS must be an integer ≥ 1/],
     [{ MARKET_DATA_SYNTHETIC: 'EURUSD', MARKET_DATA_SYNTHETIC_START: 'yesterday' }, /MARKET_DATA_SYNTHETIC_START must be an ISO time/],
     [{ MARKET_DATA_SYNTHETIC: 'NOTASYMBOL' }, /MARKET_DATA_SYNTHETIC .*NOTASYMBOL/],
+    [{ MARKET_DATA_SYNTHETIC: 'EURUSD', MARKET_DATA_MAX_QUIET_MS: '-1' }, /MARKET_DATA_MAX_QUIET_MS must be an integer ≥ 0 \(got "-1"\)/],
+    [{ MARKET_DATA_SYNTHETIC: 'EURUSD', MARKET_DATA_MAX_QUIET_MS: '10m' }, /MARKET_DATA_MAX_QUIET_MS must be an integer ≥ 0 \(got "10m"\)/],
   ])('%j_then_an_error_naming_the_variable', (env, message) => {
     expect(problems(env)).toMatch(message);
   });
