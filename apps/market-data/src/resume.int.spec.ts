@@ -74,7 +74,7 @@ describe('resumeFeed: a restarted feed goes on after what the MD stream holds (r
     expect(error).toBeInstanceOf(ResumeError);
     expect((error as Error).message).toContain(`EURUSD@OANDA: the MD stream already holds ${EURUSD[199].id} with other data than this feed's`);
     expect((error as Error).message).toContain(`NATS_NAMESPACE of its own`);
-    expect((error as Error).message).toContain(`--subject ${f.topo.ns}.md.batch.OANDA.EURUSD`);
+    expect((error as Error).message).toContain(`(nats stream purge ${f.topo.ns}_MD --subject ${f.topo.ns}.md.batch.OANDA.EURUSD)`);
   });
 
   test('given_the_stream_holds_bars_of_another_timeframe_before_the_file_then_it_refuses', async () => {

@@ -75,6 +75,8 @@ interface Pending {
  */
 export async function resumeFeed(source: FeedSource, io: { readonly js: JetStreamClient; readonly jsm: JetStreamManager; readonly topo: Topology }): Promise<ResumePlan> {
   const stream = io.topo.streams.MD.name;
+  const remedy = (subject: string): string =>
+    `Use a NATS_NAMESPACE of its own for this feed, or, to replace the stored data, purge it (nats stream purge ${stream} --subject ${subject}) and start again`;
   const pending = new Map<string, Pending>();
   const resumes = new Map<string, MarketResume>();
   const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`;
@@ -109,7 +111,7 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
         if (!isDeepStrictEqual(content(m), content(p.last))) {
           throw new ResumeError(
             `${name(p.market)}: the MD stream already holds ${m.id} with other data than this feed's (${describe(p.last)} stored, ${describe(m)} here): ` +
-              `it was published from another file or with other settings. ${REMEDY(p.subject)}`,
+              `it was published from another file or with other settings. ${remedy(p.subject)}`,
           );
         }
         resumes.set(k, { ...p.market, subject: p.subject, rule: 'resumed', stored: { id: p.last.id, ts: p.last.ts }, skipped: p.seen + 1 });
@@ -118,14 +120,14 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
         if (p.seen > 0) {
           throw new ResumeError(
             `${name(p.market)}: the MD stream's last message of this market, ${p.last.id} (${iso(p.last.ts)}), is not in this feed, whose data runs through that time: ` +
-              `it was published from another file or with other settings. ${REMEDY(p.subject)}`,
+              `it was published from another file or with other settings. ${remedy(p.subject)}`,
           );
         }
         const storedTf = timeframeOf(p.last);
         const ourTf = timeframeOf(m);
         if (storedTf !== undefined && ourTf !== undefined && storedTf !== ourTf) {
           throw new ResumeError(
-            `${name(p.market)}: the MD stream holds ${storedTf} bars of this market (up to ${iso(p.last.ts)}) and this feed has ${ourTf} bars: a market has one timeframe. ${REMEDY(p.subject)}`,
+            `${name(p.market)}: the MD stream holds ${storedTf} bars of this market (up to ${iso(p.last.ts)}) and this feed has ${ourTf} bars: a market has one timeframe. ${remedy(p.subject)}`,
           );
         }
         resumes.set(k, { ...p.market, subject: p.subject, rule: 'continues', stored: { id: p.last.id, ts: p.last.ts }, skipped: 0 });
@@ -141,7 +143,7 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
     throw new ResumeError(
       `${name(p.market)}: the MD stream already holds this market up to ${iso(p.last.ts)} (${p.last.id}), ` +
         `${first === undefined ? 'and this feed has none of its data' : `beyond the end of this feed's data (${p.seen} messages from ${iso(first.ts)})`}: ` +
-        `it was published from another file or a longer window, and the services skip market data older than what they have seen. ${REMEDY(p.subject)}`,
+        `it was published from another file or a longer window, and the services skip market data older than what they have seen. ${remedy(p.subject)}`,
     );
   }
 
@@ -162,8 +164,6 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
   };
 }
 
-const REMEDY = (subject: string): string =>
-  `Use a NATS_NAMESPACE of its own for this feed, or, to replace the stored data, purge it (nats stream purge <MD stream> --subject ${subject}) and start again`;
 
 function name(m: Market): string {
   return `${m.symbol}@${m.venue}`;
