@@ -361,3 +361,59 @@ describe('ServiceRunner commit lane (effects commit in inbox order behind the pu
     expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
   });
 });
+
+describe('ServiceRunner restarted after the de-duplication window', () => {
+  const reference = new DeciderHost(createScanner({}));
+  const expected: Envelope[] = [];
+  for (const b of bars) expected.push(...reference.handle(b));
+
+  test('runner_when_restarted_after_the_deduplication_window_then_outputs_already_stored_are_not_stored_again', async () => {
+    // A 1 s window stands for the default 2 minutes: the restart comes after it has passed.
+    topo = topology({ ns: uniqueNs('svc'), duplicateWindowMs: 1_000 });
+    const failed: number[] = [];
+    const first = new ServiceRunner({
+      service: 'scanner',
+      decider: createScanner({}),
+      nc,
+      topo,
+      // The database is down: the first commit fails, while later messages are decided and
+      // their signals published ahead of their commits (never acked).
+      effects: {
+        async apply(ref) {
+          failed.push(ref.seq);
+          throw new Error(`database unavailable at seq ${ref.seq}`);
+        },
+      },
+      maxEffectAttempts: 2,
+      retryBackoffMs: [10],
+    });
+    await start(first);
+    await publishBars(bars, 100);
+    await waitFor('first runner failed', () => first.status().state === 'failed');
+    const storedBefore = (await jsm.streams.info(topo.streams.SIG.name)).state.messages;
+    expect(storedBefore).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    const committed: number[] = [];
+    const second = new ServiceRunner({
+      service: 'scanner',
+      decider: createScanner({}),
+      nc,
+      topo,
+      effects: {
+        async apply(ref) {
+          committed.push(ref.seq);
+        },
+      },
+    });
+    await start(second);
+    await waitFor('everything acked', async () => (await jsm.consumers.info(second.inbox.stream, second.inbox.durable)).ack_floor.stream_seq === bars.length / 100);
+    // The effects of the message whose commit failed are committed now, once each.
+    expect(committed[0]).toBe(failed[0]);
+    expect(new Set(committed).size).toBe(committed.length);
+    // Each signal stored once, in order: those the first runner stored were not sent again.
+    expect((await jsm.streams.info(topo.streams.SIG.name)).state.messages).toBe(expected.length);
+    expect(await signalsIn(expected.length)).toEqual(expected);
+    expect(second.status().notRepublished).toBe(storedBefore);
+  });
+});

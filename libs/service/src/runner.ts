@@ -6,6 +6,8 @@ import {
   deadLetter,
   ensureConsumer,
   ensureTopology,
+  dlqMsgId,
+  storedIdsSince,
   streamStoredMessages,
   type Topology,
 } from '@tradeloop/transport-nats';
@@ -121,6 +123,8 @@ export interface RunnerStatus {
   readonly rebuilt: number;
   readonly handled: number;
   readonly deadLettered: number;
+  /** Outputs of messages handled again after a restart that were already stored, so not published again. */
+  readonly notRepublished: number;
   /** Event time of the newest input seen. */
   readonly clock: number;
   readonly error?: string;
@@ -187,6 +191,14 @@ export class ServiceRunner {
   private readonly groupWaiters: Array<() => void> = [];
   private commitError?: unknown;
   private rebuilt = 0;
+  /**
+   * After a restart: the ids already stored downstream since the first message an earlier
+   * process may have handled without acking (up to `toSeq`, the last one it was handed).
+   * Their outputs are not published again (see recallPublished); cleared past `toSeq`.
+   */
+  private recalled?: { readonly ids: ReadonlySet<string>; readonly toSeq: number };
+  /** Outputs of re-handled messages found already stored and not published again. */
+  private republishSkipped = 0;
   private handled = 0;
   private deadLettered = 0;
   private error?: string;
@@ -231,6 +243,7 @@ export class ServiceRunner {
       rebuilt: this.rebuilt,
       handled: this.handled,
       deadLettered: this.deadLettered,
+      notRepublished: this.republishSkipped,
       clock: this.fold.clock,
       ...(this.error === undefined ? {} : { error: this.error }),
     };
@@ -253,6 +266,8 @@ export class ServiceRunner {
     }
     this.state = 'rebuilding';
     await this.rebuild(jsm);
+    const delivered = existing?.delivered.stream_seq ?? 0;
+    if (delivered > this.lastSeq) await this.recallPublished(jsm, delivered);
     await this.resync(jsm);
     if (this.options.effects?.afterRebuild) {
       const extra = await this.options.effects.afterRebuild(this.host);
@@ -321,6 +336,43 @@ export class ServiceRunner {
     this.lastSeq = floor;
     this.handledSeq = floor;
     this.options.metrics?.rebuiltMessages.set({ service: this.options.service }, this.rebuilt);
+  }
+
+  /**
+   * An earlier process was handed inbox messages up to `toSeq` but acked only up to the floor:
+   * it may have published the outputs of some of them (outputs go out before the commit and
+   * the ack) and stopped before acking. Handled again, they produce the same outputs with the
+   * same ids; JetStream drops such a re-publish only inside its de-duplication window (2 min by
+   * default), and a restart after a longer outage would store them twice. So the ids stored in
+   * the area streams (all but MD, where no service's outputs go) since the first unacked
+   * message was stored are read once, here, and those outputs are not published again.
+   */
+  private async recallPublished(jsm: JetStreamManager, toSeq: number): Promise<void> {
+    const first = await jsm.streams.getMessage(this.inbox.stream, { seq: this.lastSeq + 1 }).catch(() => null);
+    if (first === null) return;
+    const ids = new Set<string>();
+    for (const spec of Object.values(this.options.topo.streams)) {
+      if (spec.area === 'MD') continue;
+      for (const id of await storedIdsSince(this.js, jsm, spec.name, first.timestamp)) ids.add(id);
+    }
+    this.recalled = { ids, toSeq };
+    this.log.info(
+      { service: this.options.service, fromSeq: this.lastSeq + 1, toSeq, since: first.timestamp, storedIds: ids.size },
+      'restart: outputs of unacked messages already stored downstream are not published again',
+    );
+  }
+
+  /** The outputs of a message still to publish: after a restart, those not already stored. */
+  private unpublished(seq: number, outputs: readonly Envelope[]): readonly Envelope[] {
+    const recalled = this.recalled;
+    if (recalled === undefined) return outputs;
+    if (seq > recalled.toSeq) {
+      this.recalled = undefined;
+      return outputs;
+    }
+    const rest = outputs.filter((o) => !recalled.ids.has(o.id));
+    this.republishSkipped += outputs.length - rest.length;
+    return rest;
   }
 
   /**
@@ -396,7 +448,7 @@ export class ServiceRunner {
     const started = performance.now();
     const outcome = this.handleMessage(m.subject, m.data, m.seq, m.headers);
     const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
-    if (outcome.dead) await this.deadLetter(m, outcome.dead);
+    if (outcome.dead && !this.recalled?.ids.has(dlqMsgId(this.inbox.stream, this.inbox.durable, m.seq))) await this.deadLetter(m, outcome.dead);
     // Publish first: downstream stages do not wait for this one's read models. Both steps are
     // idempotent (Nats-Msg-Id; the processed-message record), and the ack waits for both, so a
     // crash between them repeats the message and completes whichever did not happen. The
@@ -407,8 +459,12 @@ export class ServiceRunner {
     const metrics = this.options.metrics;
     const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
     let published: Promise<void> | undefined;
-    if (outcome.outputs.length > 0) {
-      published = this.publishAll(outcome.outputs, [m]);
+    const toPublish = this.unpublished(m.seq, outcome.outputs);
+    // Everything already stored (a re-handled message): nothing to publish, but the effects
+    // still commit through the lane before the ack.
+    if (toPublish.length === 0 && outcome.outputs.length > 0) published = Promise.resolve();
+    if (toPublish.length > 0) {
+      published = this.publishAll(toPublish, [m]);
       published.catch(noop); // awaited (and reported) by the commit lane
       if (metrics) {
         // The stage's latency: from its input being stored in the inbox to its outputs being

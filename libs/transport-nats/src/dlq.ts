@@ -82,6 +82,11 @@ export function deadLetterSubject(topo: Topology, stream: string, durable: strin
   return qualify(topo.ns, `dlq.${token(stream)}.${token(durable)}`);
 }
 
+/** The Nats-Msg-Id of the dead letter of one inbox message: a repeat is stored once. */
+export function dlqMsgId(stream: string, durable: string, streamSeq: number): string {
+  return `dlq:${stream}:${durable}:${streamSeq}`;
+}
+
 /**
  * Publishes dead letters to the DLQ stream. The Nats-Msg-Id is the original's stream position
  * and consumer, so a dead letter re-sent after a lost term() is stored once.
@@ -101,7 +106,7 @@ export class DeadLetterQueue {
     h.set(DLQ_HEADER.durable, letter.durable);
     h.set(DLQ_HEADER.reason, letter.reason);
     return this.js.publish(deadLetterSubject(this.topology, letter.stream, letter.durable), JSON.stringify(letter), {
-      msgID: `dlq:${letter.stream}:${letter.durable}:${letter.streamSeq}`,
+      msgID: dlqMsgId(letter.stream, letter.durable, letter.streamSeq),
       headers: h,
       timeout: this.timeoutMs,
     });

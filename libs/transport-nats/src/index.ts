@@ -46,6 +46,7 @@ export {
   MAX_DEAD_LETTER_ERRORS,
   deadLetter,
   deadLetterSubject,
+  dlqMsgId,
   type DeadLetter,
   type DeadLetterInput,
   type DeadLetterReason,
@@ -62,4 +63,4 @@ export {
   type RunningConsumer,
 } from './consumer';
 export { Semaphore, KeyedSerializer } from './concurrency';
-export { readStoredMessages, streamStoredMessages, StreamReadError, type StoredMessage, type ReadStoredOptions } from './read';
+export { readStoredMessages, streamStoredMessages, storedIdsSince, StreamReadError, type StoredMessage, type ReadStoredOptions } from './read';

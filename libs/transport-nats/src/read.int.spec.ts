@@ -1,7 +1,7 @@
 /** Reading a stream back for audits and exports: all at once, or one message at a time (real NATS). */
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ensureTopology, JetStreamPublisher, readStoredMessages, streamStoredMessages, StreamReadError, topology, type Topology } from './index';
+import { ensureTopology, JetStreamPublisher, readStoredMessages, storedIdsSince, streamStoredMessages, StreamReadError, topology, type Topology } from './index';
 import { bar, connectNats, deleteTopology, sleep, uniqueNs, waitFor } from './test-support';
 
 let nc: NatsConnection;
@@ -62,4 +62,21 @@ test('stream_when_stopped_early_then_the_consumer_is_closed', async () => {
 test('stream_when_missing_or_empty_then_error_naming_it_or_nothing', async () => {
   await expect(readStoredMessages(js, jsm, `${topo.ns}_NOPE`)).rejects.toThrow(new StreamReadError(`no stream ${topo.ns}_NOPE`));
   expect(await readStoredMessages(js, jsm, topo.streams.DLQ.name)).toEqual([]);
+});
+
+test('stored_ids_since_a_time_then_the_ids_of_the_messages_stored_from_then_on_and_none_after_the_last', async () => {
+  const md = topo.streams.MD.name;
+  const all = await readStoredMessages(js, jsm, md);
+  const tenth = await jsm.streams.getMessage(md, { seq: 10 });
+  const ids = await storedIdsSince(js, jsm, md, tenth!.timestamp);
+  // Messages stored in the same instant as #10 may come along; every later one does.
+  const expectedIds = all.filter((m) => m.nanos >= all[9].nanos).map((m) => JSON.parse(new TextDecoder().decode(m.data)).id);
+  expect([...ids].sort()).toEqual([...expectedIds].sort());
+  expect(ids.size).toBeGreaterThanOrEqual(21);
+  // After the last message: nothing, at once (not after the idle timeout).
+  const later = new Date(Number(all[29].nanos / 1_000_000n) + 1_000).toISOString();
+  const t0 = performance.now();
+  expect((await storedIdsSince(js, jsm, md, later, 5_000)).size).toBe(0);
+  expect(performance.now() - t0).toBeLessThan(2_000);
+  await noConsumerLeft(md);
 });

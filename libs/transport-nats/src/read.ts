@@ -95,3 +95,52 @@ export async function* streamStoredMessages(
   }
   if (timedOut) throw new StreamReadError(`${stream}: read ${read} messages, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
 }
+
+/**
+ * The Nats-Msg-Ids of the messages a stream stored at or after `sinceIso` (an RFC 3339 time on
+ * the server's clock, as a stored message's `timestamp`), up to its last message at the start
+ * of the read: headers only, through an ordered consumer that is removed afterwards. What a
+ * restarted service checks its re-handled outputs against once JetStream's de-duplication window
+ * may have passed.
+ */
+export async function storedIdsSince(js: JetStreamClient, jsm: JetStreamManager, stream: string, sinceIso: string, idleMs = 10_000): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const info = await jsm.streams.info(stream).catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new StreamReadError(/not found/i.test(msg) ? `no stream ${stream}` : `stream ${stream}: ${msg}`);
+  });
+  const toSeq = info.state.last_seq;
+  if (info.state.messages === 0) return ids;
+  // Nothing stored since then: a consumer from that time would deliver nothing, and the read
+  // would only end at the idle timeout.
+  const last = await jsm.streams.getMessage(stream, { seq: toSeq }).catch(() => null);
+  if (last !== null && last.time.getTime() < Date.parse(sinceIso)) return ids;
+  const consumer = await js.consumers.get(stream, { opt_start_time: sinceIso, headers_only: true });
+  const it = await consumer.consume({ max_messages: 1_000 });
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const arm = (): void => {
+    idle = setTimeout(() => {
+      timedOut = true;
+      void it.close();
+    }, idleMs);
+  };
+  arm();
+  try {
+    for await (const m of it) {
+      clearTimeout(idle);
+      if (m.seq > toSeq) break;
+      const id = m.headers?.get('Nats-Msg-Id');
+      if (id) ids.add(id);
+      if (m.seq >= toSeq || m.info.pending === 0) break;
+      arm();
+    }
+  } finally {
+    clearTimeout(idle);
+    await it.close();
+    await consumer.delete().catch(() => undefined);
+  }
+  // Within the millisecond of the last message: the consumer may start past the end.
+  if (timedOut && ids.size > 0) throw new StreamReadError(`${stream}: read ${ids.size} ids since ${sinceIso}, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
+  return ids;
+}
