@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import type { Envelope } from '@tradeloop/kernel';
 import { createLearning } from '@tradeloop/learning';
 import { mergeByTime, readMarketDataFile } from '@tradeloop/market-data';
-import { pipelineConfig, runBacktest } from '@tradeloop/runtime';
+import { parseEventLog, pipelineConfig, runBacktest } from '@tradeloop/runtime';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -58,11 +58,7 @@ test('learning_when_killed_with_sigkill_while_positions_close_then_the_store_and
   // approvals that expire, so every part of an experience is there).
   const bars = mergeByTime(...FILES.map((f) => readMarketDataFile(resolve(DATA, f), {}).bars));
   const run = runBacktest({ bars, files: [] }, pipelineConfig({ mode: 'quality_based', feeBps: 0.5, slippageBps: 0.5 }));
-  const log = run.eventLog
-    .text()
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Envelope<string, any>);
+  const log = parseEventLog(run.eventLog.text(), 'events.ndjson') as Envelope<string, any>[];
   const consumes = new Set<string>(createLearning().consumes);
   const inputs = log.filter((e) => consumes.has(e.type));
   const experiences = log.filter((e) => e.type === 'ExperienceRecorded');

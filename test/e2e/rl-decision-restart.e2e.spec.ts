@@ -11,7 +11,7 @@ import type { Envelope } from '@tradeloop/kernel';
 import { CATALOG, type MessageType } from '@tradeloop/contracts';
 import { createRlDecision } from '@tradeloop/rl-decision';
 import { mergeByTime, readMarketDataFile } from '@tradeloop/market-data';
-import { pipelineConfig, runBacktest } from '@tradeloop/runtime';
+import { parseEventLog, pipelineConfig, runBacktest } from '@tradeloop/runtime';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -49,11 +49,7 @@ async function streamed(area: 'DEC'): Promise<number> {
 test('rl_decision_when_stopped_and_killed_while_signals_stream_in_then_its_decisions_equal_an_uninterrupted_run', async () => {
   const bars = mergeByTime(...FILES.map((f) => readMarketDataFile(resolve(DATA, f), {}).bars));
   const run = runBacktest({ bars, files: [] }, pipelineConfig({ mode: 'quality_based', feeBps: 0.5, slippageBps: 0.5 }));
-  const log = run.eventLog
-    .text()
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Envelope<string, any>);
+  const log = parseEventLog(run.eventLog.text(), 'events.ndjson') as Envelope<string, any>[];
   const consumes = new Set<string>(createRlDecision().consumes);
   const inputs = log.filter((e) => consumes.has(e.type));
   const decisions = log.filter((e) => e.type === 'DecisionMade');

@@ -11,7 +11,7 @@ import type { DecisionMadeData, ExperienceRecordedData, Message, OrderApprovedDa
 import { mergeByTime, readMarketDataFile } from '@tradeloop/market-data';
 import { appendExperience, listExperiences, type TradeExperienceEntity } from '@tradeloop/persistence';
 import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
-import { pipelineConfig, runBacktest } from '@tradeloop/runtime';
+import { parseEventLog, pipelineConfig, runBacktest } from '@tradeloop/runtime';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const FILES = ['forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'];
@@ -29,11 +29,7 @@ afterAll(async () => {
 test('experience_store_when_a_real_backtest_closes_trades_then_each_row_holds_the_full_decision_context', async () => {
   const bars = mergeByTime(...FILES.map((f) => readMarketDataFile(resolve(DATA, f), {}).bars));
   const run = runBacktest({ bars, files: [] }, pipelineConfig({ mode: 'quality_based', feeBps: 0.5, slippageBps: 0.5 }));
-  const log = run.eventLog
-    .text()
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Envelope<string, any>);
+  const log = parseEventLog(run.eventLog.text(), 'events.ndjson') as Envelope<string, any>[];
   const byId = new Map(log.map((e) => [e.id, e]));
   const first = <T>(type: string, corr: string): T => log.find((e) => e.type === type && e.correlationId === corr)!.data as T;
 
