@@ -505,7 +505,13 @@ describe('tradeloop backtest — risk limits as options', () => {
     expect(report('value').stages.risk.deniedByReason).toEqual({ MAX_ORDER_VALUE: 4 });
     const qty = await backtest('qty', '--max-position', '0.5', '--max-order-qty', '10000');
     expect(report('qty').stages.risk.deniedByReason).toEqual({ MAX_ORDER_QUANTITY: 4 });
-    const trades = await backtest('trades', '--max-position', '0.5', '--cooldown', '0', '--daily-trades', '2');
+    // The count limits count orders that add risk: each closing sell passes and takes no count,
+    // so two trades a day let both round trips through, one stops the second entry (and the last
+    // sell, which would then open a short).
+    const twoTrades = await backtest('two-trades', '--max-position', '0.5', '--cooldown', '0', '--daily-trades', '2');
+    expect(twoTrades.code).toBe(0);
+    expect(report('two-trades').stages.risk.deniedByReason).toEqual({});
+    const trades = await backtest('trades', '--max-position', '0.5', '--cooldown', '0', '--daily-trades', '1');
     expect(report('trades').stages.risk.deniedByReason).toEqual({ DAILY_TRADE_LIMIT: 2 });
     const loss = await backtest('loss', '--max-position', '0.5', '--cooldown', '0', '--daily-loss-limit', '0.00001');
     expect(report('loss').stages.risk.deniedByReason).toEqual({ DAILY_LOSS_LIMIT: 2 });

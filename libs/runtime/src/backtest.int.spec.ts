@@ -189,6 +189,34 @@ describe('manual order replay', () => {
     expect(r.summary.openPositions).toBe(0);
   });
 
+  it('close_when_the_daily_trade_limit_is_reached_then_the_closing_sell_still_passes_and_only_the_new_buy_is_denied', () => {
+    // Two buys use the day's two trades; the sell that closes them takes risk off and must pass
+    // (before: DAILY_TRADE_LIMIT, the position stayed open to the end of the data). The last buy
+    // is new risk and is denied.
+    const orders = parseOrders(
+      'timestamp,symbol,side,quantity,type,price\n' +
+        '2014-05-05T10:00:00Z,EURUSD,buy,10000,market,\n' +
+        '2014-05-05T10:05:00Z,EURUSD,buy,10000,market,\n' +
+        '2014-05-05T10:10:00Z,EURUSD,sell,20000,market,\n' +
+        '2014-05-05T10:15:00Z,EURUSD,buy,5000,market,\n',
+      'four.csv',
+      { venue: 'OANDA' },
+    );
+    const bars = eurusd.bars.filter((b) => b.data.openTime >= Date.UTC(2014, 4, 5) && b.data.openTime < Date.UTC(2014, 4, 6));
+    const r = runBacktest(
+      { bars, orders, files: [] },
+      config({ strategies: false, feeBps: 0, slippageBps: 0, risk: { maxPositionPct: 0.5, cooldownMs: 0, dailyTradeLimit: 2 } }),
+    );
+    expect(r.stages.risk.deniedByReason).toEqual({ DAILY_TRADE_LIMIT: 1 });
+    expect(r.fills.map((f) => [f.side, f.quantity])).toEqual([
+      ['buy', '10000'],
+      ['buy', '10000'],
+      ['sell', '20000'],
+    ]);
+    expect(r.summary.openPositions).toBe(0);
+    expect(r.summary.trades).toBe(1);
+  });
+
   it('order_when_an_hour_bar_series_has_been_quiet_longer_than_a_bar_then_its_price_is_stale', () => {
     const hours = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1h_quotebars_2017-01-01_2018-12-31.csv'), {
       from: Date.UTC(2017, 0, 6),

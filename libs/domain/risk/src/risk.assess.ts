@@ -343,7 +343,34 @@ function recentApprovals(state: RiskState, ts: number): number {
   return n;
 }
 
-/** The account-wide limits, in the same order for every origin; the first breach is the answer. */
+/**
+ * Why an order against a position was still judged as new risk: it goes through zero (or
+ * working orders on its side already cover the position), so it opens a position the other
+ * way. Said in every denial that a pure reduction would pass, with the size that would.
+ */
+function flipNote(c: Candidate, pos: Decimal, working: Decimal): string {
+  const held = pos.abs();
+  const was = `${pos.isPos() ? 'long' : 'short'} of ${decStr(held)}`;
+  const free = held.minus(working);
+  if (free.lte(ZERO)) {
+    return ` (the ${was} ${c.symbol} is already being closed by working ${c.side} orders of ${decStr(working)}, so this ${c.side} would open a position the other way)`;
+  }
+  const covered = working.isZero() ? '' : ` with the working ${c.side} orders of ${decStr(working)}`;
+  return ` (this ${c.side} of ${decStr(c.qty)} closes the ${was} ${c.symbol}${covered} and opens a position the other way; a ${c.side} of up to ${decStr(free)} only reduces it and passes this limit)`;
+}
+
+/**
+ * The account-wide limits, in the same order for every origin; the first breach is the answer.
+ *
+ * An order that only shrinks a position (reducesPosition: even if every working order on its
+ * side fills too) takes risk off, so no limit meant to stop new risk refuses it: not the trade
+ * count or message rate (it is not counted either), the daily loss limit, the loss streak, the
+ * cooldown, the per-order value and quantity caps (it cannot exceed the position), the
+ * position cap or the exposure limit. HALTED refuses it (every new order, DESIGN.md §7.7), and
+ * so do the checks that say the order itself is unsound (price collar, stop on the wrong side,
+ * stale or missing price). An order that goes through zero opens a position the other way and
+ * is judged as new risk under every limit; its denials say what size would only reduce.
+ */
 function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Market, no: Deny): Verdict {
   const acct = state.accountCurrency;
   const { facts, inst, rate, value } = mkt;
@@ -351,9 +378,13 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
   const equity = value.equity;
   const pos = positionQty(state, c.venue, c.symbol);
   const reduces = reducesPosition(state, c.venue, c.symbol, c.side, c.qty);
+  // Against the position but through zero: partly new risk.
+  const against = !pos.isZero() && (c.side === 'buy') !== pos.isPos();
+  const sameSideWorking = against ? workingQuantity(state, c.venue, c.symbol, c.side) : ZERO;
+  const deny: Deny = against && !reduces ? (reason, detail) => no(reason, detail + flipNote(c, pos, sameSideWorking)) : no;
 
   if (state.tradingState === 'REDUCING' && !reduces) {
-    return no(
+    return deny(
       'REDUCE_ONLY',
       `trading is REDUCING: a ${c.side} of ${decStr(c.qty)} ${c.symbol} would open or increase a position ` +
         `(current ${decStr(pos)}); only orders that shrink one pass`,
@@ -365,33 +396,6 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
     const what = held === undefined ? 'a working order' : `a position of ${decStr(held.qty)}`;
     return no('POSITION_ALREADY_OPEN', `${c.symbol} already has ${what}; a strategy opens one position per symbol`);
   }
-  const recent = recentApprovals(state, c.ts);
-  if (recent >= cfg.maxOrdersPerMinute) {
-    return no('MESSAGE_RATE', `${recent} approvals in the last 60 s, the limit is ${cfg.maxOrdersPerMinute}`);
-  }
-  if (state.approvalsToday >= cfg.dailyTradeLimit) {
-    return no('DAILY_TRADE_LIMIT', `${state.approvalsToday} approvals today (UTC), the limit is ${cfg.dailyTradeLimit}`);
-  }
-  if (!reduces) {
-    if (equity.lte(ZERO)) return no('INSUFFICIENT_CASH', `equity is ${money(equity, acct)}: no new position can be opened`);
-    // −realised ≥ limit, compared as realised ≤ −limit.
-    if (state.realisedToday.lte(dailyLossFloor(lim, state.startOfDayEquity))) {
-      const lossLimit = state.startOfDayEquity.mul(lim.dailyLossLimitPct);
-      return no(
-        'DAILY_LOSS_LIMIT',
-        `realised loss today ${money(state.realisedToday.neg(), acct)} has reached the limit ${money(lossLimit, acct)} ` +
-          `(${pct(cfg.dailyLossLimitPct)} of start-of-day equity ${money(state.startOfDayEquity, acct)})`,
-      );
-    }
-    if (state.lossStreak >= cfg.lossStreakLimit) {
-      return no('LOSS_STREAK', `${state.lossStreak} losing trades in a row, the limit is ${cfg.lossStreakLimit}`);
-    }
-    const lastLoss = state.lastLossAt.get(c.symbol);
-    if (lastLoss !== undefined && c.ts - lastLoss < cfg.cooldownMs) {
-      return no('COOLDOWN', `${c.symbol} closed at a loss ${c.ts - lastLoss} ms ago; new entries wait ${cfg.cooldownMs} ms`);
-    }
-  }
-
   // A strategy entry's quantity and reference are operation results or rounded floats; a
   // person's may be typed with any number of digits, and only short ones may skip × 1.
   const shortRef = c.exact === true || c.ref.sd() <= PRECISION;
@@ -400,27 +404,55 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
   const simple = rate === ONE && facts.unitContract && shortRef;
   const unitNotional = simple ? c.ref : c.ref.mul(facts.contractSize).mul(rate);
   const notional = c.qty.mul(unitNotional);
-  if (c.qty.gt(lim.maxOrderQuantity)) {
-    return no('MAX_ORDER_QUANTITY', `quantity ${decStr(c.qty)} exceeds the per-order cap ${cfg.maxOrderQuantity}`);
-  }
-  if (notional.gt(lim.maxOrderValue)) {
-    return no('MAX_ORDER_VALUE', `order notional ${money(notional, acct)} exceeds the per-order cap ${money(dec(cfg.maxOrderValue), acct)}`);
-  }
   const reserved = reservedNotional(state);
+  // Only the part of an order that goes beyond closing the position (less what working orders
+  // on its side already close) adds exposure; a plain entry adds all of it.
+  const opening = against ? Decimal.max(ZERO, Decimal.min(c.qty, c.qty.minus(pos.abs().minus(sameSideWorking)))) : c.qty;
+  const added = opening === c.qty ? notional : opening.mul(unitNotional);
   // 0 + 0 + notional is notional (an operation's result) when nothing else is held or working.
   const exposureAfter =
-    value.positionsNotional === ZERO && reserved === ZERO ? notional : value.positionsNotional.plus(reserved).plus(notional);
+    value.positionsNotional === ZERO && reserved === ZERO ? added : value.positionsNotional.plus(reserved).plus(added);
   let exposureCap: Decimal | undefined;
   if (!reduces) {
+    const recent = recentApprovals(state, c.ts);
+    if (recent >= cfg.maxOrdersPerMinute) {
+      return deny('MESSAGE_RATE', `${recent} orders adding risk approved in the last 60 s, the limit is ${cfg.maxOrdersPerMinute}`);
+    }
+    if (state.approvalsToday >= cfg.dailyTradeLimit) {
+      return deny('DAILY_TRADE_LIMIT', `${state.approvalsToday} orders adding risk approved today (UTC), the limit is ${cfg.dailyTradeLimit}`);
+    }
+    if (equity.lte(ZERO)) return deny('INSUFFICIENT_CASH', `equity is ${money(equity, acct)}: no new position can be opened`);
+    // −realised ≥ limit, compared as realised ≤ −limit.
+    if (state.realisedToday.lte(dailyLossFloor(lim, state.startOfDayEquity))) {
+      const lossLimit = state.startOfDayEquity.mul(lim.dailyLossLimitPct);
+      return deny(
+        'DAILY_LOSS_LIMIT',
+        `realised loss today ${money(state.realisedToday.neg(), acct)} has reached the limit ${money(lossLimit, acct)} ` +
+          `(${pct(cfg.dailyLossLimitPct)} of start-of-day equity ${money(state.startOfDayEquity, acct)})`,
+      );
+    }
+    if (state.lossStreak >= cfg.lossStreakLimit) {
+      return deny('LOSS_STREAK', `${state.lossStreak} losing trades in a row, the limit is ${cfg.lossStreakLimit}`);
+    }
+    const lastLoss = state.lastLossAt.get(c.symbol);
+    if (lastLoss !== undefined && c.ts - lastLoss < cfg.cooldownMs) {
+      return deny('COOLDOWN', `${c.symbol} closed at a loss ${c.ts - lastLoss} ms ago; new entries wait ${cfg.cooldownMs} ms`);
+    }
+    if (c.qty.gt(lim.maxOrderQuantity)) {
+      return deny('MAX_ORDER_QUANTITY', `quantity ${decStr(c.qty)} exceeds the per-order cap ${cfg.maxOrderQuantity}`);
+    }
+    if (notional.gt(lim.maxOrderValue)) {
+      return deny('MAX_ORDER_VALUE', `order notional ${money(notional, acct)} exceeds the per-order cap ${money(dec(cfg.maxOrderValue), acct)}`);
+    }
     // Worst case for the position: every working order on this side fills as well.
-    const working = workingQuantity(state, c.venue, c.symbol, c.side);
+    const working = against ? sameSideWorking : workingQuantity(state, c.venue, c.symbol, c.side);
     const resulting = () => (c.side === 'buy' ? pos.plus(working).plus(c.qty) : pos.minus(working).minus(c.qty));
     // With no position and nothing working the result is ±qty, worth exactly this order's notional.
     const alone = pos === ZERO && working === ZERO && shortQty;
     const positionNotional = alone ? notional : resulting().abs().mul(unitNotional);
     const positionCap = c.positionCap ?? equity.mul(lim.maxPositionPct);
     if (positionNotional.gt(positionCap)) {
-      return no(
+      return deny(
         'MAX_POSITION',
         `resulting ${c.symbol} position ${decStr(resulting())} is worth ${money(positionNotional, acct)}, ` +
           `above ${money(positionCap, acct)} (${pct(cfg.maxPositionPct)} of equity ${money(equity, acct)})`,
@@ -428,10 +460,11 @@ function checkLimits(c: Candidate, state: RiskState, cfg: RiskConfig, mkt: Marke
     }
     exposureCap = equity.mul(lim.maxExposurePct);
     if (exposureAfter.gt(exposureCap)) {
-      return no(
+      const part = added === notional ? `this order ${money(notional, acct)}` : `the part of this order beyond the position ${money(added, acct)}`;
+      return deny(
         'EXPOSURE_LIMIT',
         `exposure would be ${money(exposureAfter, acct)} (positions ${money(value.positionsNotional, acct)} ` +
-          `+ working orders ${money(reserved, acct)} + this order ${money(notional, acct)}), ` +
+          `+ working orders ${money(reserved, acct)} + ${part}), ` +
           `above ${money(exposureCap, acct)} (${pct(cfg.maxExposurePct)} of equity)`,
       );
     }

@@ -16,7 +16,7 @@ export interface RiskConfig {
   readonly maxPositionPct: number;
   /** Largest gross exposure (positions + every approved-but-not-terminal order), as a fraction of equity. */
   readonly maxExposurePct: number;
-  /** Approvals per UTC day. */
+  /** Approvals of orders that add risk, per UTC day (an order that only reduces a position is neither counted nor refused). */
   readonly dailyTradeLimit: number;
   /** New entries stop once today's realised loss reaches this fraction of start-of-day equity. */
   readonly dailyLossLimitPct: number;
@@ -42,7 +42,7 @@ export interface RiskConfig {
   readonly stalePriceMs: number;
   /** Limit and stop prices may be at most this fraction away from the last price. */
   readonly collarPct: number;
-  /** Approvals allowed in any trailing 60 seconds. */
+  /** Approvals of orders that add risk allowed in any trailing 60 seconds (reductions are neither counted nor refused). */
   readonly maxOrdersPerMinute: number;
   /**
    * Risk level of an approval. riskFraction = money at risk to the stop / equity (the whole

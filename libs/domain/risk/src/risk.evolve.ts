@@ -9,7 +9,7 @@ import type {
 } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { ONE, PRECISION } from './risk.facts';
-import { ApprovalReservation, lookupInstrument, rateToAccount, type RiskState, valuation } from './risk.state';
+import { ApprovalReservation, lookupInstrument, rateToAccount, reducesPosition, type RiskState, valuation } from './risk.state';
 
 /** Trailing window of the message-rate limit. */
 export const RATE_WINDOW_MS = 60_000;
@@ -103,7 +103,11 @@ function reserve(state: RiskState, id: string, d: RiskApprovedData, ts: number, 
   // A string of at most 40 characters has at most 40 significant digits, so × 1 is exact.
   const inAccount =
     rate === undefined || (rate === ONE && d.notional.length <= PRECISION) ? notional : notional.mul(rate);
+  // decide judged the order on this same state, before its own reservation: an order that only
+  // reduces a position is neither refused nor counted by the trade count and message rate.
+  const reduces = reducesPosition(state, d.order.venue, d.order.symbol, d.order.side, qty);
   state.reservations.set(id, new ApprovalReservation(d.order.venue, d.order.symbol, d.order.side, d.order.origin, qty, qty, inAccount, undefined));
+  if (reduces) return;
   state.approvalsToday += 1;
   const recent = state.recentApprovals;
   recent.push(ts);

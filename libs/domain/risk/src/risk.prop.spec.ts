@@ -205,7 +205,8 @@ interface RunResult {
   readonly log: Envelope[];
   readonly inputs: RiskInput[];
   readonly outputsPerInput: (readonly Envelope[])[];
-  readonly approvals: { ts: number; data: RiskApprovedData }[];
+  /** Every approval, and whether it only reduced a position (such orders are not counted by the count limits). */
+  readonly approvals: { ts: number; data: RiskApprovedData; reducing: boolean }[];
   readonly denials: OrderDeniedData[];
   readonly host: DeciderHost<RiskState, RiskInput>;
   readonly violations: string[];
@@ -218,12 +219,12 @@ function play(cfg: RiskConfig, actions: readonly Action[]): RunResult {
   const log: Envelope[] = [];
   const inputs: RiskInput[] = [];
   const outputsPerInput: (readonly Envelope[])[] = [];
-  const approvals: { ts: number; data: RiskApprovedData }[] = [];
+  const approvals: { ts: number; data: RiskApprovedData; reducing: boolean }[] = [];
   const denials: OrderDeniedData[] = [];
   const violations: string[] = [];
   const fail = (what: string, d: RiskApprovedData) => violations.push(`${what}: ${JSON.stringify(d.order)} at ${world.now}`);
 
-  const check = (ts: number, d: RiskApprovedData) => {
+  const check = (ts: number, d: RiskApprovedData): boolean => {
     const s = d.order.symbol;
     const qty = dec(d.order.quantity);
     const notional = dec(d.notional);
@@ -233,15 +234,20 @@ function play(cfg: RiskConfig, actions: readonly Action[]): RunResult {
     if (d.order.origin === 'strategy' && (!world.pos(s).isZero() || [...world.working.values()].some((w) => w.symbol === s))) {
       fail('strategy entry on a symbol with a position or working entry', d);
     }
-    if (reducing) return;
+    if (reducing) return true;
     if (world.streak >= cfg.lossStreakLimit) fail(`approved during a loss streak of ${world.streak}`, d);
     if (world.realisedToday.neg().gte(world.sodEquity.mul(cfg.dailyLossLimitPct))) fail('approved past the daily loss limit', d);
     const lastLoss = world.lastLoss.get(s);
     if (lastLoss !== undefined && ts - lastLoss < cfg.cooldownMs) fail('approved within the cooldown', d);
     const equity = world.equity();
-    if (world.grossExposure().plus(notional).gt(equity.mul(cfg.maxExposurePct))) fail('exposure above the cap', d);
+    // An order against the position adds only what goes beyond closing it (less the working orders on its side).
+    const p = world.pos(s);
+    const against = !p.isZero() && (d.order.side === 'buy') !== p.isPos();
+    const opening = against ? Decimal.max(ZERO, Decimal.min(qty, qty.minus(p.abs().minus(world.workingQty(s, d.order.side))))) : qty;
+    if (world.grossExposure().plus(notional.div(qty).mul(opening)).gt(equity.mul(cfg.maxExposurePct))) fail('exposure above the cap', d);
     const resulting = d.order.side === 'buy' ? world.pos(s).plus(world.workingQty(s, 'buy')).plus(qty) : world.pos(s).minus(world.workingQty(s, 'sell')).minus(qty);
     if (resulting.abs().mul(d.referencePrice).gt(equity.mul(cfg.maxPositionPct))) fail('position above the cap', d);
+    return false;
   };
 
   const send = (m: RiskInput) => {
@@ -254,8 +260,7 @@ function play(cfg: RiskConfig, actions: readonly Action[]): RunResult {
       log.push(o);
       if (o.type === 'RiskApproved') {
         const d = o.data as RiskApprovedData;
-        check(o.ts, d);
-        approvals.push({ ts: o.ts, data: d });
+        approvals.push({ ts: o.ts, data: d, reducing: check(o.ts, d) });
         const qty = dec(d.order.quantity);
         world.working.set(o.id, { id: o.id, symbol: d.order.symbol, side: d.order.side, remaining: qty, unit: dec(d.notional).div(qty) });
       } else denials.push(o.data as OrderDeniedData);
@@ -370,6 +375,7 @@ function decStrOf(d: Decimal): string {
 describe('risk limits under random interleavings', () => {
   const reasonsSeen = new Map<string, number>();
   let approvalsSeen = 0;
+  let reductionsSeen = 0;
 
   it('limits_when_random_bursts_fills_losses_and_days_then_never_exceeded', () => {
     fc.assert(
@@ -379,11 +385,14 @@ describe('risk limits under random interleavings', () => {
         approvalsSeen += run.approvals.length;
         expect(run.violations).toEqual([]);
 
+        // The count limits count the orders that add risk; a reduction is neither counted nor refused.
+        const adding = run.approvals.filter((a) => !a.reducing);
+        reductionsSeen += run.approvals.length - adding.length;
         const perDay = new Map<number, number>();
-        for (const a of run.approvals) perDay.set(utcDayStart(a.ts), (perDay.get(utcDayStart(a.ts)) ?? 0) + 1);
+        for (const a of adding) perDay.set(utcDayStart(a.ts), (perDay.get(utcDayStart(a.ts)) ?? 0) + 1);
         for (const n of perDay.values()) expect(n).toBeLessThanOrEqual(l.dailyTradeLimit);
-        for (const a of run.approvals) {
-          const inWindow = run.approvals.filter((b) => b.ts > a.ts - 60_000 && b.ts <= a.ts).length;
+        for (const a of adding) {
+          const inWindow = adding.filter((b) => b.ts > a.ts - 60_000 && b.ts <= a.ts).length;
           expect(inWindow).toBeLessThanOrEqual(l.maxOrdersPerMinute);
         }
       }),
@@ -391,6 +400,7 @@ describe('risk limits under random interleavings', () => {
     );
     // The generator must actually push risk into its limits, or the property proves little.
     expect(approvalsSeen).toBeGreaterThan(500);
+    expect(reductionsSeen).toBeGreaterThan(20);
     const exercised = ['DAILY_TRADE_LIMIT', 'LOSS_STREAK', 'DAILY_LOSS_LIMIT', 'COOLDOWN', 'EXPOSURE_LIMIT', 'MAX_POSITION', 'MESSAGE_RATE', 'TRADING_HALTED', 'REDUCE_ONLY', 'POSITION_ALREADY_OPEN'];
     expect(exercised.filter((r) => !((reasonsSeen.get(r) ?? 0) > 0))).toEqual([]);
   });

@@ -80,7 +80,7 @@ export interface RiskState {
   readonly orderApprovals: Map<string, string>;
   /** Symbol → event time of its last losing close (cooldown). */
   readonly lastLossAt: Map<string, number>;
-  /** Event times of approvals in the trailing minute (message rate); pruned on every approval. */
+  /** Event times of approvals adding risk in the trailing minute (message rate); pruned on every such approval. */
   readonly recentApprovals: number[];
   accountCurrency: string;
   cash: Decimal;
@@ -88,6 +88,7 @@ export interface RiskState {
   /** Current UTC day [dayStart, dayEnd); dayEnd = -∞ until the first message. */
   dayStart: number;
   dayEnd: number;
+  /** Approvals adding risk today (an order that only reduces a position is not counted). */
   approvalsToday: number;
   /** Net realised P&L of positions closed today, account currency. */
   realisedToday: Decimal;
@@ -208,8 +209,8 @@ export function anyPositionOn(state: RiskState, symbol: string): PositionBook | 
 
 /**
  * Whether an order only shrinks an open position, even if every working order on its side
- * fills too. Such orders take risk off, so loss-based and exposure limits do not stop them
- * (a trader must always be able to close), but trade count, message rate and HALTED do.
+ * fills too. Such orders take risk off, so no limit meant to stop new risk stops them (a
+ * trader must always be able to close; see checkLimits); HALTED does.
  */
 export function reducesPosition(state: RiskState, venue: string, symbol: string, side: Side, qty: Decimal): boolean {
   const pos = positionQty(state, venue, symbol);

@@ -231,10 +231,71 @@ describe('denials', () => {
     expect(denied([...past, first], manual({ symbol: 'BTCUSDT', side: 'sell', quantity: '0.5' }, T0)).reason).toBe('REDUCE_ONLY');
   });
 
+  const losses = (n: number, ts = T0) => Array.from({ length: n }, (_, i) => closed('ETHUSDT', '-10', ts - (n - i) * MIN));
   it('order_when_daily_trade_limit_reached_then_denies', () => {
     const past = [btc(), manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, T0), manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, T0 + MIN)];
     const d = denied(past, manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, T0 + 2 * MIN), { dailyTradeLimit: 2 });
-    expect(d).toMatchObject({ reason: 'DAILY_TRADE_LIMIT', detail: '2 approvals today (UTC), the limit is 2' });
+    expect(d).toMatchObject({ reason: 'DAILY_TRADE_LIMIT', detail: '2 orders adding risk approved today (UTC), the limit is 2' });
+  });
+
+  describe('orders that only reduce a position pass every limit meant to stop new risk', () => {
+    // A long of 0.4 BTC (20 000 USD) and, each time, one limit already reached or set below the close.
+    const long = [btc(), filled('o1', { symbol: 'BTCUSDT', side: 'buy', quantity: '0.4', price: '50000' }, T0)];
+    const buys = (n: number) => Array.from({ length: n }, (_, i) => manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, T0 + i * 1000));
+    const sell = (quantity: string, ts = T0 + 30_000) => manual({ symbol: 'BTCUSDT', side: 'sell', quantity }, ts);
+    const cases: [string, Envelope[], Record<string, unknown>][] = [
+      ['DAILY_TRADE_LIMIT', [...long, ...buys(2)], { dailyTradeLimit: 2, maxOrdersPerMinute: 100 }],
+      ['MESSAGE_RATE', [...long, ...buys(2)], { maxOrdersPerMinute: 2 }],
+      ['DAILY_LOSS_LIMIT', [...long, closed('ETHUSDT', '-5000', T0)], {}],
+      ['LOSS_STREAK', [...long, ...losses(5)], {}],
+      ['COOLDOWN', [...long, closed('BTCUSDT', '-10', T0)], {}],
+      ['MAX_ORDER_QUANTITY', long, { maxOrderQuantity: '0.005' }],
+      ['MAX_ORDER_VALUE', long, { maxOrderValue: '400' }],
+      ['MAX_POSITION', long, { maxPositionPct: 0.1 }],
+      ['EXPOSURE_LIMIT', long, { maxExposurePct: 0.1 }],
+    ];
+    it.each(cases)('close_when_%s_reached_then_the_closing_sell_is_approved_and_a_new_buy_denied', (reason, past, cfg) => {
+      // Before: the trade count and message rate, and the per-order caps, refused the close
+      // and left the position open.
+      const close = after(past, cfg).when(sell('0.4')).thenTypes('RiskApproved').first('RiskApproved');
+      expect(close.order).toMatchObject({ side: 'sell', quantity: '0.4' });
+      expect(close.riskAmount).toBe('0.00');
+      expect(denied(past, manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, T0 + 30_000), cfg).reason).toBe(reason);
+    });
+    it.each(cases)('flip_when_%s_reached_then_the_order_through_zero_is_new_risk_and_denied_saying_what_would_pass', (reason, past, cfg) => {
+      const d = denied(past, sell('0.7'), cfg);
+      expect(d.reason).toBe(reason);
+      expect(d.detail).toContain('(this sell of 0.7 closes the long of 0.4 BTCUSDT and opens a position the other way; a sell of up to 0.4 only reduces it and passes this limit)');
+    });
+    it('close_when_counted_limits_then_reductions_use_none_of_them', () => {
+      // Two closes in pieces, then the day's two entries: the reductions took no count.
+      const cfg = { dailyTradeLimit: 2, maxOrdersPerMinute: 2 };
+      const past = [...long, sell('0.2', T0), sell('0.2', T0 + 1000)];
+      const t = after(past, cfg);
+      expect(t.outputs.map((o) => o.type)).toEqual(['RiskApproved', 'RiskApproved']);
+      expect(t.state.approvalsToday).toBe(0);
+      expect(t.state.recentApprovals).toEqual([]);
+      after([...past, ...buys(1)], cfg).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, T0 + 5000)).thenTypes('RiskApproved');
+    });
+    it('close_when_working_sells_already_cover_the_position_then_another_sell_is_new_risk', () => {
+      const past = [...long, sell('0.3', T0), ...buys(2)];
+      const d = denied(past, sell('0.2'), { dailyTradeLimit: 2 });
+      expect(d.reason).toBe('DAILY_TRADE_LIMIT');
+      expect(d.detail).toContain('(this sell of 0.2 closes the long of 0.4 BTCUSDT with the working sell orders of 0.3 and opens a position the other way; a sell of up to 0.1 only reduces it and passes this limit)');
+      after(past, { dailyTradeLimit: 2 }).when(sell('0.1')).thenTypes('RiskApproved');
+    });
+    it('flip_when_exposure_checked_then_only_the_part_beyond_the_position_counts', () => {
+      // Long 0.4 BTC = 20 000 of 100 000 equity, cap 40%: a sell of 0.8 leaves a short of 0.4
+      // (20 000) and adds only that; before, the whole 40 000 of the order was added to the long's.
+      const cfg = { maxExposurePct: 0.4 };
+      after(long, cfg).when(sell('0.8')).thenTypes('RiskApproved');
+      const d = denied(long, sell('0.9'), cfg);
+      expect(d.reason).toBe('EXPOSURE_LIMIT');
+      expect(d.detail).toMatch(/^exposure would be 45000\.00 USD \(positions 20000\.00 USD \+ working orders 0\.00 USD \+ the part of this order beyond the position 25000\.00 USD\)/);
+    });
+    it('close_when_halted_then_still_denied', () => {
+      expect(denied([...long, tradingState('HALTED', T0)], sell('0.4')).reason).toBe('TRADING_HALTED');
+    });
   });
 
   it('entry_when_daily_loss_reached_then_denies_with_numbers', () => {
@@ -250,7 +311,6 @@ describe('denials', () => {
     after(past).when(manual({ symbol: 'BTCUSDT', side: 'sell', quantity: '1' }, T0)).thenTypes('RiskApproved');
   });
 
-  const losses = (n: number, ts = T0) => Array.from({ length: n }, (_, i) => closed('ETHUSDT', '-10', ts - (n - i) * MIN));
   it('entry_when_loss_streak_at_limit_then_denies', () => {
     expect(denied([btc(), ...losses(5)], btcTake(T0))).toMatchObject({ reason: 'LOSS_STREAK', detail: '5 losing trades in a row, the limit is 5' });
     after([btc(), ...losses(4)]).when(btcTake(T0)).thenTypes('RiskApproved');
@@ -361,7 +421,7 @@ describe('denials', () => {
     const cfg = { maxOrdersPerMinute: 2 };
     const o = (ts: number) => manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.01' }, ts);
     const past = [btc(), o(T0), o(T0 + 10_000)];
-    expect(denied(past, o(T0 + 30_000), cfg)).toMatchObject({ reason: 'MESSAGE_RATE', detail: '2 approvals in the last 60 s, the limit is 2' });
+    expect(denied(past, o(T0 + 30_000), cfg)).toMatchObject({ reason: 'MESSAGE_RATE', detail: '2 orders adding risk approved in the last 60 s, the limit is 2' });
     after(past, cfg).when(o(T0 + 60_000)).thenTypes('RiskApproved');
   });
 
