@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { dec, instrumentFor } from '@tradeloop/kernel';
+import { dec, type Envelope, instrumentFor } from '@tradeloop/kernel';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
 import { mergeByTime, parseOrders, readMarketDataFile } from '@tradeloop/market-data';
 import { portfolioOf } from '@tradeloop/executor';
@@ -226,6 +226,54 @@ describe('manual order replay', () => {
     const orders = parseOrders('timestamp,symbol,side,quantity,type,price\n2017-01-07T12:00:00Z,EURUSD,buy,1000,market,\n', 'weekend.csv', { venue: 'OANDA' });
     const r = runBacktest({ bars: hours.bars, orders, files: [] }, config({ strategies: false }));
     expect(r.stages.risk.deniedByReason).toEqual({ STALE_PRICE: 1 });
+  });
+});
+
+describe('approvals granted late', () => {
+  // 6 May 2014: a short of 10 000 EURUSD asked for at 06:00 (bid 1.38794) with its stop at
+  // 1.38950 and its target at 1.38600, in fully_manual mode with a 4-hour approval TTL (the
+  // quickstart gives 10 hours of market time at 600×). By 09:15, when someone approves it, EURUSD
+  // trades at 1.3924: above the stop. Before, the executor placed it anyway: the short filled at
+  // the next open above its own stop and was stopped out on that bar.
+  const bars = eurusd.bars.filter((b) => b.data.openTime >= Date.UTC(2014, 4, 6) && b.data.openTime < Date.UTC(2014, 4, 7));
+  const orders = parseOrders(
+    'timestamp,symbol,side,quantity,type,price,stop_loss,take_profit\n2014-05-06T06:00:00Z,EURUSD,sell,10000,market,,1.38950,1.38600\n',
+    'late.csv',
+    { venue: 'OANDA' },
+  );
+  const cfg = config({ strategies: false, mode: 'fully_manual', feeBps: 0, slippageBps: 0, governor: { approvalTtlMs: 4 * 3_600_000 } });
+  const approve = (approvalId: string, ts: number): Envelope => ({
+    id: `cmd:approve:${ts}`,
+    type: 'ApproveOrder',
+    version: 1,
+    ts,
+    correlationId: `cmd:approve:${ts}`,
+    causationId: `cmd:approve:${ts}`,
+    account: 'paper',
+    source: 'test',
+    data: { approvalId, by: 'alice' },
+  });
+  const requestId = () => {
+    const r = runBacktest({ bars, orders, files: [] }, cfg);
+    return parse(r).find((e) => e.type === 'ApprovalRequested')!.id;
+  };
+
+  it('approval_when_granted_after_the_market_went_through_the_stop_then_refused_with_the_reason_and_nothing_fills', () => {
+    const r = runBacktest({ bars, orders, files: [], commands: [approve(requestId(), Date.UTC(2014, 4, 6, 9, 15))] }, cfg);
+    const events = parse(r);
+    expect(r.fills).toEqual([]);
+    expect(r.summary.trades).toBe(0);
+    const rejected = events.find((e) => e.type === 'OrderRejected') as Message<'OrderRejected'>;
+    expect(rejected.data.reason).toMatch(
+      /^stale approval: the stop-loss 1\.3895 of this sell is at or below the last price 1\.392\d+ of EURUSD \(it was priced at 1\.388\d+\): placed now it would be stopped out at once$/,
+    );
+  });
+
+  it('approval_when_granted_while_the_market_is_still_inside_the_bracket_then_placed', () => {
+    // 06:20: EURUSD near where it was asked for; the short is placed and fills at the next open.
+    const r = runBacktest({ bars, orders, files: [], commands: [approve(requestId(), Date.UTC(2014, 4, 6, 6, 20))] }, cfg);
+    expect(r.fills[0]).toMatchObject({ ts: '2014-05-06T06:21:00.000Z', side: 'sell', quantity: '10000' });
+    expect(parse(r).filter((e) => e.type === 'OrderRejected')).toEqual([]);
   });
 });
 

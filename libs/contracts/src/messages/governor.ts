@@ -1,4 +1,4 @@
-import type { ExecutionMode, TradingState } from './common';
+import type { DecimalString, ExecutionMode, TradingState } from './common';
 import type { OrderSpec } from './risk';
 
 /** The one message the executor acts on: an order cleared by risk and the governor. */
@@ -9,6 +9,13 @@ export interface OrderApprovedData {
   /** 'auto' or the person who approved. */
   readonly approvedBy: string;
   readonly approvalId?: string;
+  /**
+   * The price risk sized and checked the order at (RiskApproved.referencePrice). The executor
+   * re-checks the order against the market when it places it: an approval granted after the
+   * market moved is refused rather than placed with a stale bracket. Absent in logs written
+   * before it existed.
+   */
+  readonly referencePrice?: DecimalString;
 }
 
 /** The envelope id is the approval id. */
@@ -19,6 +26,8 @@ export interface ApprovalRequestedData {
   readonly threshold: number;
   readonly mode: ExecutionMode;
   readonly expiresAt: number;
+  /** The price risk sized and checked the order at, for the person deciding and for the re-check at placement. */
+  readonly referencePrice?: DecimalString;
 }
 
 export interface ApprovalGrantedData {

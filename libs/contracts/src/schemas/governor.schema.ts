@@ -12,7 +12,7 @@ import {
   type TradingState,
   type TradingStateChangedData,
 } from '../messages';
-import { IsEpochMs, IsFlag, IsNonEmptyString, IsOneOf, IsQuality, IsText, Nested, OptionalField } from './decorators';
+import { IsDecimalString, IsEpochMs, IsFlag, IsNonEmptyString, IsOneOf, IsQuality, IsText, Nested, OptionalField } from './decorators';
 import { DISPLAY_REASONS } from './enums';
 import { OrderSpecSchema } from './risk.schema';
 
@@ -22,6 +22,7 @@ export class OrderApprovedDataSchema implements OrderApprovedData {
   @IsOneOf(EXECUTION_MODES) readonly mode!: ExecutionMode;
   @IsNonEmptyString() readonly approvedBy!: string;
   @OptionalField() @IsNonEmptyString() readonly approvalId?: string;
+  @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly referencePrice?: string;
 }
 
 export class ApprovalRequestedDataSchema implements ApprovalRequestedData {
@@ -31,6 +32,7 @@ export class ApprovalRequestedDataSchema implements ApprovalRequestedData {
   @IsQuality() readonly threshold!: number;
   @IsOneOf(EXECUTION_MODES) readonly mode!: ExecutionMode;
   @IsEpochMs() readonly expiresAt!: number;
+  @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly referencePrice?: string;
 }
 
 export class ApprovalGrantedDataSchema implements ApprovalGrantedData {

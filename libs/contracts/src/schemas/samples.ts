@@ -201,12 +201,12 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
   ),
   OrderApproved: sample(
     'OrderApproved',
-    { riskApprovalId: RISK_APPROVAL_ID, order: ORDER, mode: 'quality_based', approvedBy: 'alice', approvalId: APPROVAL_ID },
+    { riskApprovalId: RISK_APPROVAL_ID, order: ORDER, mode: 'quality_based', approvedBy: 'alice', approvalId: APPROVAL_ID, referencePrice: '1.08512' },
     { id: APPROVED_ORDER_ID, ts: T0 + 2 * MINUTE, source: 'governor', causationId: 'cmd-approve-1' },
   ),
   ApprovalRequested: sample(
     'ApprovalRequested',
-    { riskApprovalId: RISK_APPROVAL_ID, order: ORDER, quality: 78.5, threshold: 80, mode: 'quality_based', expiresAt: T0 + 15 * MINUTE },
+    { riskApprovalId: RISK_APPROVAL_ID, order: ORDER, quality: 78.5, threshold: 80, mode: 'quality_based', expiresAt: T0 + 15 * MINUTE, referencePrice: '1.08512' },
     { id: APPROVAL_ID, ts: T0, source: 'governor', causationId: RISK_APPROVAL_ID },
   ),
   ApprovalGranted: sample(

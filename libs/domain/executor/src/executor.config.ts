@@ -19,6 +19,12 @@ export interface ExecutorConfig {
   /** 'through': a limit fills only if the bar trades beyond it; 'touch': reaching it is enough. */
   readonly limitFillRule: LimitFillRule;
   /**
+   * A market order is refused when it is placed with the symbol's last price more than this
+   * fraction away from the price risk approved it at (OrderApproved.referencePrice): an
+   * approval granted long after risk priced the order must not be placed at another market.
+   */
+  readonly priceCollarPct: number;
+  /**
    * Instrument metadata by symbol, passed to `instrumentFor`. Must match risk's overrides, or
    * sizes will be off the lot grid. A symbol `instrumentFor` does not know needs full metadata
    * (assetClass, quoteCurrency, tickSize, lotSize, minQuantity, contractSize).
@@ -33,6 +39,7 @@ export const defaultExecutorConfig: ExecutorConfig = Object.freeze({
   makerFeeBps: 0,
   slippageBps: 0,
   limitFillRule: 'through' as LimitFillRule,
+  priceCollarPct: 0.05,
   instruments: Object.freeze({}),
 });
 
@@ -186,6 +193,9 @@ export function resolveExecutorConfig(partial: Partial<ExecutorConfig> = {}): Re
   // 10 000 bps would price a sell at zero.
   bps('slippageBps', c.slippageBps, 10_000);
   if (c.limitFillRule !== 'through' && c.limitFillRule !== 'touch') fail('limitFillRule', '"through" or "touch"', c.limitFillRule);
+  if (typeof c.priceCollarPct !== 'number' || !Number.isFinite(c.priceCollarPct) || c.priceCollarPct <= 0 || c.priceCollarPct > 1) {
+    fail('priceCollarPct', 'a fraction in (0, 1]', c.priceCollarPct);
+  }
   if (typeof c.instruments !== 'object' || c.instruments === null) fail('instruments', 'an object keyed by symbol', c.instruments);
   for (const [symbol, o] of Object.entries(c.instruments)) {
     if (typeof o !== 'object' || o === null) fail(`instruments.${symbol}`, 'an object of instrument overrides', o);

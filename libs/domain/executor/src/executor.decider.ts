@@ -13,7 +13,7 @@ import {
   ExecutorOutput,
 } from './executor.outputs';
 import { evolveExecutor, ExecutorState, initialExecutorState, isWorking } from './executor.state';
-import { rejectionOf } from './executor.validation';
+import { marketProblem, rejectionOf } from './executor.validation';
 
 /**
  * The executor: places each approved order exactly once with the paper broker, matches working
@@ -72,7 +72,7 @@ function onApproved(cfg: ResolvedExecutorConfig, input: Message<'OrderApproved'>
   data.origin = spec.origin;
   if (spec.strategy !== undefined) data.strategy = spec.strategy;
   const submitted = draft('OrderSubmitted', data as OrderSubmittedData);
-  const reason = rejectionOf(cfg, state, spec);
+  const reason = rejectionOf(cfg, state, spec) ?? marketProblem(cfg, state, spec, input.data.referencePrice, input.data.approvalId !== undefined);
   const symbol = spec.symbol;
   return [
     submitted,

@@ -111,6 +111,56 @@ describe('placing approved orders', () => {
   });
 });
 
+describe('placing an order against the market as it is now', () => {
+  // BTCUSD last traded at 100 (the bar's close); risk priced each order at 100 unless said.
+  const bar0 = tradeBar(0, 100, 101, 99, 100);
+  const granted = (spec: Parameters<typeof approved>[0], referencePrice = '100') => {
+    const a = approved(spec, 'late', closeOf(0));
+    return { ...a, data: { ...a.data, approvedBy: 'alice', approvalId: 'ap-1', referencePrice } } as typeof a;
+  };
+  const placing = (a: ReturnType<typeof approved>) => given(ex, logOf(ex, [bar0])).when(a);
+
+  it('market_buy_when_the_last_price_is_already_at_or_below_its_stop_loss_then_rejected_as_a_stale_approval', () => {
+    const t = placing(granted({ side: 'buy', quantity: '1', stopLoss: '100', takeProfit: '110' }, '104')).thenTypes('OrderSubmitted', 'OrderRejected');
+    expect(t.first('OrderRejected').reason).toBe(
+      'stale approval: the stop-loss 100 of this buy is at or above the last price 100 of BTCUSD (it was priced at 104): placed now it would be stopped out at once',
+    );
+  });
+  it('market_sell_when_the_last_price_is_already_past_its_take_profit_then_rejected', () => {
+    const t = placing(granted({ side: 'sell', quantity: '1', stopLoss: '110', takeProfit: '100.5' }, '104')).thenTypes('OrderSubmitted', 'OrderRejected');
+    expect(t.first('OrderRejected').reason).toBe(
+      'stale approval: the take-profit 100.5 of this sell is at or above the last price 100 of BTCUSD (it was priced at 104): placed now it would enter past its own target',
+    );
+  });
+  it('market_order_when_the_last_price_moved_beyond_the_collar_then_rejected_naming_both_prices', () => {
+    const t = placing(granted({ side: 'buy', quantity: '1' }, '94')).thenTypes('OrderSubmitted', 'OrderRejected');
+    expect(t.first('OrderRejected').reason).toBe('stale approval: the last price 100 of BTCUSD is 6.38% from 94, the price risk approved this buy at, beyond the 5% collar');
+    placing(granted({ side: 'buy', quantity: '1' }, '95.3')).thenTypes('OrderSubmitted', 'OrderAccepted');
+    given(createExecutor({ priceCollarPct: 0.1 }), logOf(ex, [bar0])).when(granted({ side: 'buy', quantity: '1' }, '94')).thenTypes('OrderSubmitted', 'OrderAccepted');
+  });
+  it('limit_buy_when_the_market_already_trades_below_its_stop_loss_then_rejected_but_a_resting_limit_or_a_stop_entry_is_placed', () => {
+    // A buy limit at 102 is marketable at 100: it would fill below its own stop-loss at 101.
+    const t = placing(granted({ side: 'buy', quantity: '1', type: 'limit', limitPrice: '102', stopLoss: '101', takeProfit: '110' }));
+    expect(t.first('OrderRejected').reason).toMatch(/^stale approval: the stop-loss 101 of this buy is at or above the last price 100 of BTCUSD/);
+    // Resting below the market, or a breakout stop entry above it: the bracket is judged against their own price.
+    placing(granted({ side: 'buy', quantity: '1', type: 'limit', limitPrice: '99', stopLoss: '98', takeProfit: '99.5' })).thenTypes('OrderSubmitted', 'OrderAccepted');
+    placing(granted({ side: 'buy', quantity: '1', type: 'stop', stopPrice: '105', stopLoss: '101', takeProfit: '110' })).thenTypes('OrderSubmitted', 'OrderAccepted');
+  });
+  it('market_order_when_inside_its_bracket_and_collar_then_placed', () => {
+    placing(granted({ side: 'buy', quantity: '1', stopLoss: '95', takeProfit: '110' }, '101')).thenTypes('OrderSubmitted', 'OrderAccepted');
+    // With no bar of the symbol yet there is nothing to judge it by.
+    given(ex).when(granted({ side: 'buy', quantity: '1', stopLoss: '100', takeProfit: '110' }, '50')).thenTypes('OrderSubmitted', 'OrderAccepted');
+  });
+  it('automatic_order_when_the_market_moved_then_rejected_as_market_moved', () => {
+    const a = approved({ side: 'buy', quantity: '1', stopLoss: '100.5' }, 'auto', closeOf(0));
+    expect(placing(a).first('OrderRejected').reason).toMatch(/^market moved: the stop-loss 100\.5 of this buy/);
+  });
+  it('config_when_price_collar_out_of_range_then_range_error_naming_it', () => {
+    expect(() => createExecutor({ priceCollarPct: 0 })).toThrow(/priceCollarPct/);
+    expect(() => createExecutor({ priceCollarPct: 1.5 })).toThrow(/priceCollarPct/);
+  });
+});
+
 describe('market orders', () => {
   it('market_buy_when_next_trade_bar_then_fills_at_open_plus_slippage_rounded_up_with_taker_fee', () => {
     const past = logOf(ex, [approved({ side: 'buy', quantity: '0.5' }, 'a', closeOf(0))]);

@@ -1,4 +1,4 @@
-import { Decimal } from '@tradeloop/kernel';
+import { dec, Decimal, decStr, stepDecimals } from '@tradeloop/kernel';
 import { ORDER_TYPES, OrderSpec, SIDES, TIME_IN_FORCE } from '@tradeloop/contracts';
 import { isMultipleOf, parseDecimal, resolveInstrument, ResolvedExecutorConfig, SymbolSpec, symbolSpecOf } from './executor.config';
 import { bookOf, type ExecutorState } from './executor.state';
@@ -77,6 +77,55 @@ export function rejectionOf(cfg: ResolvedExecutorConfig, state: ExecutorState, s
   }
   if (entry !== undefined && tp !== undefined && (buy ? tp.lte(entry) : tp.gte(entry))) {
     return `takeProfit ${spec.takeProfit} must be ${above} the entry price ${entryStr} for a ${spec.side}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an order that passed `rejectionOf` must not be placed at the market as it is now, or
+ * undefined. Risk priced and checked the order when it approved it; a person may grant it hours
+ * later (the quickstart's approvals stay open for 10 hours of market time), so at placement the
+ * executor checks it against the symbol's last price (its last bar's mid, as risk marks it):
+ *
+ * - an order that enters at the market (a market order, or a limit the last price has already
+ *   reached) must still have its stop-loss and take-profit on the right side of that price, or
+ *   it would be stopped out at once, or enter past its own target;
+ * - a market order's last price must be within `priceCollarPct` of the price risk approved it at.
+ *
+ * Orders released on the bar risk priced them on (every automatic one) pass unchanged.
+ */
+export function marketProblem(
+  cfg: ResolvedExecutorConfig,
+  state: ExecutorState,
+  spec: OrderSpec,
+  referencePrice: string | undefined,
+  granted: boolean,
+): string | undefined {
+  const mid = state.mids.get(spec.symbol)?.mid;
+  if (mid === undefined || !(mid > 0)) return undefined;
+  const s = bookOf(state, spec.venue, spec.symbol) ?? symbolSpecOf(resolveInstrument(spec.symbol, cfg.instruments));
+  // One digit finer than the tick keeps a bid/ask mid exact and drops float noise from the bar.
+  const last = dec(mid).toDecimalPlaces(stepDecimals(s.instrument.tickSize) + 1);
+  const buy = spec.side === 'buy';
+  const ref = referencePrice === undefined ? undefined : parseDecimal(referencePrice);
+  const why = granted ? 'stale approval' : 'market moved';
+  const priced = ref === undefined ? '' : ` (it was priced at ${decStr(ref)})`;
+  const lastText = `the last price ${decStr(last)} of ${spec.symbol}`;
+  const limit = spec.type === 'limit' && spec.limitPrice !== undefined ? exactPrice(spec.limitPrice) : undefined;
+  const atMarket = spec.type === 'market' || (limit !== undefined && (buy ? limit.gte(last) : limit.lte(last)));
+  if (atMarket) {
+    const sl = spec.stopLoss === undefined ? undefined : exactPrice(spec.stopLoss);
+    if (sl !== undefined && (buy ? sl.gte(last) : sl.lte(last))) {
+      return `${why}: the stop-loss ${spec.stopLoss} of this ${spec.side} is at or ${buy ? 'above' : 'below'} ${lastText}${priced}: placed now it would be stopped out at once`;
+    }
+    const tp = spec.takeProfit === undefined ? undefined : exactPrice(spec.takeProfit);
+    if (tp !== undefined && (buy ? tp.lte(last) : tp.gte(last))) {
+      return `${why}: the take-profit ${spec.takeProfit} of this ${spec.side} is at or ${buy ? 'below' : 'above'} ${lastText}${priced}: placed now it would enter past its own target`;
+    }
+  }
+  if (spec.type === 'market' && ref !== undefined && ref.gt(0) && last.minus(ref).abs().gt(ref.mul(cfg.priceCollarPct))) {
+    const moved = last.minus(ref).abs().div(ref).mul(100).toDecimalPlaces(2);
+    return `${why}: ${lastText} is ${decStr(moved)}% from ${decStr(ref)}, the price risk approved this ${spec.side} at, beyond the ${decStr(dec(cfg.priceCollarPct).mul(100))}% collar`;
   }
   return undefined;
 }

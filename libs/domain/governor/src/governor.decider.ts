@@ -5,6 +5,7 @@ import {
   EXECUTION_MODES,
   type ExecutionModeChangedData,
   type Message,
+  type OrderApprovedData,
   type OrderDisplayedData,
   type TradingStateChangedData,
   type ApprovalRequestedData,
@@ -82,7 +83,7 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
         else if (state.tradingState === 'REDUCING' && d.tradingState !== 'REDUCING') display('REDUCE_ONLY');
         else if (state.mode === 'display_only') display('DISPLAY_ONLY');
         else if (state.mode === 'fully_automated' || (state.mode === 'quality_based' && d.quality >= state.threshold)) {
-          out.push(draft('OrderApproved', { riskApprovalId: input.id, order: d.order, mode: state.mode, approvedBy: 'auto' }));
+          out.push(draft('OrderApproved', { riskApprovalId: input.id, order: d.order, mode: state.mode, approvedBy: 'auto', referencePrice: d.referencePrice }));
         } else {
           const request: ApprovalRequestedData = {
             riskApprovalId: input.id,
@@ -91,6 +92,7 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
             threshold: state.threshold,
             mode: state.mode,
             expiresAt: input.ts + cfg.approvalTtlMs,
+            referencePrice: d.referencePrice,
           };
           out.push(draft('ApprovalRequested', request));
         }
@@ -112,9 +114,10 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
           refuse(`REDUCE_ONLY: approval by ${by} refused, trading is REDUCING and this order was not checked as reduce-only`);
         } else {
           out.push(draft('ApprovalGranted', { approvalId, riskApprovalId: p.riskApprovalId, by }, chain));
-          out.push(
-            draft('OrderApproved', { riskApprovalId: p.riskApprovalId, order: p.order, mode: p.mode, approvedBy: by, approvalId }, chain),
-          );
+          // The executor re-checks it against the market when it places it (a grant can come
+          // long after risk priced the order): p.referencePrice is what risk priced it at.
+          const approved: OrderApprovedData = { riskApprovalId: p.riskApprovalId, order: p.order, mode: p.mode, approvedBy: by, approvalId };
+          out.push(draft('OrderApproved', p.referencePrice === undefined ? approved : { ...approved, referencePrice: p.referencePrice }, chain));
         }
         break;
       }
@@ -196,6 +199,7 @@ export function evolveGovernor(state: GovernorState, m: Envelope): GovernorState
         order: d.order,
         mode: d.mode,
         expiresAt: d.expiresAt,
+        ...(d.referencePrice === undefined ? {} : { referencePrice: d.referencePrice }),
         requestedUnder: state.tradingState,
         correlationId: m.correlationId,
       });

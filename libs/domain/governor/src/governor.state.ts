@@ -9,6 +9,8 @@ export interface PendingApproval {
   /** The mode that routed it to a person; carried onto the OrderApproved. */
   readonly mode: ExecutionMode;
   readonly expiresAt: number;
+  /** The price risk priced the order at (absent in logs written before ApprovalRequested carried it). */
+  readonly referencePrice?: string;
   /**
    * The trading state when it was requested. In REDUCING only approvals requested under
    * REDUCING were reduce-checked by risk, so only those may be granted then.

@@ -82,7 +82,7 @@ describe('execution modes', () => {
   it('fully_automated_when_risk_approved_then_order_approved_by_auto', () => {
     const input = approved(10, T0, 'ra-1');
     const t = given(live('fully_automated')).when(input).thenTypes('OrderApproved');
-    expect(t.first('OrderApproved')).toEqual({ riskApprovalId: 'ra-1', order: ORDER, mode: 'fully_automated', approvedBy: 'auto' });
+    expect(t.first('OrderApproved')).toEqual({ riskApprovalId: 'ra-1', order: ORDER, mode: 'fully_automated', approvedBy: 'auto', referencePrice: '50000' });
     expect(t.published[0]).toMatchObject({ causationId: 'ra-1', source: 'governor' });
   });
   it('quality_based_when_quality_at_or_above_threshold_then_order_approved', () => {
@@ -91,7 +91,7 @@ describe('execution modes', () => {
   });
   it('quality_based_when_quality_below_threshold_then_approval_requested_with_expiry', () => {
     const t = given(live('quality_based')).when(approved(69, T0, 'ra-1')).thenTypes('ApprovalRequested');
-    expect(t.first('ApprovalRequested')).toEqual({ riskApprovalId: 'ra-1', order: ORDER, quality: 69, threshold: 70, mode: 'quality_based', expiresAt: T0 + TTL });
+    expect(t.first('ApprovalRequested')).toEqual({ riskApprovalId: 'ra-1', order: ORDER, quality: 69, threshold: 70, mode: 'quality_based', expiresAt: T0 + TTL, referencePrice: '50000' });
     expect(t.published[0].id).toBe(approvalFor('ra-1'));
     expect(t.state.pending.get(approvalFor('ra-1'))).toMatchObject({ riskApprovalId: 'ra-1', expiresAt: T0 + TTL, requestedUnder: 'ACTIVE' });
   });
@@ -136,7 +136,8 @@ describe('approvals', () => {
   it('approve_when_pending_then_granted_and_order_approved_by_person', () => {
     const t = after(manualCfg, pending()).when(approve(id, T0 + 1000)).thenTypes('ApprovalGranted', 'OrderApproved');
     expect(t.first('ApprovalGranted')).toEqual({ approvalId: id, riskApprovalId: 'ra-1', by: 'alice' });
-    expect(t.first('OrderApproved')).toEqual({ riskApprovalId: 'ra-1', order: ORDER, mode: 'fully_manual', approvedBy: 'alice', approvalId: id });
+    // The price risk priced it at travels with it, for the executor's re-check at placement.
+    expect(t.first('OrderApproved')).toEqual({ riskApprovalId: 'ra-1', order: ORDER, mode: 'fully_manual', approvedBy: 'alice', approvalId: id, referencePrice: '50000' });
     expect(t.state.pending.size).toBe(0);
   });
   it('settling_when_person_answers_or_timer_fires_then_outputs_stay_on_the_signal_chain', () => {
