@@ -171,11 +171,48 @@ describe('explain: a position closed by a separate manual order (real EURUSD run
     expect(ids).toContain(reversal.id);
     expect(ids).not.toContain(opened[1].id);
     expect(ids).not.toContain(later.id);
-    // It opened a position too: still an entry.
-    expect(formatTrace(first)).toContain(`entry filled: sell 16000 @ ${reversal.data.price}`);
+    // In this trade it is the order that closed the position: labelled by what it did here (it
+    // is the entry of the next position, and labelled so in that one's trace).
+    expect(formatTrace(first)).toContain(`reversal filled: sell 16000 @ ${reversal.data.price}`);
     const second = formatTrace(traceTrade(log, 'cmd:orders:rev.csv:3')!).split('\n')[0];
     expect(second).toContain('position of trade cmd:orders:rev.csv:2 closed by reversal');
     expect(second).toContain('its own position still open at the end of the log');
+  });
+
+  it('reversal_traced_then_the_position_it_closed_is_told_by_its_close_only_not_by_its_entry', () => {
+    // XAUUSD: buy 10, sell 15 (closes the long, opens a short of 5), buy 5 (closes the short).
+    // Before, explaining the short also printed the long's entry order, fill and opening,
+    // labelled "entry", and the long's experience.
+    const gold = readMarketDataFile(resolve(DATA, 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), { to: Date.UTC(2014, 4, 7) });
+    const orders = parseOrders(
+      ['timestamp,symbol,side,quantity,type,price', '2014-05-06T10:00:00Z,XAUUSD,buy,10,market,', '2014-05-06T10:30:00Z,XAUUSD,sell,15,market,', '2014-05-06T11:00:00Z,XAUUSD,buy,5,market,'].join('\n'),
+      'gold.csv',
+      { venue: 'OANDA' },
+    );
+    const r = runBacktest({ bars: gold.bars, orders, files: [] }, pipelineConfig({ strategies: false }));
+    const log = parseEventLog(r.eventLog.text(), 'events.ndjson');
+    const [longEntry, reversal, close] = fillsOf(log);
+    const [longOpened, shortOpened] = log.filter((e) => e.type === 'PositionOpened') as Message<'PositionOpened'>[];
+    const [longClosed, shortClosed] = log.filter((e) => e.type === 'PositionClosed') as Message<'PositionClosed'>[];
+    const [longExperience] = log.filter((e) => e.type === 'ExperienceRecorded');
+    expect(shortOpened.data).toMatchObject({ direction: 'short', quantity: '5' });
+
+    const short = traceTrade(log, shortOpened.data.positionId)!;
+    const ids = short.events.map((x) => x.event.id);
+    expect(ids).not.toContain(longEntry.id);
+    expect(ids).not.toContain(longOpened.id);
+    expect(ids).not.toContain(longExperience.id);
+    expect(short.events.some((x) => x.event.type === 'OrderSubmitted' && (x.event.data as { orderId: string }).orderId === longEntry.data.orderId)).toBe(false);
+    // What the reversal did to the long is told by the long's close, then the short's own trade.
+    expect(ids).toEqual(expect.arrayContaining([reversal.id, longClosed.id, shortOpened.id, close.id, shortClosed.id]));
+    const text = formatTrace(short);
+    expect(text.split('\n')[0]).toBe(`trade cmd:orders:gold.csv:3 (from 2014-05-06T10:30:00.000Z): closed by manual, realised ${shortClosed.data.realizedPnl} USD`);
+    expect(text.match(/entry filled/g)).toHaveLength(1);
+    expect(text).toContain(`entry filled: sell 15 @ ${reversal.data.price}`);
+    expect(text).toContain(`close filled: buy 5 @ ${close.data.price}`);
+    expect(text).toMatch(/learned: manual XAUUSD short after this trade/);
+    // The same trade from the reversal's order id.
+    expect(traceTrade(log, reversal.data.orderId)!.events.map((x) => x.line)).toEqual(short.events.map((x) => x.line));
   });
 
   it('trade_list_when_a_position_is_still_open_then_names_its_trade', () => {

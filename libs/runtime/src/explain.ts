@@ -42,8 +42,12 @@ export interface TracedEvent {
   readonly event: Envelope;
 }
 
-/** What an order placed as an entry (a manual order has no other role) did instead: closed or only reduced a position. */
-export type ExitEffect = 'close' | 'reduce';
+/**
+ * What an order placed as an entry (a manual order has no other role) did instead: closed or
+ * only reduced a position, or — in the trace of the position it closed — reversed it (the same
+ * order is the entry of the next position, and labelled so in that one's trace).
+ */
+export type ExitEffect = 'close' | 'reduce' | 'reversal';
 
 export interface TradeTrace {
   readonly query: string;
@@ -171,13 +175,19 @@ export function traceTrade(events: readonly Envelope[], query: string): TradeTra
   const links = fillLinks(events);
   // Orders and positions of those chains, and the positions their fills changed...
   const linked = new Set<string>();
+  // ...except the position a reversal of theirs closed: the trade is the one the reversal
+  // opened, so of the other only its close is told, not its entry order, fills or experience.
+  const reversed = new Set<string>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (!correlations.has(e.correlationId)) continue;
     const d = dataOf(e);
     for (const f of FOLLOW_FIELDS) if (typeof d[f] === 'string') linked.add(d[f] as string);
-    for (const p of links.get(i)?.positions ?? []) linked.add(p);
+    const link = links.get(i);
+    if (link === undefined) continue;
+    link.positions.forEach((p, k) => (link.effect === 'reverse' && k === 0 ? reversed : linked).add(p));
   }
+  for (const p of linked) reversed.delete(p);
   // ...then the orders that filled into those positions: their own events (by order id only,
   // so that a reversal's next position, whose entry order this is, does not come along).
   const orders = new Set<string>();
@@ -189,7 +199,10 @@ export function traceTrade(events: readonly Envelope[], query: string): TradeTra
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const d = dataOf(e);
-    let member = correlations.has(e.correlationId) || (typeof d['orderId'] === 'string' && orders.has(d['orderId']));
+    let member =
+      correlations.has(e.correlationId) ||
+      (typeof d['orderId'] === 'string' && orders.has(d['orderId'])) ||
+      (e.type === 'PositionClosed' && reversed.has(d['positionId'] as string));
     if (!member) {
       for (const f of FOLLOW_FIELDS) {
         if (typeof d[f] === 'string' && linked.has(d[f] as string)) {
@@ -203,6 +216,14 @@ export function traceTrade(events: readonly Envelope[], query: string): TradeTra
     if (typeof d['orderId'] === 'string') traced.add(d['orderId']);
   }
   const exits = new Map([...exitEffects(events, links)].filter(([orderId]) => traced.has(orderId)));
+  // An order of another chain that reversed this trade's position closed it, whatever else it did.
+  for (const [i, link] of links) {
+    const d = dataOf(events[i]);
+    const orderId = String(d['orderId']);
+    if (link.effect === 'reverse' && !correlations.has(events[i].correlationId) && traced.has(orderId) && linked.has(link.positions[0])) {
+      exits.set(orderId, 'reversal');
+    }
+  }
   return { query, correlationIds: [...correlations], events: out, exits };
 }
 
