@@ -798,3 +798,16 @@ describe('the installed bin', () => {
     expect(r.stderr).toMatch(/--mode must be one of/);
   });
 });
+
+describe('tradeloop backtest — orders still working at the end of the data', () => {
+  it('given_an_order_inside_the_last_bar_when_backtested_then_the_summary_and_report_count_it', async () => {
+    // The window ends at 12:00; a buy at 11:59:30 is inside the last bar and has no bar to fill on.
+    const dir = mkdtempSync(join(tmpdir(), 'tl-working-'));
+    const orders = join(dir, 'last.csv');
+    writeFileSync(orders, 'timestamp,symbol,side,quantity,type,price\n2014-05-01T10:00:00Z,EURUSD,buy,10000,market,\n2014-05-01T11:59:30Z,EURUSD,buy,5000,market,\n');
+    const r = await run(['backtest', '--data', EURUSD, '--orders', orders, '--to', '2014-05-01T12:00', '--no-progress', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  working orders    1 still working at the end of the data, never filled (not in trades, P&L or equity)\n');
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).summary).toMatchObject({ openPositions: 1, workingOrders: 1 });
+  });
+});

@@ -20,6 +20,9 @@ export function formatSummary(r: BacktestResult): string {
     `  trades            ${s.trades} (${s.wins} won, win rate ${pct(s.winRate)})`,
     `  net P&L           ${s.netPnl} ${s.currency} (gross ${s.grossPnl}, fees ${s.fees})`,
     `  unrealised P&L    ${s.unrealizedPnl} on ${s.openPositions} open position(s)`,
+    ...(s.workingOrders > 0
+      ? [`  working orders    ${s.workingOrders} still working at the end of the data, never filled (not in trades, P&L or equity)`]
+      : []),
     `  max drawdown      ${s.maxDrawdown} (${pct(s.maxDrawdownPct)})`,
     `  sharpe            ${s.sharpe.toFixed(2)} (daily, annualised)`,
     `  exposure          ${pct(s.exposure)} of bars in the market`,

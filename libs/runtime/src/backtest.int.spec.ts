@@ -3,7 +3,7 @@ import { dec, type Envelope, instrumentFor } from '@tradeloop/kernel';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
 import { mergeByTime, parseOrders, readMarketDataFile } from '@tradeloop/market-data';
 import { portfolioOf } from '@tradeloop/executor';
-import { createPipeline, PipelineConfig, pipelineConfig, runBacktest } from './index';
+import { createPipeline, formatTrace, PipelineConfig, pipelineConfig, runBacktest, traceTrade } from './index';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
@@ -267,6 +267,8 @@ describe('approvals granted late', () => {
     expect(rejected.data.reason).toMatch(
       /^stale approval: the stop-loss 1\.3895 of this sell is at or below the last price 1\.392\d+ of EURUSD \(it was priced at 1\.388\d+\): placed now it would be stopped out at once$/,
     );
+    // explain's first line says so, rather than 'no position'.
+    expect(formatTrace(traceTrade(events, 'cmd:orders:late.csv:2')!).split('\n')[0]).toContain(`order rejected by the executor: ${rejected.data.reason}`);
   });
 
   it('approval_when_granted_while_the_market_is_still_inside_the_bracket_then_placed', () => {

@@ -90,6 +90,12 @@ export interface BacktestSummary {
   readonly finalEquity: string;
   readonly currency: string;
   readonly openPositions: number;
+  /**
+   * Orders still working at the end of the data, never filled: not in trades, P&L or equity.
+   * An order placed on or after a market's last bar has no bar left to fill on. The stop-loss
+   * and take-profit orders of open positions are not counted.
+   */
+  readonly workingOrders: number;
 }
 
 export interface BacktestResult {
@@ -322,6 +328,7 @@ function summarise(
     finalEquity: moneyStr(cash.plus(unrealized), currency),
     currency,
     openPositions: p.positions.length,
+    workingOrders: p.workingOrders.length,
   };
 }
 

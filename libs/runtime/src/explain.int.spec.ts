@@ -215,6 +215,35 @@ describe('explain: a position closed by a separate manual order (real EURUSD run
     expect(traceTrade(log, reversal.data.orderId)!.events.map((x) => x.line)).toEqual(short.events.map((x) => x.line));
   });
 
+  it('order_placed_on_the_last_bar_then_the_summary_counts_it_working_and_explain_says_so', () => {
+    // A window ending at 12:00; the second buy comes at 11:59:30, inside the last bar (11:59–12:00):
+    // no bar opens after it, so it is accepted and never fills. Before, the summary did not
+    // count it anywhere and explain said 'no position'.
+    const bars = eurusd.bars.filter((b) => b.data.openTime >= Date.UTC(2014, 4, 1, 9) && b.data.openTime < Date.UTC(2014, 4, 1, 12));
+    const orders = parseOrders(
+      ['timestamp,symbol,side,quantity,type,price', '2014-05-01T10:00:00Z,EURUSD,buy,10000,market,', '2014-05-01T11:59:30Z,EURUSD,buy,5000,market,'].join('\n'),
+      'last.csv',
+      { venue: 'OANDA' },
+    );
+    const r = runBacktest({ bars, orders, files: [] }, pipelineConfig({ strategies: false }));
+    expect(r.summary).toMatchObject({ openPositions: 1, workingOrders: 1 });
+    const log = parseEventLog(r.eventLog.text(), 'events.ndjson');
+    const working = log.filter((e) => e.type === 'OrderSubmitted').pop() as Message<'OrderSubmitted'>;
+    expect(formatTrace(traceTrade(log, 'cmd:orders:last.csv:3')!).split('\n')[0]).toBe(
+      `trade cmd:orders:last.csv:3 (from 2014-05-01T11:59:30.000Z): order ${working.data.orderId} (buy 5000 EURUSD market) still working at the end of the log, never filled: no position`,
+    );
+    expect(formatTradeList(log).split('\n')[0]).toBe(
+      '0 closed trade(s), 1 still open at the end (cmd:orders:last.csv:2), 1 order(s) still working at the end, never filled (cmd:orders:last.csv:3); explain one with its id (first column)',
+    );
+    // A stop-loss working for an open position is the position's, not counted.
+    const guarded = parseOrders(
+      ['timestamp,symbol,side,quantity,type,price,stop_loss,take_profit', '2014-05-01T10:00:00Z,EURUSD,buy,10000,market,,1.38000,1.40000'].join('\n'),
+      'guarded.csv',
+      { venue: 'OANDA' },
+    );
+    expect(runBacktest({ bars, orders: guarded, files: [] }, pipelineConfig({ strategies: false })).summary).toMatchObject({ openPositions: 1, workingOrders: 0 });
+  });
+
   it('trade_list_when_a_position_is_still_open_then_names_its_trade', () => {
     const log = manualRun('open.csv', ['2014-05-02T10:00:00Z,EURUSD,buy,10000,market,', '2014-05-02T14:00:00Z,EURUSD,sell,10000,market,', '2014-05-06T14:00:00Z,EURUSD,sell,5000,market,']);
     const list = formatTradeList(log).split('\n');

@@ -435,7 +435,41 @@ function outcomeOf(trace: TradeTrace): string {
     return ownOpen ? `${theirs}; its own ${stillOpen}` : theirs;
   }
   if (ownOpen) return stillOpen;
-  return opened.length > 0 ? `position of trade ${opened[0].event.correlationId} still open at the end of the log` : 'no position';
+  if (opened.length > 0) return `position of trade ${opened[0].event.correlationId} still open at the end of the log`;
+  const rejected = trace.events.find((t) => t.event.type === 'OrderRejected' && isOwn(trace, t));
+  if (rejected) return `order rejected by the executor: ${String(dataOf(rejected.event)['reason'])}`;
+  const working = workingAtEnd(trace.events.map((t) => t.event));
+  if (working.length > 0) {
+    const o = working[0];
+    return `order ${o.orderId} (${o.side} ${o.quantity} ${o.symbol} ${o.type}${atPrice(o)}) still working at the end of the log, never filled: no position`;
+  }
+  const pending = pendingAtEnd(trace.events.map((t) => t.event));
+  if (pending.length > 0) return `approval ${pending[0].id} still waiting for an answer at the end of the log: no order, no position`;
+  return 'no position';
+}
+
+/** Orders submitted and accepted that nothing ended (filled in full, cancelled, rejected, expired), in log order. */
+function workingAtEnd(events: readonly Envelope[]): OrderSubmittedData[] {
+  const working = new Map<string, OrderSubmittedData>();
+  for (const e of events) {
+    const d = dataOf(e);
+    const orderId = String(d['orderId']);
+    if (e.type === 'OrderSubmitted') working.set(orderId, e.data as OrderSubmittedData);
+    else if (e.type === 'OrderFilled' ? d['leavesQuantity'] === '0' || Number(d['leavesQuantity']) === 0 : ENDED.has(e.type)) working.delete(orderId);
+  }
+  return [...working.values()];
+}
+
+const ENDED: ReadonlySet<string> = new Set(['OrderCancelled', 'OrderRejected', 'OrderExpired']);
+
+/** Approval requests that nothing answered or expired, in log order. */
+function pendingAtEnd(events: readonly Envelope[]): Envelope[] {
+  const pending = new Map<string, Envelope>();
+  for (const e of events) {
+    if (e.type === 'ApprovalRequested') pending.set(e.id, e);
+    else if (e.type === 'ApprovalGranted' || e.type === 'ApprovalRejected' || e.type === 'ApprovalExpired') pending.delete(String(dataOf(e)['approvalId']));
+  }
+  return [...pending.values()];
 }
 
 /** The trace as text: one line per event (log line, time, source, type, what it says). */
@@ -460,7 +494,16 @@ export function formatTradeList(events: readonly Envelope[]): string {
   const closed = events.filter((e) => e.type === 'PositionClosed');
   const closedIds = new Set(closed.map((e) => (e.data as PositionClosedData).positionId));
   const open = events.filter((e) => e.type === 'PositionOpened' && !closedIds.has((e.data as PositionOpenedData).positionId)).map((e) => e.correlationId);
-  const lines = [`${closed.length} closed trade(s)${open.length > 0 ? `, ${open.length} still open at the end (${open.join(', ')})` : ''}; explain one with its id (first column)`];
+  // Entry orders never filled (an order placed on the last bar has no bar to fill on); the
+  // stop-loss and take-profit orders of open positions are working too, but belong to them.
+  const working = workingAtEnd(events).filter((o) => o.role === 'entry');
+  const workingChains = events
+    .filter((e) => e.type === 'OrderSubmitted' && working.some((o) => o.orderId === (e.data as OrderSubmittedData).orderId))
+    .map((e) => e.correlationId);
+  const lines = [
+    `${closed.length} closed trade(s)${open.length > 0 ? `, ${open.length} still open at the end (${open.join(', ')})` : ''}` +
+      `${working.length > 0 ? `, ${working.length} order(s) still working at the end, never filled (${workingChains.join(', ')})` : ''}; explain one with its id (first column)`,
+  ];
   for (const e of closed) {
     const p = e.data as PositionClosedData;
     lines.push(`  ${e.correlationId}  ${p.symbol}@${p.venue} ${p.direction.padEnd(5)} ${p.entryPrice} → ${p.exitPrice}  ${p.exitReason.padEnd(12)} ${p.realizedPnl} ${p.currency}`);

@@ -152,7 +152,19 @@ describe('read helpers', () => {
       realizedPnl: '0.00',
       fees: '0.00',
       positions: [{ venue: 'TEST', symbol: 'EURUSD', direction: 'long', quantity: '10000', averagePrice: '1.0801' }],
+      workingOrders: [],
     });
+  });
+
+  it('portfolio_when_an_order_has_no_bar_to_fill_on_then_listed_working_but_a_positions_stop_loss_is_not', () => {
+    const { state } = runAll(plain, [
+      approved({ side: 'buy', quantity: '10000', symbol: 'EURUSD', stopLoss: '1.07' }, 'a', closeOf(0)),
+      quoteBar(1, [1.08, 1.081, 1.079, 1.0805], [1.0801, 1.0811, 1.0791, 1.0806]),
+      approved({ side: 'sell', quantity: '4000', symbol: 'EURUSD', type: 'limit', limitPrice: '1.09' }, 'b', closeOf(1)),
+    ]);
+    expect(portfolioOf(state).workingOrders).toEqual([
+      { orderId: expect.any(String), venue: 'TEST', symbol: 'EURUSD', side: 'sell', type: 'limit', quantity: '4000', submittedAt: closeOf(1) },
+    ]);
   });
 
   it('equity_when_short_then_marked_at_the_ask_close_and_follows_every_bar', () => {
@@ -174,6 +186,7 @@ describe('read helpers', () => {
       realizedPnl: '0.00',
       fees: '0.00',
       positions: [],
+      workingOrders: [],
     });
     expect(equityOf(createExecutor({ startingCash: '2500.5' }).initialState())).toBe(2500.5);
   });

@@ -1,6 +1,6 @@
 import { Decimal, decStr } from '@tradeloop/kernel';
 import type { Direction } from '@tradeloop/contracts';
-import { bookOf, ExecutorState, money } from './executor.state';
+import { bookOf, ExecutorState, isProtective, money } from './executor.state';
 import { isCross, markRate, markRateF } from './executor.currency';
 
 const ONE = new Decimal(1);
@@ -48,6 +48,18 @@ export interface PortfolioPosition {
   readonly averagePrice: string;
 }
 
+/** An order still working at the broker, placed to open, add to, reduce or close a position. */
+export interface PortfolioOrder {
+  readonly orderId: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly side: string;
+  readonly type: string;
+  /** What is left to fill. */
+  readonly quantity: string;
+  readonly submittedAt: number;
+}
+
 export interface Portfolio {
   /** Empty until the account currency is fixed (by config or the first accepted order). */
   readonly currency: string;
@@ -57,6 +69,12 @@ export interface Portfolio {
   /** Cumulative fees. */
   readonly fees: string;
   readonly positions: readonly PortfolioPosition[];
+  /**
+   * Orders still working, in the order they were placed: never filled (no bar of their market
+   * after them, or a limit or stop the market never reached). The stop-loss and take-profit
+   * orders that protect open positions are not among them.
+   */
+  readonly workingOrders: readonly PortfolioOrder[];
 }
 
 /** The account and open positions as exact decimal strings, for reports. */
@@ -68,11 +86,21 @@ export function portfolioOf(state: ExecutorState): Portfolio {
     if (p === undefined) continue;
     positions.push({ venue: b.venue, symbol: p.symbol, direction: p.direction, quantity: decStr(p.quantity), averagePrice: decStr(p.averagePrice) });
   }
+  const workingOrders: PortfolioOrder[] = [];
+  for (const b of state.bookList) {
+    for (const o of b.working) {
+      if (isProtective(o)) continue;
+      const left = o.qty.minus(o.filledQuantity);
+      workingOrders.push({ orderId: o.orderId, venue: o.venue, symbol: o.symbol, side: o.side, type: o.type, quantity: decStr(left), submittedAt: o.submittedAt });
+    }
+  }
+  workingOrders.sort((x, y) => x.submittedAt - y.submittedAt);
   return {
     currency,
     cash: money(state.cash, currency),
     realizedPnl: money(state.realizedPnl, currency),
     fees: money(state.fees, currency),
     positions,
+    workingOrders,
   };
 }

@@ -8,7 +8,7 @@ export { EXECUTOR_NAME, CANCEL_REASONS, brokerOrderIdFor, cancelDraft } from './
 export type { ExecutorInput, ExecutorOutputType, ExecutorOutput } from './executor.outputs';
 export { equityOf, openPositionCount, portfolioOf, accountRateOf } from './executor.read';
 export { RATE_DIGITS } from './executor.currency';
-export type { PortfolioPosition, Portfolio } from './executor.read';
+export type { PortfolioPosition, PortfolioOrder, Portfolio } from './executor.read';
 export { initialExecutorState, isWorking, isProtective, evolveExecutor, bookOf } from './executor.state';
 export type { OrderRecord, SymbolBook, ExecutorState } from './executor.state';
 export { rejectionOf } from './executor.validation';
