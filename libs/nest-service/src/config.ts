@@ -118,6 +118,42 @@ export class ServiceEnv {
   @IsOptional() @IsString() @Matches(/^(?=.*[1-9])\d+(\.\d+)?$/, { message: 'must be a positive decimal such as 100000' })
   STARTING_CASH: string = '100000';
 
+  /*
+   * Risk's limits, as `tradeloop backtest` takes them (--max-position, …, apps/cli/src/risk-limits.ts):
+   * the same ranges and meaning. Unset: risk's default, and nothing recorded (ServiceStarted).
+   */
+  /** Largest position on one market, a fraction of equity (MAX_POSITION). */
+  @NumberIn(Number.MIN_VALUE, 100, 'must be a fraction of equity above 0, at most 100')
+  RISK_MAX_POSITION?: number;
+
+  /** Largest gross exposure, positions and working orders, a fraction of equity (EXPOSURE_LIMIT). */
+  @NumberIn(Number.MIN_VALUE, 100, 'must be a fraction of equity above 0, at most 100')
+  RISK_MAX_EXPOSURE?: number;
+
+  /** No new entries once today's realised loss reaches this fraction of start-of-day equity (DAILY_LOSS_LIMIT). */
+  @NumberIn(Number.MIN_VALUE, 1, 'must be a fraction of equity above 0, at most 1')
+  RISK_DAILY_LOSS_LIMIT?: number;
+
+  /** Orders that add risk approved per UTC day (DAILY_TRADE_LIMIT). */
+  @NumberIn(0, 1_000_000, 'must be a whole number from 0 to 1000000', true)
+  RISK_DAILY_TRADES?: number;
+
+  /** No new entries after this many losing trades in a row (LOSS_STREAK). */
+  @NumberIn(1, 1_000_000, 'must be a whole number from 1 to 1000000', true)
+  RISK_LOSS_STREAK?: number;
+
+  /** No new entry on a symbol for this long after a losing close on it, ms of event time (COOLDOWN). */
+  @NumberIn(0, MAX_TTL_MS, `must be a whole number of milliseconds from 0 to ${MAX_TTL_MS} (365 days)`, true)
+  RISK_COOLDOWN_MS?: number;
+
+  /** Largest order notional, in the account currency (MAX_ORDER_VALUE). */
+  @IsOptional() @IsString() @Matches(/^(?=.*[1-9])\d+(\.\d+)?$/, { message: 'must be a positive decimal amount such as 1000000' })
+  RISK_MAX_ORDER_VALUE?: string;
+
+  /** Largest order quantity, in instrument units (MAX_ORDER_QUANTITY). */
+  @IsOptional() @IsString() @Matches(/^(?=.*[1-9])\d+(\.\d+)?$/, { message: 'must be a positive decimal quantity such as 10000000' })
+  RISK_MAX_ORDER_QTY?: string;
+
   @IsOptional() @IsString() @Matches(/^[A-Z]{3,5}$/, { message: 'must be a currency code such as USD' })
   ACCOUNT_CURRENCY: string = 'USD';
 

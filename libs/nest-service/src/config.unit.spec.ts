@@ -160,6 +160,55 @@ describe('loadServiceEnv', () => {
     }
   });
 
+  test('risk_limits_when_set_then_validated_and_given_to_the_risk_decider_as_the_cli_options_are', () => {
+    // Before, the risk service had no way to take its limits from the environment: only the CLI did.
+    const env = loadServiceEnv({
+      RISK_MAX_POSITION: '0.5',
+      RISK_MAX_EXPOSURE: '2',
+      RISK_DAILY_LOSS_LIMIT: '0.02',
+      RISK_DAILY_TRADES: '1',
+      RISK_LOSS_STREAK: '3',
+      RISK_COOLDOWN_MS: '0',
+      RISK_MAX_ORDER_VALUE: '250000',
+      RISK_MAX_ORDER_QTY: '500000',
+    });
+    const cfg = pipelineConfigFromEnv(env);
+    expect(cfg.risk).toEqual({
+      maxPositionPct: 0.5,
+      maxExposurePct: 2,
+      dailyLossLimitPct: 0.02,
+      dailyTradeLimit: 1,
+      lossStreakLimit: 3,
+      cooldownMs: 0,
+      maxOrderValue: '250000',
+      maxOrderQuantity: '500000',
+    });
+    // Recorded as a backtest records its options, and read back by a replay.
+    expect(pipelineConfigFromFlat(flatPipelineConfig(cfg), (d) => new Error(d)).config.risk).toEqual(cfg.risk);
+    // The risk service's decider applies them: one new order a day.
+    const risk = new DeciderHost(deciderFor('risk', cfg));
+    const bar = { ...SAMPLE_MESSAGES.BarClosed, ts: T0, data: { ...SAMPLE_MESSAGES.BarClosed.data, openTime: T0 - 60_000 } };
+    risk.handle(bar as never);
+    const order = (n: number): Envelope => ({ ...SAMPLE_MESSAGES.SubmitManualOrder, id: `cmd-${n}`, ts: T0 + n * 1000, data: { venue: bar.data.venue, symbol: bar.data.symbol, side: 'buy', type: 'market', quantity: '1000', requestedBy: 'alice' } });
+    expect(risk.handle(order(1) as never).map((e) => e.type)).toEqual(['RiskApproved']);
+    expect(risk.handle(order(2) as never).map((e) => (e.type === 'OrderDenied' ? (e.data as { reason: string }).reason : e.type))).toEqual(['DAILY_TRADE_LIMIT']);
+    // Unset: risk's defaults, and no risk section (a deployment records what it always did).
+    expect(pipelineConfigFromEnv(loadServiceEnv({})).risk).toBeUndefined();
+  });
+
+  test.each([
+    ['RISK_MAX_POSITION', '0', 'must be a fraction of equity above 0, at most 100'],
+    ['RISK_MAX_EXPOSURE', '101', 'must be a fraction of equity above 0, at most 100'],
+    ['RISK_DAILY_LOSS_LIMIT', '1.5', 'must be a fraction of equity above 0, at most 1'],
+    ['RISK_DAILY_TRADES', '2.5', 'must be a whole number from 0 to 1000000'],
+    ['RISK_LOSS_STREAK', '0', 'must be a whole number from 1 to 1000000'],
+    ['RISK_COOLDOWN_MS', '-1', 'must be a whole number of milliseconds from 0 to 31536000000 (365 days)'],
+    ['RISK_MAX_ORDER_VALUE', '1e6', 'must be a positive decimal amount such as 1000000'],
+    ['RISK_MAX_ORDER_QTY', '0', 'must be a positive decimal quantity such as 10000000'],
+  ])('risk_limit_%s_when_%s_then_refused_at_start_naming_it', (variable, value, problem) => {
+    expect(() => loadServiceEnv({ [variable]: value })).toThrow(`${variable} ${problem} (got `);
+  });
+
   test('starting_cash_when_positive_then_accepted', () => {
     expect(loadServiceEnv({ STARTING_CASH: '0.5' }).STARTING_CASH).toBe('0.5');
   });

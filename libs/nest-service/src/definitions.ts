@@ -1,5 +1,6 @@
 import type { Decider } from '@tradeloop/kernel';
 import { defaultGovernorConfig } from '@tradeloop/governor';
+import type { RiskConfig } from '@tradeloop/risk';
 import { pipelineConfig, pipelineDeciders, type PipelineConfig } from '@tradeloop/runtime';
 import { ExecutorEffects, GovernorEffects, projectionEffects, type ServiceEffects, type ServiceLogger } from '@tradeloop/service';
 import type { DataSource } from 'typeorm';
@@ -54,6 +55,7 @@ export const DEFAULT_NICE: Readonly<Record<ServiceName, number>> = {
 export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
   // `??`: a ServiceEnv put together by hand (tests, tools) may not have it.
   const approvalTtlMs = env.APPROVAL_TTL_MS ?? defaultGovernorConfig.approvalTtlMs;
+  const risk = riskLimitsFromEnv(env);
   return pipelineConfig({
     account: env.ACCOUNT,
     seed: env.SEED,
@@ -65,8 +67,28 @@ export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
     currency: env.ACCOUNT_CURRENCY,
     feeBps: env.FEE_BPS,
     slippageBps: env.SLIPPAGE_BPS,
+    ...(Object.keys(risk).length > 0 && { risk }),
     ...(approvalTtlMs !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs } }),
   });
+}
+
+/**
+ * Risk's limits the RISK_* variables set, by RiskConfig field, in the order `tradeloop backtest`
+ * records its options: only those set, so a deployment on the defaults records (ServiceStarted)
+ * the configuration, and run id, it always did.
+ */
+function riskLimitsFromEnv(env: ServiceEnv): Partial<RiskConfig> {
+  const set: [keyof RiskConfig, number | string | undefined][] = [
+    ['maxPositionPct', env.RISK_MAX_POSITION],
+    ['maxExposurePct', env.RISK_MAX_EXPOSURE],
+    ['dailyLossLimitPct', env.RISK_DAILY_LOSS_LIMIT],
+    ['dailyTradeLimit', env.RISK_DAILY_TRADES],
+    ['lossStreakLimit', env.RISK_LOSS_STREAK],
+    ['cooldownMs', env.RISK_COOLDOWN_MS],
+    ['maxOrderValue', env.RISK_MAX_ORDER_VALUE],
+    ['maxOrderQuantity', env.RISK_MAX_ORDER_QTY],
+  ];
+  return Object.fromEntries(set.filter(([, v]) => v !== undefined)) as Partial<RiskConfig>;
 }
 
 export function deciderFor(service: DeciderService, cfg: PipelineConfig): Decider<any, any, any> {
