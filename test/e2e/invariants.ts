@@ -77,6 +77,12 @@ export async function checkInvariants(o: { nc: NatsConnection; topo: Topology; p
   const denials = decs.filter((m) => m.type === 'OrderDenied');
   expect(await count('SELECT count(*) AS n FROM S.denials')).toBe(denials.length);
   expect(await count(`SELECT count(*) AS n FROM S.denials WHERE denial_id IN (${denials.map((d) => `'${d.id}'`).join(',') || "''"})`)).toBe(denials.length);
+  // …and its approvals, and the governor the orders it did not place: each once.
+  expect(await count('SELECT count(*) AS n FROM S.risk_approvals')).toBe(riskApproved.length);
+  expect(await count(`SELECT count(*) AS n FROM S.risk_approvals WHERE risk_approval_id IN (${riskApproved.map((r) => `'${r.id}'`).join(',') || "''"})`)).toBe(riskApproved.length);
+  const displayed = decs.filter((m) => m.type === 'OrderDisplayed');
+  expect(await count('SELECT count(*) AS n FROM S.displayed_orders')).toBe(displayed.length);
+  expect(await count(`SELECT count(*) AS n FROM S.displayed_orders WHERE display_id IN (${displayed.map((d) => `'${d.id}'`).join(',') || "''"})`)).toBe(displayed.length);
   expect(await count('SELECT count(*) AS n FROM S.broker_orders')).toBe(submitted.length);
   expect(await count(`SELECT count(*) AS n FROM S.broker_orders b JOIN S.orders o USING (client_order_id) WHERE o.role = 'entry'`)).toBe(approved.length);
 

@@ -18,6 +18,7 @@ const ROUTES: [method: string, path: string, scope: string][] = [
   ['get', '/v1/fills', 'read'],
   ['get', '/v1/experiences', 'read'],
   ['get', '/v1/denials', 'read'],
+  ['get', '/v1/displayed-orders', 'read'],
 ];
 
 describe('gateway OpenAPI', () => {
@@ -91,15 +92,22 @@ describe('gateway OpenAPI', () => {
     expect(query.sort()).toEqual(['correlationId', 'cursor', 'limit', 'status', 'symbol']);
     const denials = doc.paths['/v1/denials'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
     expect(denials.sort()).toEqual(['correlationId', 'cursor', 'limit', 'reason', 'symbol']);
+    const displayed = doc.paths['/v1/displayed-orders'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
+    expect(displayed.sort()).toEqual(['correlationId', 'cursor', 'limit', 'reason', 'symbol']);
   });
 
   it('response_views_then_documented', () => {
     const schemas = doc.components.schemas;
-    for (const name of ['OrderView', 'OrderPage', 'FillPage', 'PositionPage', 'ApprovalPage', 'ExperiencePage', 'DenialPage', 'DenialView', 'StatusView', 'TradingStateView', 'CommandAcceptedView', 'ErrorView']) {
+    for (const name of ['OrderView', 'OrderPage', 'FillPage', 'PositionPage', 'ApprovalPage', 'ExperiencePage', 'DenialPage', 'DenialView', 'DisplayedOrderPage', 'DisplayedOrderView', 'StatusView', 'TradingStateView', 'CommandAcceptedView', 'ErrorView']) {
       expect(schemas[name]).toBeDefined();
     }
     expect(Object.keys(schemas.OrderView.properties)).toEqual(expect.arrayContaining(['orderId', 'status', 'filledQuantity', 'timeInForce']));
     expect(schemas.ErrorView.properties.fields).toBeDefined();
+    // What would have been ordered, risk's rating of it and why it was not placed.
+    expect(Object.keys(schemas.DisplayedOrderView.properties)).toEqual(
+      expect.arrayContaining(['reason', 'side', 'quantity', 'type', 'limitPrice', 'stopPrice', 'stopLoss', 'takeProfit', 'riskLevel', 'origin', 'strategy', 'correlationId', 'requestId']),
+    );
+    expect(schemas.DisplayedOrderView.properties.reason.enum).toEqual(['DISPLAY_ONLY', 'TRADING_HALTED', 'REDUCE_ONLY']);
   });
 
   it('given_a_threshold_with_a_mode_that_does_not_use_it_when_the_mode_route_is_read_then_the_docs_say_it_is_kept_for_quality_based', () => {

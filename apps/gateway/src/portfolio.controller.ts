@@ -2,9 +2,9 @@ import { Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { RequiresScope } from './auth/auth.decorators';
 import { GatewayController } from './http/gateway-controller.decorator';
-import { ListDenialsQuery, ListExperiencesQuery, ListFillsQuery, ListPositionsQuery } from './queries/query.dto';
+import { ListDenialsQuery, ListDisplayedOrdersQuery, ListExperiencesQuery, ListFillsQuery, ListPositionsQuery } from './queries/query.dto';
 import { ReadModels } from './queries/read-models';
-import { DenialPage, ExperiencePage, FillPage, PositionPage } from './queries/views';
+import { DenialPage, DisplayedOrderPage, ExperiencePage, FillPage, PositionPage } from './queries/views';
 
 @GatewayController('v1', 'portfolio')
 export class PortfolioController {
@@ -37,6 +37,21 @@ export class PortfolioController {
   @ApiOkResponse({ type: DenialPage })
   denials(@Query() query: ListDenialsQuery): Promise<DenialPage> {
     return this.reads.denials(query);
+  }
+
+  @Get('displayed-orders')
+  @RequiresScope('read')
+  @ApiOperation({
+    summary: 'Orders the governor did not place (OrderDisplayed), newest first',
+    description:
+      'In display_only mode (the default with a real broker unless AUTO_EXECUTE) every order risk approves ends here instead of at the broker, ' +
+      'and so does one that arrives while trading is HALTED, or that risk approved before REDUCING began. Each shows what would have been ordered ' +
+      '(side, quantity, type, prices, bracket), risk\'s rating of it and why it was only displayed. ' +
+      '`correlationId=<commandId>` finds a manual order\'s (POST /v1/orders answers 202 once the command is on the bus); a strategy order\'s chain is its signal id.',
+  })
+  @ApiOkResponse({ type: DisplayedOrderPage })
+  displayedOrders(@Query() query: ListDisplayedOrdersQuery): Promise<DisplayedOrderPage> {
+    return this.reads.displayedOrders(query);
   }
 
   @Get('experiences')

@@ -6,6 +6,7 @@ import { ACCOUNT, call, startTestGateway, type TestGateway } from './gateway.tes
 const T0 = 1_709_649_000_000;
 const MIN = 60_000;
 const OTHER = 'someone-else';
+const SAMPLE_ORDER = sampleOf('RiskApproved').data.order;
 
 /** A small but real history, fed through the same projections the read-model consumer runs. */
 function history(): Message[] {
@@ -52,6 +53,15 @@ function history(): Message[] {
       requestId: 'q-cmd1', symbol: 'XAUUSD', reason: 'PRICE_COLLAR', detail: 'limit 1200 is 8.1% from the reference 1306.2 (collar 2%)', origin: 'manual',
     }),
   );
+  // Orders the governor did not place: a strategy order in display_only mode (risk's record of it
+  // projected too) and a manual one while halted (risk's record not projected yet).
+  m.push(sampleOf('RiskApproved', { id: 'q-rsk5', ts: T0 + 22 * MIN, account: ACCOUNT, correlationId: 'q-sig5' }, { requestId: 'q-dec5' }));
+  m.push(sampleOf('OrderDisplayed', { id: 'q-disp5', ts: T0 + 22 * MIN, account: ACCOUNT, correlationId: 'q-sig5' }, {
+    riskApprovalId: 'q-rsk5', order: SAMPLE_ORDER, reason: 'DISPLAY_ONLY',
+  }));
+  m.push(sampleOf('OrderDisplayed', { id: 'q-disp6', ts: T0 + 23 * MIN, account: ACCOUNT, correlationId: 'q-cmd6' }, {
+    riskApprovalId: 'q-rsk6', order: { ...SAMPLE_ORDER, symbol: 'XAUUSD', side: 'sell', type: 'market', limitPrice: undefined, stopLoss: undefined, takeProfit: undefined, origin: 'manual', strategy: undefined }, reason: 'TRADING_HALTED',
+  }));
   m.push(sampleOf('TradingStateChanged', { id: 'q-state', ts: T0 + 50 * MIN, account: ACCOUNT }));
   m.push(sampleOf('ExecutionModeChanged', { id: 'q-mode', ts: T0 - MIN, account: ACCOUNT }));
   // another account on the same database: never visible through this gateway
@@ -60,6 +70,7 @@ function history(): Message[] {
   m.push(sampleOf('PositionOpened', { id: 'x-p', ts: T0, account: OTHER }, { positionId: 'x-pos', symbol: 'BTCUSDT' }));
   m.push(sampleOf('ApprovalRequested', { id: 'x-apr', ts: T0, account: OTHER }));
   m.push(sampleOf('ExperienceRecorded', { id: 'x-e', ts: T0, account: OTHER }, { positionId: 'x-xpos' }));
+  m.push(sampleOf('OrderDisplayed', { id: 'x-disp', ts: T0, account: OTHER }));
   return m;
 }
 
@@ -248,6 +259,46 @@ describe('gateway queries', () => {
       expect(ofChain.every((o: any) => o.correlationId === chain)).toBe(true);
     });
 
+    it('displayed_orders_then_newest_first_with_the_order_risks_rating_and_why_and_filters', async () => {
+      const all = await call(gw, 'GET', '/v1/displayed-orders', { key });
+      expect(all.status).toBe(200);
+      expect(all.body.items.map((d: any) => [d.displayId, d.reason, d.origin])).toEqual([
+        ['q-disp6', 'TRADING_HALTED', 'manual'],
+        ['q-disp5', 'DISPLAY_ONLY', 'strategy'],
+      ]);
+      expect(all.body.items[1]).toEqual({
+        displayId: 'q-disp5',
+        riskApprovalId: 'q-rsk5',
+        requestId: 'q-dec5',
+        reason: 'DISPLAY_ONLY',
+        venue: 'oanda',
+        symbol: 'EURUSD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '10000',
+        limitPrice: '1.08452',
+        stopPrice: null,
+        timeInForce: 'GTC',
+        stopLoss: '1.08310',
+        takeProfit: '1.08736',
+        origin: 'strategy',
+        strategy: 'structure_break',
+        riskLevel: 'MEDIUM',
+        riskAmount: '14.20',
+        notional: '10845.20',
+        referencePrice: '1.08452',
+        quality: 78.5,
+        ts: T0 + 22 * MIN,
+        correlationId: 'q-sig5',
+      });
+      // Risk's record of the manual one is not in yet: its rating is null, the order is all there.
+      expect(all.body.items[0]).toMatchObject({ symbol: 'XAUUSD', side: 'sell', type: 'market', limitPrice: null, stopLoss: null, takeProfit: null, strategy: null, requestId: null, riskLevel: null, quality: null });
+      expect((await call(gw, 'GET', '/v1/displayed-orders?correlationId=q-cmd6', { key })).body.items.map((d: any) => d.displayId)).toEqual(['q-disp6']);
+      expect((await call(gw, 'GET', '/v1/displayed-orders?reason=DISPLAY_ONLY', { key })).body.items.map((d: any) => d.displayId)).toEqual(['q-disp5']);
+      expect((await call(gw, 'GET', '/v1/displayed-orders?symbol=XAUUSD&reason=DISPLAY_ONLY', { key })).body.items).toEqual([]);
+      expect(await allPages(gw, key, '/v1/displayed-orders', 1, (d) => d.displayId)).toEqual([['q-disp6'], ['q-disp5']]);
+    });
+
     it('positions_then_open_by_default_all_and_closed_on_request', async () => {
       const open = await call(gw, 'GET', '/v1/positions', { key });
       expect(open.body.items.map((p: any) => [p.symbol, p.status])).toEqual([
@@ -285,7 +336,7 @@ describe('gateway queries', () => {
       expect(await allPages(gw, key, '/v1/experiences', 2, (e) => e.experienceId)).toEqual([['q-e2', 'q-e1'], ['q-e0']]);
     });
 
-    it.each(['/v1/experiences', '/v1/orders', '/v1/fills', '/v1/denials'])('%s_when_symbol_filter_in_lower_case_then_the_same_rows_as_upper_case', async (path) => {
+    it.each(['/v1/experiences', '/v1/orders', '/v1/fills', '/v1/denials', '/v1/displayed-orders'])('%s_when_symbol_filter_in_lower_case_then_the_same_rows_as_upper_case', async (path) => {
       // Markets are named in upper case everywhere (from data file names; manual orders are
       // upper-cased): ?symbol=eurusd answered an empty page, as if nothing had traded.
       const upper = await call(gw, 'GET', `${path}?symbol=EURUSD`, { key });
@@ -320,6 +371,8 @@ describe('gateway queries', () => {
       ['/v1/denials?reason=TOO_RISKY', 'reason'],
       ['/v1/denials?correlationId=has%20space', 'correlationId'],
       ['/v1/orders?correlationId=has%20space', 'correlationId'],
+      ['/v1/displayed-orders?reason=DENIED', 'reason'],
+      ['/v1/displayed-orders?correlationId=has%20space', 'correlationId'],
       ['/v1/status?x=1', 'x'],
       ['/v1/trading-state?verbose=true', 'verbose'],
     ])('%s_then_400_naming_%s', async (path, field) => {

@@ -109,7 +109,7 @@ export function deciderFor(service: DeciderService, cfg: PipelineConfig): Decide
   }
 }
 
-/** Services whose outputs feed read models or the experience store write to PostgreSQL (risk: its denials). */
+/** Services whose outputs feed read models or the experience store write to PostgreSQL (risk: its denials and approvals). */
 export function writesReadModels(service: ServiceName): boolean {
   return service === 'executor' || service === 'governor' || service === 'learning' || service === 'risk' || service === 'gateway';
 }

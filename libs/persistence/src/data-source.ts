@@ -3,10 +3,12 @@ import {
   AccountEntity,
   ApprovalEntity,
   DenialEntity,
+  DisplayedOrderEntity,
   FillEntity,
   OrderEntity,
   PositionEntity,
   ProcessedMessageEntity,
+  RiskApprovalEntity,
   TradeExperienceEntity,
   TradingStateEntity,
 } from './entities';
@@ -31,6 +33,8 @@ export const PERSISTENCE_ENTITIES = [
   IdempotencyKeyEntity,
   DenialEntity,
   GovernorStartEntity,
+  RiskApprovalEntity,
+  DisplayedOrderEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -16,6 +16,9 @@ export {
   ProcessedMessageEntity,
   TradeExperienceEntity,
   DenialEntity,
+  RiskApprovalEntity,
+  DisplayedOrderEntity,
+  type DisplayReason,
   type PositionStatus,
   type ApprovalStatus,
 } from './entities';
@@ -51,6 +54,7 @@ export {
   appendExperience,
   projectMessage,
   projectDenial,
+  projectRiskApproval,
   PROJECTED_TYPES,
   ExperienceConflictError,
   ORDER_STATUS_RANK,
@@ -67,6 +71,7 @@ export {
   listApprovals,
   listExperiences,
   listDenials,
+  listDisplayedOrders,
   InvalidCursorError,
   DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
@@ -79,6 +84,7 @@ export {
   type ApprovalFilter,
   type ExperienceFilter,
   type DenialFilter,
+  type DisplayedOrderFilter,
 } from './queries';
 export { sqlStateOf, isRetryableTransactionError, SERIALIZATION_FAILURE, DEADLOCK_DETECTED } from './pg-errors';
 export { countWorkingOrders, countOpenPositions, getApproval, WORKING_ORDER_STATUSES } from './summary-queries';

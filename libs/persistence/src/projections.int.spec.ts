@@ -1,14 +1,16 @@
 import type { Message } from '@tradeloop/contracts';
 import { handleOnce, type HandleOutcome } from './idempotent';
 import { projectExecution, projectGovernor, projectMessage, type ProjectionOutcome } from './projections';
-import { listPositions } from './queries';
+import { listDisplayedOrders, listPositions } from './queries';
 import {
   AccountEntity,
   ApprovalEntity,
   DenialEntity,
+  DisplayedOrderEntity,
   FillEntity,
   OrderEntity,
   PositionEntity,
+  RiskApprovalEntity,
   TradeExperienceEntity,
   TradingStateEntity,
 } from './entities';
@@ -355,6 +357,57 @@ describe('projections', () => {
         correlationId: 'cmd-77',
       });
       expect(await db.ds.getRepository(DenialEntity).countBy({ denialId: 'deny-manual' })).toBe(1);
+    });
+  });
+
+  describe("orders the governor did not place, and risk's approvals", () => {
+    it('order_displayed_and_its_risk_approval_when_projected_then_one_row_each_and_a_repeat_changes_nothing', async () => {
+      const approved = sampleOf('RiskApproved', { id: 'rsk-shown', ts: T0 + 300 * MIN, correlationId: 'sig-shown' }, { requestId: 'dec-shown' });
+      const shown = sampleOf('OrderDisplayed', { id: 'disp-shown', ts: T0 + 300 * MIN, correlationId: 'sig-shown' }, {
+        riskApprovalId: 'rsk-shown',
+        order: approved.data.order,
+        reason: 'REDUCE_ONLY',
+      });
+      for (const m of [approved, shown]) {
+        expect(await deliver(m)).toBe('applied');
+        expect(await project(m)).toBe('unchanged');
+      }
+      expect(await db.ds.getRepository(DisplayedOrderEntity).findOneByOrFail({ displayId: 'disp-shown' })).toEqual({
+        displayId: 'disp-shown',
+        account: 'paper',
+        riskApprovalId: 'rsk-shown',
+        reason: 'REDUCE_ONLY',
+        venue: 'oanda',
+        symbol: 'EURUSD',
+        side: 'buy',
+        type: 'limit',
+        quantity: '10000',
+        limitPrice: '1.08452',
+        stopPrice: null,
+        tif: 'GTC',
+        stopLoss: '1.08310',
+        takeProfit: '1.08736',
+        origin: 'strategy',
+        strategy: 'structure_break',
+        ts: T0 + 300 * MIN,
+        correlationId: 'sig-shown',
+      });
+      expect(await db.ds.getRepository(RiskApprovalEntity).findOneByOrFail({ riskApprovalId: 'rsk-shown' })).toEqual({
+        riskApprovalId: 'rsk-shown',
+        account: 'paper',
+        requestId: 'dec-shown',
+        symbol: 'EURUSD',
+        riskLevel: 'MEDIUM',
+        riskAmount: '14.20',
+        notional: '10845.20',
+        referencePrice: '1.08452',
+        quality: 78.5,
+        tradingState: 'ACTIVE',
+        ts: T0 + 300 * MIN,
+        correlationId: 'sig-shown',
+      });
+      const page = await listDisplayedOrders(db.ds, 'paper', { correlationId: 'sig-shown' });
+      expect(page.items.map((d) => [d.displayId, d.risk?.riskLevel])).toEqual([['disp-shown', 'MEDIUM']]);
     });
   });
 

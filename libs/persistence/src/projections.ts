@@ -321,9 +321,10 @@ const GOVERNOR_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'ApprovalExpired',
   'TradingStateChanged',
   'ExecutionModeChanged',
+  'OrderDisplayed',
 ]);
 
-/** ApprovalRequested/Granted/Rejected/Expired, TradingStateChanged, ExecutionModeChanged. */
+/** ApprovalRequested/Granted/Rejected/Expired, TradingStateChanged, ExecutionModeChanged, OrderDisplayed. */
 export async function projectGovernor(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
   if (!GOVERNOR_TYPES.has(m.type)) return 'not_projected';
   return inTransaction(manager, (tx) => governor(tx, m));
@@ -378,6 +379,39 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
              AND (s."state", s."reason", s."state_by", s."state_ts")
                  IS DISTINCT FROM (EXCLUDED."state", EXCLUDED."reason", EXCLUDED."state_by", EXCLUDED."state_ts")`,
           [m.account, d.state, d.reason, d.by, m.ts],
+        ),
+      );
+    }
+    case 'OrderDisplayed': {
+      // One row per OrderDisplayed, keyed by its envelope id: a repeat inserts nothing.
+      const o = m.data.order;
+      return outcome(
+        await write(
+          manager,
+          `INSERT INTO ${t.displayedOrders} ("display_id", "account", "risk_approval_id", "reason", "venue", "symbol", "side",
+             "type", "quantity", "limit_price", "stop_price", "tif", "stop_loss", "take_profit", "origin", "strategy", "ts", "correlation_id")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+           ON CONFLICT ("display_id") DO NOTHING`,
+          [
+            m.id,
+            m.account,
+            m.data.riskApprovalId,
+            m.data.reason,
+            o.venue,
+            o.symbol,
+            o.side,
+            o.type,
+            o.quantity,
+            o.limitPrice ?? null,
+            o.stopPrice ?? null,
+            o.timeInForce,
+            o.stopLoss ?? null,
+            o.takeProfit ?? null,
+            o.origin,
+            o.strategy ?? null,
+            m.ts,
+            m.correlationId,
+          ],
         ),
       );
     }
@@ -494,7 +528,7 @@ async function experience(manager: EntityManager, m: Message<'ExperienceRecorded
 }
 
 // ----------------------------------------------------------------------------------------------
-// Risk: denials
+// Risk: denials and approvals
 // ----------------------------------------------------------------------------------------------
 
 /** One row per OrderDenied, keyed by its envelope id: a repeat inserts nothing. */
@@ -511,13 +545,38 @@ export async function projectDenial(manager: EntityManager, m: Message<'OrderDen
   );
 }
 
+/**
+ * One row per RiskApproved, keyed by its envelope id: how risk sized and rated the order (what
+ * the governor's displayed orders show of it). A repeat inserts nothing.
+ */
+export async function projectRiskApproval(manager: EntityManager, m: Message<'RiskApproved'>): Promise<ProjectionOutcome> {
+  const d = m.data;
+  return outcome(
+    await write(
+      manager,
+      `INSERT INTO ${tablesOf(manager.dataSource).riskApprovals} ("risk_approval_id", "account", "request_id", "symbol", "risk_level",
+         "risk_amount", "notional", "reference_price", "quality", "trading_state", "ts", "correlation_id")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT ("risk_approval_id") DO NOTHING`,
+      [m.id, m.account, d.requestId, d.order.symbol, d.riskLevel, d.riskAmount, d.notional, d.referencePrice, d.quality, d.tradingState ?? null, m.ts, m.correlationId],
+    ),
+  );
+}
+
 /** Every message type some projection writes: a consumer can skip the transaction for the rest. */
-export const PROJECTED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([...EXECUTION_TYPES, ...GOVERNOR_TYPES, 'ExperienceRecorded', 'OrderDenied']);
+export const PROJECTED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  ...EXECUTION_TYPES,
+  ...GOVERNOR_TYPES,
+  'ExperienceRecorded',
+  'OrderDenied',
+  'RiskApproved',
+]);
 
 /** Every projection this library has, for a consumer that writes all read models. */
 export async function projectMessage(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
   if (m.type === 'ExperienceRecorded') return appendExperience(manager, m);
   if (m.type === 'OrderDenied') return projectDenial(manager, m);
+  if (m.type === 'RiskApproved') return projectRiskApproval(manager, m);
   const execution = await projectExecution(manager, m);
   return execution === 'not_projected' ? projectGovernor(manager, m) : execution;
 }

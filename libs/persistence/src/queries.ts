@@ -4,12 +4,15 @@ import {
   AccountEntity,
   ApprovalEntity,
   DenialEntity,
+  DisplayedOrderEntity,
   FillEntity,
   OrderEntity,
   PositionEntity,
+  RiskApprovalEntity,
   TradeExperienceEntity,
   TradingStateEntity,
   type ApprovalStatus,
+  type DisplayReason,
   type PositionStatus,
 } from './entities';
 
@@ -183,6 +186,31 @@ export async function listDenials(db: Reader, account: string, filter: DenialFil
   if (filter.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: filter.reason });
   if (filter.correlationId !== undefined) qb.andWhere('d.correlationId = :cid', { cid: filter.correlationId });
   return keysetPage(qb, ['ts', 'denialId'], 'DESC', filter);
+}
+
+export interface DisplayedOrderFilter extends PageRequest {
+  readonly symbol?: string;
+  readonly reason?: DisplayReason;
+  /** The chain: a manual order's command id, a strategy order's signal id. */
+  readonly correlationId?: string;
+}
+
+/**
+ * Orders the governor did not place, newest first, each with risk's record of it (`risk`: its
+ * risk level and sizing; null until risk's projection has it — the two services write apart).
+ */
+export async function listDisplayedOrders(db: Reader, account: string, filter: DisplayedOrderFilter = {}): Promise<Page<DisplayedOrderEntity>> {
+  const qb = db
+    .getRepository(DisplayedOrderEntity)
+    .createQueryBuilder('d')
+    .leftJoinAndMapOne('d.risk', RiskApprovalEntity, 'r', 'r.riskApprovalId = d.riskApprovalId AND r.account = d.account')
+    .where('d.account = :account', { account });
+  if (filter.symbol !== undefined) qb.andWhere('d.symbol = :symbol', { symbol: filter.symbol });
+  if (filter.reason !== undefined) qb.andWhere('d.reason = :reason', { reason: filter.reason });
+  if (filter.correlationId !== undefined) qb.andWhere('d.correlationId = :cid', { cid: filter.correlationId });
+  const page = await keysetPage(qb, ['ts', 'displayId'], 'DESC', filter);
+  for (const row of page.items) row.risk ??= null;
+  return page;
 }
 
 export interface ExperienceFilter extends PageRequest {

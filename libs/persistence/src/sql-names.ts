@@ -34,6 +34,8 @@ export interface TableNames {
   readonly processedMessages: string;
   readonly tradeExperiences: string;
   readonly denials: string;
+  readonly riskApprovals: string;
+  readonly displayedOrders: string;
   readonly idempotencyKeys: string;
 }
 
@@ -54,6 +56,8 @@ export function tablesOf(ds: DataSource): TableNames {
       processedMessages: qualify(s, 'processed_messages'),
       tradeExperiences: qualify(s, 'trade_experiences'),
       denials: qualify(s, 'denials'),
+      riskApprovals: qualify(s, 'risk_approvals'),
+      displayedOrders: qualify(s, 'displayed_orders'),
       idempotencyKeys: qualify(s, 'idempotency_keys'),
     };
     cache.set(ds, names);

@@ -6,8 +6,8 @@ import type { EffectItem, InboxRef, ServiceEffects } from './runner';
 
 /**
  * Writes the read models a service's outputs change (orders, fills, positions, account for the
- * executor; approvals and trading state for the governor; the append-only experience store for
- * learning) in one transaction with the processed-message record of the inbox message that
+ * executor; approvals, trading state and the orders it did not place for the governor; denials
+ * and approvals for risk; the append-only experience store for learning) in one transaction with the processed-message record of the inbox message that
  * caused them (DESIGN §4): a repeat after a crash finds the record and writes nothing. A group
  * of inbox messages commits in one transaction, each with its own record.
  */

@@ -11,7 +11,7 @@ export function governorStartOf(state: GovernorState, account: string, startedTs
 }
 
 /**
- * The governor's effects: its read models (approvals, trading state, execution mode) like every
+ * The governor's effects: its read models (approvals, trading state, execution mode, displayed orders) like every
  * projecting service, and at start, once its state is rebuilt, the mode, threshold and trading
  * state it runs in (governor_starts). The governor publishes nothing about the mode its
  * configuration starts it in, so without this record the read models showed no mode at all

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { DENIAL_REASONS, DIRECTIONS, OptionalField, type DenialReason, type Direction, type OrderStatus } from '@tradeloop/contracts';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type ApprovalStatus, type PositionStatus } from '@tradeloop/persistence';
+import { DENIAL_REASONS, DIRECTIONS, DISPLAY_REASONS, OptionalField, type DenialReason, type Direction, type OrderStatus } from '@tradeloop/contracts';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type ApprovalStatus, type DisplayReason, type PositionStatus } from '@tradeloop/persistence';
 import {
   CommaList,
   IsEpochMsValue,
@@ -70,6 +70,24 @@ export class ListDenialsQuery extends PageQuery {
   readonly reason?: DenialReason;
 
   @ApiPropertyOptional({ type: String, description: "Only this chain's denial: a manual order's command id (what POST /v1/orders answered), a signal's id." })
+  @OptionalField()
+  @IsId()
+  readonly correlationId?: string;
+}
+
+export class ListDisplayedOrdersQuery extends PageQuery {
+  @SymbolFilter()
+  readonly symbol?: string;
+
+  @ApiPropertyOptional({
+    enum: DISPLAY_REASONS,
+    description: 'DISPLAY_ONLY: the mode was display_only; TRADING_HALTED: trading was halted; REDUCE_ONLY: risk approved it before REDUCING began, so nothing checked that it only reduces.',
+  })
+  @OptionalField()
+  @IsOneOfValues(DISPLAY_REASONS)
+  readonly reason?: DisplayReason;
+
+  @ApiPropertyOptional({ type: String, description: "Only this chain's displayed orders: a manual order's command id (what POST /v1/orders answered), a signal's id." })
   @OptionalField()
   @IsId()
   readonly correlationId?: string;

@@ -10,6 +10,7 @@ import {
   InvalidCursorError,
   listApprovals,
   listDenials,
+  listDisplayedOrders,
   listExperiences,
   listFills,
   listOrders,
@@ -24,6 +25,7 @@ import { fieldProblem, RequestValidationError } from '../http/problems';
 import type {
   ListApprovalsQuery,
   ListDenialsQuery,
+  ListDisplayedOrdersQuery,
   ListExperiencesQuery,
   ListFillsQuery,
   ListOrdersQuery,
@@ -33,6 +35,7 @@ import {
   approvalView,
   balanceView,
   denialView,
+  displayedOrderView,
   experienceView,
   fillView,
   orderView,
@@ -40,6 +43,7 @@ import {
   tradingStateView,
   type ApprovalPage,
   type DenialPage,
+  type DisplayedOrderPage,
   type ExperiencePage,
   type FillPage,
   type OrderPage,
@@ -142,6 +146,15 @@ export class ReadModels {
       mapPage(
         await listDenials(this.db, this.account, { symbol: marketName(q.symbol), reason: q.reason, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
         denialView,
+      ),
+    );
+  }
+
+  async displayedOrders(q: ListDisplayedOrdersQuery): Promise<DisplayedOrderPage> {
+    return paged(q.cursor, async () =>
+      mapPage(
+        await listDisplayedOrders(this.db, this.account, { symbol: marketName(q.symbol), reason: q.reason, correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
+        displayedOrderView,
       ),
     );
   }

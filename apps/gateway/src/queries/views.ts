@@ -2,11 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   DENIAL_REASONS,
   DIRECTIONS,
+  DISPLAY_REASONS,
   EXECUTION_MODES,
   EXIT_REASONS,
   ORDER_ORIGINS,
   ORDER_ROLES,
   ORDER_TYPES,
+  RISK_LEVELS,
   SIDES,
   TIME_IN_FORCE,
   TRADING_STATES,
@@ -19,6 +21,7 @@ import {
   type OrderSpec,
   type OrderStatus,
   type OrderType,
+  type RiskLevel,
   type Side,
   type TimeInForce,
   type TradingState,
@@ -29,6 +32,8 @@ import {
   type ApprovalEntity,
   type ApprovalStatus,
   type DenialEntity,
+  type DisplayedOrderEntity,
+  type DisplayReason,
   type FillEntity,
   type GovernorStartEntity,
   type OrderEntity,
@@ -225,6 +230,78 @@ export function denialView(d: DenialEntity): DenialView {
     reason: d.reason,
     detail: d.detail,
     origin: d.origin,
+    ts: d.ts,
+    correlationId: d.correlationId,
+  };
+}
+
+/**
+ * An order the governor did not place, with everything it would have been: the order risk sized
+ * (side, quantity, type, prices, bracket), risk's rating of it and why it was only displayed.
+ */
+export class DisplayedOrderView {
+  @Str('gov-7a1c0e52', 'The OrderDisplayed id.') readonly displayId!: string;
+  @Str(undefined, 'The RiskApproved the governor did not pass on.') readonly riskApprovalId!: string;
+  @NullableStr(
+    "What risk answered: the DecisionMade id (a strategy order's decision), or the SubmitManualOrder (a manual order's command id). Null until risk's record of the order is in the read models (moments after).",
+  )
+  readonly requestId!: string | null;
+  @OneOf(
+    DISPLAY_REASONS,
+    'Why it was only displayed. DISPLAY_ONLY: the mode was display_only (the default with a real broker unless AUTO_EXECUTE); TRADING_HALTED: trading was halted; REDUCE_ONLY: risk approved it before REDUCING began, so nothing checked that it only reduces.',
+  )
+  readonly reason!: DisplayReason;
+  @Str('OANDA') readonly venue!: string;
+  @Str('EURUSD') readonly symbol!: string;
+  @OneOf(SIDES) readonly side!: Side;
+  @OneOf(ORDER_TYPES) readonly type!: OrderType;
+  @Decimal('10000', 'As risk sized it.') readonly quantity!: string;
+  @NullableDecimal('Limit orders.') readonly limitPrice!: string | null;
+  @NullableDecimal('Stop orders (the trigger).') readonly stopPrice!: string | null;
+  @OneOf(TIME_IN_FORCE) readonly timeInForce!: TimeInForce;
+  @NullableDecimal('The bracket: the stop-loss it would have placed once filled.') readonly stopLoss!: string | null;
+  @NullableDecimal('The bracket: the take-profit it would have placed once filled.') readonly takeProfit!: string | null;
+  @OneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
+  @NullableStr('The strategy of a strategy order.') readonly strategy!: string | null;
+  @NullableOneOf(
+    RISK_LEVELS.filter((l) => l !== 'BLOCKED'),
+    "Risk's rating of the order (RiskApproved). This and the next four are null until risk's record of the order is in the read models.",
+  )
+  readonly riskLevel!: Exclude<RiskLevel, 'BLOCKED'> | null;
+  @NullableDecimal('Money at risk if the stop is hit, in the quote currency.') readonly riskAmount!: string | null;
+  @NullableDecimal('Quantity × reference price × contract size, in the quote currency.') readonly notional!: string | null;
+  @NullableDecimal('The price risk sized and checked the order against.') readonly referencePrice!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 78.5, description: 'Signal quality 0–100 (100 for manual orders).' })
+  readonly quality!: number | null;
+  @Ms() readonly ts!: number;
+  @Str(undefined, "The chain: a manual order's command id (GET /v1/displayed-orders?correlationId=<commandId>), a strategy order's signal id.")
+  readonly correlationId!: string;
+}
+
+export function displayedOrderView(d: DisplayedOrderEntity): DisplayedOrderView {
+  const r = d.risk ?? null;
+  return {
+    displayId: d.displayId,
+    riskApprovalId: d.riskApprovalId,
+    requestId: r?.requestId ?? null,
+    reason: d.reason,
+    venue: d.venue,
+    symbol: d.symbol,
+    side: d.side,
+    type: d.type,
+    quantity: d.quantity,
+    limitPrice: d.limitPrice,
+    stopPrice: d.stopPrice,
+    timeInForce: d.tif,
+    stopLoss: d.stopLoss,
+    takeProfit: d.takeProfit,
+    origin: d.origin,
+    strategy: d.strategy,
+    riskLevel: r?.riskLevel ?? null,
+    riskAmount: r?.riskAmount ?? null,
+    notional: r?.notional ?? null,
+    referencePrice: r?.referencePrice ?? null,
+    quality: r?.quality ?? null,
     ts: d.ts,
     correlationId: d.correlationId,
   };
@@ -437,6 +514,10 @@ export class ApprovalPage {
 }
 export class DenialPage {
   @ApiProperty({ type: [DenialView] }) readonly items!: DenialView[];
+  @NEXT_CURSOR readonly nextCursor!: string | null;
+}
+export class DisplayedOrderPage {
+  @ApiProperty({ type: [DisplayedOrderView] }) readonly items!: DisplayedOrderView[];
   @NEXT_CURSOR readonly nextCursor!: string | null;
 }
 export class ExperiencePage {

@@ -7,3 +7,5 @@ export { TradingStateEntity } from './trading-state.entity';
 export { ProcessedMessageEntity } from './processed-message.entity';
 export { TradeExperienceEntity } from './trade-experience.entity';
 export { DenialEntity } from './denial.entity';
+export { RiskApprovalEntity } from './risk-approval.entity';
+export { DisplayedOrderEntity, type DisplayReason } from './displayed-order.entity';

@@ -9,6 +9,7 @@ import { Denials1700000007000 } from './1700000007000-Denials';
 import { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
 import { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 import { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
+import { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -21,6 +22,7 @@ export { Denials1700000007000 } from './1700000007000-Denials';
 export { IdempotencyKeyRetention1700000008000 } from './1700000008000-IdempotencyKeyRetention';
 export { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 export { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
+export { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -35,4 +37,5 @@ export const PERSISTENCE_MIGRATIONS = [
   IdempotencyKeyRetention1700000008000,
   GovernorStarts1700000009000,
   ExperienceCurrency1700000010000,
+  DisplayedOrders1700000011000,
 ];

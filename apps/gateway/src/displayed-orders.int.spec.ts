@@ -1,0 +1,151 @@
+/**
+ * Orders the governor does not place (OrderDisplayed: display_only mode, or HALTED/REDUCING) are
+ * a read model: the risk and governor services run on NATS and PostgreSQL as their containers
+ * start them, real EURUSD bars give risk its prices, and the gateway sends its commands onto the
+ * bus. Before, a manual order sent in display_only mode was answered 202 and then appeared
+ * nowhere in the API: not in /v1/orders, /v1/denials or /v1/approvals.
+ */
+import { resolve } from 'node:path';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Envelope } from '@tradeloop/kernel';
+import { readMarketDataFile } from '@tradeloop/market-data';
+import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
+import { countRows, openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { connectNats, deleteTopology, NATS_URL, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, startTestGateway, type TestGateway } from './gateway.test-support';
+
+const DATA = resolve(__dirname, '../../../../shared/data');
+// Two hours of real EURUSD quote bars: enough for risk to price an order, little to publish.
+const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 120);
+const LAST_BAR_TS = BARS[BARS.length - 1].ts;
+
+describe('orders the governor does not place, with risk and the governor running on NATS and PostgreSQL', () => {
+  let db: TestDatabase;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let topo: Topology;
+  let publisher: JetStreamPublisher;
+  let gw: TestGateway;
+  const services: RunningService[] = [];
+
+  async function start(name: 'risk' | 'governor'): Promise<void> {
+    services.push(
+      await bootstrapService({
+        name,
+        env: {
+          NATS_URL: `nats://${NATS_URL}`,
+          NATS_NAMESPACE: topo.ns,
+          DATABASE_URL: TEST_DATABASE_URL,
+          DATABASE_SCHEMA: db.schema,
+          HTTP_PORT: '0',
+          LOG_LEVEL: 'silent',
+          EXECUTION_MODE: 'fully_automated',
+        },
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase({ poolSize: 4 });
+    nc = await connectNats();
+    jsm = await jetstreamManager(nc);
+    topo = topology({ ns: uniqueNs('displayed') });
+    publisher = new JetStreamPublisher(jetstream(nc), topo);
+    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)) });
+    await start('risk');
+    await start('governor');
+    for (let i = 0; i < BARS.length; i += 30) await publisher.publishBatch(BARS.slice(i, i + 30));
+    await publisher.flush();
+    // Commands carry the replay's time, as a deployment on recorded data stamps them.
+    gw.setNow(LAST_BAR_TS);
+  });
+
+  afterAll(async () => {
+    for (const svc of services.splice(0)) await svc.close();
+    await gw?.close();
+    if (jsm) {
+      await deleteTopology(jsm, topo);
+      for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
+    }
+    await nc?.close();
+    await db?.close();
+  });
+
+  /** Every message of the decision stream so far. */
+  async function decisions(): Promise<Envelope[]> {
+    const name = topo.streams.DEC.name;
+    const n = (await jsm.streams.info(name)).state.messages;
+    return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
+  }
+
+  it('given_display_only_mode_when_a_market_order_is_posted_then_it_is_listed_as_displayed_with_what_would_have_been_ordered_and_why', async () => {
+    const mode = await call(gw, 'PUT', '/v1/trading/mode', { key: gw.keys.admin, body: { mode: 'display_only' } });
+    expect(mode.status).toBe(202);
+    await waitFor('the mode change in the read model', async () => (await call(gw, 'GET', '/v1/trading-state', { key: gw.keys.read })).body.mode === 'display_only');
+
+    const posted = await call(gw, 'POST', '/v1/orders', {
+      key: gw.keys.trade,
+      body: { venue: 'OANDA', symbol: 'EURUSD', side: 'buy', type: 'market', quantity: '10000', stopLoss: '1.3800', takeProfit: '1.3950' },
+    });
+    expect(posted.status).toBe(202);
+    const { commandId } = posted.body;
+    let displayed: Envelope | undefined;
+    await waitFor('the governor to display the order', async () => {
+      displayed = (await decisions()).find((m) => m.type === 'OrderDisplayed' && m.correlationId === commandId);
+      return displayed !== undefined;
+    });
+    const approved = (await decisions()).find((m) => m.type === 'RiskApproved' && m.correlationId === commandId)!;
+
+    const path = `/v1/displayed-orders?correlationId=${commandId}`;
+    // The governor writes the displayed order, risk its record of it: both, once each has committed.
+    await waitFor('the displayed order in the read model', async () => (await call(gw, 'GET', path, { key: gw.keys.read })).body?.items?.[0]?.riskLevel != null, 5_000);
+    const page = await call(gw, 'GET', path, { key: gw.keys.read });
+    expect(page.status).toBe(200);
+    const order = (approved.data as { order: { stopLoss: string; takeProfit: string } }).order;
+    expect([Number(order.stopLoss), Number(order.takeProfit)]).toEqual([1.38, 1.395]);
+    const risk = approved.data as { riskLevel: string; riskAmount: string; notional: string; referencePrice: string; quality: number };
+    expect(page.body).toEqual({
+      items: [
+        {
+          displayId: displayed!.id,
+          riskApprovalId: approved.id,
+          requestId: commandId,
+          reason: 'DISPLAY_ONLY',
+          venue: 'OANDA',
+          symbol: 'EURUSD',
+          side: 'buy',
+          type: 'market',
+          quantity: '10000',
+          limitPrice: null,
+          stopPrice: null,
+          timeInForce: 'GTC',
+          stopLoss: order.stopLoss,
+          takeProfit: order.takeProfit,
+          origin: 'manual',
+          strategy: null,
+          riskLevel: risk.riskLevel,
+          riskAmount: risk.riskAmount,
+          notional: risk.notional,
+          referencePrice: risk.referencePrice,
+          quality: risk.quality,
+          ts: displayed!.ts,
+          correlationId: commandId,
+        },
+      ],
+      nextCursor: null,
+    });
+    // It is not an order, a denial or an approval.
+    for (const route of ['/v1/orders', '/v1/denials']) {
+      expect((await call(gw, 'GET', `${route}?correlationId=${commandId}`, { key: gw.keys.read })).body.items).toEqual([]);
+    }
+    expect((await call(gw, 'GET', '/v1/approvals', { key: gw.keys.read })).body.items).toEqual([]);
+    // Found by its market too, in any case, and by its reason.
+    expect((await call(gw, 'GET', '/v1/displayed-orders?symbol=eurusd&reason=DISPLAY_ONLY', { key: gw.keys.read })).body.items).toHaveLength(1);
+    expect((await call(gw, 'GET', '/v1/displayed-orders?symbol=GBPUSD', { key: gw.keys.read })).body.items).toEqual([]);
+    expect((await call(gw, 'GET', '/v1/displayed-orders?reason=TRADING_HALTED', { key: gw.keys.read })).body.items).toEqual([]);
+    // Written once, whatever redeliveries the services saw.
+    expect(await countRows(db.ds, db.schema, 'displayed_orders')).toBe(1);
+  });
+});
