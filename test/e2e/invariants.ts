@@ -106,6 +106,9 @@ export async function checkInvariants(o: { nc: NatsConnection; topo: Topology; p
   // Learning appended one experience per closed position.
   const closed = exe.filter((m) => m.type === 'PositionClosed');
   expect(await count('SELECT count(*) AS n FROM S.trade_experiences')).toBe(closed.length);
+  // The history of closed positions holds every close once (not only the last one per market).
+  expect(await count('SELECT count(*) AS n FROM S.closed_positions')).toBe(closed.length);
+  expect(await count('SELECT count(DISTINCT position_id) AS n FROM S.closed_positions')).toBe(new Set(closed.map((c) => c.data.positionId)).size);
   exactlyOnce('one experience per closed position', closed.map((c) => c.data.positionId), countBy(lrn.filter((m) => m.type === 'ExperienceRecorded'), (e) => e.data.positionId));
 
   return { signals: signals.length, decisionsTaken: taken.length, approved: approved.length, submitted: submitted.length, fills: fills.length, closed: closed.length };

@@ -92,6 +92,8 @@ describe('gateway OpenAPI', () => {
     expect(query.sort()).toEqual(['correlationId', 'cursor', 'limit', 'status', 'symbol']);
     const denials = doc.paths['/v1/denials'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
     expect(denials.sort()).toEqual(['correlationId', 'cursor', 'limit', 'reason', 'symbol']);
+    const positions = doc.paths['/v1/positions'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
+    expect(positions.sort()).toEqual(['cursor', 'limit', 'status', 'symbol']);
     const displayed = doc.paths['/v1/displayed-orders'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name);
     expect(displayed.sort()).toEqual(['correlationId', 'cursor', 'limit', 'reason', 'symbol']);
   });
@@ -106,6 +108,10 @@ describe('gateway OpenAPI', () => {
     // What would have been ordered, risk's rating of it and why it was not placed.
     expect(Object.keys(schemas.DisplayedOrderView.properties)).toEqual(
       expect.arrayContaining(['reason', 'side', 'quantity', 'type', 'limitPrice', 'stopPrice', 'stopLoss', 'takeProfit', 'riskLevel', 'origin', 'strategy', 'correlationId', 'requestId']),
+    );
+    // A closed position's figures: the history of closes, not only the current position per market.
+    expect(Object.keys(schemas.PositionView.properties)).toEqual(
+      expect.arrayContaining(['status', 'quantity', 'maxQuantity', 'averagePrice', 'exitPrice', 'realizedPnl', 'grossPnl', 'fees', 'holdingMs', 'closedAt', 'exitReason', 'origin', 'strategy', 'correlationId']),
     );
     expect(schemas.DisplayedOrderView.properties.reason.enum).toEqual(['DISPLAY_ONLY', 'TRADING_HALTED', 'REDUCE_ONLY']);
   });

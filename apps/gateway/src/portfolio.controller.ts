@@ -12,7 +12,12 @@ export class PortfolioController {
 
   @Get('positions')
   @RequiresScope('read')
-  @ApiOperation({ summary: 'Positions by symbol (open ones by default)' })
+  @ApiOperation({
+    summary: 'Positions: the open ones (by symbol, the default), the closed ones (newest close first), or all',
+    description:
+      'status=closed is the history of closed positions, every one of them (entry and exit price, largest quantity, gross and net P&L, fees, holding time, ' +
+      'excursions, exit reason, origin, strategy and chain), not only the last one of each market; status=all lists the open positions first, then the closed ones.',
+  })
   @ApiOkResponse({ type: PositionPage })
   positions(@Query() query: ListPositionsQuery): Promise<PositionPage> {
     return this.reads.positions(query);

@@ -306,11 +306,41 @@ describe('gateway queries', () => {
         ['XAUUSD', 'open'],
       ]);
       expect(open.body.items[0]).toMatchObject({ positionId: 'q-pos0', direction: 'long', quantity: '10000', averagePrice: '1.08452', currency: 'USD', closedAt: null });
+      // An open position says which order opened it, and so where it came from.
+      expect(open.body.items[0]).toMatchObject({ entryOrderId: 'q-o0', origin: 'strategy', strategy: 'structure_break', correlationId: 'sig-0b6f7d1e', exitPrice: null, holdingMs: null });
       const all = await call(gw, 'GET', '/v1/positions?status=all', { key });
-      expect(all.body.items.map((p: any) => p.symbol)).toEqual(['EURUSD', 'GBPUSD', 'XAUUSD']);
+      expect(all.body.items.map((p: any) => [p.symbol, p.status])).toEqual([['EURUSD', 'open'], ['XAUUSD', 'open'], ['GBPUSD', 'closed']]);
       const closed = await call(gw, 'GET', '/v1/positions?status=closed', { key });
-      expect(closed.body.items).toEqual([expect.objectContaining({ symbol: 'GBPUSD', status: 'closed', exitReason: 'take_profit', realizedPnl: '28.40' })]);
-      expect(await allPages(gw, key, '/v1/positions?status=all', 1, (p) => p.symbol)).toEqual([['EURUSD'], ['GBPUSD'], ['XAUUSD']]);
+      expect(closed.body.items).toEqual([
+        {
+          positionId: 'q-pos2',
+          venue: 'oanda',
+          symbol: 'GBPUSD',
+          direction: 'long',
+          status: 'closed',
+          quantity: '0',
+          maxQuantity: '10000',
+          averagePrice: '1.08452',
+          exitPrice: '1.08736',
+          realizedPnl: '28.40',
+          grossPnl: '28.40',
+          fees: '0.00',
+          currency: 'USD',
+          entryOrderId: 'ord-9e4c7b13',
+          exitReason: 'take_profit',
+          openedAt: T0 + 3 * MIN,
+          closedAt: T0 + 45 * MIN,
+          holdingMs: 42 * MIN,
+          maxAdverseExcursion: 0.00061,
+          maxFavorableExcursion: 0.00291,
+          origin: 'strategy',
+          strategy: 'structure_break',
+          correlationId: 'sig-0b6f7d1e',
+          updatedTs: T0 + 30 * MIN,
+        },
+      ]);
+      expect(await allPages(gw, key, '/v1/positions?status=all', 1, (p) => p.symbol)).toEqual([['EURUSD'], ['XAUUSD'], ['GBPUSD']]);
+      expect((await call(gw, 'GET', '/v1/positions?status=all&symbol=gbpusd', { key })).body.items.map((p: any) => p.positionId)).toEqual(['q-pos2']);
     });
 
     it('approvals_then_newest_first_and_status_filter', async () => {
@@ -336,7 +366,7 @@ describe('gateway queries', () => {
       expect(await allPages(gw, key, '/v1/experiences', 2, (e) => e.experienceId)).toEqual([['q-e2', 'q-e1'], ['q-e0']]);
     });
 
-    it.each(['/v1/experiences', '/v1/orders', '/v1/fills', '/v1/denials', '/v1/displayed-orders'])('%s_when_symbol_filter_in_lower_case_then_the_same_rows_as_upper_case', async (path) => {
+    it.each(['/v1/experiences', '/v1/orders', '/v1/fills', '/v1/denials', '/v1/displayed-orders', '/v1/positions'])('%s_when_symbol_filter_in_lower_case_then_the_same_rows_as_upper_case', async (path) => {
       // Markets are named in upper case everywhere (from data file names; manual orders are
       // upper-cased): ?symbol=eurusd answered an empty page, as if nothing had traded.
       const upper = await call(gw, 'GET', `${path}?symbol=EURUSD`, { key });
@@ -364,6 +394,7 @@ describe('gateway queries', () => {
       ['/v1/orders?limit=501', 'limit'],
       ['/v1/orders?symbol=A&symbol=B', 'symbol'],
       ['/v1/positions?status=maybe', 'status'],
+      ['/v1/positions?symbol=EUR%20USD', 'symbol'],
       ['/v1/approvals?status=pending', 'status'],
       ['/v1/fills?orderId=has%20space', 'orderId'],
       ['/v1/experiences?closedFrom=-1', 'closedFrom'],

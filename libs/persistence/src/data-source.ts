@@ -2,6 +2,7 @@ import { DataSource, MigrationExecutor, type LoggerOptions, type QueryRunner } f
 import {
   AccountEntity,
   ApprovalEntity,
+  ClosedPositionEntity,
   DenialEntity,
   DisplayedOrderEntity,
   FillEntity,
@@ -35,6 +36,7 @@ export const PERSISTENCE_ENTITIES = [
   GovernorStartEntity,
   RiskApprovalEntity,
   DisplayedOrderEntity,
+  ClosedPositionEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

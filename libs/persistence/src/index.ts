@@ -10,6 +10,7 @@ export {
   OrderEntity,
   FillEntity,
   PositionEntity,
+  ClosedPositionEntity,
   AccountEntity,
   ApprovalEntity,
   TradingStateEntity,
@@ -20,6 +21,7 @@ export {
   DisplayedOrderEntity,
   type DisplayReason,
   type PositionStatus,
+  type ClosedPositionSource,
   type ApprovalStatus,
 } from './entities';
 export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
@@ -81,6 +83,7 @@ export {
   type OrderFilter,
   type FillFilter,
   type PositionFilter,
+  type PositionRecord,
   type ApprovalFilter,
   type ExperienceFilter,
   type DenialFilter,

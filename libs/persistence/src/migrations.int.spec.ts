@@ -12,6 +12,7 @@ const TABLES = [
   'api_keys',
   'approvals',
   'broker_orders',
+  'closed_positions',
   'denials',
   'displayed_orders',
   'fills',

@@ -526,11 +526,11 @@ describe('projections', () => {
         ['FXCM', 'EURUSD', 'pos-fxcm', 'short', 'closed'],
         ['OANDA', 'EURUSD', 'pos-oanda', 'long', 'open'],
       ]);
-      // Listed per market, in symbol then venue order, and paged by both.
+      // Listed per market: the open one, then the closed one, paged across both.
       const first = await listPositions(db.ds, acct, { status: 'all', limit: 1 });
-      expect(first.items.map((p) => p.venue)).toEqual(['FXCM']);
+      expect(first.items.map((p) => [p.venue, p.status])).toEqual([['OANDA', 'open']]);
       const second = await listPositions(db.ds, acct, { status: 'all', limit: 1, cursor: first.nextCursor! });
-      expect(second.items.map((p) => p.venue)).toEqual(['OANDA']);
+      expect(second.items.map((p) => [p.venue, p.status])).toEqual([['FXCM', 'closed']]);
       expect(second.nextCursor).toBeNull();
     });
 

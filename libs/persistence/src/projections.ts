@@ -229,40 +229,85 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
     }
     case 'PositionClosed': {
       const d = m.data;
-      // An upsert, so the close lands even if the open was never projected; it closes the open
-      // row of the same position, or replaces an older position, never a newer one.
-      return outcome(
-        await write(
-          manager,
-          `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
-             "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts", "currency")
-           VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 'closed', $8, $9, $10, $11, $12, $13)
-           ON CONFLICT ("account", "venue", "symbol") DO UPDATE SET
-             "position_id" = EXCLUDED."position_id", "direction" = EXCLUDED."direction",
-             "quantity" = 0, "average_price" = EXCLUDED."average_price", "realized_pnl" = EXCLUDED."realized_pnl",
-             "currency" = EXCLUDED."currency",
-             "status" = 'closed', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = EXCLUDED."exit_reason",
-             "opened_at" = EXCLUDED."opened_at", "closed_at" = EXCLUDED."closed_at",
-             "updated_ts" = GREATEST(p."updated_ts", EXCLUDED."updated_ts")
-           WHERE (p."position_id" = EXCLUDED."position_id" AND p."status" = 'open')
-              OR (p."position_id" <> EXCLUDED."position_id" AND EXCLUDED."opened_at" > p."opened_at")`,
-          [
-            m.account,
-            d.symbol,
-            d.positionId,
-            d.venue,
-            d.direction,
-            d.entryPrice,
-            d.realizedPnl,
-            d.entryOrderId,
-            d.exitReason,
-            d.openedAt,
-            d.closedAt,
-            m.ts,
-            d.currency,
-          ],
-        ),
+      // The history: one row per position, for good. A row the ClosedPositions migration
+      // recovered from older tables (source other than 'event') takes this message's figures.
+      const recorded = await write(
+        manager,
+        `INSERT INTO ${t.closedPositions} AS c ("position_id", "account", "venue", "symbol", "direction", "max_quantity",
+           "entry_price", "exit_price", "gross_pnl", "fees", "realized_pnl", "currency", "exit_reason", "opened_at", "closed_at",
+           "holding_ms", "max_adverse_excursion", "max_favorable_excursion", "entry_order_id", "origin", "strategy",
+           "correlation_id", "updated_ts", "source")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'event')
+         ON CONFLICT ("position_id") DO UPDATE SET
+           "account" = EXCLUDED."account", "venue" = EXCLUDED."venue", "symbol" = EXCLUDED."symbol",
+           "direction" = EXCLUDED."direction", "max_quantity" = EXCLUDED."max_quantity", "entry_price" = EXCLUDED."entry_price",
+           "exit_price" = EXCLUDED."exit_price", "gross_pnl" = EXCLUDED."gross_pnl", "fees" = EXCLUDED."fees",
+           "realized_pnl" = EXCLUDED."realized_pnl", "currency" = EXCLUDED."currency", "exit_reason" = EXCLUDED."exit_reason",
+           "opened_at" = EXCLUDED."opened_at", "closed_at" = EXCLUDED."closed_at", "holding_ms" = EXCLUDED."holding_ms",
+           "max_adverse_excursion" = EXCLUDED."max_adverse_excursion", "max_favorable_excursion" = EXCLUDED."max_favorable_excursion",
+           "entry_order_id" = EXCLUDED."entry_order_id", "origin" = EXCLUDED."origin", "strategy" = EXCLUDED."strategy",
+           "correlation_id" = EXCLUDED."correlation_id", "updated_ts" = EXCLUDED."updated_ts", "source" = 'event'
+         WHERE c."source" <> 'event'`,
+        [
+          d.positionId,
+          m.account,
+          d.venue,
+          d.symbol,
+          d.direction,
+          d.quantity,
+          d.entryPrice,
+          d.exitPrice,
+          d.grossPnl,
+          d.fees,
+          d.realizedPnl,
+          d.currency,
+          d.exitReason,
+          d.openedAt,
+          d.closedAt,
+          d.holdingMs,
+          d.maxAdverseExcursion,
+          d.maxFavorableExcursion,
+          d.entryOrderId,
+          d.origin,
+          d.strategy ?? null,
+          m.correlationId,
+          m.ts,
+        ],
       );
+      // The current position of the market: an upsert, so the close lands even if the open was
+      // never projected; it closes the open row of the same position, or replaces an older
+      // position, never a newer one.
+      const current = await write(
+        manager,
+        `INSERT INTO ${t.positions} AS p ("account", "symbol", "position_id", "venue", "direction", "quantity",
+           "average_price", "realized_pnl", "status", "entry_order_id", "exit_reason", "opened_at", "closed_at", "updated_ts", "currency")
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 'closed', $8, $9, $10, $11, $12, $13)
+         ON CONFLICT ("account", "venue", "symbol") DO UPDATE SET
+           "position_id" = EXCLUDED."position_id", "direction" = EXCLUDED."direction",
+           "quantity" = 0, "average_price" = EXCLUDED."average_price", "realized_pnl" = EXCLUDED."realized_pnl",
+           "currency" = EXCLUDED."currency",
+           "status" = 'closed', "entry_order_id" = EXCLUDED."entry_order_id", "exit_reason" = EXCLUDED."exit_reason",
+           "opened_at" = EXCLUDED."opened_at", "closed_at" = EXCLUDED."closed_at",
+           "updated_ts" = GREATEST(p."updated_ts", EXCLUDED."updated_ts")
+         WHERE (p."position_id" = EXCLUDED."position_id" AND p."status" = 'open')
+            OR (p."position_id" <> EXCLUDED."position_id" AND EXCLUDED."opened_at" > p."opened_at")`,
+        [
+          m.account,
+          d.symbol,
+          d.positionId,
+          d.venue,
+          d.direction,
+          d.entryPrice,
+          d.realizedPnl,
+          d.entryOrderId,
+          d.exitReason,
+          d.openedAt,
+          d.closedAt,
+          m.ts,
+          d.currency,
+        ],
+      );
+      return outcome(recorded + current);
     }
     case 'AccountUpdated': {
       const d = m.data;

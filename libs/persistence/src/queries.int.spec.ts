@@ -118,7 +118,8 @@ describe('queries', () => {
     const pages = await allPages((p) => listPositions(db.ds, ACCOUNT, p), 2);
     expect(pages.map((p) => p.map((x) => x.symbol))).toEqual([['BTCUSDT', 'EURUSD'], ['XAUUSD']]);
     const all = await listPositions(db.ds, ACCOUNT, { status: 'all' });
-    expect(all.items.map((x) => `${x.symbol}:${x.status}`)).toEqual(['BTCUSDT:open', 'EURUSD:open', 'GBPUSD:closed', 'XAUUSD:open']);
+    // The open ones by symbol, then the closed ones.
+    expect(all.items.map((x) => `${x.symbol}:${x.status}`)).toEqual(['BTCUSDT:open', 'EURUSD:open', 'XAUUSD:open', 'GBPUSD:closed']);
     expect((await listPositions(db.ds, ACCOUNT, { status: 'closed' })).items.map((x) => x.positionId)).toEqual(['q-pos3']);
   });
 

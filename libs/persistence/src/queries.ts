@@ -1,8 +1,9 @@
 import { type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import type { DenialReason, Direction, OrderStatus } from '@tradeloop/contracts';
+import type { DenialReason, Direction, ExitReason, OrderOrigin, OrderStatus } from '@tradeloop/contracts';
 import {
   AccountEntity,
   ApprovalEntity,
+  ClosedPositionEntity,
   DenialEntity,
   DisplayedOrderEntity,
   FillEntity,
@@ -17,9 +18,9 @@ import {
 } from './entities';
 
 /*
- * Read-side queries for the gateway. Lists are keyset-paginated (newest first, except positions
- * by symbol): a cursor names the last row of the previous page, so pages neither skip nor repeat
- * rows while new ones are being written, and every page is one index range scan.
+ * Read-side queries for the gateway. Lists are keyset-paginated (newest first, except open
+ * positions by symbol): a cursor names the last row of the previous page, so pages neither skip
+ * nor repeat rows while new ones are being written, and every page is one index range scan.
  */
 
 export interface PageRequest {
@@ -78,6 +79,30 @@ function clampLimit(limit: number | undefined): number {
   return Math.min(limit, MAX_PAGE_LIMIT);
 }
 
+/**
+ * Orders by `keys` (all one direction, the last one unique), continues after `after` (the key
+ * values of the last row already seen) and reads up to `limit + 1` rows: one more than a page
+ * tells whether another page follows.
+ */
+async function keysetRows<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  keys: readonly (keyof T & string)[],
+  direction: 'ASC' | 'DESC',
+  after: readonly KeyValue[] | undefined,
+  limit: number,
+): Promise<T[]> {
+  const alias = qb.alias;
+  const columns = keys.map((k) => `${alias}.${k}`);
+  if (after !== undefined) {
+    const params = Object.fromEntries(after.map((v, i) => [`cursor${i}`, v]));
+    // A row comparison matches the composite index order exactly.
+    const op = direction === 'DESC' ? '<' : '>';
+    qb.andWhere(`(${columns.join(', ')}) ${op} (${after.map((_, i) => `:cursor${i}`).join(', ')})`, params);
+  }
+  columns.forEach((c, i) => (i === 0 ? qb.orderBy(c, direction) : qb.addOrderBy(c, direction)));
+  return qb.limit(limit + 1).getMany();
+}
+
 /** Orders by `keys` (all one direction, the last one unique) and cuts one page. */
 async function keysetPage<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
@@ -86,17 +111,8 @@ async function keysetPage<T extends ObjectLiteral>(
   page: PageRequest,
 ): Promise<Page<T>> {
   const limit = clampLimit(page.limit);
-  const alias = qb.alias;
-  const columns = keys.map((k) => `${alias}.${k}`);
-  if (page.cursor !== undefined) {
-    const after = decodeCursor(page.cursor, keys.length);
-    const params = Object.fromEntries(after.map((v, i) => [`cursor${i}`, v]));
-    // A row comparison matches the composite index order exactly.
-    const op = direction === 'DESC' ? '<' : '>';
-    qb.andWhere(`(${columns.join(', ')}) ${op} (${after.map((_, i) => `:cursor${i}`).join(', ')})`, params);
-  }
-  columns.forEach((c, i) => (i === 0 ? qb.orderBy(c, direction) : qb.addOrderBy(c, direction)));
-  const rows = await qb.limit(limit + 1).getMany();
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, keys.length);
+  const rows = await keysetRows(qb, keys, direction, after, limit);
   const items = rows.length > limit ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];
   return {
@@ -145,13 +161,163 @@ export async function listFills(db: Reader, account: string, filter: FillFilter 
 export interface PositionFilter extends PageRequest {
   /** Default 'open'. */
   readonly status?: PositionStatus | 'all';
+  readonly symbol?: string;
 }
 
-export async function listPositions(db: Reader, account: string, filter: PositionFilter = {}): Promise<Page<PositionEntity>> {
-  const qb = db.getRepository(PositionEntity).createQueryBuilder('p').where('p.account = :account', { account });
+/**
+ * A position as the listings give it: an open one from `positions` (the current position of its
+ * market; origin, strategy and chain from its entry order), a closed one from the history in
+ * `closed_positions`. The figures only a close has (exit price, gross P&L, fees, largest
+ * quantity, holding time, excursions) are null while open, and on closes recovered from older
+ * tables that did not record them.
+ */
+export interface PositionRecord {
+  readonly positionId: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly direction: Direction;
+  readonly status: PositionStatus;
+  /** Held now: 0 once closed. */
+  readonly quantity: string;
+  /** Largest quantity held (closed positions). */
+  readonly maxQuantity: string | null;
+  /** Average entry price. */
+  readonly averagePrice: string;
+  readonly exitPrice: string | null;
+  /** Running realised P&L while open; net of fees once closed. */
+  readonly realizedPnl: string;
+  readonly grossPnl: string | null;
+  readonly fees: string | null;
+  readonly currency: string | null;
+  readonly entryOrderId: string | null;
+  readonly exitReason: ExitReason | null;
+  readonly openedAt: number;
+  readonly closedAt: number | null;
+  readonly holdingMs: number | null;
+  readonly maxAdverseExcursion: number | null;
+  readonly maxFavorableExcursion: number | null;
+  readonly origin: OrderOrigin | null;
+  readonly strategy: string | null;
+  readonly correlationId: string | null;
+  readonly updatedTs: number;
+}
+
+function openRecord(p: PositionEntity): PositionRecord {
+  return {
+    positionId: p.positionId,
+    venue: p.venue,
+    symbol: p.symbol,
+    direction: p.direction,
+    status: 'open',
+    quantity: p.quantity,
+    maxQuantity: null,
+    averagePrice: p.averagePrice,
+    exitPrice: null,
+    realizedPnl: p.realizedPnl,
+    grossPnl: null,
+    fees: null,
+    currency: p.currency,
+    entryOrderId: p.entryOrderId,
+    exitReason: null,
+    openedAt: p.openedAt,
+    closedAt: null,
+    holdingMs: null,
+    maxAdverseExcursion: null,
+    maxFavorableExcursion: null,
+    origin: p.entryOrder?.origin ?? null,
+    strategy: p.entryOrder?.strategy ?? null,
+    correlationId: p.entryOrder?.correlationId ?? null,
+    updatedTs: p.updatedTs,
+  };
+}
+
+function closedRecord(c: ClosedPositionEntity): PositionRecord {
+  return {
+    positionId: c.positionId,
+    venue: c.venue,
+    symbol: c.symbol,
+    direction: c.direction,
+    status: 'closed',
+    quantity: '0',
+    maxQuantity: c.maxQuantity,
+    averagePrice: c.entryPrice,
+    exitPrice: c.exitPrice,
+    realizedPnl: c.realizedPnl,
+    grossPnl: c.grossPnl,
+    fees: c.fees,
+    currency: c.currency,
+    entryOrderId: c.entryOrderId,
+    exitReason: c.exitReason,
+    openedAt: c.openedAt,
+    closedAt: c.closedAt,
+    holdingMs: c.holdingMs,
+    maxAdverseExcursion: c.maxAdverseExcursion,
+    maxFavorableExcursion: c.maxFavorableExcursion,
+    origin: c.origin,
+    strategy: c.strategy,
+    correlationId: c.correlationId,
+    updatedTs: c.updatedTs,
+  };
+}
+
+const OPEN_KEYS = ['symbol', 'venue'] as const;
+const CLOSED_KEYS = ['closedAt', 'positionId'] as const;
+/** The two parts of status=all, in page order: the open positions, then the closed ones. */
+const OPEN_PART = 'open';
+const CLOSED_PART = 'closed';
+
+/**
+ * Positions: the open ones by symbol (and venue), the closed ones newest close first (every
+ * position ever closed, not only the last one per market), or all of them: the open ones, then
+ * the closed ones, one pagination across both.
+ */
+export async function listPositions(db: Reader, account: string, filter: PositionFilter = {}): Promise<Page<PositionRecord>> {
+  const open = () => {
+    const qb = db
+      .getRepository(PositionEntity)
+      .createQueryBuilder('p')
+      .leftJoinAndMapOne('p.entryOrder', OrderEntity, 'o', 'o.orderId = p.entryOrderId')
+      .where('p.account = :account', { account })
+      .andWhere("p.status = 'open'");
+    if (filter.symbol !== undefined) qb.andWhere('p.symbol = :symbol', { symbol: filter.symbol });
+    return qb;
+  };
+  const closed = () => {
+    const qb = db.getRepository(ClosedPositionEntity).createQueryBuilder('c').where('c.account = :account', { account });
+    if (filter.symbol !== undefined) qb.andWhere('c.symbol = :symbol', { symbol: filter.symbol });
+    return qb;
+  };
   const status = filter.status ?? 'open';
-  if (status !== 'all') qb.andWhere('p.status = :status', { status });
-  return keysetPage(qb, ['symbol', 'venue'], 'ASC', filter);
+  if (status === 'open') return mapItems(await keysetPage(open(), [...OPEN_KEYS], 'ASC', filter), openRecord);
+  if (status === 'closed') return mapItems(await keysetPage(closed(), [...CLOSED_KEYS], 'DESC', filter), closedRecord);
+
+  // status=all: a cursor names its part and the last row of that part.
+  const limit = clampLimit(filter.limit);
+  const cursor = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, 3);
+  const inOpen = cursor !== undefined && cursor[0] === OPEN_PART && typeof cursor[1] === 'string' && typeof cursor[2] === 'string';
+  const inClosed = cursor !== undefined && cursor[0] === CLOSED_PART && typeof cursor[1] === 'number' && typeof cursor[2] === 'string';
+  if (cursor !== undefined && !inOpen && !inClosed) throw new InvalidCursorError(filter.cursor!);
+  const items: PositionRecord[] = [];
+  if (!inClosed) {
+    const rows = await keysetRows(open(), [...OPEN_KEYS], 'ASC', cursor?.slice(1), limit);
+    items.push(...rows.slice(0, limit).map(openRecord));
+    if (rows.length > limit) return { items, nextCursor: encodeCursor([OPEN_PART, ...keyOf(rows[limit - 1], OPEN_KEYS)]) };
+  }
+  const room = limit - items.length;
+  const rows = await keysetRows(closed(), [...CLOSED_KEYS], 'DESC', inClosed ? cursor!.slice(1) : undefined, room);
+  items.push(...rows.slice(0, room).map(closedRecord));
+  if (rows.length <= room) return { items, nextCursor: null };
+  // The page ended with the last open position: the next one starts the closed ones.
+  if (room === 0) return { items, nextCursor: encodeCursor([OPEN_PART, items[items.length - 1].symbol, items[items.length - 1].venue]) };
+  return { items, nextCursor: encodeCursor([CLOSED_PART, ...keyOf(rows[room - 1], CLOSED_KEYS)]) };
+}
+
+function keyOf<T extends ObjectLiteral>(row: T, keys: readonly (keyof T & string)[]): KeyValue[] {
+  return keys.map((k) => row[k] as KeyValue);
+}
+
+function mapItems<E, V>(page: Page<E>, map: (e: E) => V): Page<V> {
+  return { items: page.items.map(map), nextCursor: page.nextCursor };
 }
 
 export async function getAccount(db: Reader, account: string): Promise<AccountEntity | null> {

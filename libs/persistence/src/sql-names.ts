@@ -28,6 +28,7 @@ export interface TableNames {
   readonly orders: string;
   readonly fills: string;
   readonly positions: string;
+  readonly closedPositions: string;
   readonly accounts: string;
   readonly approvals: string;
   readonly tradingState: string;
@@ -50,6 +51,7 @@ export function tablesOf(ds: DataSource): TableNames {
       orders: qualify(s, 'orders'),
       fills: qualify(s, 'fills'),
       positions: qualify(s, 'positions'),
+      closedPositions: qualify(s, 'closed_positions'),
       accounts: qualify(s, 'accounts'),
       approvals: qualify(s, 'approvals'),
       tradingState: qualify(s, 'trading_state'),

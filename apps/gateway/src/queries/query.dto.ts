@@ -26,7 +26,7 @@ function SymbolFilter(): PropertyDecorator {
   );
 }
 
-/** Keyset pagination, newest first (positions: by symbol). */
+/** Keyset pagination, newest first (open positions: by symbol). */
 export class PageQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
   @OptionalField()
@@ -104,10 +104,17 @@ export class ListFillsQuery extends PageQuery {
 }
 
 export class ListPositionsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: [...POSITION_STATUSES, 'all'], default: 'open' })
+  @ApiPropertyOptional({
+    enum: [...POSITION_STATUSES, 'all'],
+    default: 'open',
+    description: 'open: the open positions, by symbol; closed: every closed position, newest close first; all: the open ones, then the closed ones.',
+  })
   @OptionalField()
   @IsOneOfValues([...POSITION_STATUSES, 'all'])
   readonly status?: PositionStatus | 'all';
+
+  @SymbolFilter()
+  readonly symbol?: string;
 }
 
 export class ListApprovalsQuery extends PageQuery {

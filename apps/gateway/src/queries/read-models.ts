@@ -161,7 +161,7 @@ export class ReadModels {
 
   async positions(q: ListPositionsQuery): Promise<PositionPage> {
     return paged(q.cursor, async () =>
-      mapPage(await listPositions(this.db, this.account, { status: q.status, limit: q.limit, cursor: q.cursor }), positionView),
+      mapPage(await listPositions(this.db, this.account, { status: q.status, symbol: marketName(q.symbol), limit: q.limit, cursor: q.cursor }), positionView),
     );
   }
 

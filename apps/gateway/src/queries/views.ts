@@ -37,7 +37,7 @@ import {
   type FillEntity,
   type GovernorStartEntity,
   type OrderEntity,
-  type PositionEntity,
+  type PositionRecord,
   type PositionStatus,
   type TradeExperienceEntity,
   type TradingStateEntity,
@@ -174,39 +174,63 @@ export function fillView(f: FillEntity): FillView {
   };
 }
 
+/**
+ * A position: an open one (the current position of its market) or a closed one from the history
+ * of closes. The figures only a close has are null while the position is open.
+ */
 export class PositionView {
   @Str('pos-2f81c6aa') readonly positionId!: string;
-  @Str('oanda') readonly venue!: string;
+  @Str('OANDA') readonly venue!: string;
   @Str('EURUSD') readonly symbol!: string;
   @OneOf(DIRECTIONS) readonly direction!: Direction;
-  @Decimal('10000') readonly quantity!: string;
-  @Decimal('1.08452') readonly averagePrice!: string;
-  @Decimal('0', 'In `currency`, as averagePrice (the account receives it converted when that is not the account currency): running realised P&L while open; net of fees once closed.') readonly realizedPnl!: string;
-  @ApiProperty({ type: String, nullable: true, example: 'USD', description: "The money of averagePrice and realizedPnl: the instrument's quote currency (JPY for USDJPY). Null on rows recorded before it was." })
-  readonly currency!: string | null;
   @OneOf(POSITION_STATUSES) readonly status!: PositionStatus;
-  @Str() readonly entryOrderId!: string;
+  @Decimal('10000', 'Held now: 0 once closed (maxQuantity is what it held).') readonly quantity!: string;
+  @NullableDecimal('Closed: the largest quantity held. Null while open, and on closes recovered from before it was recorded.') readonly maxQuantity!: string | null;
+  @Decimal('1.08452', 'Average entry price, in `currency`.') readonly averagePrice!: string;
+  @NullableDecimal('Closed: the average exit price. Null while open.') readonly exitPrice!: string | null;
+  @Decimal('0', 'In `currency`, as averagePrice (the account receives it converted when that is not the account currency): running realised P&L while open; net of fees once closed.') readonly realizedPnl!: string;
+  @NullableDecimal('Closed: P&L before fees. Null while open.') readonly grossPnl!: string | null;
+  @NullableDecimal("Closed: this position's entry and exit fees. Null while open.") readonly fees!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'USD', description: "The money of the prices and P&L: the instrument's quote currency (JPY for USDJPY). Null on rows recorded before it was." })
+  readonly currency!: string | null;
+  @NullableStr('The order that opened it. Null only on closes recovered from the experience store whose entry order the read models no longer had.') readonly entryOrderId!: string | null;
   @NullableOneOf(EXIT_REASONS) readonly exitReason!: ExitReason | null;
   @Ms() readonly openedAt!: number;
   @NullableMs() readonly closedAt!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Closed: closedAt − openedAt, in ms. Null while open.' }) readonly holdingMs!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Closed: the worst excursion against the position, in price units (≥ 0).' }) readonly maxAdverseExcursion!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Closed: the best excursion in its favour, in price units (≥ 0).' }) readonly maxFavorableExcursion!: number | null;
+  @NullableOneOf(ORDER_ORIGINS, 'What opened it (strategy, manual, plan), from its entry order. Null if the read models do not have that order.') readonly origin!: OrderOrigin | null;
+  @NullableStr('The strategy of a strategy trade.') readonly strategy!: string | null;
+  @NullableStr("The chain of the order that opened it (a manual order's command id, a strategy order's signal id), as its closed event carries it.") readonly correlationId!: string | null;
   @Ms() readonly updatedTs!: number;
 }
 
-export function positionView(p: PositionEntity): PositionView {
+export function positionView(p: PositionRecord): PositionView {
   return {
     positionId: p.positionId,
     venue: p.venue,
     symbol: p.symbol,
     direction: p.direction,
-    quantity: p.quantity,
-    averagePrice: p.averagePrice,
-    realizedPnl: p.realizedPnl,
-    currency: p.currency,
     status: p.status,
+    quantity: p.quantity,
+    maxQuantity: p.maxQuantity,
+    averagePrice: p.averagePrice,
+    exitPrice: p.exitPrice,
+    realizedPnl: p.realizedPnl,
+    grossPnl: p.grossPnl,
+    fees: p.fees,
+    currency: p.currency,
     entryOrderId: p.entryOrderId,
     exitReason: p.exitReason,
     openedAt: p.openedAt,
     closedAt: p.closedAt,
+    holdingMs: p.holdingMs,
+    maxAdverseExcursion: p.maxAdverseExcursion,
+    maxFavorableExcursion: p.maxFavorableExcursion,
+    origin: p.origin,
+    strategy: p.strategy,
+    correlationId: p.correlationId,
     updatedTs: p.updatedTs,
   };
 }

@@ -1,6 +1,7 @@
 export { OrderEntity } from './order.entity';
 export { FillEntity } from './fill.entity';
 export { PositionEntity, type PositionStatus } from './position.entity';
+export { ClosedPositionEntity, type ClosedPositionSource } from './closed-position.entity';
 export { AccountEntity } from './account.entity';
 export { ApprovalEntity, type ApprovalStatus } from './approval.entity';
 export { TradingStateEntity } from './trading-state.entity';

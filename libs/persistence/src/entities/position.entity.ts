@@ -1,13 +1,15 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Direction, ExitReason } from '@tradeloop/contracts';
 import { decimalCol, epochMsCol, textCol, textKey } from './columns';
+import type { OrderEntity } from './order.entity';
 
 export type PositionStatus = 'open' | 'closed';
 
 /**
- * The current (or last) position per account, venue and symbol. A closed position stays as a
- * row with quantity 0 until the next one on the market replaces it; closed trades with their
- * full context live in `trade_experiences`.
+ * The current (or last) position per account, venue and symbol: what the open-position listing
+ * and counts read. A closed position stays as a row with quantity 0 until the next one on the
+ * market replaces it (so a late message of an older position cannot reopen the market); the
+ * history of closed positions is `closed_positions`.
  */
 @Entity({ name: 'positions' })
 @Check('positions_status_check', `"status" IN ('open','closed')`)
@@ -59,4 +61,7 @@ export class PositionEntity {
 
   @Column(epochMsCol('updated_ts'))
   updatedTs!: number;
+
+  /** The entry order (listPositions joins it for origin, strategy and chain); null if the read model lacks it. */
+  entryOrder?: OrderEntity | null;
 }

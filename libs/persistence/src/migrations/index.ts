@@ -10,6 +10,7 @@ import { IdempotencyKeyRetention1700000008000 } from './1700000008000-Idempotenc
 import { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 import { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
 import { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
+import { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -23,6 +24,7 @@ export { IdempotencyKeyRetention1700000008000 } from './1700000008000-Idempotenc
 export { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 export { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
 export { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
+export { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -38,4 +40,5 @@ export const PERSISTENCE_MIGRATIONS = [
   GovernorStarts1700000009000,
   ExperienceCurrency1700000010000,
   DisplayedOrders1700000011000,
+  ClosedPositions1700000012000,
 ];

@@ -1,0 +1,141 @@
+/**
+ * The history of closed positions: risk, the governor and the executor run on NATS and
+ * PostgreSQL as their containers start them, real EURUSD bars are the market, and a person trades
+ * through the gateway. Before, GET /v1/positions?status=closed showed only the last position of
+ * each market: the read model kept one row per account, venue and symbol, so each new position
+ * overwrote the one closed before it.
+ */
+import { resolve } from 'node:path';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Envelope } from '@tradeloop/kernel';
+import { readMarketDataFile } from '@tradeloop/market-data';
+import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
+import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { connectNats, deleteTopology, NATS_URL, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, startTestGateway, type TestGateway } from './gateway.test-support';
+
+const DATA = resolve(__dirname, '../../../../shared/data');
+const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 200);
+
+describe('positions of a market traded twice, with risk, the governor and the executor on NATS and PostgreSQL', () => {
+  let db: TestDatabase;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let topo: Topology;
+  let publisher: JetStreamPublisher;
+  let gw: TestGateway;
+  let fed = 0;
+  const services: RunningService[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDatabase({ poolSize: 4 });
+    nc = await connectNats();
+    jsm = await jetstreamManager(nc);
+    topo = topology({ ns: uniqueNs('positions') });
+    publisher = new JetStreamPublisher(jetstream(nc), topo);
+    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)) });
+    for (const name of ['risk', 'governor', 'executor'] as const) {
+      services.push(
+        await bootstrapService({
+          name,
+          env: {
+            NATS_URL: `nats://${NATS_URL}`,
+            NATS_NAMESPACE: topo.ns,
+            DATABASE_URL: TEST_DATABASE_URL,
+            DATABASE_SCHEMA: db.schema,
+            HTTP_PORT: '0',
+            LOG_LEVEL: 'silent',
+            EXECUTION_MODE: 'fully_automated',
+            ACCOUNT_CURRENCY: 'USD',
+          },
+        }),
+      );
+    }
+    await feed(60);
+  });
+
+  afterAll(async () => {
+    for (const svc of services.splice(0)) await svc.close();
+    await gw?.close();
+    if (jsm) {
+      await deleteTopology(jsm, topo);
+      for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
+    }
+    await nc?.close();
+    await db?.close();
+  });
+
+  /** The next `n` bars; commands then carry the last one's time, as a deployment on recorded data stamps them. */
+  async function feed(n: number): Promise<void> {
+    await publisher.publishBatch(BARS.slice(fed, fed + n));
+    await publisher.flush();
+    fed += n;
+    gw.setNow(BARS[fed - 1].ts);
+  }
+
+  async function executions(): Promise<Envelope[]> {
+    const name = topo.streams.EXE.name;
+    const n = (await jsm.streams.info(name)).state.messages;
+    return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
+  }
+
+  /** A market order through the gateway, filled on the bars that follow it. */
+  async function trade(side: 'buy' | 'sell'): Promise<void> {
+    const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: { venue: 'OANDA', symbol: 'EURUSD', side, type: 'market', quantity: '10000' } });
+    expect(r.status).toBe(202);
+    const order = async () => (await call(gw, 'GET', `/v1/orders?correlationId=${r.body.commandId}`, { key: gw.keys.read })).body.items[0];
+    await waitFor(`the ${side} order`, async () => (await order()) !== undefined);
+    await feed(5);
+    await waitFor(`the ${side} order's fill`, async () => (await order()).status === 'filled');
+    // Past risk's cooldown after a losing close (15 minutes), so the next entry is not denied.
+    await feed(16);
+  }
+
+  it('given_two_positions_opened_and_closed_on_one_market_when_closed_positions_are_listed_then_both_newest_first_with_their_figures', async () => {
+    for (const side of ['buy', 'sell', 'sell', 'buy'] as const) await trade(side);
+    const closes = (await executions()).filter((m) => m.type === 'PositionClosed') as Envelope<'PositionClosed', any>[];
+    expect(closes.map((c) => c.data.direction)).toEqual(['long', 'short']);
+
+    const path = '/v1/positions?status=closed';
+    await waitFor('the last close in the read model', async () =>
+      (await call(gw, 'GET', path, { key: gw.keys.read })).body.items.some((p: any) => p.positionId === closes[1].data.positionId),
+    );
+    const closed = await call(gw, 'GET', path, { key: gw.keys.read });
+    expect(closed.status).toBe(200);
+    expect(closed.body.items.map((p: any) => [p.positionId, p.direction, p.status])).toEqual([
+      [closes[1].data.positionId, 'short', 'closed'],
+      [closes[0].data.positionId, 'long', 'closed'],
+    ]);
+    const long = closes[0].data;
+    expect(closed.body.items[1]).toMatchObject({
+      venue: 'OANDA',
+      symbol: 'EURUSD',
+      averagePrice: long.entryPrice,
+      exitPrice: long.exitPrice,
+      maxQuantity: '10000',
+      realizedPnl: long.realizedPnl,
+      grossPnl: long.grossPnl,
+      fees: long.fees,
+      currency: 'USD',
+      exitReason: 'manual',
+      openedAt: long.openedAt,
+      closedAt: long.closedAt,
+      holdingMs: long.holdingMs,
+      entryOrderId: long.entryOrderId,
+      origin: 'manual',
+      correlationId: closes[0].correlationId,
+    });
+    // Paged, and by market.
+    const first = await call(gw, 'GET', `${path}&limit=1`, { key: gw.keys.read });
+    const second = await call(gw, 'GET', `${path}&limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`, { key: gw.keys.read });
+    expect([...first.body.items, ...second.body.items].map((p: any) => p.positionId)).toEqual(closed.body.items.map((p: any) => p.positionId));
+    expect(second.body.nextCursor).toBeNull();
+    expect((await call(gw, 'GET', `${path}&symbol=eurusd`, { key: gw.keys.read })).body.items).toHaveLength(2);
+    expect((await call(gw, 'GET', `${path}&symbol=GBPUSD`, { key: gw.keys.read })).body.items).toEqual([]);
+    // Nothing is open; status says so.
+    expect((await call(gw, 'GET', '/v1/positions', { key: gw.keys.read })).body.items).toEqual([]);
+    expect((await call(gw, 'GET', '/v1/status', { key: gw.keys.read })).body.openPositions).toBe(0);
+  });
+});
