@@ -84,6 +84,12 @@ export interface OrderFilledData {
   readonly leavesQuantity: DecimalString;
   readonly role: OrderRole;
   /**
+   * The open time (epoch ms) of the bar whose prices the fill was matched on; the fill's event
+   * time is that bar's close. A position's holding time runs from the open of its entry fill's
+   * bar (PositionClosed.holdingMs). Absent on fills that name no bar (logs written before it).
+   */
+  readonly barOpenTime?: number;
+  /**
    * Only on a fill whose fee currency (the instrument's quote currency) is not the account's
    * money (e.g. USDJPY in a USD account): what it did to the account. The account currency;
    * the rate used (account-currency units per unit of the fee currency, 10 significant digits:
@@ -136,8 +142,14 @@ export interface PositionClosedData {
   readonly grossPnl: DecimalString;
   readonly fees: DecimalString;
   readonly currency: string;
+  /** Event times of the opening and the closing fill: the closes of their bars. */
   readonly openedAt: number;
   readonly closedAt: number;
+  /**
+   * How long the position was exposed: from the open of the bar its opening fill was matched
+   * on (OrderFilled.barOpenTime; the fill's time when it names no bar) to closedAt. A position
+   * opened and stopped out on one bar held that bar, not 0.
+   */
   readonly holdingMs: number;
   readonly exitReason: ExitReason;
   /** Worst and best excursion against/for the position, in price units (≥ 0). */

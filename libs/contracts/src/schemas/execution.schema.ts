@@ -109,6 +109,7 @@ export class OrderFilledDataSchema implements OrderFilledData {
   @IsDecimalString({ sign: 'positive' }) readonly cumulativeQuantity!: DecimalString;
   @IsDecimalString({ sign: 'non-negative' }) readonly leavesQuantity!: DecimalString;
   @IsOneOf(ORDER_ROLES) readonly role!: OrderRole;
+  @OptionalField() @IsEpochMs() readonly barOpenTime?: number;
   @OptionalField() @IsNonEmptyString() readonly accountCurrency?: string;
   @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly conversionRate?: DecimalString;
   @OptionalField() @IsDecimalString() readonly accountRealizedPnl?: DecimalString;

@@ -20,6 +20,12 @@ export interface PositionLedger {
   /** Largest absolute quantity held (reported on close). */
   readonly maxQuantity: Decimal;
   readonly openedAt: number;
+  /**
+   * Where the holding time starts: the open of the bar the opening fill was matched on (the
+   * fill's barOpenTime), or openedAt for a fill that names no bar. Kept apart from openedAt,
+   * the event time of the fill (its bar's close), which the position's events report.
+   */
+  readonly heldFrom: number;
   readonly entryOrderId: string;
   readonly origin: OrderOrigin;
   readonly strategy?: StrategyId;
@@ -62,6 +68,8 @@ export interface FillFacts {
   readonly price: Decimal;
   readonly fee: Decimal;
   readonly ts: number;
+  /** The open time of the bar the fill was matched on, when known (OrderFilled.barOpenTime). */
+  readonly barOpenTime?: number;
   readonly origin: OrderOrigin;
   readonly strategy?: StrategyId;
   /** `price.toNumber()` and `quantity.toNumber()` when the caller already has them (saves conversions). */
@@ -74,6 +82,11 @@ export interface ClosedPosition {
   readonly position: PositionLedger;
   readonly exitReason: ExitReason;
   readonly closedAt: number;
+  /**
+   * closedAt − heldFrom: from the open of the entry's bar to the close of the exit's bar, the
+   * bars the excursions are measured over. The exit fill's event time is its bar's close.
+   */
+  readonly holdingMs: number;
 }
 
 export interface FillOutcome {
@@ -215,6 +228,7 @@ function derive(
     averagePrice,
     maxQuantity,
     openedAt: pos.openedAt,
+    heldFrom: pos.heldFrom,
     entryOrderId: pos.entryOrderId,
     origin: pos.origin,
     strategy: pos.strategy,
@@ -284,6 +298,7 @@ function open(f: FillFacts, quantity: Decimal, fee: Decimal, ctx: LedgerContext)
     averagePrice: f.price,
     maxQuantity: quantity,
     openedAt: f.ts,
+    heldFrom: f.barOpenTime ?? f.ts,
     entryOrderId: f.orderId,
     origin: f.origin,
     strategy: f.strategy,
@@ -391,7 +406,7 @@ export function applyFill(pos: PositionLedger | undefined, f: FillFacts, ctx: Le
     mae,
     mfe,
   );
-  const closed: ClosedPosition = { position: final, exitReason: exitReasonFor(f.role, reversed), closedAt: f.ts };
+  const closed: ClosedPosition = { position: final, exitReason: exitReasonFor(f.role, reversed), closedAt: f.ts, holdingMs: f.ts - pos.heldFrom };
   if (!reversed) return { position: undefined, closed, opened: false, realized, openedQuantity: ZERO };
   return {
     position: open(f, remainder, f.fee.minus(closeFee), ctx),

@@ -336,6 +336,7 @@ function emitFill(run: BarRun, o: OrderRecord, quote: FillQuote, qty: Decimal, f
   data.cumulativeQuantity = cumulative === qty ? quantity : cumulative.toFixed();
   data.leavesQuantity = leaves.toFixed();
   data.role = o.role;
+  data.barOpenTime = run.bar.openTime;
   const fill = data as OrderFilledData;
   run.outs.push(draftFor('OrderFilled', fill, o));
   if (leaves.isZero()) run.done.add(o.orderId);
@@ -385,6 +386,7 @@ function applyToRun(
       price,
       fee,
       ts: run.input.ts,
+      barOpenTime: run.bar.openTime,
       origin: o.origin,
       strategy: o.strategy,
       // Number() of the exact text of a value is its toNumber().
@@ -412,7 +414,7 @@ function applyToRun(
       currency: c,
       openedAt: p.openedAt,
       closedAt: out.closed.closedAt,
-      holdingMs: out.closed.closedAt - p.openedAt,
+      holdingMs: out.closed.holdingMs,
       exitReason: out.closed.exitReason,
       maxAdverseExcursion: excursion(p.maxAdverseExcursion, run.book),
       maxFavorableExcursion: excursion(p.maxFavorableExcursion, run.book),

@@ -4,7 +4,7 @@ import { createExecutor } from './executor.decider';
 import { bookOf } from './executor.state';
 import { positionIdFor } from './executor.ledger';
 import { equityOf, openPositionCount, portfolioOf } from './executor.read';
-import { approved, closeOf, logOf, MIN, quoteBar, tradeBar } from './test-support';
+import { approved, closeOf, logOf, MIN, quoteBar, T0, tradeBar } from './test-support';
 
 const ex = createExecutor({ takerFeeBps: 10, makerFeeBps: 10 });
 
@@ -52,7 +52,7 @@ describe('netting positions', () => {
       currency: 'USD',
       openedAt: closeOf(1),
       closedAt: closeOf(4),
-      holdingMs: 3 * MIN,
+      holdingMs: 4 * MIN, // from the open of bar 1 (the entry's bar) to the close of bar 4
       exitReason: 'manual',
       maxAdverseExcursion: 4, // bar 4 low 98 vs average 102
       maxFavorableExcursion: 4, // bar 2 high 104 vs average 100 (before the add)
@@ -133,6 +133,51 @@ describe('rebuild', () => {
     const next = given(ex, log).when(tradeBar(2, 103, 106, 102, 104)).state;
     expect(equityOf(next)).toBeCloseTo(100000 - 0.1 + 4, 9);
     expect(bookOf(next, 'TEST', 'BTCUSD')?.position?.maxFavorableExcursion).toBeCloseTo(6, 9);
+  });
+});
+
+describe('holding time', () => {
+  const bracketBuy = approved({ side: 'buy', quantity: '1', stopLoss: '95' }, 'a', closeOf(0));
+
+  it('holding_when_stopped_out_on_the_entry_bar_then_that_whole_bar_not_zero', () => {
+    // The entry fills at bar 1's open and its stop inside bar 1: exposed for up to that bar.
+    const then = given(ex, logOf(ex, [bracketBuy])).when(tradeBar(1, 100, 101, 94, 96));
+    const fills = then.published.filter((e) => e.type === 'OrderFilled').map((e) => e.data as { role: string; barOpenTime?: number });
+    expect(fills.map((f) => [f.role, f.barOpenTime])).toEqual([
+      ['entry', T0 + MIN],
+      ['stop_loss', T0 + MIN],
+    ]);
+    expect(then.first('PositionClosed')).toMatchObject({ openedAt: closeOf(1), closedAt: closeOf(1), holdingMs: MIN, exitReason: 'stop_loss' });
+  });
+
+  it('holding_when_rebuilt_from_a_log_without_bars_then_still_from_the_entry_bars_open', () => {
+    // A restart folds the stored log (no bars): the entry bar's open comes from the fill.
+    const log = logOf(ex, [bracketBuy, tradeBar(1, 100, 101, 99, 100), tradeBar(2, 100, 101, 99, 100)]).filter((e) => e.type !== 'BarClosed');
+    const then = given(ex, log).when(tradeBar(3, 99, 99, 94, 96));
+    expect(then.first('PositionClosed')).toMatchObject({ openedAt: closeOf(1), closedAt: closeOf(3), holdingMs: 3 * MIN });
+  });
+
+  it('holding_when_the_entry_fill_does_not_say_its_bar_then_from_the_fill_time', () => {
+    // A fill from a log written before fills named their bar: its event time is all there is.
+    const log = logOf(ex, [bracketBuy, tradeBar(1, 100, 101, 99, 100)]).map((e) => {
+      if (e.type !== 'OrderFilled') return e;
+      const { barOpenTime: _omitted, ...data } = e.data as { barOpenTime?: number };
+      return { ...e, data };
+    });
+    const then = given(ex, log).when(tradeBar(2, 99, 99, 94, 96));
+    expect(then.first('PositionClosed')).toMatchObject({ openedAt: closeOf(1), closedAt: closeOf(2), holdingMs: MIN });
+  });
+
+  it('holding_when_reversed_then_the_new_position_holds_from_the_reversing_bars_open', () => {
+    const flip = approved({ side: 'sell', quantity: '2' }, 'b', closeOf(1));
+    const cover = approved({ side: 'buy', quantity: '1' }, 'c', closeOf(2));
+    const bar = (i: number) => tradeBar(i, 100, 101, 99, 100);
+    const { outputs } = runAll(ex, [approved({ side: 'buy', quantity: '1' }, 'a', closeOf(0)), bar(1), flip, bar(2), cover, bar(3)]);
+    const closes = outputs.filter((e) => e.type === 'PositionClosed').map((e) => e.data as { exitReason: string; holdingMs: number });
+    expect(closes.map((c) => [c.exitReason, c.holdingMs])).toEqual([
+      ['reversal', 2 * MIN], // bar 1's open to bar 2's close
+      ['manual', 2 * MIN], // bar 2's open to bar 3's close
+    ]);
   });
 });
 

@@ -348,6 +348,7 @@ function onFilled(state: ExecutorState, m: Envelope<'OrderFilled', OrderFilledDa
       price: dec(d.price),
       fee,
       ts: m.ts,
+      barOpenTime: d.barOpenTime,
       origin: o.origin,
       strategy: o.strategy,
     },

@@ -61,7 +61,6 @@ export function createLearning(input?: LearningConfigInput): LearningDecider {
     c.symbol = s.symbol;
     c.direction = s.direction;
     c.session = s.session;
-    c.timeframe = s.timeframe;
     c.signalQuality = s.quality;
     c.signal = s;
     c.features = s.features;

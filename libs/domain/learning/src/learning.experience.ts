@@ -1,4 +1,4 @@
-import { dec, Decimal, instrumentFor, isTimeframe, timeframeMs, ZERO } from '@tradeloop/kernel';
+import { dec, Decimal, instrumentFor, ZERO } from '@tradeloop/kernel';
 import { MANUAL_STRATEGY, type ExperienceFill, type ExperienceRecordedData, type OrderOrigin, type PositionClosedData } from '@tradeloop/contracts';
 import type { LearningConfig } from './learning.config';
 import type { Chain } from './learning.state';
@@ -66,21 +66,6 @@ function initialStopOf(chain: Chain | undefined): Decimal | undefined {
 }
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
-
-/**
- * How long the position was exposed, by the bar model: from the open of the bar it was opened
- * on to the close of the bar it was closed on — the bars its excursions are measured over.
- * The position's openedAt and closedAt are both bar closes (the event times of the fills), so
- * closedAt − openedAt left out the opening bar: a market entry fills at its bar's open, and one
- * stopped out in that bar was recorded as held 0 ms. So one bar is added when the bar size is
- * known (the chain's signal); without it (a manual order) the position's holdingMs is kept.
- * Like the excursions it may overstate by part of a bar (an entry or exit inside a bar); it
- * never understates.
- */
-function holdingMsOf(p: PositionClosedData, chain: Chain | undefined): number {
-  const tf = chain?.timeframe;
-  return tf !== undefined && isTimeframe(tf) ? p.holdingMs + timeframeMs(tf) : p.holdingMs;
-}
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -158,7 +143,9 @@ export function buildExperience(
   e.currency = p.currency;
   if (rMultiple !== undefined) e.rMultiple = rMultiple;
   e.win = pnl.gt(ZERO);
-  e.holdingMs = holdingMsOf(p, chain);
+  // The executor's measure (PositionClosed.holdingMs: from the open of the entry's bar to the
+  // close of the exit's bar), so the store and the positions agree, manual trades included.
+  e.holdingMs = p.holdingMs;
   e.maxAdverseExcursion = p.maxAdverseExcursion;
   e.maxFavorableExcursion = p.maxFavorableExcursion;
   e.openedAt = p.openedAt;

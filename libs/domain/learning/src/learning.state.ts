@@ -12,7 +12,7 @@ import type {
   SignalDetectedData,
   TimeInForce,
 } from '@tradeloop/contracts';
-import { BoundedSet, type Decimal, type Timeframe } from '@tradeloop/kernel';
+import { BoundedSet, type Decimal } from '@tradeloop/kernel';
 import type { LearningConfig } from './learning.config';
 import type { KeyStats } from './learning.parameters';
 
@@ -30,8 +30,6 @@ export interface Chain {
   symbol?: string;
   direction?: Direction;
   session?: Session;
-  /** The bar size the signal was found on: the position's bars, for its holding time. */
-  timeframe?: Timeframe;
   signalQuality?: number;
   /** The signal itself, for its levels, bar size, confidence and reason (absent when learning missed it). */
   signal?: SignalDetectedData;
@@ -131,7 +129,6 @@ export function openChain(state: LearningState, correlationId: string, maxOpenCh
     symbol: undefined,
     direction: undefined,
     session: undefined,
-    timeframe: undefined,
     signalQuality: undefined,
     signal: undefined,
     features: undefined,

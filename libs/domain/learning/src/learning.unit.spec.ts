@@ -51,7 +51,7 @@ describe('learning: one strategy trade', () => {
       pnl: '-11.10',
       fees: '0.40',
       win: false,
-      holdingMs: 120_000, // the position's 60 s and its opening 1m bar
+      holdingMs: 60_000, // the position's, as the executor measured it
       maxAdverseExcursion: 0.0011,
       maxFavorableExcursion: 0.0003,
       openedAt: 2_000,
@@ -76,7 +76,7 @@ describe('learning: one strategy trade', () => {
           wins: 0,
           winRate: 0,
           expectancy: e.rMultiple,
-          averageHoldingMs: 120_000,
+          averageHoldingMs: 60_000,
           averageAdverseExcursion: 0.0011 / 1.10002,
           alpha: 2,
           beta: 3,
@@ -107,7 +107,7 @@ describe('learning: one strategy trade', () => {
     expect(p.paramsVersion).toBe(2);
     expect(p.parameters).toHaveLength(1);
     const row = p.parameters[0];
-    expect(row).toMatchObject({ trades: 2, wins: 1, winRate: 0.5, averageHoldingMs: 150_000, alpha: 3, beta: 3 });
+    expect(row).toMatchObject({ trades: 2, wins: 1, winRate: 0.5, averageHoldingMs: 90_000, alpha: 3, beta: 3 });
     expect(row.expectancy).toBeCloseTo((-11.1 / 10.2 + 30.2 / 10.2) / 2, 12);
     expect(row.averageAdverseExcursion).toBeCloseTo((0.0011 + 0.0002) / 1.10002 / 2, 15);
   });
@@ -172,27 +172,27 @@ describe('learning: one strategy trade', () => {
 describe('learning: holding time', () => {
   const loss = { gross: '-10.70', net: '-11.10' };
 
-  it('holding_when_stopped_out_on_the_entry_bar_then_one_bar_not_zero', () => {
-    // Entry (at the bar's open) and stop filled on the same 1m bar: both fills, and the
-    // position's openedAt and closedAt, carry that bar's close. Recorded as held 0 ms before.
-    const S: TradeSpec = { corr: 'same-bar', openedAt: 120_000, holdingMs: 0 };
-    const then = given(createLearning(), strategyChain(S)).when(closedOf(S, loss));
+  // The executor measures it where the bars are known: from the open of the entry's bar to the
+  // close of the exit's bar (its PositionClosed.holdingMs). Learning records that, as it is.
+  it('holding_when_stopped_out_on_the_entry_bar_then_the_positions_one_bar', () => {
+    const S: TradeSpec = { corr: 'same-bar', openedAt: 120_000, holdingMs: 60_000 };
+    const then = given(createLearning(), strategyChain(S)).when(closedOf(S, loss, { closedAt: 120_000 }));
     expect(then.first('ExperienceRecorded').holdingMs).toBe(60_000);
     expect(then.first('LearnedParametersPublished').parameters[0].averageHoldingMs).toBe(60_000);
   });
 
-  it('holding_when_closed_bars_later_then_from_the_opening_bars_open_to_the_closing_bars_close', () => {
-    const S: TradeSpec = { corr: 'three-bars', openedAt: 120_000, holdingMs: 120_000 };
-    const then = given(createLearning(), strategyChain(S)).when(closedOf(S, loss));
+  it('holding_when_a_strategy_trade_closes_then_the_positions_holding_unchanged', () => {
+    const S: TradeSpec = { corr: 'three-bars', openedAt: 120_000, holdingMs: 180_000 };
+    const then = given(createLearning(), strategyChain(S)).when(closedOf(S, loss, { closedAt: 240_000 }));
     expect(then.first('ExperienceRecorded').holdingMs).toBe(180_000);
   });
 
-  it('holding_when_the_bar_size_is_unknown_then_the_positions_own', () => {
-    // No signal: a manual order, whose bars learning does not know.
-    const S: TradeSpec = { corr: 'no-signal', holdingMs: 0 };
+  it('holding_when_a_manual_trade_closes_then_the_positions_holding_as_for_a_strategy_trade', () => {
+    // No signal: learning does not know the bars, and needs not.
+    const S: TradeSpec = { corr: 'no-signal', openedAt: 120_000, holdingMs: 60_000 };
     const chain = strategyChain(S).filter((m) => m.type !== 'SignalDetected' && m.type !== 'DecisionMade');
-    const then = given(createLearning(), chain).when(closedOf(S, loss, { origin: 'manual', strategy: undefined }));
-    expect(then.first('ExperienceRecorded').holdingMs).toBe(0);
+    const then = given(createLearning(), chain).when(closedOf(S, loss, { origin: 'manual', strategy: undefined, closedAt: 120_000 }));
+    expect(then.first('ExperienceRecorded').holdingMs).toBe(60_000);
   });
 });
 
@@ -486,7 +486,7 @@ describe('learning: the parameter table', () => {
     const last = outputs.at(-1)!.data as LearnedParametersPublishedData;
     const row = last.parameters[0];
     // R multiples over 10.20 of risk: −11.10, +30.20, +9.80.
-    expect(row).toMatchObject({ trades: 3, wins: 2, alpha: 4, beta: 3, averageHoldingMs: 120_000 });
+    expect(row).toMatchObject({ trades: 3, wins: 2, alpha: 4, beta: 3, averageHoldingMs: 60_000 });
     expect(row.winRate).toBeCloseTo(2 / 3, 15);
     expect(row.expectancy).toBeCloseTo((-11.1 + 30.2 + 9.8) / 10.2 / 3, 12);
     const gold = last.parameters[2];
