@@ -1,10 +1,10 @@
-import { DeciderHost } from '@tradeloop/kernel';
+import { dec, DeciderHost, type InstrumentOverrides } from '@tradeloop/kernel';
 import type { ExecutionMode } from '@tradeloop/contracts';
 import { createScanner, type ScannerConfigInput } from '@tradeloop/scanner';
 import { createRlDecision, type RlDecisionConfigInput } from '@tradeloop/rl-decision';
 import { createRisk, RiskConfig } from '@tradeloop/risk';
 import { createGovernor, GovernorConfig } from '@tradeloop/governor';
-import { createExecutor, ExecutorConfig } from '@tradeloop/executor';
+import { createExecutor, ExecutorConfig, resolveInstrument } from '@tradeloop/executor';
 import { createLearning, LearningConfig } from '@tradeloop/learning';
 import { InProcessBus } from './bus';
 
@@ -91,8 +91,59 @@ export function pipelineDeciders(cfg: PipelineConfig): PipelineDeciders {
         slippageBps: cfg.slippageBps,
         ...cfg.executor,
       }),
-    learning: () => createLearning({ ...cfg.learning }),
+    learning: () => createLearning({ ...cfg.learning, contractSizes: learningContractSizes(cfg) }),
   };
+}
+
+/** The contract size the executor books `symbol` with; undefined when it cannot trade it (it says why at start). */
+function bookedContractSize(symbol: string, instruments: Readonly<Record<string, InstrumentOverrides>>): string | undefined {
+  try {
+    return resolveInstrument(symbol, instruments).contractSize;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameSize(a: string, b: string): boolean {
+  try {
+    return dec(a).eq(dec(b));
+  } catch {
+    // Not a decimal: learning's own validation names it.
+    return true;
+  }
+}
+
+/**
+ * Learning's contract sizes are the executor's: an R multiple divides the P&L the executor booked
+ * (price move × quantity × contract size) by the money the stop put at risk, which only means
+ * something counted with the same contract size, and so does the slippage cost. An instrument is
+ * configured once, in `executor.instruments` (and, equal, in `risk.instruments`); learning takes
+ * its contract sizes from there. `learning.contractSizes` may still name a symbol, but only with
+ * the size the executor books it with: a different one is refused rather than learned from.
+ */
+function learningContractSizes(cfg: PipelineConfig): Readonly<Record<string, string>> {
+  const instruments = cfg.executor?.instruments ?? {};
+  const sizes: Record<string, string> = {};
+  for (const key of Object.keys(instruments)) {
+    // Positions carry the canonical (upper-case) symbol, which is also the executor's lookup.
+    const symbol = key.toUpperCase();
+    const size = bookedContractSize(symbol, instruments);
+    if (size !== undefined) sizes[symbol] = size;
+  }
+  for (const [symbol, size] of Object.entries(cfg.learning?.contractSizes ?? {})) {
+    const booked = bookedContractSize(symbol, instruments);
+    if (booked !== undefined && !sameSize(size, booked)) {
+      const where = Object.keys(instruments).some((k) => k.toUpperCase() === symbol.toUpperCase())
+        ? `executor.instruments.${symbol}.contractSize`
+        : 'the built-in instrument';
+      throw new RangeError(
+        `pipeline config: learning.contractSizes.${symbol} is ${size} but the executor books ${symbol} with a contract size of ${booked} (${where}); ` +
+          `learning takes the executor's contract sizes: set it once in executor.instruments (and risk.instruments) and remove learning.contractSizes.${symbol}`,
+      );
+    }
+    if (sizes[symbol] === undefined) sizes[symbol] = size;
+  }
+  return sizes;
 }
 
 /**
