@@ -52,6 +52,34 @@ describe('pipeline: learning counts contracts as the executor books them (XAUUSD
   });
 });
 
+describe('pipeline: risk sizes with the instruments the executor books (XAUUSD OANDA 1m, real data)', () => {
+  const base = { mode: 'fully_automated', feeBps: 0.5, slippageBps: 0.5 } as const;
+
+  it.each([
+    ['executor', { executor: { instruments: GOLD_100 } }],
+    ['risk', { risk: { instruments: GOLD_100 } }],
+  ])('instrument_configured_only_for_the_%s_then_a_stopped_out_trade_loses_about_what_risk_put_at_risk', (_who, over) => {
+    const rows = experiences(pipelineConfig({ ...base, ...over }));
+    const stopped = rows.filter((e) => e.exitReason === 'stop_loss');
+    expect(stopped.length).toBeGreaterThan(5);
+    for (const e of stopped) {
+      // What risk put at risk (its size × the signal's entry-to-stop distance), plus fees, slippage
+      // and the entry filled a bar later: up to 2.1× here. Not 175× (risk sizing 1-ounce units the
+      // executor books as 100-ounce contracts).
+      const lost = dec(e.pnl).neg().div(e.risk!.riskAmount).toNumber();
+      expect(lost).toBeGreaterThan(0.5);
+      expect(lost).toBeLessThan(3);
+    }
+  });
+
+  it('instrument_when_risk_and_executor_disagree_then_range_error_naming_the_field', () => {
+    const other = { XAUUSD: { contractSize: '10' } };
+    expect(() => createPipeline(pipelineConfig({ executor: { instruments: GOLD_100 }, risk: { instruments: other } }))).toThrow(
+      'pipeline config: risk.instruments.XAUUSD.contractSize is 10 but executor.instruments.XAUUSD.contractSize is 100',
+    );
+  });
+});
+
 describe('pipeline: one contract size per instrument', () => {
   it('learning_contract_size_when_it_differs_from_the_executors_then_range_error_naming_both', () => {
     expect(() => createPipeline(pipelineConfig({ executor: { instruments: GOLD_100 }, learning: { contractSizes: { XAUUSD: '1' } } }))).toThrow(

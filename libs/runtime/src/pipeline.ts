@@ -77,10 +77,12 @@ export interface PipelineDeciders {
 }
 
 export function pipelineDeciders(cfg: PipelineConfig): PipelineDeciders {
+  const instruments = sharedInstruments(cfg);
+  const shared = instruments === undefined ? {} : { instruments };
   return {
     scanner: () => createScanner({ ...cfg.scanner }),
     rlDecision: () => createRlDecision({ seed: cfg.seed, ...cfg.rlDecision }),
-    risk: () => createRisk({ startingCash: cfg.startingCash, accountCurrency: cfg.currency, riskPerTrade: cfg.riskPerTrade, ...cfg.risk }),
+    risk: () => createRisk({ startingCash: cfg.startingCash, accountCurrency: cfg.currency, riskPerTrade: cfg.riskPerTrade, ...cfg.risk, ...shared }),
     governor: () => createGovernor({ mode: cfg.mode, threshold: cfg.threshold, autoExecute: cfg.autoExecute, ...cfg.governor }),
     executor: () =>
       createExecutor({
@@ -90,13 +92,75 @@ export function pipelineDeciders(cfg: PipelineConfig): PipelineDeciders {
         makerFeeBps: cfg.feeBps,
         slippageBps: cfg.slippageBps,
         ...cfg.executor,
+        ...shared,
       }),
-    learning: () => createLearning({ ...cfg.learning, contractSizes: learningContractSizes(cfg) }),
+    learning: () => createLearning({ ...cfg.learning, contractSizes: learningContractSizes(cfg, instruments ?? {}) }),
   };
 }
 
+type Instruments = Readonly<Record<string, InstrumentOverrides>>;
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Two settings of one field say the same: equal decimals ("100" and "100.0"), or equal values. */
+function sameSetting(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') {
+    try {
+      return dec(a).eq(dec(b));
+    } catch {
+      return a === b;
+    }
+  }
+  return a === b;
+}
+
+/**
+ * One set of instrument overrides for risk and the executor: risk sizes an order with the same
+ * lot size, minimum and contract size the executor fills and books it with. Before, each took
+ * only its own section, so gold set to 100-ounce contracts for the executor alone was sized by
+ * risk as 1-ounce units (a stopped-out trade lost 175× what risk meant to put at risk), and set
+ * for risk alone was rejected by the executor (quantities off its lot grid). The two sections are
+ * merged field by field under the upper-case symbol (how both look an instrument up); a field
+ * both set differently is refused. Undefined when neither sets any (or a section is not an
+ * object: the deciders' own validation then names it).
+ */
+function sharedInstruments(cfg: PipelineConfig): Instruments | undefined {
+  const sections: [string, unknown][] = [
+    ['executor', cfg.executor?.instruments],
+    ['risk', cfg.risk?.instruments],
+  ];
+  if (sections.every(([, v]) => v === undefined)) return undefined;
+  if (!sections.every(([, v]) => v === undefined || isPlainObject(v))) return undefined;
+  const merged: Record<string, Record<string, unknown>> = {};
+  const origin: Record<string, string> = {};
+  for (const [section, overrides] of sections) {
+    for (const [key, o] of Object.entries((overrides ?? {}) as Record<string, unknown>)) {
+      if (!isPlainObject(o)) return undefined;
+      const symbol = key.toUpperCase();
+      const into = (merged[symbol] ??= {});
+      for (const [field, value] of Object.entries(o)) {
+        if (value === undefined) continue;
+        const where = `${section}.instruments.${key}.${field}`;
+        if (field in into && !sameSetting(into[field], value)) {
+          throw new RangeError(
+            `pipeline config: ${where} is ${String(value)} but ${origin[`${symbol}.${field}`]} is ${String(into[field])}: ` +
+              `risk sizes orders with the instrument the executor fills and books them with; set it once, or the same in both`,
+          );
+        }
+        if (!(field in into)) {
+          into[field] = value;
+          origin[`${symbol}.${field}`] = where;
+        }
+      }
+    }
+  }
+  return merged as Instruments;
+}
+
 /** The contract size the executor books `symbol` with; undefined when it cannot trade it (it says why at start). */
-function bookedContractSize(symbol: string, instruments: Readonly<Record<string, InstrumentOverrides>>): string | undefined {
+function bookedContractSize(symbol: string, instruments: Instruments): string | undefined {
   try {
     return resolveInstrument(symbol, instruments).contractSize;
   } catch {
@@ -104,41 +168,28 @@ function bookedContractSize(symbol: string, instruments: Readonly<Record<string,
   }
 }
 
-function sameSize(a: string, b: string): boolean {
-  try {
-    return dec(a).eq(dec(b));
-  } catch {
-    // Not a decimal: learning's own validation names it.
-    return true;
-  }
-}
-
 /**
  * Learning's contract sizes are the executor's: an R multiple divides the P&L the executor booked
  * (price move × quantity × contract size) by the money the stop put at risk, which only means
  * something counted with the same contract size, and so does the slippage cost. An instrument is
- * configured once, in `executor.instruments` (and, equal, in `risk.instruments`); learning takes
- * its contract sizes from there. `learning.contractSizes` may still name a symbol, but only with
- * the size the executor books it with: a different one is refused rather than learned from.
+ * configured once, in `executor.instruments` or `risk.instruments` (shared, see
+ * sharedInstruments); learning takes its contract sizes from there. `learning.contractSizes` may
+ * still name a symbol, but only with the size the executor books it with: a different one is
+ * refused rather than learned from.
  */
-function learningContractSizes(cfg: PipelineConfig): Readonly<Record<string, string>> {
-  const instruments = cfg.executor?.instruments ?? {};
+function learningContractSizes(cfg: PipelineConfig, instruments: Instruments): Readonly<Record<string, string>> {
   const sizes: Record<string, string> = {};
-  for (const key of Object.keys(instruments)) {
-    // Positions carry the canonical (upper-case) symbol, which is also the executor's lookup.
-    const symbol = key.toUpperCase();
+  for (const symbol of Object.keys(instruments)) {
     const size = bookedContractSize(symbol, instruments);
     if (size !== undefined) sizes[symbol] = size;
   }
   for (const [symbol, size] of Object.entries(cfg.learning?.contractSizes ?? {})) {
     const booked = bookedContractSize(symbol, instruments);
-    if (booked !== undefined && !sameSize(size, booked)) {
-      const where = Object.keys(instruments).some((k) => k.toUpperCase() === symbol.toUpperCase())
-        ? `executor.instruments.${symbol}.contractSize`
-        : 'the built-in instrument';
+    if (booked !== undefined && !sameSetting(size, booked)) {
+      const where = instruments[symbol.toUpperCase()]?.contractSize !== undefined ? `instruments.${symbol.toUpperCase()}.contractSize` : 'the built-in instrument';
       throw new RangeError(
         `pipeline config: learning.contractSizes.${symbol} is ${size} but the executor books ${symbol} with a contract size of ${booked} (${where}); ` +
-          `learning takes the executor's contract sizes: set it once in executor.instruments (and risk.instruments) and remove learning.contractSizes.${symbol}`,
+          `learning takes the executor's contract sizes: set it once in executor.instruments or risk.instruments and remove learning.contractSizes.${symbol}`,
       );
     }
     if (sizes[symbol] === undefined) sizes[symbol] = size;
