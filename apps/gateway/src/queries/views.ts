@@ -197,7 +197,7 @@ export class PositionView {
   @NullableOneOf(EXIT_REASONS) readonly exitReason!: ExitReason | null;
   @Ms() readonly openedAt!: number;
   @NullableMs() readonly closedAt!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Closed: closedAt − openedAt, in ms. Null while open.' }) readonly holdingMs!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Closed: from the open of the bar the entry filled on to the close of the bar the exit filled on (closedAt), in ms; a position entered and stopped out on one bar held one bar. Null while open.' }) readonly holdingMs!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Closed: the worst excursion against the position, in price units (≥ 0).' }) readonly maxAdverseExcursion!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Closed: the best excursion in its favour, in price units (≥ 0).' }) readonly maxFavorableExcursion!: number | null;
   @NullableOneOf(ORDER_ORIGINS, 'What opened it (strategy, manual, plan), from its entry order. Null if the read models do not have that order.') readonly origin!: OrderOrigin | null;
