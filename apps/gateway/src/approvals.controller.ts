@@ -19,7 +19,12 @@ export class ApprovalsController {
 
   @Get()
   @RequiresScope('read')
-  @ApiOperation({ summary: 'Approval requests, newest first (filter `status=requested` for the pending ones)' })
+  @ApiOperation({
+    summary: 'Approval requests, newest first (filter `status=requested` for the pending ones)',
+    description:
+      'Filtered by status, market (`symbol`, any case) and chain (`correlationId`): a manual order that waits for a person is found by the ' +
+      'commandId POST /v1/orders answered (`?correlationId=<commandId>`), a strategy order by its signal id.',
+  })
   @ApiOkResponse({ type: ApprovalPage })
   list(@Query() query: ListApprovalsQuery): Promise<ApprovalPage> {
     return this.reads.approvals(query);

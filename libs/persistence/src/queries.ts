@@ -330,11 +330,17 @@ export async function getTradingState(db: Reader, account: string): Promise<Trad
 
 export interface ApprovalFilter extends PageRequest {
   readonly status?: ApprovalStatus;
+  readonly symbol?: string;
+  /** The chain: a manual order's command id, a strategy order's signal id. */
+  readonly correlationId?: string;
 }
 
+/** Approval requests, newest first. */
 export async function listApprovals(db: Reader, account: string, filter: ApprovalFilter = {}): Promise<Page<ApprovalEntity>> {
   const qb = db.getRepository(ApprovalEntity).createQueryBuilder('a').where('a.account = :account', { account });
   if (filter.status !== undefined) qb.andWhere('a.status = :status', { status: filter.status });
+  if (filter.symbol !== undefined) qb.andWhere('a.symbol = :symbol', { symbol: filter.symbol });
+  if (filter.correlationId !== undefined) qb.andWhere('a.correlationId = :cid', { cid: filter.correlationId });
   return keysetPage(qb, ['requestedTs', 'approvalId'], 'DESC', filter);
 }
 

@@ -122,6 +122,18 @@ export class ListApprovalsQuery extends PageQuery {
   @OptionalField()
   @IsOneOfValues(APPROVAL_STATUSES)
   readonly status?: ApprovalStatus;
+
+  @SymbolFilter()
+  readonly symbol?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      "Only this chain's approval requests: a manual order's command id (what POST /v1/orders answered: in fully_manual mode, its approval), a signal's id.",
+  })
+  @OptionalField()
+  @IsId()
+  readonly correlationId?: string;
 }
 
 export class ListExperiencesQuery extends PageQuery {

@@ -167,7 +167,10 @@ export class ReadModels {
 
   async approvals(q: ListApprovalsQuery): Promise<ApprovalPage> {
     return paged(q.cursor, async () =>
-      mapPage(await listApprovals(this.db, this.account, { status: q.status, limit: q.limit, cursor: q.cursor }), approvalView),
+      mapPage(
+        await listApprovals(this.db, this.account, { status: q.status, symbol: marketName(q.symbol), correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
+        approvalView,
+      ),
     );
   }
 

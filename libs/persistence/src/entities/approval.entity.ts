@@ -9,6 +9,7 @@ export type ApprovalStatus = 'requested' | 'granted' | 'rejected' | 'expired';
 @Index('approvals_account_requested_idx', { synchronize: false })
 @Index('approvals_pending_idx', { synchronize: false })
 @Index('approvals_risk_approval_idx', { synchronize: false })
+@Index('approvals_correlation_idx', { synchronize: false })
 export class ApprovalEntity {
   /** The ApprovalRequested envelope id. */
   @PrimaryColumn(textKey('approval_id'))

@@ -11,6 +11,7 @@ import { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 import { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
 import { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 import { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
+import { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -25,6 +26,7 @@ export { GovernorStarts1700000009000 } from './1700000009000-GovernorStarts';
 export { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurrency';
 export { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 export { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
+export { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -41,4 +43,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ExperienceCurrency1700000010000,
   DisplayedOrders1700000011000,
   ClosedPositions1700000012000,
+  ApprovalChains1700000013000,
 ];

@@ -1,0 +1,128 @@
+/**
+ * Approvals through the API with risk and the governor running on NATS and PostgreSQL as their
+ * containers start them (fully_manual: every order waits for a person), real EURUSD bars giving
+ * risk its prices, and the gateway sending its commands onto the bus.
+ */
+import { resolve } from 'node:path';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { readMarketDataFile } from '@tradeloop/market-data';
+import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
+import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { connectNats, deleteTopology, NATS_URL, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, startTestGateway, type TestGateway } from './gateway.test-support';
+
+const DATA = resolve(__dirname, '../../../../shared/data');
+// Two hours of real EURUSD quote bars: enough for risk to price an order, little to publish.
+const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 120);
+const LAST_BAR_TS = BARS[BARS.length - 1].ts;
+
+describe('approvals through the API, with risk and the governor running on NATS and PostgreSQL in fully_manual mode', () => {
+  let db: TestDatabase;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let topo: Topology;
+  let publisher: JetStreamPublisher;
+  let gw: TestGateway;
+  const services: RunningService[] = [];
+
+  async function start(name: 'risk' | 'governor'): Promise<void> {
+    services.push(
+      await bootstrapService({
+        name,
+        env: {
+          NATS_URL: `nats://${NATS_URL}`,
+          NATS_NAMESPACE: topo.ns,
+          DATABASE_URL: TEST_DATABASE_URL,
+          DATABASE_SCHEMA: db.schema,
+          HTTP_PORT: '0',
+          LOG_LEVEL: 'silent',
+          EXECUTION_MODE: 'fully_manual',
+          // Requests stay open through the test, whatever the event clock does.
+          APPROVAL_TTL_MS: String(24 * 3_600_000),
+        },
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    db = await openTestDatabase({ poolSize: 4 });
+    nc = await connectNats();
+    jsm = await jetstreamManager(nc);
+    topo = topology({ ns: uniqueNs('approvals') });
+    publisher = new JetStreamPublisher(jetstream(nc), topo);
+    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)) });
+    await start('risk');
+    await start('governor');
+    for (let i = 0; i < BARS.length; i += 30) await publisher.publishBatch(BARS.slice(i, i + 30));
+    await publisher.flush();
+    // Commands carry the replay's time, as a deployment on recorded data stamps them.
+    gw.setNow(LAST_BAR_TS);
+  });
+
+  afterAll(async () => {
+    for (const svc of services.splice(0)) await svc.close();
+    await gw?.close();
+    if (jsm) {
+      await deleteTopology(jsm, topo);
+      for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
+    }
+    await nc?.close();
+    await db?.close();
+  });
+
+  const read = (path: string) => call(gw, 'GET', path, { key: gw.keys.read });
+
+  /** POSTs a manual order and waits for the governor's approval request of it in the read model. */
+  async function orderAwaitingApproval(body: Record<string, string>): Promise<{ commandId: string; approval: any }> {
+    const posted = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: { venue: 'OANDA', symbol: 'EURUSD', type: 'market', ...body } });
+    expect(posted.status).toBe(202);
+    const { commandId } = posted.body;
+    let approval: any;
+    await waitFor(`the approval request of ${commandId}`, async () => {
+      approval = (await read(`/v1/approvals?correlationId=${commandId}`)).body?.items?.[0];
+      return approval !== undefined;
+    });
+    return { commandId, approval };
+  }
+
+  it('given_two_manual_orders_awaiting_approval_when_filtered_by_command_id_or_symbol_then_each_finds_its_own', async () => {
+    const buy = await orderAwaitingApproval({ side: 'buy', quantity: '1000', stopLoss: '1.3800', takeProfit: '1.3950' });
+    const sell = await orderAwaitingApproval({ side: 'sell', quantity: '2000' });
+
+    // The command id the 202 answered is the chain of the order it became: one approval each.
+    const byBuy = await read(`/v1/approvals?correlationId=${buy.commandId}`);
+    expect(byBuy.status).toBe(200);
+    expect(byBuy.body.items).toHaveLength(1);
+    expect(byBuy.body.items[0]).toMatchObject({ status: 'requested', symbol: 'EURUSD', correlationId: buy.commandId, order: expect.objectContaining({ side: 'buy', quantity: '1000' }) });
+    const bySell = await read(`/v1/approvals?correlationId=${sell.commandId}&status=requested`);
+    expect(bySell.body.items.map((a: any) => a.order.side)).toEqual(['sell']);
+    expect(bySell.body.items[0].approvalId).not.toBe(byBuy.body.items[0].approvalId);
+    expect((await read(`/v1/approvals?correlationId=${sell.commandId}&status=granted`)).body.items).toEqual([]);
+    expect((await read('/v1/approvals?correlationId=no-such-command')).body.items).toEqual([]);
+
+    // By market, in any case, newest first and paged like the other lists.
+    const upper = await read('/v1/approvals?symbol=EURUSD');
+    const chains = upper.body.items.map((a: any) => a.correlationId);
+    // Both were sent at the same event time: newest first, then by approval id.
+    expect([...chains].sort()).toEqual([buy.commandId, sell.commandId].sort());
+    expect((await read('/v1/approvals?symbol=eurusd')).body).toEqual(upper.body);
+    expect((await read('/v1/approvals?symbol=GBPUSD')).body.items).toEqual([]);
+    const first = await read('/v1/approvals?symbol=eurusd&limit=1');
+    expect(first.body.items.map((a: any) => a.correlationId)).toEqual([chains[0]]);
+    const second = await read(`/v1/approvals?symbol=eurusd&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((a: any) => a.correlationId)).toEqual([chains[1]]);
+    expect(second.body.nextCursor).toBeNull();
+
+    // Bad filters name the field, as on the other list routes.
+    for (const [path, field] of [
+      ['/v1/approvals?correlationId=has%20space', 'correlationId'],
+      ['/v1/approvals?symbol=EUR%20USD', 'symbol'],
+    ]) {
+      const bad = await read(path);
+      expect(bad.status).toBe(400);
+      expect(bad.body.fields.map((f: any) => f.field)).toEqual([field]);
+    }
+  });
+});
