@@ -6,17 +6,25 @@
 import { resolve } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { dec, type Envelope } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, NATS_URL, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { connectNats, deleteTopology, NATS_URL, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { marketDataPrices } from './market-prices';
 import { call, startTestGateway, type TestGateway } from './gateway.test-support';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
+const FILE = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars;
 // Two hours of real EURUSD quote bars: enough for risk to price an order, little to publish.
-const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 120);
+const BARS = FILE.slice(0, 120);
 const LAST_BAR_TS = BARS[BARS.length - 1].ts;
+
+/** The last price of a market as risk and the executor mark it: the last bar's mid. */
+function midOf(bar: (typeof FILE)[number]): string {
+  return dec(bar.data.close).plus(bar.data.askClose!).div(2).toString();
+}
 
 describe('approvals through the API, with risk and the governor running on NATS and PostgreSQL in fully_manual mode', () => {
   let db: TestDatabase;
@@ -52,7 +60,7 @@ describe('approvals through the API, with risk and the governor running on NATS 
     jsm = await jetstreamManager(nc);
     topo = topology({ ns: uniqueNs('approvals') });
     publisher = new JetStreamPublisher(jetstream(nc), topo);
-    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)) });
+    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)), marketPrices: marketDataPrices(nc, topo) });
     await start('risk');
     await start('governor');
     for (let i = 0; i < BARS.length; i += 30) await publisher.publishBatch(BARS.slice(i, i + 30));
@@ -73,6 +81,13 @@ describe('approvals through the API, with risk and the governor running on NATS 
   });
 
   const read = (path: string) => call(gw, 'GET', path, { key: gw.keys.read });
+
+  /** Every message of the decision stream so far. */
+  async function decisions(): Promise<Envelope[]> {
+    const name = topo.streams.DEC.name;
+    const n = (await jsm.streams.info(name)).state.messages;
+    return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
+  }
 
   /** POSTs a manual order and waits for the governor's approval request of it in the read model. */
   async function orderAwaitingApproval(body: Record<string, string>): Promise<{ commandId: string; approval: any }> {
@@ -124,5 +139,44 @@ describe('approvals through the API, with risk and the governor running on NATS 
       expect(bad.status).toBe(400);
       expect(bad.body.fields.map((f: any) => f.field)).toEqual([field]);
     }
+  });
+
+  it('given_an_approval_request_when_the_market_moves_then_the_approval_shows_the_price_risk_approved_it_at_and_how_far_the_market_is_from_it_now', async () => {
+    const { commandId, approval } = await orderAwaitingApproval({ side: 'buy', quantity: '1500', stopLoss: '1.3700', takeProfit: '1.4100' });
+    const requested = (await decisions()).find((m) => m.type === 'ApprovalRequested' && m.correlationId === commandId)!;
+    const referencePrice = (requested.data as { referencePrice: string }).referencePrice;
+    expect(referencePrice).toMatch(/^1\.3\d+$/);
+    const last = BARS[BARS.length - 1];
+    expect(approval).toMatchObject({
+      status: 'requested',
+      referencePrice,
+      marketPrice: midOf(last),
+      marketPriceTs: last.ts,
+      marketMove: dec(midOf(last)).minus(referencePrice).toString(),
+    });
+    expect(approval.marketMovePct).toBeCloseTo(dec(midOf(last)).minus(referencePrice).div(referencePrice).times(100).toNumber(), 3);
+
+    // Four hours later EURUSD is elsewhere: the person deciding sees where, against the price approved.
+    const later = FILE.slice(120, 360);
+    for (let i = 0; i < later.length; i += 60) await publisher.publishBatch(later.slice(i, i + 60));
+    await publisher.flush();
+    const now = later[later.length - 1];
+    const moved = dec(midOf(now)).minus(referencePrice);
+    expect(moved.isZero()).toBe(false);
+    const page = await read(`/v1/approvals?correlationId=${commandId}`);
+    expect(page.body.items[0]).toMatchObject({ referencePrice, marketPrice: midOf(now), marketPriceTs: now.ts, marketMove: moved.toString() });
+    expect(page.body.items[0].marketMovePct).toBeCloseTo(moved.div(referencePrice).times(100).toNumber(), 3);
+
+    // Once decided it is history: the price it was approved at stays, the market is not looked up.
+    const rejected = await call(gw, 'POST', `/v1/approvals/${approval.approvalId}/reject`, { key: gw.keys.trade, body: { reason: 'market moved' } });
+    expect(rejected.status).toBe(202);
+    await waitFor('the rejection in the read model', async () => (await read(`/v1/approvals?correlationId=${commandId}`)).body.items[0].status === 'rejected');
+    expect((await read(`/v1/approvals?correlationId=${commandId}`)).body.items[0]).toMatchObject({
+      referencePrice,
+      marketPrice: null,
+      marketPriceTs: null,
+      marketMove: null,
+      marketMovePct: null,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Envelope } from '@tradeloop/kernel';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_MS } from '@tradeloop/persistence';
+import type { MarketPrices } from './market-prices';
 
 /** DI token of the CommandSink the gateway publishes commands to. */
 export const COMMAND_SINK = Symbol('COMMAND_SINK');
@@ -40,6 +41,12 @@ export interface GatewayOptions {
    * the commands' time, the replay's under TIMER_CLOCK=event (see CommandPublisher.claim).
    */
   readonly wallClock?: () => number;
+  /**
+   * The last price of a market (marketDataPrices: the MD stream's last batch of it). Given, a
+   * pending approval shows where its market is now against the price risk approved it at;
+   * without it those fields are null.
+   */
+  readonly marketPrices?: MarketPrices;
 }
 
 export interface ResolvedGatewayOptions {
@@ -50,6 +57,7 @@ export interface ResolvedGatewayOptions {
   readonly sinkTimeoutMs: number;
   readonly idempotencyKeyTtlMs: number;
   readonly wallClock: () => number;
+  readonly marketPrices: MarketPrices | undefined;
 }
 
 export const DEFAULT_SINK_TIMEOUT_MS = 10_000;
@@ -80,6 +88,9 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
   if (o.wallClock !== undefined && typeof o.wallClock !== 'function') {
     throw new TypeError('GatewayModule.forRoot: options.wallClock must be a function returning epoch ms');
   }
+  if (o.marketPrices !== undefined && typeof o.marketPrices !== 'function') {
+    throw new TypeError('GatewayModule.forRoot: options.marketPrices must be a function (venue, symbol) returning a price or null');
+  }
   return {
     dataSource: o.dataSource,
     sink: o.sink,
@@ -88,5 +99,6 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     sinkTimeoutMs,
     idempotencyKeyTtlMs,
     wallClock: o.wallClock ?? (() => Date.now()),
+    marketPrices: o.marketPrices,
   };
 }

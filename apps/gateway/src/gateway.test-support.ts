@@ -5,6 +5,7 @@ import { createApiKey, revokeApiKey } from '@tradeloop/persistence';
 // Test fixtures of the persistence library (per-file schema, contract samples).
 import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
 import { configureGateway, GatewayModule, setupOpenApi, type CommandSink } from './index';
+import type { MarketPrices } from './market-prices';
 
 export const ACCOUNT = 'paper';
 export const NOW = 1_709_660_000_000;
@@ -95,6 +96,8 @@ export interface TestGatewayOptions {
   readonly db?: TestDatabase;
   /** Also hands every command to this (a real bus), after collecting it. */
   readonly forward?: (command: Envelope) => Promise<void>;
+  /** Where the gateway looks up a market's last price (a real MD stream), when given. */
+  readonly marketPrices?: MarketPrices;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -122,6 +125,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
         wallClock: () => wallNow,
         sinkTimeoutMs: options.sinkTimeoutMs,
         idempotencyKeyTtlMs: options.idempotencyKeyTtlMs,
+        marketPrices: options.marketPrices,
       }),
     ],
   })

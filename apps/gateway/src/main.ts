@@ -8,6 +8,7 @@ import { JetStreamPublisher } from '@tradeloop/transport-nats';
 import { runServiceMain } from '@tradeloop/nest-service';
 import { GatewayModule, configureGateway, setupOpenApi, type CommandSink } from './index';
 import { marketDataClock } from './event-clock';
+import { marketDataPrices } from './market-prices';
 
 runServiceMain({
   name: 'gateway',
@@ -28,6 +29,7 @@ runServiceMain({
         sink,
         account: infra.env.ACCOUNT,
         idempotencyKeyTtlMs: infra.env.IDEMPOTENCY_KEY_TTL_MS,
+        marketPrices: marketDataPrices(infra.nc, infra.topo),
         ...(clock && { clock }),
       }),
     ];

@@ -54,9 +54,15 @@ export function describeForHumans(m: Envelope): string {
       return `closed ${d['direction']} ${d['symbol']}: P&L ${d['realizedPnl']} ${d['currency']} (${d['exitReason']})`;
     case 'OrderDenied':
       return `risk denied ${d['symbol']}: ${d['reason']} — ${d['detail']}`;
-    case 'ApprovalRequested':
-      // The reason the governor asked, the same words explain uses: fully_manual asks for every order.
-      return `approval needed for ${m.id}: ${approvalReason(m.data as ApprovalRequestedData)}, expires ${new Date(Number(d['expiresAt'])).toISOString()}`;
+    case 'ApprovalRequested': {
+      // The reason the governor asked, in the words explain uses (fully_manual asks for every
+      // order); what is to be approved; and the price risk approved it at: the executor refuses a
+      // granted order whose market has moved away from it (stale approval), so the person
+      // deciding compares it with the market now.
+      const a = m.data as ApprovalRequestedData;
+      const priced = a.referencePrice === undefined ? '' : `; risk approved it at ${a.referencePrice}`;
+      return `approval needed for ${m.id} (${approvalReason(a)}): ${describeOrder(a.order)}${priced}; expires ${new Date(a.expiresAt).toISOString()}`;
+    }
     case 'ApprovalRejected':
       return `approval ${d['approvalId']} rejected by ${d['by']}: ${d['reason']}`;
     case 'ApprovalExpired':

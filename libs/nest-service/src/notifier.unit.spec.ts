@@ -17,14 +17,28 @@ describe('notifier', () => {
     const requested = SAMPLE_MESSAGES.ApprovalRequested;
     const manual = { ...requested, data: { ...requested.data, mode: 'fully_manual' as const, quality: 100, threshold: 80 } };
     const text = describeForHumans(manual);
-    expect(text).toMatch(new RegExp(`^approval needed for ${requested.id}: fully_manual: every order needs approval, expires \\d{4}-`));
+    expect(text).toMatch(new RegExp(`^approval needed for ${requested.id} \\(fully_manual: every order needs approval\\): .*; expires \\d{4}-`));
     expect(text).not.toMatch(/quality|below/);
+  });
+
+  test('approval_requested_then_the_person_hears_the_order_and_the_price_risk_approved_it_at', () => {
+    // The executor refuses a granted order whose market has moved away from the price risk
+    // approved it at; the person deciding heard neither the order nor that price.
+    const requested = SAMPLE_MESSAGES.ApprovalRequested;
+    expect(describeForHumans(requested)).toBe(
+      `approval needed for ${requested.id} (quality_based: quality 78.5 below threshold 80): ` +
+        'buy 10000 EURUSD at oanda, limit 1.08452, stop-loss 1.08310, take-profit 1.08736 (structure_break); ' +
+        `risk approved it at 1.08512; expires ${new Date(requested.data.expiresAt).toISOString()}`,
+    );
+    // A request from a log written before it carried the price.
+    const { referencePrice: _omitted, ...older } = requested.data;
+    expect(describeForHumans({ ...requested, data: older })).toMatch(/\(structure_break\); expires /);
   });
 
   test('approval_requested_in_quality_based_then_the_quality_below_the_threshold', () => {
     const requested = SAMPLE_MESSAGES.ApprovalRequested;
     const low = { ...requested, data: { ...requested.data, mode: 'quality_based' as const, quality: 62, threshold: 80 } };
-    expect(describeForHumans(low)).toContain(': quality_based: quality 62 below threshold 80, expires ');
+    expect(describeForHumans(low)).toContain(' (quality_based: quality 62 below threshold 80): ');
   });
 
   test('order_displayed_when_display_only_or_halted_then_a_person_hears_the_order_that_was_not_placed', () => {

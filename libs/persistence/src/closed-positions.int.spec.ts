@@ -5,6 +5,7 @@
  */
 import type { Message } from '@tradeloop/contracts';
 import { revertMigrations, runMigrations } from './data-source';
+import { PERSISTENCE_MIGRATIONS } from './migrations';
 import { handleOnce } from './idempotent';
 import { projectMessage, type ProjectionOutcome } from './projections';
 import { listPositions, type Page, type PositionRecord } from './queries';
@@ -151,7 +152,8 @@ describe('closed positions', () => {
     const acct = 'acct-migrated';
     // Before the migration: EURUSD traded twice (learning recorded both closes; the market's row
     // keeps only the second), XAUUSD once with no experience (learning was not running).
-    await revertMigrations(db.ds, 1);
+    const names = PERSISTENCE_MIGRATIONS.map((M) => new M().name);
+    await revertMigrations(db.ds, names.length - names.indexOf('ClosedPositions1700000012000'));
     const t = tablesOf(db.ds);
     const experience = (pid: string, at: number, o: { direction: 'long' | 'short'; pnl: string; fees: string }) =>
       sampleOf('ExperienceRecorded', { id: `exp-${pid}`, ts: at, account: acct, correlationId: `chain-${pid}` }, {

@@ -384,8 +384,8 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
         await write(
           manager,
           `INSERT INTO ${t.approvals} ("approval_id", "risk_approval_id", "account", "symbol", "status", "quality",
-             "threshold", "mode", "expires_at", "requested_ts", "decided_ts", "decided_by", "reason", "order", "correlation_id")
-           VALUES ($1, $2, $3, $4, 'requested', $5, $6, $7, $8, $9, NULL, NULL, NULL, $10::jsonb, $11)
+             "threshold", "mode", "expires_at", "requested_ts", "decided_ts", "decided_by", "reason", "order", "correlation_id", "reference_price")
+           VALUES ($1, $2, $3, $4, 'requested', $5, $6, $7, $8, $9, NULL, NULL, NULL, $10::jsonb, $11, $12)
            ON CONFLICT ("approval_id") DO NOTHING`,
           [
             m.id,
@@ -399,6 +399,7 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
             m.ts,
             JSON.stringify(d.order),
             m.correlationId,
+            d.referencePrice ?? null,
           ],
         ),
       );

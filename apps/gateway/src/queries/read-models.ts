@@ -20,7 +20,9 @@ import {
   type OrderEntity,
   type Page,
 } from '@tradeloop/persistence';
+import { dec } from '@tradeloop/kernel';
 import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options';
+import type { MarketPrice } from '../market-prices';
 import { fieldProblem, RequestValidationError } from '../http/problems';
 import type {
   ListApprovalsQuery,
@@ -41,6 +43,7 @@ import {
   orderView,
   positionView,
   tradingStateView,
+  type ApprovalMarket,
   type ApprovalPage,
   type DenialPage,
   type DisplayedOrderPage,
@@ -62,6 +65,22 @@ function marketName(symbol: string | undefined): string | undefined {
 
 function mapPage<E, V>(page: Page<E>, view: (e: E) => V): { items: V[]; nextCursor: string | null } {
   return { items: page.items.map(view), nextCursor: page.nextCursor };
+}
+
+function marketKey(a: ApprovalEntity): string {
+  return `${a.order.venue}\u0000${a.order.symbol}`;
+}
+
+/** How far the market is from the price risk approved the order at. */
+function marketAgainst(referencePrice: string | null, market: MarketPrice | null | undefined): ApprovalMarket | null {
+  if (referencePrice === null || market === null || market === undefined) return null;
+  const move = dec(market.price).minus(referencePrice);
+  return {
+    marketPrice: market.price,
+    marketPriceTs: market.ts,
+    marketMove: move.toString(),
+    marketMovePct: move.div(referencePrice).times(100).toDecimalPlaces(4).toNumber(),
+  };
 }
 
 /** Postgres refusing a cursor's values as the key columns' types (text for a bigint, say). */
@@ -166,12 +185,22 @@ export class ReadModels {
   }
 
   async approvals(q: ListApprovalsQuery): Promise<ApprovalPage> {
-    return paged(q.cursor, async () =>
-      mapPage(
-        await listApprovals(this.db, this.account, { status: q.status, symbol: marketName(q.symbol), correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
-        approvalView,
-      ),
+    const page = await paged(q.cursor, () =>
+      listApprovals(this.db, this.account, { status: q.status, symbol: marketName(q.symbol), correlationId: q.correlationId, limit: q.limit, cursor: q.cursor }),
     );
+    const markets = await this.marketsOf(page.items);
+    return mapPage(page, (a) => approvalView(a, a.status === 'requested' ? marketAgainst(a.referencePrice, markets.get(marketKey(a))) : null));
+  }
+
+  /** The last price of each market a pending approval of the page is for, looked up once each. */
+  private async marketsOf(approvals: readonly ApprovalEntity[]): Promise<Map<string, MarketPrice | null>> {
+    const prices = new Map<string, MarketPrice | null>();
+    const lookup = this.options.marketPrices;
+    if (lookup === undefined) return prices;
+    const wanted = new Map<string, ApprovalEntity>();
+    for (const a of approvals) if (a.status === 'requested' && a.referencePrice !== null) wanted.set(marketKey(a), a);
+    await Promise.all([...wanted].map(async ([key, a]) => prices.set(key, await lookup(a.order.venue, a.order.symbol))));
+    return prices;
   }
 
   async experiences(q: ListExperiencesQuery): Promise<ExperiencePage> {

@@ -346,10 +346,33 @@ export class ApprovalView {
   @NullableStr() readonly reason!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The order awaiting approval (OrderSpec).' })
   readonly order!: OrderSpec;
-  @Str() readonly correlationId!: string;
+  @Str(undefined, "The chain: a manual order's command id (GET /v1/approvals?correlationId=<commandId>), a strategy order's signal id.")
+  readonly correlationId!: string;
+  @NullableDecimal(
+    'The price risk approved the order at. Granted, the order is placed only if the market is still near it: the executor rejects it (`stale approval: …`) ' +
+      'if its stop-loss or take-profit has been reached since, or, for a market order, if the price is more than 5 % (priceCollarPct) away. Null on requests recorded without it.',
+  )
+  readonly referencePrice!: string | null;
+  @NullableDecimal(
+    "Where the market is now, for a pending request: its last price as risk and the executor mark it (the last bar's mid), from the market data the deployment has published. " +
+      'Null once decided, when the gateway has no market data of the symbol, or without a reference price.',
+  )
+  readonly marketPrice!: string | null;
+  @NullableMs('Event time of `marketPrice` (the last bar of the market).') readonly marketPriceTs!: number | null;
+  @NullableDecimal('`marketPrice − referencePrice`: how far the market has moved since risk approved the order (negative: down).') readonly marketMove!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: -0.42, description: '`marketMove` as a percentage of `referencePrice`, rounded to 4 decimals.' })
+  readonly marketMovePct!: number | null;
 }
 
-export function approvalView(a: ApprovalEntity): ApprovalView {
+/** Where a pending approval's market is now, against the price risk approved it at. */
+export interface ApprovalMarket {
+  readonly marketPrice: string;
+  readonly marketPriceTs: number;
+  readonly marketMove: string;
+  readonly marketMovePct: number;
+}
+
+export function approvalView(a: ApprovalEntity, market: ApprovalMarket | null = null): ApprovalView {
   return {
     approvalId: a.approvalId,
     riskApprovalId: a.riskApprovalId,
@@ -365,6 +388,11 @@ export function approvalView(a: ApprovalEntity): ApprovalView {
     reason: a.reason,
     order: a.order,
     correlationId: a.correlationId,
+    referencePrice: a.referencePrice,
+    marketPrice: market?.marketPrice ?? null,
+    marketPriceTs: market?.marketPriceTs ?? null,
+    marketMove: market?.marketMove ?? null,
+    marketMovePct: market?.marketMovePct ?? null,
   };
 }
 

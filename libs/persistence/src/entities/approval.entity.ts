@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ExecutionMode, OrderSpec } from '@tradeloop/contracts';
-import { epochMsCol, floatCol, jsonbCol, textCol, textKey } from './columns';
+import { decimalCol, epochMsCol, floatCol, jsonbCol, textCol, textKey } from './columns';
 
 export type ApprovalStatus = 'requested' | 'granted' | 'rejected' | 'expired';
 
@@ -56,4 +56,11 @@ export class ApprovalEntity {
 
   @Column(textCol('correlation_id'))
   correlationId!: string;
+
+  /**
+   * The price risk approved the order at (ApprovalRequested.referencePrice): the executor refuses
+   * the granted order if the market has moved away from it. Null on requests recorded without it.
+   */
+  @Column(decimalCol('reference_price', true))
+  referencePrice!: string | null;
 }

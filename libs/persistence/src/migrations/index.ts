@@ -12,6 +12,7 @@ import { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurre
 import { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 import { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 import { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
+import { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -27,6 +28,7 @@ export { ExperienceCurrency1700000010000 } from './1700000010000-ExperienceCurre
 export { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 export { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 export { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
+export { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -44,4 +46,5 @@ export const PERSISTENCE_MIGRATIONS = [
   DisplayedOrders1700000011000,
   ClosedPositions1700000012000,
   ApprovalChains1700000013000,
+  ApprovalReferencePrices1700000014000,
 ];
