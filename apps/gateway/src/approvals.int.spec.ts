@@ -179,4 +179,81 @@ describe('approvals through the API, with risk and the governor running on NATS 
       marketMovePct: null,
     });
   });
+
+  it('given_approve_and_reject_sent_together_when_the_governor_applies_one_then_the_other_commands_status_says_it_was_ignored', async () => {
+    const { commandId: orderCommand, approval } = await orderAwaitingApproval({ side: 'sell', quantity: '1200' });
+    // Both are accepted: the read model still says "requested" when each arrives. (The governor
+    // is stopped while they are sent, so the second surely comes before the first's effect; it
+    // then reads both from its inbox, in order, as after any moment it lags.)
+    const governor = services.splice(1, 1)[0];
+    await governor.close();
+    const approve = await call(gw, 'POST', `/v1/approvals/${approval.approvalId}/approve`, { key: gw.keys.trade });
+    const reject = await call(gw, 'POST', `/v1/approvals/${approval.approvalId}/reject`, { key: gw.keys.admin, body: { reason: 'too late in the day' } });
+    expect([approve.status, reject.status]).toEqual([202, 202]);
+    // Sent, not yet handled.
+    expect((await read(`/v1/commands/${reject.body.commandId}`)).body).toMatchObject({ outcome: 'pending', detail: 'the governor has not handled it yet' });
+    await start('governor');
+    let decided: any;
+    await waitFor('the decision in the read model', async () => {
+      decided = (await read(`/v1/approvals?correlationId=${orderCommand}`)).body.items[0];
+      return decided.status !== 'requested';
+    });
+    expect(decided).toMatchObject({ status: 'granted', decidedBy: 'trader-bot' });
+
+    const approved = await read(`/v1/commands/${approve.body.commandId}`);
+    expect(approved.status).toBe(200);
+    expect(approved.body).toEqual({
+      commandId: approve.body.commandId,
+      type: 'ApproveOrder',
+      requestedBy: 'trader-bot',
+      ts: LAST_BAR_TS,
+      target: approval.approvalId,
+      correlationId: orderCommand,
+      approvalId: approval.approvalId,
+      orderId: null,
+      outcome: 'applied',
+      detail: 'approval granted',
+    });
+    // The reject had no effect, and says so.
+    const rejected = await read(`/v1/commands/${reject.body.commandId}`);
+    expect(rejected.body).toMatchObject({
+      type: 'RejectOrder',
+      requestedBy: 'alice',
+      target: approval.approvalId,
+      correlationId: orderCommand,
+      outcome: 'ignored',
+      detail: 'ignored: approval already granted by trader-bot',
+    });
+
+    // The order's own command says where its chain stands: granted, it waits for the executor
+    // (not running here) to place it.
+    const order = await read(`/v1/commands/${orderCommand}`);
+    expect(order.body).toMatchObject({
+      type: 'SubmitManualOrder',
+      target: null,
+      correlationId: orderCommand,
+      approvalId: approval.approvalId,
+      outcome: 'pending',
+      detail: 'approval granted by trader-bot; not placed yet (the executor has not reported the order)',
+    });
+    // The request is already decided: a later reject is refused at once (409), as before.
+    expect((await call(gw, 'POST', `/v1/approvals/${approval.approvalId}/reject`, { key: gw.keys.admin, body: { reason: 'again' } })).status).toBe(409);
+
+    const unknown = await read('/v1/commands/no-such-command');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('given_a_halt_and_two_resumes_when_asked_then_each_command_says_whether_it_changed_the_trading_state', async () => {
+    const send = (path: string, body: object) => call(gw, 'POST', path, { key: gw.keys.admin, body });
+    const halt = await send('/v1/trading/halt', { reason: 'lunch' });
+    await waitFor('the halt applied', async () => (await read(`/v1/commands/${halt.body.commandId}`)).body.outcome === 'applied');
+    expect((await read(`/v1/commands/${halt.body.commandId}`)).body).toMatchObject({ type: 'HaltTrading', target: null, correlationId: null, detail: 'trading HALTED' });
+    const resume = await send('/v1/trading/resume', { reason: 'back' });
+    await waitFor('the resume applied', async () => (await read(`/v1/commands/${resume.body.commandId}`)).body.outcome === 'applied');
+    // A resume to the state in force changes nothing; the read model cannot say more than that.
+    const again = await send('/v1/trading/resume', { reason: 'back again' });
+    expect(again.status).toBe(202);
+    expect((await read(`/v1/commands/${again.body.commandId}`)).body).toMatchObject({ type: 'ResumeTrading', outcome: 'unknown' });
+    expect((await read(`/v1/commands/${halt.body.commandId}`)).body.outcome).toBe('unknown');
+  });
 });

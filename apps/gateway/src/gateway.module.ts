@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApprovalsController } from './approvals.controller';
+import { CommandsController } from './commands.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { CommandPublisher } from './commands/command-publisher';
 import { COMMAND_SINK, GATEWAY_OPTIONS, resolveGatewayOptions, type GatewayOptions } from './gateway.options';
@@ -8,7 +9,7 @@ import { PortfolioController } from './portfolio.controller';
 import { ReadModels } from './queries/read-models';
 import { TradingController } from './trading.controller';
 
-const CONTROLLERS = [TradingController, OrdersController, ApprovalsController, PortfolioController];
+const CONTROLLERS = [TradingController, OrdersController, ApprovalsController, CommandsController, PortfolioController];
 const PROVIDERS = [ReadModels, CommandPublisher, ApiKeyGuard];
 
 /**

@@ -22,7 +22,7 @@ describe('GatewayModule.forRoot', () => {
   it('good_options_then_a_module_with_the_gateway_controllers', () => {
     const m = GatewayModule.forRoot({ dataSource: ds, sink, account: 'paper' });
     expect(m.module).toBe(GatewayModule);
-    expect(m.controllers?.map((c) => c.name).sort()).toEqual(['ApprovalsController', 'OrdersController', 'PortfolioController', 'TradingController']);
+    expect(m.controllers?.map((c) => c.name).sort()).toEqual(['ApprovalsController', 'CommandsController', 'OrdersController', 'PortfolioController', 'TradingController']);
   });
 });
 

@@ -14,6 +14,7 @@ const ROUTES: [method: string, path: string, scope: string][] = [
   ['get', '/v1/approvals', 'read'],
   ['post', '/v1/approvals/{approvalId}/approve', 'trade'],
   ['post', '/v1/approvals/{approvalId}/reject', 'trade'],
+  ['get', '/v1/commands/{commandId}', 'read'],
   ['get', '/v1/positions', 'read'],
   ['get', '/v1/fills', 'read'],
   ['get', '/v1/experiences', 'read'],

@@ -47,7 +47,8 @@ export class OrdersController {
       'The order goes through risk, the governor and the executor like every other order. 202 means the command is on the bus; what became of it ' +
       'is found by the answered commandId: GET /v1/orders?correlationId=<commandId> once placed, GET /v1/denials?correlationId=<commandId> if risk refused it, ' +
       'GET /v1/displayed-orders?correlationId=<commandId> if the governor did not place it (display_only mode, trading halted or reducing), ' +
-      'and GET /v1/approvals?correlationId=<commandId> if it waits for a person (fully_manual mode, or quality_based below the threshold).',
+      'and GET /v1/approvals?correlationId=<commandId> if it waits for a person (fully_manual mode, or quality_based below the threshold); ' +
+      'GET /v1/commands/<commandId> sums it up (pending, applied with the order id, or refused with the reason).',
   })
   submit(
     @Body() body: ManualOrderBody,

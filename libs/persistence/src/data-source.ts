@@ -3,6 +3,7 @@ import {
   AccountEntity,
   ApprovalEntity,
   ClosedPositionEntity,
+  CommandEntity,
   DenialEntity,
   DisplayedOrderEntity,
   FillEntity,
@@ -37,6 +38,7 @@ export const PERSISTENCE_ENTITIES = [
   RiskApprovalEntity,
   DisplayedOrderEntity,
   ClosedPositionEntity,
+  CommandEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

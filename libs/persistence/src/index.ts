@@ -19,6 +19,7 @@ export {
   DenialEntity,
   RiskApprovalEntity,
   DisplayedOrderEntity,
+  CommandEntity,
   type DisplayReason,
   type PositionStatus,
   type ClosedPositionSource,
@@ -28,6 +29,7 @@ export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 export { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 export { GovernorStartEntity } from './entities/governor-start.entity';
 export { recordGovernorStart, getGovernorStart, type GovernorStart } from './governor-starts';
+export { recordCommand, markCommandSent, getCommand, type CommandRecord } from './commands';
 export {
   claimIdempotencyKey,
   idempotencyKeyKept,

@@ -13,6 +13,7 @@ const TABLES = [
   'approvals',
   'broker_orders',
   'closed_positions',
+  'commands',
   'denials',
   'displayed_orders',
   'fills',

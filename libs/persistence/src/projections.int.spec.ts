@@ -111,6 +111,7 @@ describe('projections', () => {
         strategy: 'structure_break',
         status: 'filled',
         statusReason: null,
+        statusCauseId: null,
         brokerOrderId: 'paper-000017',
         filledQuantity: '10000',
         createdTs: T0 + 2 * MIN,
@@ -121,6 +122,7 @@ describe('projections', () => {
       expect(await order('ord-sl')).toMatchObject({
         status: 'cancelled',
         statusReason: 'OCO sibling filled',
+        statusCauseId: sampleOf('OrderCancelled').causationId,
         filledQuantity: '0',
         stopPrice: '1.08310',
         updatedTs: T0 + 45 * MIN,
@@ -197,6 +199,9 @@ describe('projections', () => {
           threshold: 80,
           modeBy: 'alice',
           modeTs: T0 - 60 * MIN,
+          // The commands that made each half, so GET /v1/commands/<id> can tell a halt applied.
+          stateCauseId: 'cmd-halt-1',
+          modeCauseId: 'cmd-mode-1',
           updatedTs: T0 + 60 * MIN,
         },
       ]);
@@ -467,6 +472,8 @@ describe('projections', () => {
         status: 'expired',
         decidedBy: null,
         decidedTs: T0 + 15 * MIN,
+        // What the expiry came on; the late grant's command is not it (the governor ignored it).
+        decidedCauseId: sampleOf('ApprovalExpired').causationId,
       });
     });
 

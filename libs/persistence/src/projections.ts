@@ -135,11 +135,11 @@ async function execution(manager: EntityManager, m: Message): Promise<Projection
         ),
       );
     case 'OrderRejected':
-      return finishOrder(manager, m.data.orderId, 'rejected', m.data.reason, m.ts);
+      return finishOrder(manager, m.data.orderId, 'rejected', m.data.reason, m);
     case 'OrderCancelled':
-      return finishOrder(manager, m.data.orderId, 'cancelled', m.data.reason, m.ts);
+      return finishOrder(manager, m.data.orderId, 'cancelled', m.data.reason, m);
     case 'OrderExpired':
-      return finishOrder(manager, m.data.orderId, 'expired', null, m.ts);
+      return finishOrder(manager, m.data.orderId, 'expired', null, m);
     case 'OrderFilled': {
       const d = m.data;
       const inserted = await write(
@@ -342,15 +342,15 @@ async function finishOrder(
   orderId: string,
   status: 'rejected' | 'cancelled' | 'expired',
   reason: string | null,
-  ts: number,
+  m: Message,
 ): Promise<ProjectionOutcome> {
   return outcome(
     await write(
       manager,
       `UPDATE ${tablesOf(manager.dataSource).orders} AS o
-         SET "status" = $2, "status_reason" = $3, "updated_ts" = GREATEST(o."updated_ts", $4)
+         SET "status" = $2, "status_reason" = $3, "updated_ts" = GREATEST(o."updated_ts", $4), "status_cause_id" = $5
        WHERE o."order_id" = $1 AND ${STATUS_RANK_SQL} < ${TERMINAL_RANK}`,
-      [orderId, status, reason, ts],
+      [orderId, status, reason, m.ts, m.causationId],
     ),
   );
 }
@@ -405,26 +405,29 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
       );
     }
     // An approval is decided once: the first decision wins, a later one matches nothing.
+    // The cause (the ApproveOrder or RejectOrder) says which command decided it, and so which
+    // other command on it the governor ignored.
     case 'ApprovalGranted':
-      return decideApproval(manager, m.data.approvalId, 'granted', m.data.by, null, m.ts);
+      return decideApproval(manager, m.data.approvalId, 'granted', m.data.by, null, m);
     case 'ApprovalRejected':
-      return decideApproval(manager, m.data.approvalId, 'rejected', m.data.by, m.data.reason, m.ts);
+      return decideApproval(manager, m.data.approvalId, 'rejected', m.data.by, m.data.reason, m);
     case 'ApprovalExpired':
-      return decideApproval(manager, m.data.approvalId, 'expired', null, null, m.ts);
+      return decideApproval(manager, m.data.approvalId, 'expired', null, null, m);
     case 'TradingStateChanged': {
       const d = m.data;
       return outcome(
         await write(
           manager,
-          `INSERT INTO ${t.tradingState} AS s ("account", "state", "reason", "state_by", "state_ts", "updated_ts")
-           VALUES ($1, $2, $3, $4, $5, $5)
+          `INSERT INTO ${t.tradingState} AS s ("account", "state", "reason", "state_by", "state_ts", "updated_ts", "state_cause_id")
+           VALUES ($1, $2, $3, $4, $5, $5, $6)
            ON CONFLICT ("account") DO UPDATE SET
              "state" = EXCLUDED."state", "reason" = EXCLUDED."reason", "state_by" = EXCLUDED."state_by",
-             "state_ts" = EXCLUDED."state_ts", "updated_ts" = GREATEST(s."updated_ts", EXCLUDED."updated_ts")
+             "state_ts" = EXCLUDED."state_ts", "updated_ts" = GREATEST(s."updated_ts", EXCLUDED."updated_ts"),
+             "state_cause_id" = EXCLUDED."state_cause_id"
            WHERE (s."state_ts" IS NULL OR s."state_ts" <= EXCLUDED."state_ts")
-             AND (s."state", s."reason", s."state_by", s."state_ts")
-                 IS DISTINCT FROM (EXCLUDED."state", EXCLUDED."reason", EXCLUDED."state_by", EXCLUDED."state_ts")`,
-          [m.account, d.state, d.reason, d.by, m.ts],
+             AND (s."state", s."reason", s."state_by", s."state_ts", s."state_cause_id")
+                 IS DISTINCT FROM (EXCLUDED."state", EXCLUDED."reason", EXCLUDED."state_by", EXCLUDED."state_ts", EXCLUDED."state_cause_id")`,
+          [m.account, d.state, d.reason, d.by, m.ts, m.causationId],
         ),
       );
     }
@@ -466,15 +469,16 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
       return outcome(
         await write(
           manager,
-          `INSERT INTO ${t.tradingState} AS s ("account", "mode", "threshold", "mode_by", "mode_ts", "updated_ts")
-           VALUES ($1, $2, $3, $4, $5, $5)
+          `INSERT INTO ${t.tradingState} AS s ("account", "mode", "threshold", "mode_by", "mode_ts", "updated_ts", "mode_cause_id")
+           VALUES ($1, $2, $3, $4, $5, $5, $6)
            ON CONFLICT ("account") DO UPDATE SET
              "mode" = EXCLUDED."mode", "threshold" = EXCLUDED."threshold", "mode_by" = EXCLUDED."mode_by",
-             "mode_ts" = EXCLUDED."mode_ts", "updated_ts" = GREATEST(s."updated_ts", EXCLUDED."updated_ts")
+             "mode_ts" = EXCLUDED."mode_ts", "updated_ts" = GREATEST(s."updated_ts", EXCLUDED."updated_ts"),
+             "mode_cause_id" = EXCLUDED."mode_cause_id"
            WHERE (s."mode_ts" IS NULL OR s."mode_ts" <= EXCLUDED."mode_ts")
-             AND (s."mode", s."threshold", s."mode_by", s."mode_ts")
-                 IS DISTINCT FROM (EXCLUDED."mode", EXCLUDED."threshold", EXCLUDED."mode_by", EXCLUDED."mode_ts")`,
-          [m.account, d.mode, d.threshold, d.by, m.ts],
+             AND (s."mode", s."threshold", s."mode_by", s."mode_ts", s."mode_cause_id")
+                 IS DISTINCT FROM (EXCLUDED."mode", EXCLUDED."threshold", EXCLUDED."mode_by", EXCLUDED."mode_ts", EXCLUDED."mode_cause_id")`,
+          [m.account, d.mode, d.threshold, d.by, m.ts, m.causationId],
         ),
       );
     }
@@ -489,15 +493,15 @@ async function decideApproval(
   status: 'granted' | 'rejected' | 'expired',
   by: string | null,
   reason: string | null,
-  ts: number,
+  m: Message,
 ): Promise<ProjectionOutcome> {
   return outcome(
     await write(
       manager,
       `UPDATE ${tablesOf(manager.dataSource).approvals}
-         SET "status" = $2, "decided_by" = $3, "reason" = $4, "decided_ts" = $5
+         SET "status" = $2, "decided_by" = $3, "reason" = $4, "decided_ts" = $5, "decided_cause_id" = $6
        WHERE "approval_id" = $1 AND "status" = 'requested'`,
-      [approvalId, status, by, reason, ts],
+      [approvalId, status, by, reason, m.ts, m.causationId],
     ),
   );
 }

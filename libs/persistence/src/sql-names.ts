@@ -38,6 +38,7 @@ export interface TableNames {
   readonly riskApprovals: string;
   readonly displayedOrders: string;
   readonly idempotencyKeys: string;
+  readonly commands: string;
 }
 
 const cache = new WeakMap<DataSource, TableNames>();
@@ -61,6 +62,7 @@ export function tablesOf(ds: DataSource): TableNames {
       riskApprovals: qualify(s, 'risk_approvals'),
       displayedOrders: qualify(s, 'displayed_orders'),
       idempotencyKeys: qualify(s, 'idempotency_keys'),
+      commands: qualify(s, 'commands'),
     };
     cache.set(ds, names);
   }

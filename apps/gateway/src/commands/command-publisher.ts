@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { nameId } from '@tradeloop/kernel';
 import { CATALOG, decodeMessage, formatFieldErrors, type Message, type MessageDataMap } from '@tradeloop/contracts';
-import { claimIdempotencyKey, idempotencyKeyKept, requestHashOf, type VerifiedApiKey } from '@tradeloop/persistence';
+import { claimIdempotencyKey, idempotencyKeyKept, markCommandSent, recordCommand, requestHashOf, type VerifiedApiKey } from '@tradeloop/persistence';
 import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options';
 import { CommandNotPublishedError, fieldProblem, IdempotencyKeyReusedError, RequestValidationError } from '../http/problems';
 import type { CommandAcceptedView } from './command.dto';
@@ -90,9 +90,25 @@ export class CommandPublisher {
       // A retry: the command the key names (claimed earlier, so under an earlier time's id).
       if (commandId !== envelope.id) envelope = { ...envelope, id: commandId, correlationId: commandId, causationId: commandId };
     }
+    // Recorded before it is sent, so GET /v1/commands/<id> knows every command a client was
+    // given an id for (one the bus never acknowledged, answered 503, reads not_sent). Best effort:
+    // a halt must reach the bus even while PostgreSQL is down.
+    await this.bestEffort(envelope.id, () =>
+      recordCommand(this.options.dataSource, {
+        commandId: envelope.id,
+        account: this.options.account,
+        type,
+        target: request.target ?? null,
+        requestedBy: request.caller.name,
+        ts: envelope.ts,
+        data: envelope.data,
+        createdAt: claimedAt,
+      }),
+    );
     // A retry publishes again under the same id: if the first attempt never reached the bus
     // (503), this one does; if it did, the bus stores the id once.
     await this.send(envelope as unknown as Message);
+    await this.bestEffort(envelope.id, () => markCommandSent(this.options.dataSource, envelope.id, this.options.wallClock()));
     this.logger.log(`published ${type} ${envelope.id} by "${request.caller.name}"`);
     return { commandId: envelope.id, type, correlationId: envelope.correlationId };
   }
@@ -149,6 +165,14 @@ export class CommandPublisher {
       throw new IdempotencyKeyReusedError(outcome.commandId, type, outcome.firstUsedAt + this.options.idempotencyKeyTtlMs);
     }
     return outcome.kind === 'repeat' ? outcome.commandId : envelope.id;
+  }
+
+  private async bestEffort(commandId: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.logger.warn(`command ${commandId} not recorded (GET /v1/commands will not know it): ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private async send(envelope: Message): Promise<void> {

@@ -31,7 +31,7 @@ export function GatewayController(path: string, tag: string): ClassDecorator {
 export function CommandRoute(): MethodDecorator {
   return applyDecorators(
     HttpCode(HttpStatus.ACCEPTED),
-    ApiAcceptedResponse({ description: 'Published to the command bus.', type: CommandAcceptedView }),
+    ApiAcceptedResponse({ description: 'Published to the command bus; GET /v1/commands/{commandId} says what became of it.', type: CommandAcceptedView }),
     ApiServiceUnavailableResponse({
       description: 'The command bus did not acknowledge the command; retry with the same Idempotency-Key.',
       type: ErrorView,

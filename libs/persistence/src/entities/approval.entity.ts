@@ -63,4 +63,8 @@ export class ApprovalEntity {
    */
   @Column(decimalCol('reference_price', true))
   referencePrice!: string | null;
+
+  /** The message that caused the decision (the ApproveOrder or RejectOrder, or what the expiry came on). */
+  @Column(textCol('decided_cause_id', true))
+  decidedCauseId!: string | null;
 }

@@ -10,3 +10,4 @@ export { TradeExperienceEntity } from './trade-experience.entity';
 export { DenialEntity } from './denial.entity';
 export { RiskApprovalEntity } from './risk-approval.entity';
 export { DisplayedOrderEntity, type DisplayReason } from './displayed-order.entity';
+export { CommandEntity } from './command.entity';

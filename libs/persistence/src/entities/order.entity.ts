@@ -74,6 +74,10 @@ export class OrderEntity {
   @Column(textCol('status_reason', true))
   statusReason!: string | null;
 
+  /** The message that ended the order (rejected, cancelled, expired): a CancelOrder's id for a person's cancel. */
+  @Column(textCol('status_cause_id', true))
+  statusCauseId!: string | null;
+
   @Column(textCol('broker_order_id', true))
   brokerOrderId!: string | null;
 

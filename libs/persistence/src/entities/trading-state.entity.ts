@@ -37,6 +37,14 @@ export class TradingStateEntity {
   @Column(epochMsCol('mode_ts', true))
   modeTs!: number | null;
 
+  /** The message that set the state (a HaltTrading or ResumeTrading command's id). */
+  @Column(textCol('state_cause_id', true))
+  stateCauseId!: string | null;
+
+  /** The message that set the mode (a SetExecutionMode command's id). */
+  @Column(textCol('mode_cause_id', true))
+  modeCauseId!: string | null;
+
   @Column(epochMsCol('updated_ts'))
   updatedTs!: number;
 }

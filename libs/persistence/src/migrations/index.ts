@@ -13,6 +13,7 @@ import { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 import { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 import { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 import { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
+import { Commands1700000015000 } from './1700000015000-Commands';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -29,6 +30,7 @@ export { DisplayedOrders1700000011000 } from './1700000011000-DisplayedOrders';
 export { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 export { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 export { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
+export { Commands1700000015000 } from './1700000015000-Commands';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -47,4 +49,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ClosedPositions1700000012000,
   ApprovalChains1700000013000,
   ApprovalReferencePrices1700000014000,
+  Commands1700000015000,
 ];
