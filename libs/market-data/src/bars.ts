@@ -2,7 +2,7 @@ import { type BarClosedData, CATALOG, Message } from '@tradeloop/contracts';
 import { timeframeFromMs, Timeframe, timeframeMs } from '@tradeloop/kernel';
 import { CsvCursor } from './csv-cursor';
 import { formatUtc, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
-import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
+import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, REJECTED_ABOVE, Rejections, timestampReason } from './parse-context';
 import { MARKET_DATA_SOURCE } from './rejection';
 
 // Column positions shared by both bar layouts (README): bid OHLC in 1..4, volume 5,
@@ -43,8 +43,11 @@ export function parseBars(cur: CsvCursor, columns: readonly string[], s: ParseSe
   const starts = cur.starts;
   const ends = cur.ends;
   const v = new Float64Array(width);
-  let prevOpen = -Infinity;
-  let prevLine = 0;
+  // Time order is checked against the latest row before, rejected or not: a swap next to a
+  // bad row must show in the same pass as the bad field, not only once that field is fixed.
+  let latestOpen = -Infinity;
+  let latestLine = 0;
+  let latestRejected = false;
   let accepted = 0;
   let crossed = 0;
 
@@ -59,28 +62,32 @@ export function parseBars(cur: CsvCursor, columns: readonly string[], s: ParseSe
       rej.add(lineNo, 'timestamp', timestampReason(cur.field(0)));
       continue;
     }
+    const openTime = stamp - stampOffset;
+    const later = openTime > latestOpen;
     const problem = checkValues(text, starts, ends, width, quote, v);
     if (problem !== OK) {
       const [field, reason] = describeProblem(problem, cur, columns);
       rej.add(lineNo, field, reason);
-      continue;
-    }
-    const openTime = stamp - stampOffset;
-    if (openTime % tfMs !== 0) {
+    } else if (openTime % tfMs !== 0) {
       rej.add(lineNo, 'timestamp', `off the ${s.timeframe} grid: bar open time ${formatUtc(openTime)}`);
+    } else if (openTime < latestOpen) {
+      rej.add(lineNo, 'timestamp', `${OUT_OF_ORDER}${cur.field(0)} is earlier than line ${latestLine} before it${latestRejected ? REJECTED_ABOVE : ''}`);
+    } else if (openTime === latestOpen) {
+      rej.add(lineNo, 'timestamp', `duplicate timestamp: same bar time as line ${latestLine}${latestRejected ? REJECTED_ABOVE : ''}`);
+    } else {
+      latestOpen = openTime;
+      latestLine = lineNo;
+      latestRejected = false;
+      accepted++;
+    }
+    if (latestLine !== lineNo) {
+      if (later) {
+        latestOpen = openTime;
+        latestLine = lineNo;
+        latestRejected = true;
+      }
       continue;
     }
-    if (openTime < prevOpen) {
-      rej.add(lineNo, 'timestamp', `${OUT_OF_ORDER}${cur.field(0)} is earlier than the previous accepted row (line ${prevLine})`);
-      continue;
-    }
-    if (openTime === prevOpen) {
-      rej.add(lineNo, 'timestamp', `duplicate timestamp: same bar time as line ${prevLine}`);
-      continue;
-    }
-    prevOpen = openTime;
-    prevLine = lineNo;
-    accepted++;
     if (quote && v[ASK_CLOSE] < v[CLOSE]) crossed++;
     if (openTime < s.from || openTime >= s.to) continue;
 

@@ -48,8 +48,8 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
   const version = CATALOG.SubmitManualOrder.version;
   const problems: RejectedRow[] = [];
   const out: Message<'SubmitManualOrder'>[] = [];
-  let prevTs = -Infinity;
-  let prevLine = 0;
+  let latestTs = -Infinity;
+  let latestLine = 0;
 
   while (cur.next()) {
     const lineNo = cur.lineNo;
@@ -70,6 +70,15 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
       bad('timestamp', timestampReason(rawTs));
       continue;
     }
+    // Replay feeds orders in file order; a row earlier than one above it is more likely a typo
+    // in the date than an intended reordering, so it is refused, not sorted. The row above
+    // counts even when it is bad for another reason, so one pass lists both.
+    if (ts < latestTs) {
+      bad('timestamp', `out of order: ${rawTs} is earlier than line ${latestLine}`);
+      continue;
+    }
+    latestTs = ts;
+    latestLine = lineNo;
     if (!SYMBOL.test(rawSymbol)) {
       bad('symbol', rawSymbol === '' ? 'empty value' : `invalid symbol "${rawSymbol}"`);
       continue;
@@ -110,20 +119,12 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
         continue;
       }
     }
-    // Replay feeds orders in file order; a row earlier than its predecessor is more likely a
-    // typo in the date than an intended reordering, so it is refused, not sorted.
-    if (ts < prevTs) {
-      bad('timestamp', `out of order: ${rawTs} is earlier than line ${prevLine}`);
-      continue;
-    }
     const symbol = rawSymbol.toUpperCase();
     const held = options.venues?.get(symbol) ?? [];
     if (held.length > 1) {
       bad('symbol', `${symbol} is in the data at ${held.join(' and ')}, and an orders file names no venue: trade one of them (--venue)`);
       continue;
     }
-    prevTs = ts;
-    prevLine = lineNo;
     const id = `cmd:orders:${file}:${lineNo}`;
     out.push({
       id,

@@ -118,6 +118,21 @@ describe('readOrdersFile', () => {
     expect(message).toContain('out of order');
   });
 
+  it('given_a_bad_row_followed_by_an_earlier_one_when_read_then_both_are_listed_in_one_pass', () => {
+    const file = fixture('swapped.csv', [
+      'timestamp,symbol,side,quantity,type,price',
+      '2014-05-01T08:00:00Z,EURUSD,buy,1000,market,',
+      '2014-05-01T09:00:00Z,EURUSD,hold,1000,market,', // 3 side; its time is still the one to beat
+      '2014-05-01T08:30:00Z,EURUSD,sell,1000,market,', // 4 earlier than line 3
+    ]);
+    // Before: line 4 was compared with line 2 only, and reported once line 3's side was fixed.
+    expect(() => readOrdersFile(file, { venue: 'OANDA' })).toThrow(
+      'swapped.csv: 2 bad order row(s), nothing replayed\n' +
+        '  swapped.csv:3 [side]: side must be buy or sell, got "hold"\n' +
+        '  swapped.csv:4 [timestamp]: out of order: 2014-05-01T08:30:00Z is earlier than line 3',
+    );
+  });
+
   it('wrong_header_when_read_then_error_on_line_1', () => {
     const file = fixture('nohdr.csv', ['2014-05-01T08:00:00Z,EURUSD,buy,1000,market,']);
     expect(() => readOrdersFile(file, { venue: 'OANDA' })).toThrow(/nohdr\.csv:1: header must be "timestamp,symbol,side,quantity,type,price"/);

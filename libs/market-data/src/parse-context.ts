@@ -57,3 +57,6 @@ export function timestampReason(raw: string): string {
 
 /** How every out-of-order rejection's reason starts (a file with more of them than rows in order is refused whole). */
 export const OUT_OF_ORDER = 'out of order: ';
+
+/** Appended when the row an out-of-order or duplicate row is compared with was itself rejected. */
+export const REJECTED_ABOVE = ' (itself rejected above)';

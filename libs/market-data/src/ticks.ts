@@ -3,7 +3,7 @@ import { timeframeMs } from '@tradeloop/kernel';
 import { barEnvelope } from './bars';
 import { CsvCursor } from './csv-cursor';
 import { isUtcTimestampAt, numberProblem, parseNumberAt, parseUtcTimestampAt } from './fields';
-import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, Rejections, timestampReason } from './parse-context';
+import { columnCountReason, OUT_OF_ORDER, ParseOutcome, ParseSettings, REJECTED_ABOVE, Rejections, timestampReason } from './parse-context';
 
 /**
  * Builds bars of `s.timeframe` from time-ordered ticks; a bar exists only for intervals that
@@ -113,20 +113,24 @@ export function topOfBookBars(books: readonly Message<'BookSnapshot'>[], s: Pars
 
 /**
  * Ordering rule for ticks and trades: equal timestamps are real (several updates per
- * microsecond), so only a row earlier than the previous accepted one is out of order, and
- * only a byte-identical repeat of the previous accepted row is a duplicate. A repeat that is
- * not adjacent (A, B, A at one timestamp) is a real change back and is kept: the Binance
+ * microsecond), so only a row earlier than the latest row before it is out of order — that
+ * row rejected or not, so a swap next to a bad row shows in the same pass as the bad field —
+ * and only a byte-identical repeat of the previous accepted row is a duplicate. A repeat that
+ * is not adjacent (A, B, A at one timestamp) is a real change back and is kept: the Binance
  * recordings have five of those.
  */
 class TickOrder {
+  private latestTs = -Infinity;
+  private latestLineNo = 0;
+  private latestRejected = false;
   private prevTs = -Infinity;
   private prevStart = 0;
   private prevEnd = 0;
   private prevLineNo = 0;
 
   problem(cur: CsvCursor, ts: number): string | undefined {
-    if (ts < this.prevTs) {
-      return `${OUT_OF_ORDER}${cur.field(0)} is earlier than the previous accepted row (line ${this.prevLineNo})`;
+    if (ts < this.latestTs) {
+      return `${OUT_OF_ORDER}${cur.field(0)} is earlier than line ${this.latestLineNo} before it${this.latestRejected ? REJECTED_ABOVE : ''}`;
     }
     if (ts === this.prevTs && cur.lineEquals(this.prevStart, this.prevEnd)) {
       return `duplicate row: identical to line ${this.prevLineNo}`;
@@ -139,6 +143,18 @@ class TickOrder {
     this.prevStart = cur.lineStart;
     this.prevEnd = cur.lineEnd;
     this.prevLineNo = cur.lineNo;
+    this.latestTs = ts;
+    this.latestLineNo = cur.lineNo;
+    this.latestRejected = false;
+  }
+
+  /** A row with a readable timestamp rejected for another reason still sets the time to beat. */
+  rejected(cur: CsvCursor, ts: number): void {
+    if (ts > this.latestTs) {
+      this.latestTs = ts;
+      this.latestLineNo = cur.lineNo;
+      this.latestRejected = true;
+    }
   }
 }
 
@@ -153,6 +169,10 @@ export function parseQuotes(cur: CsvCursor, columns: readonly string[], s: Parse
   const rej = new Rejections(s.file);
   const builder = new BarBuilder(s, true);
   const order = new TickOrder();
+  const reject = (ts: number, field: string, reason: string): void => {
+    rej.add(cur.lineNo, field, reason);
+    order.rejected(cur, ts);
+  };
   let accepted = 0;
   let crossed = 0;
 
@@ -169,38 +189,38 @@ export function parseQuotes(cur: CsvCursor, columns: readonly string[], s: Parse
     }
     const bid = parseNumberAt(text, starts[1], ends[1]);
     if (bid !== bid) {
-      rej.add(lineNo, 'bid', numberProblem(cur.field(1)));
+      reject(ts, 'bid', numberProblem(cur.field(1)));
       continue;
     }
     const ask = parseNumberAt(text, starts[2], ends[2]);
     if (ask !== ask) {
-      rej.add(lineNo, 'ask', numberProblem(cur.field(2)));
+      reject(ts, 'ask', numberProblem(cur.field(2)));
       continue;
     }
     if (bid <= 0) {
-      rej.add(lineNo, 'bid', `non-positive price: ${cur.field(1)}`);
+      reject(ts, 'bid', `non-positive price: ${cur.field(1)}`);
       continue;
     }
     if (ask <= 0) {
-      rej.add(lineNo, 'ask', `non-positive price: ${cur.field(2)}`);
+      reject(ts, 'ask', `non-positive price: ${cur.field(2)}`);
       continue;
     }
     if (hasSizes) {
       for (let c = 3; c <= 4; c++) {
         const size = parseNumberAt(text, starts[c], ends[c]);
         if (size !== size || size < 0) {
-          rej.add(lineNo, columns[c], size !== size ? numberProblem(cur.field(c)) : `negative ${columns[c]}: ${cur.field(c)}`);
+          reject(ts, columns[c], size !== size ? numberProblem(cur.field(c)) : `negative ${columns[c]}: ${cur.field(c)}`);
           continue rows;
         }
       }
     }
     if (hasExchangeTime && !isUtcTimestampAt(text, starts[5], ends[5])) {
-      rej.add(lineNo, 'exchange_time', timestampReason(cur.field(5)));
+      reject(ts, 'exchange_time', timestampReason(cur.field(5)));
       continue;
     }
     const problem = order.problem(cur, ts);
     if (problem !== undefined) {
-      rej.add(lineNo, 'timestamp', problem);
+      reject(ts, 'timestamp', problem);
       continue;
     }
     order.accept(cur, ts);
@@ -222,6 +242,10 @@ export function parseTrades(cur: CsvCursor, columns: readonly string[], s: Parse
   const rej = new Rejections(s.file);
   const builder = new BarBuilder(s, false);
   const order = new TickOrder();
+  const reject = (ts: number, field: string, reason: string): void => {
+    rej.add(cur.lineNo, field, reason);
+    order.rejected(cur, ts);
+  };
   // A venue numbers each trade once: an id seen again is the same trade twice (a recording
   // stitched with an overlap), even when the rows between them keep it from being adjacent.
   const lineOfTradeId = new Map<string, number>();
@@ -240,44 +264,44 @@ export function parseTrades(cur: CsvCursor, columns: readonly string[], s: Parse
     }
     const price = parseNumberAt(text, starts[1], ends[1]);
     if (price !== price) {
-      rej.add(lineNo, 'price', numberProblem(cur.field(1)));
+      reject(ts, 'price', numberProblem(cur.field(1)));
       continue;
     }
     const size = parseNumberAt(text, starts[2], ends[2]);
     if (size !== size) {
-      rej.add(lineNo, 'size', numberProblem(cur.field(2)));
+      reject(ts, 'size', numberProblem(cur.field(2)));
       continue;
     }
     if (price <= 0) {
-      rej.add(lineNo, 'price', `non-positive price: ${cur.field(1)}`);
+      reject(ts, 'price', `non-positive price: ${cur.field(1)}`);
       continue;
     }
     // A trade of nothing did not happen; zero is refused along with negatives.
     if (size <= 0) {
-      rej.add(lineNo, 'size', `${size < 0 ? 'negative' : 'non-positive'} size: ${cur.field(2)}`);
+      reject(ts, 'size', `${size < 0 ? 'negative' : 'non-positive'} size: ${cur.field(2)}`);
       continue;
     }
     if (!cur.fieldIs(3, 'buy') && !cur.fieldIs(3, 'sell')) {
-      rej.add(lineNo, 'side', `side must be buy or sell, got "${cur.field(3)}"`);
+      reject(ts, 'side', `side must be buy or sell, got "${cur.field(3)}"`);
       continue;
     }
     if (ends[4] === starts[4]) {
-      rej.add(lineNo, 'trade_id', 'empty value');
+      reject(ts, 'trade_id', 'empty value');
       continue;
     }
     if (hasExchangeTime && !isUtcTimestampAt(text, starts[5], ends[5])) {
-      rej.add(lineNo, 'exchange_time', timestampReason(cur.field(5)));
+      reject(ts, 'exchange_time', timestampReason(cur.field(5)));
       continue;
     }
     const problem = order.problem(cur, ts);
     if (problem !== undefined) {
-      rej.add(lineNo, 'timestamp', problem);
+      reject(ts, 'timestamp', problem);
       continue;
     }
     const tradeId = cur.field(4);
     const firstLine = lineOfTradeId.get(tradeId);
     if (firstLine !== undefined) {
-      rej.add(lineNo, 'trade_id', `duplicate trade_id ${tradeId}: the trade of line ${firstLine}`);
+      reject(ts, 'trade_id', `duplicate trade_id ${tradeId}: the trade of line ${firstLine}`);
       continue;
     }
     lineOfTradeId.set(tradeId, lineNo);

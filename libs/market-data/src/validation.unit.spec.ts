@@ -71,7 +71,7 @@ describe('trade bars with one bad row of each kind', () => {
     expect(r.rejected.find((x) => x.line === 6)!.reason).toBe('high < low: 99 < 101');
     expect(r.rejected.find((x) => x.line === 9)!.reason).toBe('wrong column count: 5, expected 6');
     expect(r.rejected.find((x) => x.line === 13)!.reason).toBe('duplicate timestamp: same bar time as line 12');
-    expect(r.rejected.find((x) => x.line === 14)!.reason).toContain('earlier than the previous accepted row (line 12)');
+    expect(r.rejected.find((x) => x.line === 14)!.reason).toBe('out of order: 2024-01-01T00:05:00Z is earlier than line 12 before it');
   });
 });
 
@@ -440,6 +440,36 @@ describe('files that cannot be used', () => {
     // The same rows oldest first are read with nothing refused.
     expect(readMarketDataFile(fixture(name, [header, ...rows.slice(0, 1000)])).rejected).toEqual([]);
   });
+
+  it.each([
+    ['quote_bars', 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv', 'EURUSD_OANDA_1m_swapped.csv', 1, 'open'],
+    ['quote_ticks', 'ticks/EURUSD_OANDA_ticks_2014-05-06.csv', 'EURUSD_OANDA_ticks_swapped.csv', 1, 'bid'],
+    ['trades', 'trades/ETHUSDT_BINANCE_spot_2024-08-08T2354_2024-08-09T0005_trades.csv', 'ETHUSDT_BINANCE_spot_swapped_trades.csv', 3, 'side'],
+  ])(
+    'given_%s_with_two_rows_swapped_and_the_first_of_them_bad_when_read_then_the_swap_is_reported_in_the_same_pass_as_the_bad_field',
+    (_kind, shared, name, column, field) => {
+      const [header, ...rows] = readFileSync(path.resolve(__dirname, '../../../../shared/data', shared), 'utf8').trimEnd().split('\n');
+      // Two neighbours a millisecond or more apart (timestamps are read to the millisecond).
+      const ms = (row: string): number => Date.parse(row.split(',')[0]);
+      const k = rows.findIndex((row, i) => i >= 4 && ms(row) > ms(rows[i - 1]));
+      const head = rows.slice(0, k + 6);
+      // The later of the two first: lines k + 1 and k + 2 hold rows k and k - 1 of the recording.
+      const swapped = [...head.slice(0, k - 1), head[k], head[k - 1], ...head.slice(k + 1)];
+      const broken = swapped.map((row, i) => (i === k - 1 ? row.split(',').map((f, c) => (c === column ? 'x' : f)).join(',') : row));
+      const first = readMarketDataFile(fixture(name, [header, ...broken])).rejected;
+      // Before: line k + 2 was checked against line k (the last good row) and kept; the swap
+      // showed up only on the run after line k + 1 had been fixed.
+      expect(summary(first)).toEqual([
+        [k + 1, field, field === 'side' ? 'side must be buy or sell, got "x"' : 'not a number'],
+        [k + 2, 'timestamp', 'out of order'],
+      ]);
+      const outOfOrder = `out of order: ${head[k - 1].split(',')[0]} is earlier than line ${k + 1} before it`;
+      expect(first[1].reason).toBe(`${outOfOrder} (itself rejected above)`);
+      // Fixing the field reported leaves nothing that was not reported already.
+      const second = readMarketDataFile(fixture(name, [header, ...swapped])).rejected;
+      expect(second).toEqual([{ ...first[1], reason: outOfOrder }]);
+    },
+  );
 
   it('header_only_when_read_then_throws', () => {
     const file = fixture('EURUSD_TEST_1m_empty.csv', ['timestamp,bid,ask']);
