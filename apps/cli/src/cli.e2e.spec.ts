@@ -206,6 +206,40 @@ describe('tradeloop backtest — runs', () => {
     expect(chosen.out).toMatch(/risk +2 approved, 2 denied \(NO_MARKET_PRICE 2\)/);
   });
 
+  it('given_a_quoted_crlf_trade_log_export_with_offsets_when_backtested_then_it_fills_as_the_plain_utc_file_and_a_local_time_is_refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-quoted-orders-'));
+    const plain = join(dir, 'plain.csv');
+    writeFileSync(plain, 'timestamp,symbol,side,quantity,type,price\n2014-05-06T10:03:00Z,EURUSD,buy,10000,market,\n2014-05-06T14:00:00Z,EURUSD,sell,10000,market,\n');
+    const exported = join(dir, 'exported.csv');
+    writeFileSync(
+      exported,
+      '\uFEFF"timestamp","symbol","side","quantity","type","price"\r\n' +
+        '"2014-05-06T10:03:00Z","EURUSD","buy","10000","market",""\r\n' +
+        '"2014-05-06T16:00:00+02:00","EURUSD","sell","10000","market",""\r\n',
+    );
+    const window = ['--data', EURUSD, '--from', '2014-05-06', '--to', '2014-05-07', '--mode', 'fully_automated', '--no-progress'];
+    const a = await run(['backtest', ...window, '--orders', plain, '--out', join(dir, 'a')]);
+    // Before: exit 2, `exported.csv:2 [timestamp]: invalid timestamp: ""2014-05-06T10:03:00Z""`.
+    const b = await run(['backtest', ...window, '--orders', exported, '--out', join(dir, 'b')]);
+    expect(a.code).toBe(0);
+    expect([b.code, b.err]).toEqual([0, expect.not.stringContaining('error')]);
+    // Ids derive from the orders file's name; the fills themselves must be the same.
+    const fills = (d: string) =>
+      (JSON.parse(readFileSync(join(dir, d, 'report.json'), 'utf8')) as { fills: { ts: string; side: string; quantity: string; price: string }[] }).fills.map(
+        (f) => `${f.ts} ${f.side} ${f.quantity} @ ${f.price}`,
+      );
+    expect(fills('b')).toHaveLength(2);
+    expect(fills('b')).toEqual(fills('a'));
+
+    const local = join(dir, 'local.csv');
+    writeFileSync(local, '"timestamp","symbol","side","quantity","type","price"\r\n"2014-05-06 10:03:00","EURUSD","buy","10000","market",""\r\n');
+    const c = await run(['backtest', ...window, '--orders', local]);
+    expect(c.code).toBe(2);
+    expect(c.err).toContain(
+      'local.csv:2 [timestamp]: no time zone in "2014-05-06 10:03:00": ambiguous; add Z for UTC or the offset it was written in, such as +02:00',
+    );
+  });
+
   it('bad_orders_csv_then_exit_2_listing_lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-badorders-'));
     const orders = join(dir, 'orders.csv');

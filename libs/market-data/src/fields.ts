@@ -161,3 +161,37 @@ const NON_ZERO_DIGIT = /[1-9]/;
 export function isPositiveDecimalString(s: string): boolean {
   return DECIMAL_STRING.test(s) && NON_ZERO_DIGIT.test(s);
 }
+
+const ZONED = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
+const MAX_OFFSET_EAST_MIN = 14 * 60;
+const MAX_OFFSET_WEST_MIN = 12 * 60;
+
+export type ZonedTimestamp = { readonly ts: number; readonly problem?: undefined } | { readonly ts?: undefined; readonly problem: string };
+
+/**
+ * An ISO-8601 / RFC 3339 date-time with its zone — `Z` or an offset such as `+02:00` — → epoch
+ * ms UTC, for files people write (an orders file). A time without a zone is refused rather
+ * than read as UTC: a trade log written in local time would otherwise fill hours off.
+ */
+export function parseZonedTimestamp(raw: string): ZonedTimestamp {
+  const shown = `"${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`;
+  const m = ZONED.exec(raw);
+  if (m === null) {
+    return { problem: `invalid timestamp: ${shown} (ISO-8601 with Z or an offset such as +02:00 expected, like 2014-05-01T10:03:00Z)` };
+  }
+  const [, date, time, zulu, sign, hh, mm] = m;
+  if (zulu === undefined && sign === undefined) {
+    return { problem: `no time zone in ${shown}: ambiguous; add Z for UTC or the offset it was written in, such as +02:00` };
+  }
+  let offsetMin = 0;
+  if (sign !== undefined) {
+    const minutes = Number(hh) * 60 + Number(mm);
+    if (Number(mm) > 59 || (sign === '+' ? minutes > MAX_OFFSET_EAST_MIN : minutes > MAX_OFFSET_WEST_MIN)) {
+      return { problem: `invalid timestamp: ${shown} (a UTC offset is between -12:00 and +14:00)` };
+    }
+    offsetMin = sign === '+' ? minutes : -minutes;
+  }
+  const local = parseUtcTimestamp(`${date}T${time}Z`);
+  if (local !== local) return { problem: `invalid timestamp: ${shown} (no such date or time)` };
+  return { ts: local - offsetMin * 60_000 };
+}

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { CATALOG, Message, OrderType, Side } from '@tradeloop/contracts';
-import { isPositiveDecimalString, parseUtcTimestamp } from './fields';
+import { CsvError, parse } from 'csv-parse/sync';
+import { isPositiveDecimalString, parseZonedTimestamp } from './fields';
 import { baseName } from './file-name';
-import { normalizeHeader } from './formats';
-import { CsvCursor } from './csv-cursor';
-import { columnCountReason, timestampReason } from './parse-context';
+import { columnCountReason } from './parse-context';
 import { MARKET_DATA_SOURCE, OrdersFileError, RejectedRow } from './rejection';
 
 export interface OrdersFileOptions {
@@ -24,20 +23,51 @@ const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
 /**
  * A manual trade log for replay: `timestamp,symbol,side,quantity,type,price` with optional
- * trailing `stop_loss,take_profit`. Quantities and prices stay decimal strings exactly as
- * written. Unlike market data this is not best-effort: any bad row fails the whole file,
- * listing every bad row, because half a trade log replayed gives positions nobody had.
+ * trailing `stop_loss,take_profit`, as CSV (RFC 4180: quoted fields, `""` inside them, CRLF, a
+ * BOM — what spreadsheets and trade-log exports write). Timestamps carry their zone (`Z` or an
+ * offset) and become UTC. Quantities and prices stay decimal strings exactly as written.
+ * Unlike market data this is not best-effort: any bad row fails the whole file, listing every
+ * bad row, because half a trade log replayed gives positions nobody had.
  */
 export function readOrdersFile(path: string, options: OrdersFileOptions): Message<'SubmitManualOrder'>[] {
   return parseOrders(readFileSync(path, 'utf8'), baseName(path), options);
 }
 
+/**
+ * One physical line → its fields, or why its quoting is broken. Lines are split before the CSV
+ * parser sees them: no field of an orders file can hold a line break, and a stray quote then
+ * spoils its own line only, instead of swallowing every line after it into one field.
+ */
+function csvFields(line: string): { fields: string[]; problem?: undefined; at: number } | { fields?: undefined; problem: string; at: number } {
+  try {
+    const records = parse(line, { trim: true, relax_column_count: true }) as string[][];
+    return { fields: records[0] ?? [], at: 0 };
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    // The parser's context says which field it was in: the number of fields read so far.
+    const at = typeof e['index'] === 'number' ? e['index'] : 0;
+    switch (e.code) {
+      case 'CSV_INVALID_CLOSING_QUOTE':
+        return { problem: 'text after the closing quote of a quoted field (a quote inside a field is written "")', at };
+      case 'INVALID_OPENING_QUOTE':
+        return { problem: 'a quote inside an unquoted field (quote the whole field and write the quote as "")', at };
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return { problem: 'a quoted field not closed on its line (no field of an orders file holds a line break)', at };
+      default:
+        return { problem: e.message, at };
+    }
+  }
+}
+
+const LINE_BREAK = /\r\n|\n|\r/;
+
 export function parseOrders(text: string, fileName: string, options: OrdersFileOptions): Message<'SubmitManualOrder'>[] {
   const file = baseName(fileName);
   if (options.venue === undefined || options.venue === '') throw new RangeError(`${file}: orders need a venue`);
-  const cur = new CsvCursor(text);
-  const rawHeader = cur.next() ? cur.line() : '';
-  const header = normalizeHeader(rawHeader);
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(LINE_BREAK);
+  const rawHeader = lines[0] ?? '';
+  const headerFields = csvFields(rawHeader).fields;
+  const header = headerFields === undefined ? undefined : headerFields.map((c) => c.toLowerCase()).join(',');
   const columns = header === WITH_PROTECTION.join(',') ? WITH_PROTECTION : header === BASE_COLUMNS.join(',') ? BASE_COLUMNS : undefined;
   if (columns === undefined) {
     throw new OrdersFileError(file, [
@@ -51,23 +81,30 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
   let latestTs = -Infinity;
   let latestLine = 0;
 
-  while (cur.next()) {
-    const lineNo = cur.lineNo;
-    const line = cur.line();
-    // Spreadsheet exports end with blank lines; they carry no order, so they are not errors.
+  for (let i = 1; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i];
+    // Spreadsheet exports end with blank lines (or rows of empty cells); they carry no order,
+    // so they are not errors.
     if (line.trim() === '') continue;
     const bad = (field: string | undefined, reason: string): void => {
       problems.push(field === undefined ? { file, line: lineNo, reason } : { file, line: lineNo, field, reason });
     };
-    const f = line.split(',').map((x) => x.trim());
+    const csv = csvFields(line);
+    if (csv.problem !== undefined) {
+      bad(columns[csv.at], csv.problem);
+      continue;
+    }
+    const f = csv.fields;
+    if (f.every((x) => x === '')) continue;
     if (f.length !== columns.length) {
       bad(undefined, columnCountReason(false, f.length, columns.length));
       continue;
     }
     const [rawTs, rawSymbol, rawSide, quantity, rawType, price] = f;
-    const ts = parseUtcTimestamp(rawTs);
-    if (ts !== ts) {
-      bad('timestamp', timestampReason(rawTs));
+    const { ts, problem } = parseZonedTimestamp(rawTs);
+    if (ts === undefined) {
+      bad('timestamp', problem);
       continue;
     }
     // Replay feeds orders in file order; a row earlier than one above it is more likely a typo

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OrdersFileError, readOrdersFile } from './index';
+import { OrdersFileError, parseOrders, readOrdersFile } from './index';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tradeloop-orders-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,6 +130,75 @@ describe('readOrdersFile', () => {
       'swapped.csv: 2 bad order row(s), nothing replayed\n' +
         '  swapped.csv:3 [side]: side must be buy or sell, got "hold"\n' +
         '  swapped.csv:4 [timestamp]: out of order: 2014-05-01T08:30:00Z is earlier than line 3',
+    );
+  });
+
+  it('given_a_spreadsheet_export_with_a_bom_crlf_and_every_field_quoted_when_read_then_the_same_orders_as_the_plain_file', () => {
+    const plain = [
+      'timestamp,symbol,side,quantity,type,price,stop_loss,take_profit',
+      '2014-05-01T10:03:00Z,EURUSD,buy,1000,market,,1.38000,',
+      '2014-05-01T11:00:00Z,EURUSD,sell,1000,limit,1.38800,,',
+    ].join('\n');
+    const quoted =
+      '\uFEFF"timestamp","symbol","side","quantity","type","price","stop_loss","take_profit"\r\n' +
+      '"2014-05-01T10:03:00Z","EURUSD","buy","1000","market","","1.38000",""\r\n' +
+      ' "2014-05-01T11:00:00Z" , "EURUSD","sell",1000,"limit","1.38800",,\r\n' +
+      '"","","","","","","",""\r\n'; // a blank spreadsheet row carries no order
+    const expected = parseOrders(plain, 'trades.csv', { venue: 'OANDA' });
+    expect(expected).toHaveLength(2);
+    // Before: `invalid timestamp: ""2014-05-01T10:03:00Z""` on every row.
+    expect(parseOrders(quoted, 'trades.csv', { venue: 'OANDA' })).toEqual(expected);
+    // Old Mac line ends (a lone CR) read the same.
+    expect(parseOrders(plain.replace(/\n/g, '\r'), 'trades.csv', { venue: 'OANDA' })).toEqual(expected);
+  });
+
+  it('given_timestamps_with_an_offset_when_read_then_converted_to_utc_and_without_a_zone_then_refused_as_ambiguous', () => {
+    const text = [
+      'timestamp,symbol,side,quantity,type,price',
+      '2014-05-01T12:03:00+02:00,EURUSD,buy,1000,market,', // 2 = 10:03Z
+      '2014-05-01T07:30:00.5-04:00,EURUSD,sell,1000,market,', // 3 = 11:30:00.500Z
+      '2014-05-01T11:45:00Z,EURUSD,sell,1000,market,', // 4
+    ].join('\n');
+    expect(parseOrders(text, 'offsets.csv', { venue: 'OANDA' }).map((o) => new Date(o.ts).toISOString())).toEqual([
+      '2014-05-01T10:03:00.000Z',
+      '2014-05-01T11:30:00.500Z',
+      '2014-05-01T11:45:00.000Z',
+    ]);
+    const bad = [
+      'timestamp,symbol,side,quantity,type,price',
+      '2014-05-01T10:03:00,EURUSD,buy,1000,market,', // 2 no zone
+      '"2014-05-01 10:04:00",EURUSD,buy,1000,market,', // 3 no zone, spreadsheet style
+      '2014-05-01T10:05:00+15:00,EURUSD,buy,1000,market,', // 4 no such offset
+      '2014-05-01T10:06:00+0200,EURUSD,buy,1000,market,', // 5 offset without its colon
+      '2014-02-30T10:07:00+01:00,EURUSD,buy,1000,market,', // 6 no such day
+    ].join('\n');
+    expect(() => parseOrders(bad, 'local.csv', { venue: 'OANDA' })).toThrow(
+      'local.csv: 5 bad order row(s), nothing replayed\n' +
+        '  local.csv:2 [timestamp]: no time zone in "2014-05-01T10:03:00": ambiguous; add Z for UTC or the offset it was written in, such as +02:00\n' +
+        '  local.csv:3 [timestamp]: no time zone in "2014-05-01 10:04:00": ambiguous; add Z for UTC or the offset it was written in, such as +02:00\n' +
+        '  local.csv:4 [timestamp]: invalid timestamp: "2014-05-01T10:05:00+15:00" (a UTC offset is between -12:00 and +14:00)\n' +
+        '  local.csv:5 [timestamp]: invalid timestamp: "2014-05-01T10:06:00+0200" (ISO-8601 with Z or an offset such as +02:00 expected, like 2014-05-01T10:03:00Z)\n' +
+        '  local.csv:6 [timestamp]: invalid timestamp: "2014-02-30T10:07:00+01:00" (no such date or time)',
+    );
+  });
+
+  it('given_broken_quoting_when_read_then_each_bad_line_is_named_with_its_field_and_the_lines_after_it_are_still_read', () => {
+    const text = [
+      'timestamp,symbol,side,quantity,type,price',
+      '"2014-05-01T10:00:00Z","EURUSD"x,buy,1000,market,', // 2 text after a closing quote
+      '2014-05-01T10:01:00Z,EUR"USD,buy,1000,market,', // 3 quote inside an unquoted field
+      '2014-05-01T10:02:00Z,EURUSD,"buy,1000,market,', // 4 quote never closed
+      '2014-05-01T10:03:00Z,"EUR""USD",buy,1000,market,', // 5 an escaped quote, read as one: not a symbol
+      '2014-05-01T10:04:00Z,EURUSD,buy,abc,market,', // 6 an ordinary bad row after them
+      '2014-05-01T10:05:00Z,EURUSD,sell,1000,market,', // 7 good
+    ].join('\r\n');
+    expect(() => parseOrders(text, 'quotes.csv', { venue: 'OANDA' })).toThrow(
+      'quotes.csv: 5 bad order row(s), nothing replayed\n' +
+        '  quotes.csv:2 [symbol]: text after the closing quote of a quoted field (a quote inside a field is written "")\n' +
+        '  quotes.csv:3 [symbol]: a quote inside an unquoted field (quote the whole field and write the quote as "")\n' +
+        '  quotes.csv:4 [side]: a quoted field not closed on its line (no field of an orders file holds a line break)\n' +
+        '  quotes.csv:5 [symbol]: invalid symbol "EUR"USD"\n' +
+        '  quotes.csv:6 [quantity]: quantity must be a positive decimal like 0.5, got "abc"',
     );
   });
 
