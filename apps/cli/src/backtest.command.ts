@@ -136,6 +136,17 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
       aggregate: opts.aggregate,
     });
     const selected = (symbol === undefined || r.info.symbol === symbol) && (venue === undefined || r.info.venue === venue);
+    // Risk, the paper broker and the account treat every instrument as linear, P&L in its quote
+    // currency: an inverse contract would get a plausible P&L that is simply wrong.
+    if (selected && r.info.inverse === true) {
+      const coin = instrumentFor(r.info.symbol).baseCurrency;
+      const quote = instrumentFor(r.info.symbol).quoteCurrency;
+      throw new Error(
+        `${r.info.file} holds ${r.info.symbol}@${r.info.venue}, a coin-margined (inverse) contract: its P&L is in ${coin}, ` +
+          `contracts × contract value × (1/entry − 1/exit), and inverse contracts are not modelled yet ` +
+          `(it would be traded as a linear contract of 1 ${coin} with P&L in ${quote}). Leave the file out, or choose the other files with --symbol/--venue`,
+      );
+    }
     const bars = selected ? r.bars : [];
     if (!selected) passedOver.push(`${r.info.file} (${r.info.symbol}@${r.info.venue})`);
     else symbols.add(r.info.symbol);

@@ -281,6 +281,39 @@ describe('tradeloop backtest — runs', () => {
   });
 });
 
+describe('tradeloop backtest — coin-margined (inverse) contracts', () => {
+  const CROSS = resolve(DATA, 'crypto/cross_venue_2022-12-13');
+  const COINM = resolve(CROSS, 'BTCUSD_BINANCE_coinmperp_1m_quotebars.csv');
+
+  it.each([
+    ['quote_bars', COINM],
+    ['an_order_book', resolve(DATA, 'orderbook/BTCUSD_BINANCE_coinmperp_2024-08-08T2354_2024-08-09T0000_L2top20_1s.csv')],
+  ])('given_binance_coin_m_%s_when_backtested_then_refused_at_start_naming_the_file_instead_of_a_linear_usd_pnl', async (_kind, file) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-inverse-'));
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(orders, 'timestamp,symbol,side,quantity,type,price\n2022-12-13T01:00:00Z,BTCUSD-PERP,buy,1,market,\n2022-12-13T15:00:00Z,BTCUSD-PERP,sell,1,market,\n');
+    // Before: `net P&L 718.10 USD` for one BTC bought at 01:00 and sold at 15:00 on the quote
+    // bars; an inverse contract's P&L is in BTC: contracts × contract value × (1/entry − 1/exit).
+    for (const args of [['--orders', orders], []]) {
+      const r = await run(['backtest', '--data', file, ...args, '--mode', 'fully_automated', '--max-position', '1', '--no-progress']);
+      expect(r.code).toBe(2);
+      expect(r.out).not.toContain('net P&L');
+      expect(r.err).toContain(
+        `error: ${file.split('/').pop()} holds BTCUSD-PERP@BINANCE, a coin-margined (inverse) contract: its P&L is in BTC, ` +
+          'contracts × contract value × (1/entry − 1/exit), and inverse contracts are not modelled yet ' +
+          '(it would be traded as a linear contract of 1 BTC with P&L in USD). Leave the file out, or choose the other files with --symbol/--venue',
+      );
+    }
+  });
+
+  it('given_coin_m_data_passed_over_by_symbol_when_backtested_then_the_other_market_runs', async () => {
+    const linear = resolve(CROSS, 'BTCUSDT_BYBIT_linearperp_1m_quotebars.csv');
+    const r = await run(['backtest', '--data', COINM, linear, '--symbol', 'btcusdt-perp', '--no-progress']);
+    expect(r.err).toContain('loaded BTCUSD_BINANCE_coinmperp_1m_quotebars.csv: 0 1m bars of BTCUSD-PERP@BINANCE (passed over: not BTCUSDT-PERP)');
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('tradeloop backtest — bars resampled', () => {
   it('one_minute_bars_with_aggregate_15m_then_a_run_on_15m_bars_that_replays_identically', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-15m-'));

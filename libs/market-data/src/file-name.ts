@@ -27,6 +27,12 @@ export function unnamedFilesText(files: readonly string[]): string {
 }
 
 const MARKET_TOKENS = new Set(['spot', 'perp', 'usdmperp', 'coinmperp', 'linearperp', 'inverseperp', 'margin', 'futures']);
+/**
+ * Market tokens of coin-margined (inverse) contracts: quoted in USD but margined and settled in
+ * the base coin, a contract worth a fixed number of USD, so P&L is in the coin:
+ * contracts × contract value × (1/entry − 1/exit).
+ */
+export const INVERSE_MARKETS: ReadonlySet<string> = new Set(['coinmperp', 'inverseperp']);
 const SYMBOL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 const VENUE_TOKEN = /^[A-Za-z][A-Za-z0-9]*$/;
 

@@ -4,7 +4,7 @@ import { Message } from '@tradeloop/contracts';
 import { isTimeframe, Timeframe, TIMEFRAMES, timeframeMs } from '@tradeloop/kernel';
 import { parseBars, inferBarTimeframe, resampleBars } from './bars';
 import { parseBooks } from './books';
-import { baseName, inferFromFileName } from './file-name';
+import { baseName, inferFromFileName, INVERSE_MARKETS } from './file-name';
 import { detectFormat, KNOWN_HEADERS, MarketDataFormat } from './formats';
 import { CsvCursor } from './csv-cursor';
 import { OUT_OF_ORDER, ParseOutcome, ParseSettings } from './parse-context';
@@ -55,6 +55,11 @@ export interface MarketDataFileInfo {
   readonly barTimestamp: BarTimestamp;
   /** Quotes (or quote-bar closes) with ask < bid: real in FXCM data, so counted, not rejected. */
   readonly crossedQuotes: number;
+  /**
+   * Present when the file's name says a coin-margined (inverse) contract (`coinmperp`,
+   * `inverseperp`): its P&L is in the coin, not in the quote currency its prices are in.
+   */
+  readonly inverse?: true;
 }
 
 export interface MarketDataFile {
@@ -178,6 +183,7 @@ export function parseMarketData(content: Buffer | string, fileName: string, opti
       timeframe,
       barTimestamp: settings.barTimestamp,
       crossedQuotes: outcome.crossedQuotes,
+      ...(isInverse(file) && { inverse: true as const }),
     },
   };
 }
@@ -251,4 +257,9 @@ function inferredTimeframe(file: string, text: string): Timeframe {
     );
   }
   return timeframe;
+}
+
+function isInverse(file: string): boolean {
+  const market = inferFromFileName(file).market;
+  return market !== undefined && INVERSE_MARKETS.has(market);
 }
