@@ -428,6 +428,23 @@ describe('tradeloop backtest — --approval-ttl', () => {
   });
 });
 
+describe('tradeloop backtest — crypto quoted in euros', () => {
+  it('given_a_btceur_file_when_backtested_then_the_account_and_pnl_are_in_eur_not_usd', async () => {
+    // A user's BTC-EUR recording (here the Coinbase bars, under that market's name).
+    const dir = mkdtempSync(join(tmpdir(), 'tl-btceur-'));
+    const file = join(dir, 'BTCEUR_COINBASE_1m_trades.csv');
+    writeFileSync(file, readFileSync(resolve(DATA, 'crypto/coinbase/BTCUSD_COINBASE_1m_trades_2018-04-04_2018-04-06.csv')));
+    const orders = join(dir, 'orders.csv');
+    writeFileSync(orders, 'timestamp,symbol,side,quantity,type,price\n2018-04-04T10:00:00Z,BTCEUR,buy,1,market,\n2018-04-04T16:00:00Z,BTCEUR,sell,1,market,\n');
+    const r = await run(['backtest', '--data', file, '--orders', orders, '--mode', 'fully_automated', '--max-position', '1', '--no-progress', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    // Before: `cash 100000 USD`, and the euro P&L booked as dollars.
+    expect(r.err).toContain('cash 100000 EUR');
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { fills: { feeCurrency: string }[] };
+    expect(report.fills.map((f) => f.feeCurrency)).toEqual(['EUR', 'EUR']);
+  });
+});
+
 describe('tradeloop backtest — --currency', () => {
   const usdjpy = resolve(DATA, 'forex/USDJPY_FXCM_1m_quotebars_2013-02-01_2013-03-01.csv');
   const WEEK = ['--bar-timestamp', 'close', '--to', '2013-02-08', '--mode', 'fully_automated', '--no-progress'];

@@ -24,17 +24,36 @@ export interface Instrument {
 
 export type InstrumentOverrides = Partial<Omit<Instrument, 'symbol'>>;
 
+const INSTRUMENT_FIELDS: readonly (keyof InstrumentOverrides)[] = [
+  'assetClass',
+  'baseCurrency',
+  'quoteCurrency',
+  'tickSize',
+  'lotSize',
+  'minQuantity',
+  'contractSize',
+  'priceTolerance',
+];
+
 const CRYPTO_BASES = ['BTC', 'ETH', 'SOL', 'XRP', 'ADA', 'DOGE', 'BNB', 'LTC'];
 const CRYPTO_QUOTES = ['USDT', 'USDC', 'BUSD', 'USD'];
 const FIAT = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'AUD', 'CAD', 'NZD'];
 
-function splitCrypto(symbol: string): { base: string; quote: string } | undefined {
+/**
+ * Base and quote of a crypto symbol. A bare base (`BTC-PERP`, FTX's USD perpetual) is quoted in
+ * USD; anything else must name its quote, a stablecoin or a fiat currency. A coin quoted in
+ * another coin (ETHBTC) or in a currency not known here is refused, with the reason: its price
+ * is not in dollars, and a tick of 0.01 would round ETHBTC's 0.07 to nothing.
+ */
+function splitCrypto(symbol: string): { base: string; quote: string } | { base: string; problem: string } | undefined {
   const s = symbol.replace(/[-/_]|PERP$/g, '');
   const base = CRYPTO_BASES.find((b) => s.startsWith(b));
   if (!base) return undefined;
   const rest = s.slice(base.length);
-  const quote = CRYPTO_QUOTES.find((q) => rest === q) ?? 'USD';
-  return { base, quote };
+  if (rest === '') return { base, quote: 'USD' };
+  if (CRYPTO_QUOTES.includes(rest) || FIAT.includes(rest)) return { base, quote: rest };
+  if (CRYPTO_BASES.includes(rest)) return { base, problem: `${base} quoted in ${rest}, whose tick and lot sizes are not known here` };
+  return { base, problem: `${base} quoted in ${rest}, a currency not known here` };
 }
 
 /**
@@ -43,6 +62,8 @@ function splitCrypto(symbol: string): { base: string; quote: string } | undefine
  */
 export function instrumentFor(symbol: string, overrides: InstrumentOverrides = {}): Instrument {
   const upper = symbol.toUpperCase();
+  // Metadata given in full needs no defaults: the way to trade a symbol nothing here knows.
+  if (INSTRUMENT_FIELDS.every((f) => overrides[f] !== undefined)) return { ...(overrides as Omit<Instrument, 'symbol'>), symbol: upper };
   let base: Instrument;
   if (upper === 'XAUUSD' || upper === 'XAGUSD') {
     base = {
@@ -74,8 +95,11 @@ export function instrumentFor(symbol: string, overrides: InstrumentOverrides = {
     const c = splitCrypto(upper);
     if (!c) {
       throw new RangeError(
-        `unknown instrument "${symbol}": give its metadata explicitly (tickSize, lotSize, assetClass, …)`,
+        `unknown instrument "${symbol}": give its metadata explicitly (all of ${INSTRUMENT_FIELDS.join(', ')})`,
       );
+    }
+    if ('problem' in c) {
+      throw new RangeError(`unknown instrument "${symbol}": ${c.problem}; give its metadata explicitly (all of ${INSTRUMENT_FIELDS.join(', ')})`);
     }
     base = {
       symbol: upper,

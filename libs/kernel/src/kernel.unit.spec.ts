@@ -77,6 +77,31 @@ describe('instruments', () => {
   it('overrides_when_given_then_win', () => {
     expect(instrumentFor('EURUSD', { priceTolerance: 0.0005 }).priceTolerance).toBe(0.0005);
   });
+  it('given_crypto_quoted_in_a_fiat_currency_other_than_usd_when_looked_up_then_that_currency_is_its_quote', () => {
+    // Before: BTCEUR, BTCGBP and BTCJPY were all quoted in USD, so their P&L was labelled and
+    // booked as dollars.
+    expect(instrumentFor('BTCEUR')).toMatchObject({ assetClass: 'crypto', baseCurrency: 'BTC', quoteCurrency: 'EUR', tickSize: '0.01' });
+    expect(instrumentFor('ETH-GBP')).toMatchObject({ baseCurrency: 'ETH', quoteCurrency: 'GBP' });
+    expect(instrumentFor('BTCUSD-PERP')).toMatchObject({ baseCurrency: 'BTC', quoteCurrency: 'USD' });
+  });
+  it('given_crypto_quoted_in_another_coin_or_an_unknown_currency_when_looked_up_then_throws_rather_than_guess_usd_and_a_tick', () => {
+    // Before: ETHBTC was quoted in USD with a tick of 0.01, at a price of about 0.07.
+    expect(() => instrumentFor('ETHBTC')).toThrow('unknown instrument "ETHBTC": ETH quoted in BTC, whose tick and lot sizes are not known here; give its metadata explicitly');
+    expect(() => instrumentFor('BTCXYZ')).toThrow('unknown instrument "BTCXYZ": BTC quoted in XYZ, a currency not known here; give its metadata explicitly');
+    const ethbtc = {
+      assetClass: 'crypto',
+      baseCurrency: 'ETH',
+      quoteCurrency: 'BTC',
+      tickSize: '0.00001',
+      lotSize: '0.0001',
+      minQuantity: '0.0001',
+      contractSize: '1',
+      priceTolerance: 0.0005,
+    } as const;
+    expect(instrumentFor('ethbtc', ethbtc)).toEqual({ ...ethbtc, symbol: 'ETHBTC' });
+    const { tickSize: _tick, ...partial } = ethbtc;
+    expect(() => instrumentFor('ETHBTC', partial)).toThrow('give its metadata explicitly (all of assetClass, baseCurrency, quoteCurrency, tickSize, lotSize, minQuantity, contractSize, priceTolerance)');
+  });
   it('unknown_symbol_then_throws_naming_it', () => {
     expect(() => instrumentFor('FOO')).toThrow(/unknown instrument "FOO"/);
   });
