@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Envelope } from '@tradeloop/kernel';
 import { ServiceRunner, type ServiceMetrics } from '@tradeloop/service';
 import { flatPipelineConfig } from '@tradeloop/runtime';
-import { JetStreamPublisher, batchSubject, decodeBatch, ensureTopology, type Area, type Topology } from '@tradeloop/transport-nats';
+import { JetStreamPublisher, ensureTopology, type Area, type Topology } from '@tradeloop/transport-nats';
 import {
   DECIDER_SERVICES,
   deciderFor,
@@ -17,7 +17,7 @@ import {
   type ServiceEnv,
   type ServiceWorker,
 } from '@tradeloop/nest-service';
-import { runFeed, systemClock, type FeedSource } from '@tradeloop/market-data-app';
+import { resumeFeed, runFeed, systemClock, type FeedSource, type ResumePlan } from '@tradeloop/market-data-app';
 import type { CommandSink } from '@tradeloop/gateway';
 import { skipQuietStretches } from './clock';
 import { describeError, metricsView, sleep, type Engine } from './engine';
@@ -79,10 +79,11 @@ export class NatsEngine implements Engine {
   /** Messages in the counted streams before this run published anything. */
   earlierEvents = 0;
   /**
-   * Event time of the newest bar an earlier run on this namespace published: the replay goes on
-   * after it (the services have handled everything up to it already). Undefined: from the start.
+   * Where the feed goes on, by the market-data service's rules (resumeFeed): each market after the
+   * last message the MD stream holds of it (an earlier run on this namespace published up to there,
+   * and the services have handled it already). Set by start().
    */
-  resumeAfter: number | undefined;
+  resume: ResumePlan | undefined;
 
   constructor(private readonly o: NatsEngineOptions) {
     this.js = jetstream(o.nc);
@@ -102,8 +103,10 @@ export class NatsEngine implements Engine {
     const { nc, topo, env, ds, log, metrics } = this.o;
     const jsm = (this.jsm = await jetstreamManager(nc));
     await ensureTopology(jsm, topo);
+    // Before any service starts: a stream holding another recording of a market (another file,
+    // other settings, data beyond ours) stops the start with a ResumeError naming the remedy.
+    this.resume = await resumeFeed(this.o.source, { js: this.js, jsm, topo });
     for (const area of OBSERVED) this.earlierEvents += (await jsm.streams.info(topo.streams[area].name)).state.messages;
-    this.resumeAfter = await this.lastPublishedBar(jsm);
     const cfg = pipelineConfigFromEnv(env);
     for (const name of NATS_SERVICES) {
       const serviceLog = log.child({ service: name });
@@ -130,7 +133,9 @@ export class NatsEngine implements Engine {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { source, speed, summary } = this.o;
+    const { speed, summary } = this.o;
+    const resume = this.resume;
+    if (resume === undefined) throw new Error('NatsEngine.run: start() first');
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -143,15 +148,11 @@ export class NatsEngine implements Engine {
         }
       });
     }, 1_000);
-    if (this.resumeAfter !== undefined) {
-      let done = 0;
-      for (const m of source.messages()) if (m.ts <= this.resumeAfter) done++;
-      summary.fed(done, this.resumeAfter);
-    }
+    const stored = resume.markets.reduce((n, m) => n + m.skipped, 0);
+    if (resume.storedUpTo !== undefined) summary.fed(stored, resume.storedUpTo);
     try {
-      await runFeed(source, {
+      await runFeed(resume.source, {
         publisher: this.publisher,
-        ...(this.resumeAfter !== undefined && { from: this.resumeAfter + 1 }),
         clock: skipQuietStretches(systemClock(stop.signal), this.o.maxQuietMs ?? 1_000),
         speed,
         signal: stop.signal,
@@ -197,25 +198,6 @@ export class NatsEngine implements Engine {
   }
 
   // ------------------------------------------------------------------------------------------
-
-  /** The newest bar on the market-data stream, if every series of the source has one there. */
-  private async lastPublishedBar(jsm: JetStreamManager): Promise<number | undefined> {
-    const firstOfSeries = new Map<string, Envelope>();
-    for (const m of this.o.source.messages()) {
-      const d = m.data as { venue: string; symbol: string };
-      const key = `${d.venue}|${d.symbol}`;
-      if (!firstOfSeries.has(key)) firstOfSeries.set(key, m);
-    }
-    let resume: number | undefined;
-    for (const first of firstOfSeries.values()) {
-      const stored = await jsm.streams.getMessage(this.o.topo.streams.MD.name, { last_by_subj: batchSubject(this.o.topo, [first]) }).catch(() => null);
-      const batch = stored === null ? undefined : decodeBatch(stored.data);
-      if (batch === undefined || !batch.ok || batch.value.messages.length === 0) return undefined;
-      const last = batch.value.messages[batch.value.messages.length - 1].ts;
-      resume = resume === undefined ? last : Math.min(resume, last);
-    }
-    return resume;
-  }
 
   /** Counts one stream's messages from its first, in order (an ordered consumer, no acks). */
   private async observe(area: Area): Promise<Observer> {

@@ -12,7 +12,7 @@ import type { GovernorState } from '@tradeloop/governor';
 import { topology } from '@tradeloop/transport-nats';
 import { unconvertibleInstruments } from '@tradeloop/runtime';
 import { ConfigError, PinoNestLogger, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
-import { fileSource } from '@tradeloop/market-data-app';
+import { fileSource, type MarketResume } from '@tradeloop/market-data-app';
 import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
 import { ensureApiKey } from './api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -179,10 +179,10 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS }), env, ds, source, speed: settings.speed, summary, log, metrics });
       cleanups.push(() => natsEngine.close());
       await natsEngine.start();
-      if (natsEngine.earlierEvents > 0 || natsEngine.resumeAfter !== undefined) {
-        const resume = natsEngine.resumeAfter === undefined ? '' : `; the replay goes on after ${utcMinute(natsEngine.resumeAfter)}, its last bar there`;
+      const resumeText = resumeNote(natsEngine.resume!.markets);
+      if (natsEngine.earlierEvents > 0 || resumeText !== undefined) {
         notes.push(
-          `the namespace holds ${natsEngine.earlierEvents} events of earlier runs: the services resumed from them and the counts include them${resume} ` +
+          `the namespace holds ${natsEngine.earlierEvents} events of earlier runs: the services resumed from them and the counts include them${resumeText === undefined ? '' : `; ${resumeText}`} ` +
             `(NATS_NAMESPACE=<new name> starts afresh)`,
         );
       }
@@ -376,6 +376,16 @@ function paceText(speed: number): string {
   const perBar = 60_000 / speed;
   const each = perBar >= 1_000 ? `${+(perBar / 1000).toFixed(2)} s` : `${+perBar.toFixed(2)} ms`;
   return `${speed}× (a 1m bar every ${each}; quiet stretches such as weekends pass in 1 s; MARKET_DATA_SPEED to change)`;
+}
+
+/** Where the feed goes on after an earlier run on the namespace; undefined when nothing of its market was stored. */
+function resumeNote(markets: readonly MarketResume[]): string | undefined {
+  // The quickstart plays one file, one market.
+  const m = markets.find((r) => r.rule !== 'fresh');
+  if (m === undefined) return undefined;
+  return m.rule === 'resumed'
+    ? `the replay goes on after ${utcMinute(m.stored!.ts)}, its last bar there (${m.skipped} bars of the file already published)`
+    : `the replay continues the market's data there, which ends at ${utcMinute(m.stored!.ts)}, with the file from its start`;
 }
 
 /** A path relative to the working directory when it is inside it. */
