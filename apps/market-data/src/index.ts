@@ -20,4 +20,5 @@ export {
   type FileSourceOptions,
 } from './sources';
 export { runFeed, type RunFeedOptions, type FeedRunReport } from './run-feed';
+export { DEFAULT_MAX_QUIET_MS } from './settings';
 export { resumeFeed, ResumeError, type ResumePlan, type MarketResume, type ResumeRule } from './resume';

@@ -7,9 +7,8 @@ import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persiste
 import { createPipeline, isLoggedType, runMarkers, type Pipeline, type PipelineConfig } from '@tradeloop/runtime';
 import type { ServiceEffects, ServiceMetrics } from '@tradeloop/service';
 import { NOTIFIED } from '@tradeloop/nest-service';
-import { systemClock, type FeedSource } from '@tradeloop/market-data-app';
+import { quietWaitMs, skipQuietStretches, systemClock, type FeedSource } from '@tradeloop/market-data-app';
 import type { CommandSink } from '@tradeloop/gateway';
-import { skipQuietStretches } from './clock';
 import { describeError, metricsView, sleep, type Engine } from './engine';
 import type { EventLogFile } from './event-log-file';
 import type { RunSummary } from './summary';
@@ -27,8 +26,8 @@ export interface InProcessOptions {
   readonly metrics: ServiceMetrics;
   /** The notifier's effect (log lines, webhook), run for every notified message. */
   readonly notifier?: ServiceEffects;
-  /** Longest wall-clock wait between two bars (weekends). Default 1000 ms. */
-  readonly maxQuietMs?: number;
+  /** MARKET_DATA_MAX_QUIET_MS: longer stretches without data pass in the time this much event time takes (quietWaitMs). */
+  readonly maxQuietMs: number;
   /** Delays between attempts to write to the store; the last repeats. */
   readonly retryBackoffMs?: readonly number[];
   readonly maxWriteAttempts?: number;
@@ -102,7 +101,7 @@ export class InProcessEngine implements Engine {
     this.started = true;
     this.feeding = true;
     try {
-      const clock = skipQuietStretches(systemClock(signal), this.o.maxQuietMs ?? 1_000);
+      const clock = skipQuietStretches(systemClock(signal), quietWaitMs(this.o.maxQuietMs, speed));
       const batches = replayFeed(source.messages(), { speed, clock, signal, maxBatch: speed === 0 ? 200 : 500 });
       for await (const batch of batches) {
         this.throwIfFailed();

@@ -17,9 +17,8 @@ import {
   type ServiceEnv,
   type ServiceWorker,
 } from '@tradeloop/nest-service';
-import { resumeFeed, runFeed, systemClock, type FeedSource, type ResumePlan } from '@tradeloop/market-data-app';
+import { quietWaitMs, resumeFeed, runFeed, skipQuietStretches, systemClock, type FeedSource, type ResumePlan } from '@tradeloop/market-data-app';
 import type { CommandSink } from '@tradeloop/gateway';
-import { skipQuietStretches } from './clock';
 import { describeError, metricsView, sleep, type Engine } from './engine';
 import type { RunSummary } from './summary';
 
@@ -41,7 +40,8 @@ export interface NatsEngineOptions {
   readonly summary: RunSummary;
   readonly log: Logger;
   readonly metrics: ServiceMetrics;
-  readonly maxQuietMs?: number;
+  /** MARKET_DATA_MAX_QUIET_MS: longer stretches without data pass in the time this much event time takes (quietWaitMs). */
+  readonly maxQuietMs: number;
   /** How often the end-of-data check polls the streams. Default 300 ms. */
   readonly settlePollMs?: number;
 }
@@ -153,7 +153,7 @@ export class NatsEngine implements Engine {
     try {
       await runFeed(resume.source, {
         publisher: this.publisher,
-        clock: skipQuietStretches(systemClock(stop.signal), this.o.maxQuietMs ?? 1_000),
+        clock: skipQuietStretches(systemClock(stop.signal), quietWaitMs(this.o.maxQuietMs, speed)),
         speed,
         signal: stop.signal,
         onBatch: (b) => {

@@ -12,7 +12,7 @@ import type { GovernorState } from '@tradeloop/governor';
 import { topology } from '@tradeloop/transport-nats';
 import { unconvertibleInstruments } from '@tradeloop/runtime';
 import { ConfigError, PinoNestLogger, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
-import { fileSource, type MarketResume } from '@tradeloop/market-data-app';
+import { fileSource, quietWaitMs, type MarketResume } from '@tradeloop/market-data-app';
 import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
 import { ensureApiKey } from './api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
@@ -176,7 +176,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     let engine: Engine;
     let eventLog: EventLogFile | undefined;
     if (nc) {
-      const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS }), env, ds, source, speed: settings.speed, summary, log, metrics });
+      const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS }), env, ds, source, speed: settings.speed, maxQuietMs: settings.maxQuietMs, summary, log, metrics });
       cleanups.push(() => natsEngine.close());
       await natsEngine.start();
       const resumeText = resumeNote(natsEngine.resume!.markets);
@@ -203,6 +203,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
         ds,
         source,
         speed: settings.speed,
+        maxQuietMs: settings.maxQuietMs,
         summary,
         log,
         metrics,
@@ -262,7 +263,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     const keyPath = shown(key.path);
     for (const line of executionLines(env, settings)) print(line);
     print(`  data       ${shown(dataFile)}: ${bars.length} bars of ${info.symbol}@${info.venue}, ${dataRange}`);
-    print(`  pace       ${paceText(settings.speed)}`);
+    print(`  pace       ${paceText(settings.speed, settings.maxQuietMs)}`);
     print(`  API        ${url}/v1 (OpenAPI at ${url}/docs; ${url}/health, ${url}/metrics)`);
     print(`  API key    ${keyPath} (admin${key.created ? ', created now' : ''}; mode 0600; the key is never printed)`);
     print(`             curl -H "Authorization: Bearer $(cat ${keyPath})" ${url}/v1/status`);
@@ -371,11 +372,15 @@ function duration(ms: number): string {
   return `${+ms.toFixed(2)} ms`;
 }
 
-function paceText(speed: number): string {
+/** The start-up line's pace: bars within a session, and how stretches without data pass (the market-data service's rule, quietWaitMs). */
+export function paceText(speed: number, maxQuietMs: number): string {
   if (speed === 0) return 'as fast as the pipeline goes (MARKET_DATA_SPEED=0)';
-  const perBar = 60_000 / speed;
-  const each = perBar >= 1_000 ? `${+(perBar / 1000).toFixed(2)} s` : `${+perBar.toFixed(2)} ms`;
-  return `${speed}× (a 1m bar every ${each}; quiet stretches such as weekends pass in 1 s; MARKET_DATA_SPEED to change)`;
+  const wall = (ms: number): string => (ms >= 1_000 ? `${+(ms / 1000).toFixed(2)} s` : `${+ms.toFixed(2)} ms`);
+  const quiet =
+    maxQuietMs === 0
+      ? 'every stretch without data waited out at that pace (MARKET_DATA_MAX_QUIET_MS=0)'
+      : `a stretch without data longer than ${duration(maxQuietMs)} of market, such as a weekend, passes in ${wall(quietWaitMs(maxQuietMs, speed))}`;
+  return `${speed}× (a 1m bar every ${wall(60_000 / speed)}; ${quiet}; MARKET_DATA_SPEED, MARKET_DATA_MAX_QUIET_MS to change)`;
 }
 
 /** Where the feed goes on after an earlier run on the namespace; undefined when nothing of its market was stored. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import { ConfigError, loadServiceEnv, ServiceEnv } from '@tradeloop/nest-service';
+import { DEFAULT_MAX_QUIET_MS } from '@tradeloop/market-data-app';
 
 /** The repository root (apps/quickstart/src → ../../..). */
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -29,7 +30,7 @@ export const APPROVAL_WALL_MS = 60_000;
  * the governor's 300 000 ms would close a request after 0.5 s of wall time — nobody could answer
  * it (GET /v1/approvals?status=requested polled every 100 ms never saw one). At 600× a request
  * now lasts 36 000 000 ms of event time (10 hours of market), a minute of wall time; shorter
- * when a quiet stretch (a weekend, skipped in 1 s) falls inside it. Why a minute and not the
+ * when a quiet stretch (a weekend, passed in 1 s) falls inside it. Why a minute and not the
  * governor's live 5: an unanswered request keeps its risk reservation until it expires, so risk
  * denies the same market's next signals (POSITION_ALREADY_OPEN) meanwhile — measured over the
  * bundled file with nobody answering, 53 closed trades at 300 000 ms, 54 at 36 000 000 (a
@@ -54,6 +55,12 @@ export interface QuickstartSettings {
   readonly databaseExplicit: boolean;
   /** Event time per wall time: 600 = a 1m bar every 100 ms; 0 = as fast as the pipeline goes. */
   readonly speed: number;
+  /**
+   * MARKET_DATA_MAX_QUIET_MS, as for the market-data service: a stretch without data longer than
+   * this much event time (a weekend) passes in the wall time this much takes at `speed` (1 s at
+   * 600×). 0: every stretch is waited out.
+   */
+  readonly maxQuietMs: number;
   /** APPROVAL_TTL_MS was set: `env.APPROVAL_TTL_MS` is it, not defaultApprovalTtlMs(speed). */
   readonly approvalTtlExplicit: boolean;
   readonly exitWhenDone: boolean;
@@ -66,7 +73,8 @@ const FALSE = ['false', '0', 'no', 'off'];
 
 /**
  * Reads and validates the quickstart's environment once, at start: the services' variables
- * (loadServiceEnv) plus MARKET_DATA_SPEED, QUICKSTART_EXIT_WHEN_DONE and QUICKSTART_HTTP_HOST.
+ * (loadServiceEnv) plus MARKET_DATA_SPEED, MARKET_DATA_MAX_QUIET_MS, QUICKSTART_EXIT_WHEN_DONE and
+ * QUICKSTART_HTTP_HOST.
  * APPROVAL_TTL_MS, when not set, is defaultApprovalTtlMs(speed) rather than the services' default;
  * `env` carries it, so both engines (pipelineConfigFromEnv) run and record the governor with it.
  * Every bad variable is named in one ConfigError; URLs are never echoed.
@@ -83,6 +91,14 @@ export function loadQuickstartSettings(raw: Record<string, string | undefined>):
   const speedText = given('MARKET_DATA_SPEED');
   const speed = speedText === undefined ? DEFAULT_SPEED : Number(speedText);
   const speedOk = Number.isFinite(speed) && speed >= 0;
+  const quietText = given('MARKET_DATA_MAX_QUIET_MS');
+  const maxQuietMs = quietText === undefined ? DEFAULT_MAX_QUIET_MS : Number(quietText);
+  if (!Number.isSafeInteger(maxQuietMs) || maxQuietMs < 0) {
+    problems.push({
+      variable: 'MARKET_DATA_MAX_QUIET_MS',
+      problem: `must be an integer ≥ 0: the longest stretch without data, in ms of market, waited out at the replay pace (0 = every one) (got ${JSON.stringify(quietText)})`,
+    });
+  }
   const approvalTtlExplicit = given('APPROVAL_TTL_MS') !== undefined;
   // Validated with the services' variables, as if it had been set (a bad pace leaves the services' default).
   if (!approvalTtlExplicit && speedOk) set.APPROVAL_TTL_MS = String(defaultApprovalTtlMs(speed));
@@ -114,6 +130,7 @@ export function loadQuickstartSettings(raw: Record<string, string | undefined>):
     natsExplicit: given('NATS_URL') !== undefined,
     databaseExplicit: given('DATABASE_URL') !== undefined,
     speed,
+    maxQuietMs,
     approvalTtlExplicit,
     exitWhenDone,
     httpHost,

@@ -3,8 +3,7 @@ import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { flatPipelineConfig } from '@tradeloop/runtime';
 import { ConfigError, deciderFor, pipelineConfigFromEnv } from '@tradeloop/nest-service';
 import { DEFAULT_SPEED, defaultApprovalTtlMs, loadQuickstartSettings } from './settings';
-import { skipQuietStretches } from './clock';
-import { approvalLine } from './quickstart';
+import { approvalLine, paceText } from './quickstart';
 
 describe('loadQuickstartSettings', () => {
   test('settings_when_env_is_empty_then_paper_quality_based_at_600x_with_fallbacks_allowed', () => {
@@ -97,31 +96,33 @@ describe('APPROVAL_TTL_MS in the quickstart', () => {
   });
 });
 
-describe('skipQuietStretches', () => {
-  function fakeClock(): { now(): number; sleep(ms: number): Promise<void>; slept: number[] } {
-    let t = 0;
-    const slept: number[] = [];
-    return {
-      slept,
-      now: () => t,
-      sleep: async (ms) => {
-        slept.push(ms);
-        t += ms;
-      },
-    };
-  }
-
-  test('clock_when_a_wait_is_longer_than_the_cap_then_sleeps_the_cap_and_reports_the_full_wait', async () => {
-    const base = fakeClock();
-    const clock = skipQuietStretches(base, 1_000);
-    await clock.sleep(100);
-    await clock.sleep(288_000); // a weekend at 600×
-    await clock.sleep(100);
-    expect(base.slept).toEqual([100, 1_000, 100]);
-    expect(clock.now()).toBe(288_200);
+describe('the pace of quiet stretches (MARKET_DATA_MAX_QUIET_MS, the market-data service\'s rule)', () => {
+  test('settings_when_max_quiet_is_not_set_then_ten_minutes_of_market_as_for_the_market_data_service', () => {
+    expect(loadQuickstartSettings({}).maxQuietMs).toBe(600_000);
+    expect(loadQuickstartSettings({ MARKET_DATA_MAX_QUIET_MS: '0' }).maxQuietMs).toBe(0);
+    expect(loadQuickstartSettings({ MARKET_DATA_MAX_QUIET_MS: ' 3600000 ' }).maxQuietMs).toBe(3_600_000);
   });
 
-  test('clock_when_cap_is_not_positive_then_refuses', () => {
-    expect(() => skipQuietStretches(fakeClock(), 0)).toThrow(/maxSleepMs must be positive/);
+  test('settings_when_max_quiet_is_not_a_whole_number_of_ms_then_refuses_naming_it', () => {
+    for (const bad of ['-1', '1.5', 'weekend']) {
+      expect(() => loadQuickstartSettings({ MARKET_DATA_MAX_QUIET_MS: bad })).toThrow(
+        new RegExp(`^invalid configuration: MARKET_DATA_MAX_QUIET_MS must be an integer ≥ 0: .* \\(got "${bad}"\\)`),
+      );
+    }
+  });
+
+  test('pace_line_at_the_default_speed_then_a_weekend_passes_in_1_s', () => {
+    expect(paceText(DEFAULT_SPEED, 600_000)).toBe(
+      '600× (a 1m bar every 100 ms; a stretch without data longer than 10 min of market, such as a weekend, passes in 1 s; MARKET_DATA_SPEED, MARKET_DATA_MAX_QUIET_MS to change)',
+    );
+  });
+
+  test('pace_line_at_other_speeds_then_the_quiet_wait_scales_with_the_pace', () => {
+    expect(paceText(6, 600_000)).toBe(
+      '6× (a 1m bar every 10 s; a stretch without data longer than 10 min of market, such as a weekend, passes in 100 s; MARKET_DATA_SPEED, MARKET_DATA_MAX_QUIET_MS to change)',
+    );
+    expect(paceText(20_000, 600_000)).toMatch(/^20000× \(a 1m bar every 3 ms; .* passes in 30 ms;/);
+    expect(paceText(600, 0)).toBe('600× (a 1m bar every 100 ms; every stretch without data waited out at that pace (MARKET_DATA_MAX_QUIET_MS=0); MARKET_DATA_SPEED, MARKET_DATA_MAX_QUIET_MS to change)');
+    expect(paceText(0, 600_000)).toBe('as fast as the pipeline goes (MARKET_DATA_SPEED=0)');
   });
 });
