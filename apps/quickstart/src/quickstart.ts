@@ -9,7 +9,8 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, getAccount, recordGovernorStart, runMigrations } from '@tradeloop/persistence';
 import { governorStartOf, ServiceMetrics } from '@tradeloop/service';
 import type { GovernorState } from '@tradeloop/governor';
-import { topology } from '@tradeloop/transport-nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { ensureTopology, topology, type Topology } from '@tradeloop/transport-nats';
 import { unconvertibleInstruments } from '@tradeloop/runtime';
 import { ConfigError, PinoNestLogger, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
 import { fileSource, quietWaitMs, type MarketResume } from '@tradeloop/market-data-app';
@@ -74,6 +75,8 @@ export class QuickstartError extends Error {
 const LOCK_FILE = 'quickstart.pid';
 const LOG_FILE = 'quickstart.log';
 const EVENT_LOG_FILE = 'events.ndjson';
+/** Which streams the embedded store beside NATS holds the read models of (see streamsOf). */
+const EMBEDDED_STREAMS_FILE = 'pglite-streams';
 const READ_OPTIONS = { barTimestamp: 'open', aggregate: '1m' } as const;
 
 /**
@@ -159,12 +162,35 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     cleanups.push(async () => {
       if (ds.isInitialized) await ds.destroy();
     });
+    const topo = topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS });
+    const storeStreamsFile = join(stateDir, EMBEDDED_STREAMS_FILE);
+    let keptWithStreams: string | undefined;
+    const streams = embedded && nc ? await streamsOf(nc, topo, env.DATABASE_SCHEMA) : undefined;
     try {
       // The in-process pipeline starts afresh, and so does its embedded store. With NATS the
       // services resume from their inboxes and do not project again what they did before, so
-      // the store keeps its read models, like PostgreSQL does.
-      if (embedded && !nc) await emptyEmbeddedStore(ds, env.DATABASE_SCHEMA);
+      // the store keeps its read models, like PostgreSQL does — but only those of the streams it
+      // was kept with: an in-process run's, another namespace's, or those of streams since
+      // deleted would show another run's balance, orders and fills beside this one's.
+      if (embedded && !nc) {
+        await emptyEmbeddedStore(ds, env.DATABASE_SCHEMA);
+        rmSync(storeStreamsFile, { force: true });
+      } else if (streams !== undefined) {
+        const keptWith = existsSync(storeStreamsFile) ? readFileSync(storeStreamsFile, 'utf8').trim() : undefined;
+        if (keptWith !== streams.id) {
+          await emptyEmbeddedStore(ds, env.DATABASE_SCHEMA);
+          if (streams.earlier) {
+            notes.push(
+              `the embedded store held the read models of other streams (an in-process run, another namespace) and was emptied: ` +
+                `this namespace's earlier orders, fills and positions are not in it (use PostgreSQL to keep a deployment's read models)`,
+            );
+          }
+        }
+        keptWithStreams = streams.id;
+      }
       await runMigrations(ds);
+      // Recorded once the store is ready for these streams (a start that fails before empties it again).
+      if (keptWithStreams !== undefined) writeFileSync(storeStreamsFile, `${keptWithStreams}\n`);
     } catch (e) {
       throw new QuickstartError(`the store (${pg.ok ? `PostgreSQL at ${redactUrl(databaseUrl)}` : 'embedded PGlite'}) failed: ${describeError(e)}`);
     }
@@ -176,7 +202,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     let engine: Engine;
     let eventLog: EventLogFile | undefined;
     if (nc) {
-      const natsEngine = new NatsEngine({ nc, topo: topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS }), env, ds, source, speed: settings.speed, maxQuietMs: settings.maxQuietMs, summary, log, metrics });
+      const natsEngine = new NatsEngine({ nc, topo, env, ds, source, speed: settings.speed, maxQuietMs: settings.maxQuietMs, summary, log, metrics });
       cleanups.push(() => natsEngine.close());
       await natsEngine.start();
       const resumeText = resumeNote(natsEngine.resume!.markets);
@@ -432,6 +458,20 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as { code?: string }).code === 'EPERM';
   }
+}
+
+/**
+ * The namespace's streams, as the embedded store beside them records them: the namespace, the
+ * creation time of its MD stream (a stream deleted and made again, or a NATS server started
+ * anew, is other streams) and the store's schema. `earlier`: the MD stream held messages before
+ * this start. Creates the streams if they are missing, as the NATS engine would.
+ */
+async function streamsOf(nc: NatsConnection, topo: Topology, schema: string | undefined): Promise<{ id: string; earlier: boolean }> {
+  const jsm = await jetstreamManager(nc);
+  const before = await jsm.streams.info(topo.streams.MD.name).catch(() => undefined);
+  await ensureTopology(jsm, topo);
+  const md = await jsm.streams.info(topo.streams.MD.name);
+  return { id: JSON.stringify({ namespace: topo.ns, mdStreamCreated: md.created, schema: schema ?? null }), earlier: (before?.state.messages ?? 0) > 0 };
 }
 
 /** The embedded store of the in-process bus starts empty on every run, like the pipeline it serves. */
