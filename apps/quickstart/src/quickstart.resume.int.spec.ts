@@ -130,3 +130,23 @@ test('given_a_run_stopped_mid_file_when_started_again_then_the_feed_goes_on_afte
   const bars = readMarketDataFile(resolve(options([]).dataFile!), { barTimestamp: 'open', aggregate: '1m' }).bars;
   expect((await storedBars(topo)).map((b) => b.id)).toEqual(bars.map((b) => b.id));
 }, 60_000);
+
+test('given_the_store_holds_another_runs_read_models_when_a_new_namespace_starts_then_a_note_says_the_api_shows_them_and_names_DATABASE_SCHEMA', async () => {
+  const { options } = setUp('qsstore');
+  // An in-process run (no NATS) with the same PostgreSQL schema trades first.
+  const inProcess = options([]);
+  const { NATS_URL: _nats, ...env } = inProcess.env!;
+  const first = await startQuickstart({ ...inProcess, env: { ...env, MARKET_DATA_SPEED: '0', STARTING_CASH: '50000' }, defaultNatsUrl: 'nats://127.0.0.1:1' });
+  expect(first.bus).toBe('in-process');
+  expect((await first.done).stats.fills).toBeGreaterThan(0);
+  await first.close();
+
+  // Then on NATS, a namespace of its own: its services start afresh, the store does not.
+  const printed: string[] = [];
+  const second = await startQuickstart({ ...options(printed), env: { ...inProcess.env, MARKET_DATA_SPEED: '6' } });
+  await second.close();
+  expect(second.bus).toBe('nats');
+  expect(printed).toContainEqual(
+    expect.stringMatching(/^ {2}note +the store holds read models of other runs .*: the API shows their orders, fills, positions and balance with this run's \(DATABASE_SCHEMA=<new schema> for an empty store\)$/),
+  );
+}, 60_000);

@@ -206,10 +206,20 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       cleanups.push(() => natsEngine.close());
       await natsEngine.start();
       const resumeText = resumeNote(natsEngine.resume!.markets);
+      // The embedded store beside NATS goes with the namespace (emptied for a new one); PostgreSQL is
+      // the user's, kept whatever namespace wrote it.
+      const afresh = pg.ok ? 'NATS_NAMESPACE=<new name> with DATABASE_SCHEMA=<new schema> starts afresh' : 'NATS_NAMESPACE=<new name> starts afresh';
       if (natsEngine.earlierEvents > 0 || resumeText !== undefined) {
         notes.push(
           `the namespace holds ${natsEngine.earlierEvents} events of earlier runs: the services resumed from them and the counts include them${resumeText === undefined ? '' : `; ${resumeText}`} ` +
-            `(NATS_NAMESPACE=<new name> starts afresh)`,
+            `(${afresh})`,
+        );
+      } else if (pg.ok && (await getAccount(ds, env.ACCOUNT)) !== null) {
+        // A new namespace's services start afresh, but their read models land beside another run's
+        // (and the account's newer-sequence snapshot keeps winning over this run's first ones).
+        notes.push(
+          `the store holds read models of other runs (another namespace, or an in-process run): the API shows their orders, fills, positions and balance with this run's ` +
+            `(DATABASE_SCHEMA=<new schema> for an empty store)`,
         );
       }
       engine = natsEngine;
