@@ -3,11 +3,22 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { instrumentFor, Timeframe } from '@tradeloop/kernel';
+import type { Timeframe } from '@tradeloop/kernel';
+import { resolveInstrument } from '@tradeloop/executor';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
 import { inferFromFileName, MarketCoverage, mergeByTime, readMarketDataFile, readOrdersFile, unnamedFilesText, type RejectedRow } from '@tradeloop/market-data';
-import { runBacktest, pipelineConfig, unconvertibleInstruments, type BacktestInput, type BacktestResult, type PipelineConfig } from '@tradeloop/runtime';
+import {
+  instrumentsText,
+  pipelineConfig,
+  readInstrumentsFile,
+  runBacktest,
+  unconvertibleInstruments,
+  type BacktestInput,
+  type BacktestResult,
+  type InstrumentTable,
+  type PipelineConfig,
+} from '@tradeloop/runtime';
 import {
   parseBarTimestamp,
   parseCurrency,
@@ -39,6 +50,8 @@ export interface BacktestCliOptions extends RiskLimitOptions {
   feeBps: number;
   slippageBps: number;
   orders?: string;
+  /** An instruments file (JSON or YAML): metadata over the built-in instruments. */
+  instruments?: string;
   seed: number;
   out?: string;
   barTimestamp: 'open' | 'close';
@@ -77,6 +90,10 @@ export function backtestCommand(io: Io): Command {
     .option('--fee-bps <n>', 'fee in basis points of notional, per fill', parseNumber('--fee-bps', 0, 1000), 0)
     .option('--slippage-bps <n>', 'slippage in basis points on market and stop fills', parseNumber('--slippage-bps', 0, 1000), 0)
     .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price[,stop_loss,take_profit]) instead of the strategies')
+    .option(
+      '--instruments <file>',
+      'instrument metadata over the built-in instruments, JSON or YAML by symbol: tickSize, lotSize, minQuantity, contractSize, priceTolerance, assetClass, baseCurrency, quoteCurrency (README "Instruments")',
+    )
     .option('--seed <n>', 'seed for the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true), 42)
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html here')
     .option('--bar-timestamp <open|close>', 'whether bar timestamps in the files mark the bar open or close', parseBarTimestamp, 'open')
@@ -102,7 +119,8 @@ export interface LoadedInputs {
 
 export type ReadCliOptions = Pick<BacktestCliOptions, 'data' | 'symbol' | 'venue' | 'from' | 'to' | 'orders' | 'barTimestamp' | 'aggregate' | 'out'>;
 
-export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
+/** `instruments`: the run's instrument overrides (the default account currency is the first instrument's quote currency). */
+export function loadInputs(opts: ReadCliOptions, io: Io, instruments: InstrumentTable = {}): LoadedInputs {
   if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) {
     throw new Error(`--from must be before --to`);
   }
@@ -200,11 +218,13 @@ export function loadInputs(opts: ReadCliOptions, io: Io): LoadedInputs {
   if (opts.from !== undefined) readOptions['from'] = opts.from;
   if (opts.to !== undefined) readOptions['to'] = opts.to;
   if (opts.orders !== undefined) readOptions['orders'] = basename(opts.orders);
-  return { bars, orders, rejected, files, readOptions, currency: instrumentFor(bars[0].data.symbol).quoteCurrency, symbols };
+  return { bars, orders, rejected, files, readOptions, currency: resolveInstrument(bars[0].data.symbol, instruments).quoteCurrency, symbols };
 }
 
 export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGiven = false): void {
-  const inputs = loadInputs(opts, io);
+  // Before the data: a bad file stops the run at once, naming the file, line, symbol and field.
+  const instruments = opts.instruments === undefined ? {} : readInstrumentsFile(opts.instruments);
+  const inputs = loadInputs(opts, io, instruments);
   const { bars, orders, files } = inputs;
   const currency = opts.currency ?? inputs.currency;
   const limits = riskLimitsOf(opts);
@@ -225,6 +245,9 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGi
     ...(opts.approvalTtl !== undefined && opts.approvalTtl !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs: opts.approvalTtl } }),
     // Only the limits given: a run without them records what it always recorded.
     ...(Object.keys(limits).length > 0 && { risk: limits }),
+    // Recorded in RunStarted (config.instruments) so a replay trades the same instruments; a
+    // run without any records what it always recorded.
+    ...(Object.keys(instruments).length > 0 && { instruments }),
   });
   io.err(
     `backtest: ${bars.length} bars, mode ${cfg.mode}${cfg.mode === 'quality_based' ? ` (threshold ${cfg.threshold})` : ''}, ` +
@@ -233,7 +256,12 @@ export function runBacktestCommand(opts: BacktestCliOptions, io: Io, thresholdGi
       (Object.keys(limits).length > 0 ? `, risk limits ${limitsText(limits)}` : '') +
       '\n',
   );
-  for (const line of unconvertibleInstruments(inputs.symbols, currency)) io.err(`warning: ${line}\n`);
+  if (opts.instruments !== undefined) {
+    io.err(`instruments (${basename(opts.instruments)}): ${Object.keys(instruments).length > 0 ? instrumentsText(instruments) : 'none set, the built-in ones'}\n`);
+    const unused = Object.keys(instruments).filter((s) => !inputs.symbols.has(s));
+    if (unused.length > 0) io.err(`warning: ${basename(opts.instruments)} sets ${unused.join(', ')}, which the data does not hold (it trades ${[...inputs.symbols].join(', ')})\n`);
+  }
+  for (const line of unconvertibleInstruments(inputs.symbols, currency, instruments)) io.err(`warning: ${line}\n`);
   if (thresholdGiven && cfg.mode !== 'quality_based') {
     io.err(`warning: --threshold ${cfg.threshold} has no effect in ${cfg.mode} mode (only quality_based compares quality with it)\n`);
   }

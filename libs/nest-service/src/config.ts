@@ -4,6 +4,7 @@ import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsStr
 import { EXECUTION_MODES, type ExecutionMode } from '@tradeloop/contracts';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_MS } from '@tradeloop/persistence';
+import { InstrumentsError, parseInstruments, readInstrumentsFile, type InstrumentTable } from '@tradeloop/runtime';
 
 /** A configuration variable failed validation; the message names each one and what is wrong. */
 export class ConfigError extends Error {
@@ -181,6 +182,21 @@ export class ServiceEnv {
   })
   NOTIFIER_WEBHOOK_URL?: string;
 
+  /**
+   * Instrument metadata over the built-in instruments (tick size, lot size, minimum quantity,
+   * contract size, …), as `tradeloop backtest --instruments` takes it: the path of a JSON or YAML
+   * file, or (INSTRUMENTS) the same text inline; one of the two. Read and checked at start; the
+   * table is `instruments`, recorded with the pipeline's configuration (ServiceStarted).
+   */
+  @IsOptional() @IsString()
+  INSTRUMENTS_FILE?: string;
+
+  @IsOptional() @IsString()
+  INSTRUMENTS?: string;
+
+  /** What INSTRUMENTS_FILE or INSTRUMENTS gives (not a variable): undefined when neither sets an instrument. */
+  instruments?: InstrumentTable;
+
   /** CPU priority (nice, -20..19) of the service's main thread; default per service (DEFAULT_NICE). */
   @NumberIn(-20, 19, 'must be an integer nice value from -20 to 19', true)
   PROCESS_NICE?: number;
@@ -193,9 +209,32 @@ export function loadServiceEnv(env: Record<string, string | undefined> = process
   const picked: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && known.has(k)) picked[k] = v;
   const cfg = plainToInstance(ServiceEnv, picked);
-  const errors = validateSync(cfg, { whitelist: false });
-  if (errors.length > 0) throw new ConfigError(errors.map(describe));
+  const problems = validateSync(cfg, { whitelist: false }).map(describe);
+  const instruments = instrumentsOf(cfg, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (instruments !== undefined && Object.keys(instruments).length > 0) cfg.instruments = instruments;
   return cfg;
+}
+
+/** The table INSTRUMENTS_FILE or INSTRUMENTS gives; a problem names the variable, the file and line, the symbol and the field. */
+function instrumentsOf(env: ServiceEnv, problems: { variable: string; problem: string }[]): InstrumentTable | undefined {
+  const file = typeof env.INSTRUMENTS_FILE === 'string' ? env.INSTRUMENTS_FILE.trim() : undefined;
+  const inline = typeof env.INSTRUMENTS === 'string' ? env.INSTRUMENTS : undefined;
+  if (file !== undefined && inline !== undefined) {
+    problems.push({ variable: 'INSTRUMENTS', problem: 'and INSTRUMENTS_FILE are both set: give the instruments one way' });
+    return undefined;
+  }
+  try {
+    if (file !== undefined) return readInstrumentsFile(file);
+    // "INSTRUMENTS:2: XAUUSD.tickSize …" reads "INSTRUMENTS line 2: XAUUSD.tickSize …".
+    if (inline !== undefined) return parseInstruments(inline, 'INSTRUMENTS');
+  } catch (e) {
+    if (!(e instanceof InstrumentsError)) throw e;
+    const [variable, problem] =
+      file !== undefined ? ['INSTRUMENTS_FILE', e.message] : ['INSTRUMENTS', e.message.replace(/^INSTRUMENTS(?::(\d+))?: /, (_m, line?: string) => (line ? `line ${line}: ` : ''))];
+    problems.push({ variable, problem });
+  }
+  return undefined;
 }
 
 function describe(e: ValidationError): { variable: string; problem: string } {

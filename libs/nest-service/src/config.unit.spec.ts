@@ -1,4 +1,7 @@
-import { DeciderHost, type Envelope } from '@tradeloop/kernel';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dec, DeciderHost, type Envelope } from '@tradeloop/kernel';
 import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { flatPipelineConfig, pipelineConfigFromFlat } from '@tradeloop/runtime';
 import { ConfigError, loadServiceEnv, redactUrl } from './config';
@@ -207,6 +210,66 @@ describe('loadServiceEnv', () => {
     ['RISK_MAX_ORDER_QTY', '0', 'must be a positive decimal quantity such as 10000000'],
   ])('risk_limit_%s_when_%s_then_refused_at_start_naming_it', (variable, value, problem) => {
     expect(() => loadServiceEnv({ [variable]: value })).toThrow(`${variable} ${problem} (got `);
+  });
+
+  describe('instruments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-env-instruments-'));
+    const write = (name: string, text: string): string => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const GOLD = 'XAUUSD:\n  contractSize: 100\n  lotSize: 0.01\n  minQuantity: 0.01\n';
+
+    /** What the risk service (or its replay) answers to a manual order of `quantity` gold. */
+    function riskOn(cfg: ReturnType<typeof pipelineConfigFromEnv>, quantity: string) {
+      const risk = new DeciderHost(deciderFor('risk', cfg));
+      const b = SAMPLE_MESSAGES.BarClosed;
+      const bar = { ...b, ts: T0, data: { ...b.data, symbol: 'XAUUSD', openTime: T0 - 60_000, open: 1290, high: 1291, low: 1289, close: 1290.5, askOpen: 1290.3, askHigh: 1291.3, askLow: 1289.3, askClose: 1290.8 } };
+      risk.handle(bar as never);
+      const order = { ...SAMPLE_MESSAGES.SubmitManualOrder, id: 'cmd-1', ts: T0 + 1000, data: { venue: b.data.venue, symbol: 'XAUUSD', side: 'buy', type: 'market', quantity, requestedBy: 'alice' } };
+      return risk.handle(order as never)[0] as Envelope;
+    }
+
+    test('instruments_file_when_set_then_every_decider_trades_its_instruments_and_service_started_records_them_for_replay', () => {
+      const env = loadServiceEnv({ INSTRUMENTS_FILE: write('gold.yaml', GOLD) });
+      const cfg = pipelineConfigFromEnv(env);
+      expect(cfg.instruments).toEqual({ XAUUSD: { lotSize: '0.01', minQuantity: '0.01', contractSize: '100' } });
+      // What `tradeloop replay --service risk` builds from the ServiceStarted the service recorded.
+      const replayed = pipelineConfigFromFlat(flatPipelineConfig(cfg), (d) => new Error(d)).config;
+      expect(JSON.stringify(replayed)).toBe(JSON.stringify(cfg));
+      for (const c of [cfg, replayed]) {
+        const approved = riskOn(c, '0.05');
+        expect(approved.type).toBe('RiskApproved');
+        const data = approved.data as { notional: string; referencePrice: string };
+        // 0.05 contracts of 100 ounces: 5 ounces' worth, not 0.05 of one.
+        expect(data.notional).toBe(dec('0.05').mul(data.referencePrice).mul(100).toFixed(2));
+      }
+      // Without the file gold is in ounces: a hundredth of one is off the lot grid.
+      expect(riskOn(pipelineConfigFromEnv(loadServiceEnv({})), '0.05').type).toBe('OrderDenied');
+      // The same text inline is the same setting.
+      expect(pipelineConfigFromEnv(loadServiceEnv({ INSTRUMENTS: JSON.stringify({ XAUUSD: { contractSize: 100, lotSize: '0.01', minQuantity: '0.01' } }) })).instruments).toEqual(cfg.instruments);
+      // Unset: nothing recorded (a deployment records what it always did).
+      expect(Object.keys(flatPipelineConfig(pipelineConfigFromEnv(loadServiceEnv({}))))).not.toContain('instruments');
+    });
+
+    test.each([
+      ['a bad field in the file', () => ({ INSTRUMENTS_FILE: write('bad.yaml', 'XAUUSD:\n  lotSize: 0.01\n  contractSize: 0\n') }), () => `INSTRUMENTS_FILE ${join(dir, 'bad.yaml')}:3: XAUUSD.contractSize must be positive, got "0"`],
+      ['a file that is not there', () => ({ INSTRUMENTS_FILE: join(dir, 'none.yaml') }), () => `INSTRUMENTS_FILE ${join(dir, 'none.yaml')}: cannot read the instruments file`],
+      ['a bad field inline', () => ({ INSTRUMENTS: '{"XAUUSD": {"tickSize": "0.3"}}' }), () => 'INSTRUMENTS XAUUSD.tickSize must be a step that divides a power of ten'],
+      ['an unknown field on line 2 inline', () => ({ INSTRUMENTS: 'XAUUSD:\n  size: 100\n' }), () => 'INSTRUMENTS line 2: XAUUSD.size is not an instrument field'],
+      ['both', () => ({ INSTRUMENTS: '{}', INSTRUMENTS_FILE: write('gold2.yaml', GOLD) }), () => 'INSTRUMENTS and INSTRUMENTS_FILE are both set: give the instruments one way'],
+    ])('%s_then_refused_at_start_naming_the_variable', (_what, env, message) => {
+      let error: unknown;
+      try {
+        loadServiceEnv({ ...env(), RISK_PER_TRADE: '5' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      // Named together with any other bad variable.
+      expect((error as ConfigError).problems.map((p) => p.variable)).toContain('RISK_PER_TRADE');
+      expect((error as Error).message).toContain(message());
+    });
   });
 
   test('starting_cash_when_positive_then_accepted', () => {

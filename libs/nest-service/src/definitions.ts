@@ -45,6 +45,9 @@ export const DEFAULT_NICE: Readonly<Record<ServiceName, number>> = {
 /**
  * One configuration for every service of a deployment, so distributed = in-process.
  *
+ * INSTRUMENTS_FILE / INSTRUMENTS give the pipeline's `instruments` (recorded the same way), so
+ * `tradeloop replay --service` applies the instruments a service traded with.
+ *
  * APPROVAL_TTL_MS goes into the governor's section, which RunStarted and ServiceStarted record
  * (flatPipelineConfig, as JSON) and replays read back (pipelineConfigFromFlat): a run or a
  * service segment replays under the TTL it decided with. Like every section setting it is
@@ -69,6 +72,8 @@ export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
     slippageBps: env.SLIPPAGE_BPS,
     ...(Object.keys(risk).length > 0 && { risk }),
     ...(approvalTtlMs !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs } }),
+    // As `tradeloop backtest --instruments` records it: only when set, last.
+    ...(env.instruments !== undefined && { instruments: env.instruments }),
   });
 }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { dec, Decimal, Envelope, instrumentFor, marketKey, moneyStr } from '@tradeloop/kernel';
+import { dec, Decimal, Envelope, marketKey, moneyStr } from '@tradeloop/kernel';
 import { CATALOG, DataFileInfo, Message, OrderFilledData, PositionClosedData } from '@tradeloop/contracts';
 import * as executorLib from '@tradeloop/executor';
 import { EventLog } from './event-log';
 import { flatPipelineConfig } from './run-log';
 import { iso } from './iso-time';
 import { EquityTracker } from './performance';
-import { createPipeline, PipelineConfig } from './pipeline';
+import { createPipeline, PipelineConfig, pipelineInstruments } from './pipeline';
 import { countStage, emptyStageStats, StageStats } from './stage-stats';
 
 /** A row the reader refused (file base name, 1-based line), as market-data reports it. */
@@ -292,11 +292,21 @@ function summarise(
 ): BacktestSummary {
   const p = portfolioOf(executorState as never);
   const currency = p.currency;
+  const instruments = pipelineInstruments(cfg);
+  // As the executor resolves them; undefined for a symbol it could not trade (it said so).
+  const instrumentOf = (symbol: string) => {
+    try {
+      return executorLib.resolveInstrument(symbol, instruments);
+    } catch {
+      return undefined;
+    }
+  };
   let unrealized: Decimal = dec(0);
   for (const pos of p.positions) {
     const bar = marks.get(marketKey(pos.venue, pos.symbol));
     if (!bar) continue;
-    const inst = instrumentFor(pos.symbol, cfg.executor?.instruments?.[pos.symbol]);
+    const inst = instrumentOf(pos.symbol);
+    if (!inst) continue;
     // A long is worth what it sells for (bid), a short what it costs to buy back (ask).
     const mark = pos.direction === 'long' ? bar.data.close : (bar.data.askClose ?? bar.data.close);
     const qty = dec(pos.quantity);
@@ -310,7 +320,7 @@ function summarise(
   const wins = closed.filter((c) => dec(c.realizedPnl).gt(0)).length;
   const start = dec(cfg.startingCash);
   const cash = dec(p.cash);
-  const crypto = [...marks.values()].some((b) => instrumentFor(b.data.symbol).assetClass === 'crypto');
+  const crypto = [...marks.values()].some((b) => instrumentOf(b.data.symbol)?.assetClass === 'crypto');
   return {
     trades: closed.length,
     wins,

@@ -2,6 +2,7 @@ export * from './bus';
 export * from './event-log';
 export * from './performance';
 export * from './pipeline';
+export * from './instruments';
 export * from './stage-stats';
 export * from './backtest';
 export * from './run-log';

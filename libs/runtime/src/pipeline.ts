@@ -7,6 +7,7 @@ import { createGovernor, GovernorConfig } from '@tradeloop/governor';
 import { createExecutor, ExecutorConfig, resolveInstrument } from '@tradeloop/executor';
 import { createLearning, LearningConfig } from '@tradeloop/learning';
 import { InProcessBus } from './bus';
+import { validateInstruments, type InstrumentTable } from './instruments';
 
 /** Everything that shapes a run's decisions. Two runs with equal configs and inputs are identical. */
 export interface PipelineConfig {
@@ -31,6 +32,14 @@ export interface PipelineConfig {
   readonly governor?: Partial<GovernorConfig>;
   readonly executor?: Partial<ExecutorConfig>;
   readonly learning?: Partial<LearningConfig>;
+  /**
+   * Instrument metadata by symbol over the built-in instruments (tick size, lot size, minimum
+   * quantity, contract size, price tolerance, asset class, currencies): one setting for the
+   * scanner, risk, the executor and learning (see sharedInstruments), as an instruments file
+   * (`--instruments`, INSTRUMENTS_FILE, INSTRUMENTS) gives it. Absent when nothing is overridden,
+   * so a run without one records what it always did.
+   */
+  readonly instruments?: InstrumentTable;
 }
 
 /**
@@ -77,10 +86,14 @@ export interface PipelineDeciders {
 }
 
 export function pipelineDeciders(cfg: PipelineConfig): PipelineDeciders {
+  if (cfg.instruments !== undefined) validateInstruments(cfg.instruments, () => 'pipeline config: instruments: ');
   const instruments = sharedInstruments(cfg);
   const shared = instruments === undefined ? {} : { instruments };
+  // The scanner reads an instrument's price tolerance, tick and asset class: the same instrument,
+  // with its own section's settings (a priceTolerance, say) merged in and checked alike.
+  const scannerInstruments = instruments === undefined ? undefined : mergeInstruments([...instrumentSections(cfg), ['scanner', cfg.scanner?.instruments]]);
   return {
-    scanner: () => createScanner({ ...cfg.scanner }),
+    scanner: () => createScanner(scannerInstruments === undefined ? { ...cfg.scanner } : { ...cfg.scanner, instruments: scannerInstruments }),
     rlDecision: () => createRlDecision({ seed: cfg.seed, ...cfg.rlDecision }),
     risk: () => createRisk({ startingCash: cfg.startingCash, accountCurrency: cfg.currency, riskPerTrade: cfg.riskPerTrade, ...cfg.risk, ...shared }),
     governor: () => createGovernor({ mode: cfg.mode, threshold: cfg.threshold, autoExecute: cfg.autoExecute, ...cfg.governor }),
@@ -116,21 +129,31 @@ function sameSetting(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+/** The sections that set instruments for risk and the executor, by the name a message gives them. */
+function instrumentSections(cfg: PipelineConfig): [string, unknown][] {
+  return [
+    ['instruments', cfg.instruments],
+    ['executor.instruments', cfg.executor?.instruments],
+    ['risk.instruments', cfg.risk?.instruments],
+  ];
+}
+
 /**
  * One set of instrument overrides for risk and the executor: risk sizes an order with the same
  * lot size, minimum and contract size the executor fills and books it with. Before, each took
  * only its own section, so gold set to 100-ounce contracts for the executor alone was sized by
  * risk as 1-ounce units (a stopped-out trade lost 175× what risk meant to put at risk), and set
- * for risk alone was rejected by the executor (quantities off its lot grid). The two sections are
- * merged field by field under the upper-case symbol (how both look an instrument up); a field
- * both set differently is refused. Undefined when neither sets any (or a section is not an
- * object: the deciders' own validation then names it).
+ * for risk alone was rejected by the executor (quantities off its lot grid). The pipeline's
+ * `instruments` (an instruments file) and the two sections are merged field by field under the
+ * upper-case symbol (how both look an instrument up); a field two of them set differently is
+ * refused. Undefined when none sets any (or a section is not an object: the deciders' own
+ * validation then names it).
  */
 function sharedInstruments(cfg: PipelineConfig): Instruments | undefined {
-  const sections: [string, unknown][] = [
-    ['executor', cfg.executor?.instruments],
-    ['risk', cfg.risk?.instruments],
-  ];
+  return mergeInstruments(instrumentSections(cfg));
+}
+
+function mergeInstruments(sections: [string, unknown][]): Instruments | undefined {
   if (sections.every(([, v]) => v === undefined)) return undefined;
   if (!sections.every(([, v]) => v === undefined || isPlainObject(v))) return undefined;
   const merged: Record<string, Record<string, unknown>> = {};
@@ -142,11 +165,11 @@ function sharedInstruments(cfg: PipelineConfig): Instruments | undefined {
       const into = (merged[symbol] ??= {});
       for (const [field, value] of Object.entries(o)) {
         if (value === undefined) continue;
-        const where = `${section}.instruments.${key}.${field}`;
+        const where = `${section}.${key}.${field}`;
         if (field in into && !sameSetting(into[field], value)) {
           throw new RangeError(
             `pipeline config: ${where} is ${String(value)} but ${origin[`${symbol}.${field}`]} is ${String(into[field])}: ` +
-              `risk sizes orders with the instrument the executor fills and books them with; set it once, or the same in both`,
+              `risk sizes orders with the instrument the executor fills and books them with, and the scanner reads the same; set it once, or the same in each`,
           );
         }
         if (!(field in into)) {
@@ -157,6 +180,15 @@ function sharedInstruments(cfg: PipelineConfig): Instruments | undefined {
     }
   }
   return merged as Instruments;
+}
+
+/**
+ * The instrument overrides a pipeline trades with (its `instruments` and the executor's and
+ * risk's, merged), for what reads an instrument outside the deciders: marking open positions,
+ * the account currency, the quote currency of a report.
+ */
+export function pipelineInstruments(cfg: PipelineConfig): Instruments {
+  return sharedInstruments(cfg) ?? {};
 }
 
 /** The contract size the executor books `symbol` with; undefined when it cannot trade it (it says why at start). */
@@ -189,7 +221,7 @@ function learningContractSizes(cfg: PipelineConfig, instruments: Instruments): R
       const where = instruments[symbol.toUpperCase()]?.contractSize !== undefined ? `instruments.${symbol.toUpperCase()}.contractSize` : 'the built-in instrument';
       throw new RangeError(
         `pipeline config: learning.contractSizes.${symbol} is ${size} but the executor books ${symbol} with a contract size of ${booked} (${where}); ` +
-          `learning takes the executor's contract sizes: set it once in executor.instruments or risk.instruments and remove learning.contractSizes.${symbol}`,
+          `learning takes the executor's contract sizes: set it once (an instruments file, executor.instruments or risk.instruments) and remove learning.contractSizes.${symbol}`,
       );
     }
     if (sizes[symbol] === undefined) sizes[symbol] = size;

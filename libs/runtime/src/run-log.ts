@@ -1,5 +1,6 @@
 import type { Envelope } from '@tradeloop/kernel';
 import { CATALOG, decodeMessage, EXECUTION_MODES, formatFieldErrors, type DataFileInfo, type ExecutionMode, type MessageType, type RunStartedData } from '@tradeloop/contracts';
+import { InstrumentsError, validateInstruments } from './instruments';
 import { pipelineConfig, type PipelineConfig } from './pipeline';
 
 /** RunStarted config keys that record how the inputs were read, not how the pipeline decided. */
@@ -87,7 +88,7 @@ export function flatPipelineConfig(cfg: PipelineConfig, readOptions?: Readonly<R
   return out;
 }
 
-const SECTIONS = ['scanner', 'rlDecision', 'risk', 'governor', 'executor', 'learning'] as const;
+const SECTIONS = ['scanner', 'rlDecision', 'risk', 'governor', 'executor', 'learning', 'instruments'] as const;
 /** The scalar settings: exactly those pipelineConfig gives a default (the sections have none). */
 const SCALARS: ReadonlySet<string> = new Set(Object.keys(pipelineConfig()));
 
@@ -131,6 +132,15 @@ export function pipelineConfigFromFlat(
         parsed = undefined;
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw bad(key, 'a JSON object');
+      if (key === 'instruments') {
+        // Checked as an instruments file is: a hand-edited log names the symbol and field.
+        try {
+          validateInstruments(parsed, () => 'config.instruments: ');
+        } catch (e) {
+          if (e instanceof InstrumentsError) throw problem(e.message);
+          throw e;
+        }
+      }
       sections[key as (typeof SECTIONS)[number]] = parsed;
     } else if (!SCALARS.has(key)) {
       throw problem(`config has a setting this version does not know: ${key}`);

@@ -6,6 +6,9 @@ import { MARKET_DATA_SOURCE } from '@tradeloop/market-data';
 import type { DataFileInfo, ExecutionMode } from '@tradeloop/contracts';
 import {
   compareEventLogs,
+  instrumentsText,
+  pipelineInstruments,
+  readInstrumentsFile,
   recordedCommands,
   parseEventLog,
   runSpecOf,
@@ -28,6 +31,8 @@ export interface ReplayCliOptions extends RiskLimitOptions {
   nats?: string;
   namespace?: string;
   orders?: string;
+  /** What-if: an instruments file instead of the instruments the run recorded. */
+  instruments?: string;
   out?: string;
   progress: boolean;
   mode?: ExecutionMode;
@@ -59,7 +64,8 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
     .option('--cash <amount>', 'what-if: starting cash', parseMoney('--cash'))
     .option('--fee-bps <n>', 'what-if: fee in basis points', parseNumber('--fee-bps', 0, 1000))
     .option('--slippage-bps <n>', 'what-if: slippage in basis points', parseNumber('--slippage-bps', 0, 1000))
-    .option('--seed <n>', 'what-if: seed of the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true));
+    .option('--seed <n>', 'what-if: seed of the decision agent', parseNumber('--seed', 0, 2 ** 31 - 1, true))
+    .option('--instruments <file>', "what-if: instrument metadata from this file (JSON or YAML) instead of the run's (the replay itself applies the instruments RunStarted recorded)");
   return withRiskLimitOptions(cmd, 'what-if: ')
     .option('--out <dir>', 'write report.json, events.ndjson and equity.html of the replay (of the what-if run, if any)')
     .option('--no-progress', 'no progress bar')
@@ -70,10 +76,11 @@ export function replayCommand(io: Io, env: Readonly<Record<string, string | unde
           opts.data !== undefined ||
           opts.orders !== undefined ||
           opts.out !== undefined ||
+          opts.instruments !== undefined ||
           Object.keys(whatIfOf(opts)).length > 0 ||
           Object.keys(riskLimitsOf(opts)).length > 0
         ) {
-          usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders, --out or what-if options');
+          usage(io, '--service audits a deployment from JetStream: it takes no --log, --data, --orders, --out or what-if options (its instruments are those its ServiceStarted recorded)');
         }
         await runServiceReplay({ service: opts.service, nats: natsUrlOf(opts.nats, env), namespace: namespaceOf(opts.namespace, env) }, io);
         return;
@@ -239,8 +246,10 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
   if (ordersFile !== undefined && basename(opts.orders!) !== ordersFile.name) {
     throw new Error(`--orders ${opts.orders}: the run replayed ${ordersFile.name}`);
   }
+  // Read before the data, as backtest reads it: a bad file stops the replay at once.
+  const otherInstruments = opts.instruments === undefined ? undefined : readInstrumentsFile(opts.instruments);
   const read = readOptionsOf(spec, orderedPaths(spec, opts.data, ordersFile), opts.orders, io);
-  const loaded = loadInputs(read, io);
+  const loaded = loadInputs(read, io, pipelineInstruments(spec.config));
   checkFiles(spec, loaded.files);
   // What a person sent during the run (approvals, halts, …) is an input too: sent again where it came in.
   const recorded = recordedCommands(events, MARKET_DATA_SOURCE);
@@ -251,12 +260,13 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
       (sent > 0 ? `; ${sent} command(s) it received are sent again where they came in` : '') +
       '\n',
   );
+  if (spec.config.instruments !== undefined) io.err(`instruments (recorded in RunStarted): ${instrumentsText(spec.config.instruments)}\n`);
 
   const replayed = runWithProgress(inputs, spec.config, opts.progress, io);
   const comparison = compareEventLogs(text, replayed.eventLog.text());
   const changes = whatIfOf(opts);
   const limits = riskLimitsOf(opts);
-  const whatIf = Object.keys(changes).length > 0 || Object.keys(limits).length > 0;
+  const whatIf = Object.keys(changes).length > 0 || Object.keys(limits).length > 0 || otherInstruments !== undefined;
   if (!comparison.identical) {
     if (opts.out && !whatIf) writeRunFiles(opts.out, replayed, spec.config, inputs.files, io);
     io.out(formatDivergence(comparison, logName) + '\n');
@@ -270,9 +280,21 @@ export function runReplayCommand(opts: ReplayCliOptions & { log: string; data: s
     return;
   }
   // A limit changes one field of the recorded risk settings; the others stay as they were.
-  const cfg: PipelineConfig = { ...spec.config, ...changes, ...(Object.keys(limits).length > 0 && { risk: { ...spec.config.risk, ...limits } }) };
+  const { instruments: recordedInstruments, ...runConfig } = spec.config;
+  // The file's instruments replace the run's whole table (none: the built-in instruments).
+  const instruments = otherInstruments ?? recordedInstruments;
+  const cfg: PipelineConfig = {
+    ...runConfig,
+    ...changes,
+    ...(Object.keys(limits).length > 0 && { risk: { ...spec.config.risk, ...limits } }),
+    ...(instruments !== undefined && Object.keys(instruments).length > 0 && { instruments }),
+  };
   const other = runWithProgress(inputs, cfg, opts.progress, io);
-  const changed = [...Object.entries(changes).map(([k, v]) => `${k} ${String(v)}`), ...(Object.keys(limits).length > 0 ? [limitsText(limits)] : [])].join(', ');
+  const changed = [
+    ...Object.entries(changes).map(([k, v]) => `${k} ${String(v)}`),
+    ...(Object.keys(limits).length > 0 ? [limitsText(limits)] : []),
+    ...(otherInstruments !== undefined ? [`instruments of ${basename(opts.instruments!)}`] : []),
+  ].join(', ');
   io.out(comparisonTable(replayed, other, changed) + '\n');
   if (opts.out) writeRunFiles(opts.out, other, cfg, inputs.files, io);
   io.out(`event-log sha256: ${other.eventLog.sha256()} (what-if)\n`);
