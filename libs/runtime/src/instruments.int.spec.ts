@@ -13,9 +13,12 @@ describe('parseInstruments: JSON or YAML, validated, in one canonical form', () 
     expect(JSON.stringify(yaml)).toBe('{"EURUSD":{"lotSize":"1000","minQuantity":"1000"},"XAUUSD":{"lotSize":"0.01","minQuantity":"0.01","contractSize":"100","priceTolerance":2.5}}');
   });
 
-  it('a_symbol_the_kernel_does_not_know_with_complete_metadata_then_accepted', () => {
-    const t = parseInstruments('GOLD:\n  assetClass: metal\n  quoteCurrency: USD\n  tickSize: 0.01\n  lotSize: 0.01\n  minQuantity: 0.01\n  contractSize: 100\n', 'gold.yaml');
-    expect(t['GOLD']).toEqual({ assetClass: 'metal', quoteCurrency: 'USD', tickSize: '0.01', lotSize: '0.01', minQuantity: '0.01', contractSize: '100' });
+  it('a_symbol_the_kernel_does_not_know_even_with_complete_metadata_then_refused_as_risk_would_deny_all_its_orders', () => {
+    // Accepted, every order on it would be denied UNKNOWN_INSTRUMENT by risk (measured on the real
+    // XAUUSD file renamed GOLD: 151 of 151): a run that cannot trade is refused before it starts.
+    expect(() =>
+      parseInstruments('GOLD:\n  assetClass: metal\n  quoteCurrency: USD\n  tickSize: 0.01\n  lotSize: 0.01\n  minQuantity: 0.01\n  contractSize: 100\n', 'gold.yaml'),
+    ).toThrow('gold.yaml:1: GOLD is not a built-in instrument (metals XAUUSD and XAGUSD, six-letter fiat pairs, crypto pairs of BTC');
   });
 
   it.each([

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { dec, Decimal, instrumentFor, type AssetClass, type Instrument, type InstrumentOverrides } from '@tradeloop/kernel';
-import { resolveInstrument } from '@tradeloop/executor';
 import { MARKET_SYMBOL } from '@tradeloop/market-data';
 
 /** Instrument metadata by (upper-case) symbol, over the built-in instruments of `instrumentFor`. */
@@ -18,9 +17,6 @@ export class InstrumentsError extends Error {
 const ASSET_CLASSES: readonly AssetClass[] = ['forex', 'metal', 'crypto', 'equity', 'index'];
 /** The fields of an instrument a table may set, in the order a table is recorded. */
 const FIELDS = ['assetClass', 'baseCurrency', 'quoteCurrency', 'tickSize', 'lotSize', 'minQuantity', 'contractSize', 'priceTolerance'] as const;
-type Field = (typeof FIELDS)[number];
-/** What a symbol `instrumentFor` does not know must give (the executor books nothing less). */
-const REQUIRED_FOR_UNKNOWN: readonly Field[] = ['assetClass', 'quoteCurrency', 'tickSize', 'lotSize', 'minQuantity', 'contractSize'];
 /** Decimal places a step, size or tolerance may have: 18 is a wei; anything finer is a typo. */
 const MAX_PLACES = 18;
 /** A plain decimal, in exponent form too (JSON writes 0.0000001 as 1e-7). */
@@ -130,15 +126,22 @@ export function validateInstruments(value: unknown, locate: Locate): InstrumentT
         }
       }
     }
-    let inst: Instrument;
+    let inst: Instrument | undefined;
     try {
       inst = instrumentFor(symbol, o as InstrumentOverrides);
     } catch {
-      const missing = REQUIRED_FOR_UNKNOWN.filter((f) => o[f] === undefined);
-      if (missing.length > 0) {
-        fail(symbol, undefined, `is not a built-in instrument: give its ${REQUIRED_FOR_UNKNOWN.join(', ')} (missing: ${missing.join(', ')})`);
-      }
-      inst = resolveInstrument(symbol, { [symbol]: o as InstrumentOverrides });
+      inst = undefined;
+    }
+    if (inst === undefined) {
+      // The executor would book such a symbol from complete metadata, but risk looks every
+      // instrument up with instrumentFor and denies it UNKNOWN_INSTRUMENT whatever it is given:
+      // accepted here, the file would make a run in which every order is denied.
+      return fail(
+        symbol,
+        undefined,
+        'is not a built-in instrument (metals XAUUSD and XAGUSD, six-letter fiat pairs, crypto pairs of BTC, ETH, SOL, XRP, ADA, DOGE, BNB, LTC): ' +
+          'risk denies every order on a symbol it does not know (UNKNOWN_INSTRUMENT), so an instruments file can only change built-in ones',
+      );
     }
     // Below one lot's multiple, the executor could fill the minimum on no grid point.
     const lot = dec(inst.lotSize);
