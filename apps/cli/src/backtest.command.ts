@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import type { Timeframe } from '@tradeloop/kernel';
+import { instrumentFor, type Timeframe } from '@tradeloop/kernel';
 import { resolveInstrument } from '@tradeloop/executor';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';

@@ -130,7 +130,7 @@ describe('tradeloop backtest --instruments: a bad file stops the run, naming the
     ['minimum off the lot grid', 'XAUUSD:\n  lotSize: 0.01\n  minQuantity: 0.015\n', 'bad.yaml:3: XAUUSD.minQuantity is off the lot grid: minQuantity 0.015 must be a whole number of lots of 0.01'],
     ['symbol twice', 'XAUUSD:\n  lotSize: 1\nXAUUSD:\n  lotSize: 1\n', 'bad.yaml:3: not valid JSON or YAML: XAUUSD is given twice'],
     ['not a symbol', 'XAU USD:\n  contractSize: 100\n', 'bad.yaml:1: "XAU USD" must be a symbol like EURUSD'],
-    ['a symbol not built in', 'GOLD:\n  contractSize: 100\n', 'bad.yaml:1: GOLD is not a built-in instrument (metals XAUUSD and XAGUSD, six-letter fiat pairs, crypto pairs of BTC, ETH, SOL, XRP, ADA, DOGE, BNB, LTC): risk denies every order on a symbol it does not know (UNKNOWN_INSTRUMENT)'],
+    ['a symbol not built in', 'GOLD:\n  contractSize: 100\n', 'bad.yaml:1: GOLD is not a built-in instrument (metals XAUUSD and XAGUSD, six-letter fiat pairs, crypto pairs of BTC, ETH, SOL, XRP, ADA, DOGE, BNB, LTC): to trade it, describe it in full'],
     ['asset class', 'XAUUSD:\n  assetClass: commodity\n', 'bad.yaml:2: XAUUSD.assetClass must be one of forex, metal, crypto, equity, index, got "commodity"'],
     ['not JSON', '{"XAUUSD": {"contractSize": 100,}', 'bad.yaml: not valid JSON or YAML (at character 34): Flow map must end with a }'],
   ])('%s_then_exit_2_with_the_problem', async (_what, text, message) => {

@@ -13,12 +13,26 @@ describe('parseInstruments: JSON or YAML, validated, in one canonical form', () 
     expect(JSON.stringify(yaml)).toBe('{"EURUSD":{"lotSize":"1000","minQuantity":"1000"},"XAUUSD":{"lotSize":"0.01","minQuantity":"0.01","contractSize":"100","priceTolerance":2.5}}');
   });
 
-  it('a_symbol_the_kernel_does_not_know_even_with_complete_metadata_then_refused_as_risk_would_deny_all_its_orders', () => {
+  it('a_symbol_the_kernel_does_not_know_described_in_part_then_refused_as_risk_would_deny_all_its_orders', () => {
     // Accepted, every order on it would be denied UNKNOWN_INSTRUMENT by risk (measured on the real
     // XAUUSD file renamed GOLD: 151 of 151): a run that cannot trade is refused before it starts.
     expect(() =>
       parseInstruments('GOLD:\n  assetClass: metal\n  quoteCurrency: USD\n  tickSize: 0.01\n  lotSize: 0.01\n  minQuantity: 0.01\n  contractSize: 100\n', 'gold.yaml'),
     ).toThrow('gold.yaml:1: GOLD is not a built-in instrument (metals XAUUSD and XAGUSD, six-letter fiat pairs, crypto pairs of BTC');
+  });
+
+  it('a_symbol_the_kernel_does_not_know_described_in_full_then_traded_as_described', () => {
+    const file = resolve(DATA, 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
+    const bars = readMarketDataFile(file, {}).bars.map((b) => ({ ...b, id: b.id.replace('XAUUSD', 'GOLD'), data: { ...b.data, symbol: 'GOLD' } }));
+    const instruments = parseInstruments(
+      'GOLD:\n  assetClass: metal\n  baseCurrency: XAU\n  quoteCurrency: USD\n  tickSize: 0.01\n  lotSize: 0.01\n  minQuantity: 0.01\n  contractSize: 100\n  priceTolerance: 5\n',
+      'gold.yaml',
+    );
+    const run = runBacktest({ bars, files: [] }, pipelineConfig({ instruments }));
+    expect(run.stages.risk.deniedByReason['UNKNOWN_INSTRUMENT'] ?? 0).toBe(0);
+    expect(run.summary.trades).toBeGreaterThan(5);
+    // In hundredths of a 100-ounce contract, as described.
+    expect(run.fills.every((f) => /^\d+(\.\d{1,2})?$/.test(f.quantity))).toBe(true);
   });
 
   it.each([

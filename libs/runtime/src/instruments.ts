@@ -133,14 +133,15 @@ export function validateInstruments(value: unknown, locate: Locate): InstrumentT
       inst = undefined;
     }
     if (inst === undefined) {
-      // The executor would book such a symbol from complete metadata, but risk looks every
-      // instrument up with instrumentFor and denies it UNKNOWN_INSTRUMENT whatever it is given:
-      // accepted here, the file would make a run in which every order is denied.
+      // A symbol nothing built in knows is traded only when described in full: risk, the
+      // executor and the scanner then take it as given (instrumentFor). In part, it would make a
+      // run in which risk denies every order UNKNOWN_INSTRUMENT.
       return fail(
         symbol,
         undefined,
         'is not a built-in instrument (metals XAUUSD and XAGUSD, six-letter fiat pairs, crypto pairs of BTC, ETH, SOL, XRP, ADA, DOGE, BNB, LTC): ' +
-          'risk denies every order on a symbol it does not know (UNKNOWN_INSTRUMENT), so an instruments file can only change built-in ones',
+          'to trade it, describe it in full — assetClass, baseCurrency, quoteCurrency, tickSize, lotSize, minQuantity, contractSize and priceTolerance — ' +
+          'or risk denies every order on it (UNKNOWN_INSTRUMENT)',
       );
     }
     // Below one lot's multiple, the executor could fill the minimum on no grid point.
