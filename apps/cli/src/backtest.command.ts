@@ -3,11 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { instrumentFor, type Timeframe } from '@tradeloop/kernel';
+import type { Timeframe } from '@tradeloop/kernel';
 import { resolveInstrument } from '@tradeloop/executor';
 import { defaultGovernorConfig } from '@tradeloop/governor';
 import type { DataFileInfo, ExecutionMode, Message } from '@tradeloop/contracts';
-import { inferFromFileName, MarketCoverage, mergeByTime, readMarketDataFile, readOrdersFile, unnamedFilesText, type RejectedRow } from '@tradeloop/market-data';
+import { inferFromFileName, inverseContractText, MarketCoverage, mergeByTime, readMarketDataFile, readOrdersFile, unnamedFilesText, type RejectedRow } from '@tradeloop/market-data';
 import {
   instrumentsText,
   pipelineConfig,
@@ -157,13 +157,7 @@ export function loadInputs(opts: ReadCliOptions, io: Io, instruments: Instrument
     // Risk, the paper broker and the account treat every instrument as linear, P&L in its quote
     // currency: an inverse contract would get a plausible P&L that is simply wrong.
     if (selected && r.info.inverse === true) {
-      const coin = instrumentFor(r.info.symbol).baseCurrency;
-      const quote = instrumentFor(r.info.symbol).quoteCurrency;
-      throw new Error(
-        `${r.info.file} holds ${r.info.symbol}@${r.info.venue}, a coin-margined (inverse) contract: its P&L is in ${coin}, ` +
-          `contracts × contract value × (1/entry − 1/exit), and inverse contracts are not modelled yet ` +
-          `(it would be traded as a linear contract of 1 ${coin} with P&L in ${quote}). Leave the file out, or choose the other files with --symbol/--venue`,
-      );
+      throw new Error(inverseContractText(r.info.file, r.info.symbol, r.info.venue, 'Leave the file out, or choose the other files with --symbol/--venue'));
     }
     const bars = selected ? r.bars : [];
     if (!selected) passedOver.push(`${r.info.file} (${r.info.symbol}@${r.info.venue})`);

@@ -5,6 +5,7 @@ import type { Timeframe } from '@tradeloop/kernel';
 import {
   MarketCoverage,
   mergeByTime,
+  inverseContractText,
   readMarketDataFile,
   syntheticFeed,
   toDataRejected,
@@ -90,6 +91,9 @@ export function fileSource(paths: readonly FileSpec[], options: FileSourceOption
       ...(options.barTimestamp !== undefined && { barTimestamp: options.barTimestamp }),
       ...definedOnly(overrides),
     });
+    if (file.info.inverse === true) {
+      throw new RangeError(`fileSource: ${inverseContractText(file.info.file, file.info.symbol, file.info.venue, 'Leave it out of MARKET_DATA_FILES')}`);
+    }
     coverage.add(given, file.bars);
     // A book file: its snapshots and the quote bars of its top of book (what the scanner, risk
     // and the paper broker trade on), as a backtest of the same file reads it.

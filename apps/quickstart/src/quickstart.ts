@@ -144,7 +144,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
 
     const notes: string[] = [];
     // ACCOUNT_CURRENCY that the data cannot be converted into: every order would be denied.
-    notes.push(...unconvertibleInstruments([info.symbol], env.ACCOUNT_CURRENCY));
+    notes.push(...unconvertibleInstruments([info.symbol], env.ACCOUNT_CURRENCY, env.instruments ?? {}));
     let embedded: EmbeddedPostgres | undefined;
     let ds: DataSource;
     if (pg.ok) {

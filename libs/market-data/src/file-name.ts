@@ -1,4 +1,4 @@
-import { isTimeframe, Timeframe } from '@tradeloop/kernel';
+import { instrumentFor, isTimeframe, Timeframe } from '@tradeloop/kernel';
 
 /** What a shared-data file name says about its contents (`EURUSD_OANDA_1m_quotebars_…`). */
 export interface FileNameHints {
@@ -65,4 +65,27 @@ export function inferFromFileName(fileName: string): FileNameHints {
     }
   }
   return { symbol, venue, ...(timeframe !== undefined && { timeframe }), ...(market !== undefined && { market }) };
+}
+
+/**
+ * Why a coin-margined (inverse) contract's file is refused — by `tradeloop backtest`/`replay` and
+ * the market-data service alike: risk, the paper broker and the account treat every instrument as
+ * linear, P&L in its quote currency, so an inverse contract would get a plausible P&L that is
+ * simply wrong. `remedy` says how to leave it out where it was given.
+ */
+export function inverseContractText(file: string, symbol: string, venue: string, remedy: string): string {
+  let coin = symbol.slice(0, 3);
+  let quote = 'USD';
+  try {
+    const inst = instrumentFor(symbol);
+    coin = inst.baseCurrency;
+    quote = inst.quoteCurrency;
+  } catch {
+    // An unknown symbol: the name's first three letters and USD, as the message's example.
+  }
+  return (
+    `${file} holds ${symbol}@${venue}, a coin-margined (inverse) contract: its P&L is in ${coin}, ` +
+    `contracts × contract value × (1/entry − 1/exit), and inverse contracts are not modelled yet ` +
+    `(it would be traded as a linear contract of 1 ${coin} with P&L in ${quote}). ${remedy}`
+  );
 }

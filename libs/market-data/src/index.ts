@@ -6,7 +6,7 @@ export { mergeByTime } from './merge';
 export { MarketCoverage } from './overlap';
 export { toDataRejected, MarketDataFileError, OrdersFileError, MARKET_DATA_SOURCE } from './rejection';
 export type { RejectedRow } from './rejection';
-export { inferFromFileName, INVERSE_MARKETS, MARKET_SYMBOL, MARKET_VENUE, unnamedFilesText } from './file-name';
+export { inferFromFileName, INVERSE_MARKETS, inverseContractText, MARKET_SYMBOL, MARKET_VENUE, unnamedFilesText } from './file-name';
 export type { FileNameHints } from './file-name';
 export { detectFormat, KNOWN_HEADERS } from './formats';
 export type { MarketDataFormat } from './formats';
