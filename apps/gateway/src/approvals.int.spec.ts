@@ -213,16 +213,29 @@ describe('approvals through the API, with risk and the governor running on NATS 
       orderId: null,
       outcome: 'applied',
       detail: 'approval granted',
+      reason: null,
     });
-    // The reject had no effect, and says so.
-    const rejected = await read(`/v1/commands/${reject.body.commandId}`);
+    // The reject had no effect, and the governor itself says so (its CommandRejected), once it
+    // has read it: until then it is pending, not guessed from the approval's state.
+    let rejected: any;
+    await waitFor('the governor to answer the reject', async () => {
+      rejected = await read(`/v1/commands/${reject.body.commandId}`);
+      return rejected.body.outcome !== 'pending';
+    });
     expect(rejected.body).toMatchObject({
       type: 'RejectOrder',
       requestedBy: 'alice',
       target: approval.approvalId,
       correlationId: orderCommand,
+      approvalId: approval.approvalId,
       outcome: 'ignored',
       detail: 'ignored: approval already granted by trader-bot',
+      reason: 'APPROVAL_ALREADY_GRANTED',
+    });
+    const answer = (await decisions()).find((m) => m.type === 'CommandRejected' && m.causationId === reject.body.commandId);
+    expect(answer).toMatchObject({
+      source: 'governor',
+      data: { commandId: reject.body.commandId, commandType: 'RejectOrder', by: 'alice', reason: 'APPROVAL_ALREADY_GRANTED', approvalId: approval.approvalId },
     });
 
     // The order's own command says where its chain stands: granted, it waits for the executor
@@ -243,17 +256,31 @@ describe('approvals through the API, with risk and the governor running on NATS 
     expect(unknown.status).toBe(404);
   });
 
-  it('given_a_halt_and_two_resumes_when_asked_then_each_command_says_whether_it_changed_the_trading_state', async () => {
+  it('given_a_halt_and_two_resumes_when_asked_then_each_command_says_what_the_governor_did_with_it', async () => {
     const send = (path: string, body: object) => call(gw, 'POST', path, { key: gw.keys.admin, body });
+    const answered = async (commandId: string) => {
+      let status: any;
+      await waitFor(`the governor's answer to ${commandId}`, async () => {
+        status = (await read(`/v1/commands/${commandId}`)).body;
+        return status.outcome !== 'pending';
+      });
+      return status;
+    };
     const halt = await send('/v1/trading/halt', { reason: 'lunch' });
-    await waitFor('the halt applied', async () => (await read(`/v1/commands/${halt.body.commandId}`)).body.outcome === 'applied');
-    expect((await read(`/v1/commands/${halt.body.commandId}`)).body).toMatchObject({ type: 'HaltTrading', target: null, correlationId: null, detail: 'trading HALTED' });
+    expect(await answered(halt.body.commandId)).toMatchObject({ type: 'HaltTrading', target: null, correlationId: null, outcome: 'applied', detail: 'trading HALTED', reason: null });
     const resume = await send('/v1/trading/resume', { reason: 'back' });
-    await waitFor('the resume applied', async () => (await read(`/v1/commands/${resume.body.commandId}`)).body.outcome === 'applied');
-    // A resume to the state in force changes nothing; the read model cannot say more than that.
+    expect(await answered(resume.body.commandId)).toMatchObject({ outcome: 'applied', detail: 'trading ACTIVE' });
+    // A resume when not halted changes nothing, and the governor says so.
     const again = await send('/v1/trading/resume', { reason: 'back again' });
     expect(again.status).toBe(202);
-    expect((await read(`/v1/commands/${again.body.commandId}`)).body).toMatchObject({ type: 'ResumeTrading', outcome: 'unknown' });
-    expect((await read(`/v1/commands/${halt.body.commandId}`)).body.outcome).toBe('unknown');
+    expect(await answered(again.body.commandId)).toMatchObject({
+      type: 'ResumeTrading',
+      outcome: 'ignored',
+      detail: 'ignored: not halted: trading is already ACTIVE',
+      reason: 'ALREADY_IN_STATE',
+    });
+    // The halt the resume undid still reads what it did (before, `unknown`: the read model keeps
+    // only the state in force).
+    expect((await read(`/v1/commands/${halt.body.commandId}`)).body).toMatchObject({ outcome: 'applied', detail: 'trading HALTED' });
   });
 });

@@ -26,6 +26,7 @@ export interface MessageDataMap {
   OrderDisplayed: M.OrderDisplayedData;
   TradingStateChanged: M.TradingStateChangedData;
   ExecutionModeChanged: M.ExecutionModeChangedData;
+  CommandRejected: M.CommandRejectedData;
   // execution (EXE)
   OrderSubmitted: M.OrderSubmittedData;
   OrderAccepted: M.OrderAcceptedData;
@@ -102,6 +103,7 @@ export const CATALOG: Catalog = {
   OrderDisplayed: { type: 'OrderDisplayed', version: 1, stream: 'DEC', subject: (m) => `dec.governor.displayed.${token(m.account)}` },
   TradingStateChanged: { type: 'TradingStateChanged', version: 1, stream: 'DEC', subject: (m) => `dec.governor.state.${token(m.account)}` },
   ExecutionModeChanged: { type: 'ExecutionModeChanged', version: 1, stream: 'DEC', subject: (m) => `dec.governor.mode.${token(m.account)}` },
+  CommandRejected: { type: 'CommandRejected', version: 1, stream: 'DEC', subject: (m) => `dec.governor.command-rejected.${token(m.account)}` },
   OrderSubmitted: { type: 'OrderSubmitted', version: 1, stream: 'EXE', subject: exe('submitted') },
   OrderAccepted: { type: 'OrderAccepted', version: 1, stream: 'EXE', subject: exe('accepted') },
   OrderRejected: { type: 'OrderRejected', version: 1, stream: 'EXE', subject: exe('rejected') },
@@ -152,6 +154,7 @@ export const SUBJECT_PATTERNS: { readonly [K in MessageType]: string } = {
   OrderDisplayed: 'dec.governor.displayed.*',
   TradingStateChanged: 'dec.governor.state.*',
   ExecutionModeChanged: 'dec.governor.mode.*',
+  CommandRejected: 'dec.governor.command-rejected.*',
   OrderSubmitted: 'exe.submitted.*.*',
   OrderAccepted: 'exe.accepted.*.*',
   OrderRejected: 'exe.rejected.*.*',

@@ -1,5 +1,5 @@
 import { NO_OUTPUTS, type Decider, type Envelope } from '@tradeloop/kernel';
-import type { ApprovalRequestedData, MessageType, OrderDisplayedData, OrderSpec } from '@tradeloop/contracts';
+import { COMMAND_REJECTION_KINDS, type ApprovalRequestedData, type CommandRejectedData, type MessageType, type OrderDisplayedData, type OrderSpec } from '@tradeloop/contracts';
 import { approvalReason } from '@tradeloop/runtime';
 import type { InboxRef, ServiceEffects, ServiceLogger } from '@tradeloop/service';
 
@@ -18,6 +18,10 @@ export const NOTIFIED: readonly MessageType[] = [
   'OrderDisplayed',
   'TradingStateChanged',
   'ExecutionModeChanged',
+  // A command the governor did not apply: the person who sent it got 202 and must hear it had
+  // no effect (an approval already decided, a resume when not halted), or was refused (not an
+  // approver) — which whoever runs the desk wants to hear of too.
+  'CommandRejected',
 ];
 
 /** The notifier holds no state and decides nothing: its work is the effect. */
@@ -75,6 +79,10 @@ export function describeForHumans(m: Envelope): string {
       return `trading state ${d['previous']} → ${d['state']} by ${d['by']}: ${d['reason']}`;
     case 'ExecutionModeChanged':
       return `execution mode now ${d['mode']}`;
+    case 'CommandRejected': {
+      const c = m.data as CommandRejectedData;
+      return `${c.commandType} by ${c.by} ${COMMAND_REJECTION_KINDS[c.reason]}: ${c.detail}`;
+    }
     default:
       return m.type;
   }

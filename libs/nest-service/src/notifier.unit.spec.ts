@@ -62,6 +62,13 @@ describe('notifier', () => {
     expect(describeForHumans(rejected)).toBe(`approval ${rejected.data.approvalId} rejected by ${rejected.data.by}: ${rejected.data.reason}`);
   });
 
+  test('command_rejected_when_the_governor_did_not_apply_a_command_then_its_sender_hears_why', () => {
+    expect(notifierDecider.consumes).toContain('CommandRejected');
+    expect(describeForHumans(SAMPLE_MESSAGES.CommandRejected)).toBe('RejectOrder by bob ignored: approval already granted by alice');
+    const refused = { ...SAMPLE_MESSAGES.CommandRejected, data: { ...SAMPLE_MESSAGES.CommandRejected.data, commandType: 'ApproveOrder' as const, by: 'mallory', reason: 'NOT_AN_APPROVER' as const, detail: 'mallory is not an approver' } };
+    expect(describeForHumans(refused)).toBe('ApproveOrder by mallory refused: mallory is not an approver');
+  });
+
   test('webhook_when_configured_then_posts_each_event_with_its_id_as_idempotency_key', async () => {
     const got: { key: string | undefined; body: any }[] = [];
     const server = createServer((req: IncomingMessage, res) => {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { CommandEntity } from './entities/command.entity';
+import { CommandResultEntity } from './entities/command-result.entity';
 import type { Reader } from './queries';
 import { qualify, schemaOf } from './sql-names';
 
@@ -35,4 +36,9 @@ export async function markCommandSent(ds: DataSource, commandId: string, sentAt:
 
 export async function getCommand(db: Reader, commandId: string): Promise<CommandEntity | null> {
   return db.getRepository(CommandEntity).findOneBy({ commandId });
+}
+
+/** The governor's answer to a command (applied, ignored or refused), once it has answered. */
+export async function getCommandResult(db: Reader, commandId: string): Promise<CommandResultEntity | null> {
+  return db.getRepository(CommandResultEntity).findOneBy({ commandId });
 }

@@ -4,6 +4,7 @@ import {
   ApprovalEntity,
   ClosedPositionEntity,
   CommandEntity,
+  CommandResultEntity,
   DenialEntity,
   DisplayedOrderEntity,
   FillEntity,
@@ -39,6 +40,7 @@ export const PERSISTENCE_ENTITIES = [
   DisplayedOrderEntity,
   ClosedPositionEntity,
   CommandEntity,
+  CommandResultEntity,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

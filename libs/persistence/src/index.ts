@@ -20,6 +20,7 @@ export {
   RiskApprovalEntity,
   DisplayedOrderEntity,
   CommandEntity,
+  CommandResultEntity,
   type DisplayReason,
   type PositionStatus,
   type ClosedPositionSource,
@@ -29,7 +30,7 @@ export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 export { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 export { GovernorStartEntity } from './entities/governor-start.entity';
 export { recordGovernorStart, getGovernorStart, type GovernorStart } from './governor-starts';
-export { recordCommand, markCommandSent, getCommand, type CommandRecord } from './commands';
+export { recordCommand, markCommandSent, getCommand, getCommandResult, type CommandRecord } from './commands';
 export {
   claimIdempotencyKey,
   idempotencyKeyKept,

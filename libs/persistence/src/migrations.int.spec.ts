@@ -13,6 +13,7 @@ const TABLES = [
   'approvals',
   'broker_orders',
   'closed_positions',
+  'command_results',
   'commands',
   'denials',
   'displayed_orders',

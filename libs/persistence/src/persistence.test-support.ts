@@ -52,7 +52,7 @@ export async function openTestDatabase(options: { migrate?: boolean; poolSize?: 
  */
 export function sampleOf<K extends MessageType>(
   type: K,
-  meta: Partial<Pick<Envelope, 'id' | 'ts' | 'account' | 'correlationId'>> = {},
+  meta: Partial<Pick<Envelope, 'id' | 'ts' | 'account' | 'correlationId' | 'causationId'>> = {},
   data: Partial<MessageDataMap[K]> = {},
 ): Message<K> {
   const base = SAMPLE_MESSAGES[type] as unknown as Envelope<K, MessageDataMap[K]>;

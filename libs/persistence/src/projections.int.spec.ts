@@ -5,6 +5,7 @@ import { listDisplayedOrders, listPositions } from './queries';
 import {
   AccountEntity,
   ApprovalEntity,
+  CommandResultEntity,
   DenialEntity,
   DisplayedOrderEntity,
   FillEntity,
@@ -61,6 +62,7 @@ function tradeSequence(): Message[] {
     sampleOf('AccountUpdated'),
     sampleOf('ExperienceRecorded'),
     sampleOf('TradingStateChanged'),
+    sampleOf('CommandRejected'),
   ];
 }
 
@@ -207,6 +209,43 @@ describe('projections', () => {
       ]);
     });
 
+    it('command_results_when_governor_answered_then_one_row_per_command_applied_or_not', async () => {
+      expect(await db.ds.getRepository(CommandResultEntity).find({ order: { commandId: 'ASC' } })).toEqual([
+        { commandId: 'cmd-halt-1', account: 'paper', commandType: 'HaltTrading', outcome: 'applied', reason: null, detail: 'trading HALTED', eventId: 'state-1', ts: T0 + 60 * MIN },
+        { commandId: 'cmd-mode-1', account: 'paper', commandType: 'SetExecutionMode', outcome: 'applied', reason: null, detail: 'execution mode quality_based', eventId: 'mode-1', ts: T0 - 60 * MIN },
+        {
+          commandId: 'cmd-reject-2',
+          account: 'paper',
+          commandType: 'RejectOrder',
+          outcome: 'ignored',
+          reason: 'APPROVAL_ALREADY_GRANTED',
+          detail: 'approval already granted by alice',
+          eventId: 'crej-1',
+          ts: T0 + 2 * MIN,
+        },
+      ]);
+    });
+
+    it('command_results_when_a_resume_replaces_the_halt_then_the_halt_still_reads_applied', async () => {
+      const resumed = sampleOf('TradingStateChanged', { id: 'state-2', ts: T0 + 61 * MIN, causationId: 'cmd-resume-1' }, { state: 'ACTIVE', previous: 'HALTED', cancelWorkingOrders: false });
+      expect(await project(resumed)).toBe('applied');
+      const notAnApprover = sampleOf(
+        'CommandRejected',
+        { id: 'crej-2', ts: T0 + 62 * MIN, causationId: 'cmd-approve-9' },
+        { commandId: 'cmd-approve-9', commandType: 'ApproveOrder', by: 'mallory', reason: 'NOT_AN_APPROVER', detail: 'mallory is not an approver' },
+      );
+      expect(await project(notAnApprover)).toBe('applied');
+      expect(await project(notAnApprover)).toBe('unchanged');
+      const rows = await db.ds.getRepository(CommandResultEntity).find({ order: { commandId: 'ASC' } });
+      expect(rows.map((r) => [r.commandId, r.outcome, r.detail])).toEqual([
+        ['cmd-approve-9', 'refused', 'mallory is not an approver'],
+        ['cmd-halt-1', 'applied', 'trading HALTED'],
+        ['cmd-mode-1', 'applied', 'execution mode quality_based'],
+        ['cmd-reject-2', 'ignored', 'approval already granted by alice'],
+        ['cmd-resume-1', 'applied', 'trading ACTIVE'],
+      ]);
+    });
+
     it('experience_when_recorded_then_store_has_one_row_for_the_position', async () => {
       const rows = await db.ds.getRepository(TradeExperienceEntity).find();
       expect(rows.map((r) => [r.experienceId, r.positionId, r.pnl, r.win, r.rMultiple])).toEqual([['exp-1', 'pos-2f81c6aa', '28.40', true, 2]]);
@@ -226,6 +265,7 @@ describe('projections', () => {
         accounts: await db.ds.getRepository(AccountEntity).find(),
         approvals: await db.ds.getRepository(ApprovalEntity).find({ order: { approvalId: 'ASC' } }),
         state: await db.ds.getRepository(TradingStateEntity).find(),
+        commandResults: await db.ds.getRepository(CommandResultEntity).find({ order: { commandId: 'ASC' } }),
         experiences: await countRows(db.ds, db.schema, 'trade_experiences'),
       });
       const before = await snapshot();

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { dec } from '@tradeloop/kernel';
-import type { Message, MessageType, OrderStatus } from '@tradeloop/contracts';
+import { COMMAND_REJECTION_KINDS, type Message, type MessageType, type OrderStatus } from '@tradeloop/contracts';
 import { tablesOf } from './sql-names';
 
 /**
@@ -367,9 +367,10 @@ const GOVERNOR_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'TradingStateChanged',
   'ExecutionModeChanged',
   'OrderDisplayed',
+  'CommandRejected',
 ]);
 
-/** ApprovalRequested/Granted/Rejected/Expired, TradingStateChanged, ExecutionModeChanged, OrderDisplayed. */
+/** ApprovalRequested/Granted/Rejected/Expired, TradingStateChanged, ExecutionModeChanged, OrderDisplayed, CommandRejected. */
 export async function projectGovernor(manager: EntityManager, m: Message): Promise<ProjectionOutcome> {
   if (!GOVERNOR_TYPES.has(m.type)) return 'not_projected';
   return inTransaction(manager, (tx) => governor(tx, m));
@@ -415,7 +416,7 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
       return decideApproval(manager, m.data.approvalId, 'expired', null, null, m);
     case 'TradingStateChanged': {
       const d = m.data;
-      return outcome(
+      const current = outcome(
         await write(
           manager,
           `INSERT INTO ${t.tradingState} AS s ("account", "state", "reason", "state_by", "state_ts", "updated_ts", "state_cause_id")
@@ -430,6 +431,8 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
           [m.account, d.state, d.reason, d.by, m.ts, m.causationId],
         ),
       );
+      const answered = await commandResult(manager, m, m.causationId, d.state === 'HALTED' ? 'HaltTrading' : 'ResumeTrading', 'applied', null, `trading ${d.state}`);
+      return either(current, answered);
     }
     case 'OrderDisplayed': {
       // One row per OrderDisplayed, keyed by its envelope id: a repeat inserts nothing.
@@ -466,7 +469,7 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
     }
     case 'ExecutionModeChanged': {
       const d = m.data;
-      return outcome(
+      const current = outcome(
         await write(
           manager,
           `INSERT INTO ${t.tradingState} AS s ("account", "mode", "threshold", "mode_by", "mode_ts", "updated_ts", "mode_cause_id")
@@ -481,10 +484,43 @@ async function governor(manager: EntityManager, m: Message): Promise<ProjectionO
           [m.account, d.mode, d.threshold, d.by, m.ts, m.causationId],
         ),
       );
+      return either(current, await commandResult(manager, m, m.causationId, 'SetExecutionMode', 'applied', null, `execution mode ${d.mode}`));
+    }
+    case 'CommandRejected': {
+      const d = m.data;
+      return commandResult(manager, m, d.commandId, d.commandType, COMMAND_REJECTION_KINDS[d.reason], d.reason, d.detail);
     }
     default:
       return 'not_projected';
   }
+}
+
+function either(a: ProjectionOutcome, b: ProjectionOutcome): ProjectionOutcome {
+  return a === 'applied' || b === 'applied' ? 'applied' : 'unchanged';
+}
+
+/**
+ * The governor's answer to command `commandId`, kept after later commands replace the state it
+ * made. One answer per command: a redelivery (or a second event of the same answer) writes nothing.
+ */
+async function commandResult(
+  manager: EntityManager,
+  m: Message,
+  commandId: string,
+  commandType: string,
+  result: 'applied' | 'ignored' | 'refused',
+  reason: string | null,
+  detail: string,
+): Promise<ProjectionOutcome> {
+  return outcome(
+    await write(
+      manager,
+      `INSERT INTO ${tablesOf(manager.dataSource).commandResults} ("command_id", "account", "command_type", "outcome", "reason", "detail", "event_id", "ts")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT ("command_id") DO NOTHING`,
+      [commandId, m.account, commandType, result, reason, detail, m.id, m.ts],
+    ),
+  );
 }
 
 async function decideApproval(

@@ -39,6 +39,7 @@ export interface TableNames {
   readonly displayedOrders: string;
   readonly idempotencyKeys: string;
   readonly commands: string;
+  readonly commandResults: string;
 }
 
 const cache = new WeakMap<DataSource, TableNames>();
@@ -63,6 +64,7 @@ export function tablesOf(ds: DataSource): TableNames {
       displayedOrders: qualify(s, 'displayed_orders'),
       idempotencyKeys: qualify(s, 'idempotency_keys'),
       commands: qualify(s, 'commands'),
+      commandResults: qualify(s, 'command_results'),
     };
     cache.set(ds, names);
   }

@@ -2,8 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { TERMINAL_ORDER_STATUSES } from '@tradeloop/contracts';
 import {
   getApproval,
+  getCommandResult,
   getOrder,
-  getTradingState,
   listApprovals,
   listDenials,
   listDisplayedOrders,
@@ -13,10 +13,11 @@ import {
 } from '@tradeloop/persistence';
 
 /*
- * What became of a command the gateway sent. The services answer commands with events, and a
- * command they ignore (an approval already decided, an order already finished, a resume to the
- * state in force) with nothing at all: the outcome is read off the read models, which record the
- * message that caused each decision, each order's end and each state change.
+ * What became of a command the gateway sent. The governor answers every command: with its effect
+ * (an approval decided, a state or mode changed) or with a CommandRejected saying why it did not
+ * apply it (approval already decided, not an approver, not halted …); command_results keeps each
+ * answer to a halt, resume, mode change or a command it did not apply. A manual order and a cancel
+ * are read off the read models, which record the message that caused each order's end.
  */
 
 export const COMMAND_OUTCOMES = ['not_sent', 'pending', 'applied', 'ignored', 'refused', 'unknown'] as const;
@@ -45,13 +46,27 @@ export class CommandStatusView {
       'not_sent: the bus never acknowledged it (the request was answered 503); pending: not handled yet (or, for a manual order, on its way: waiting for a person or the executor); ' +
       'applied: it did what it asked; ignored: it had no effect — the approval was already decided (by another command, or expired), the order already finished; ' +
       'refused: a service refused it (risk denied the order, the governor refused the approval while halted, the executor rejected the order, the approval was rejected or expired); ' +
-      'unknown: a halt, resume or mode change the read model cannot tell about (it keeps only the latest change: this command did not make it).',
+      'unknown: no outcome is known for this type of command.',
   })
   readonly outcome!: CommandOutcome;
-  @ApiProperty({ type: String, example: 'ignored: approval already granted by alice', description: 'What happened, in words.' }) readonly detail!: string;
+  @ApiProperty({
+    type: String,
+    example: 'ignored: approval already granted by alice',
+    description: 'What happened, in words; for a command the governor did not apply, its own reason (`refused: mallory is not an approver`, `ignored: not halted: trading is already ACTIVE`).',
+  })
+  readonly detail!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'APPROVAL_ALREADY_GRANTED',
+    description:
+      "The governor's reason code when it did not apply the command: NOT_AN_APPROVER, UNKNOWN_APPROVAL, APPROVAL_ALREADY_GRANTED, APPROVAL_ALREADY_REJECTED, " +
+      'APPROVAL_EXPIRED, ALREADY_IN_STATE, INVALID_STATE, INVALID_MODE, INVALID_THRESHOLD; null otherwise.',
+  })
+  readonly reason!: string | null;
 }
 
-type Found = Pick<CommandStatusView, 'outcome' | 'detail'> & Partial<Pick<CommandStatusView, 'correlationId' | 'approvalId' | 'orderId'>>;
+type Found = Pick<CommandStatusView, 'outcome' | 'detail'> & Partial<Pick<CommandStatusView, 'correlationId' | 'approvalId' | 'orderId' | 'reason'>>;
 
 export async function commandStatus(db: Reader, account: string, c: CommandEntity): Promise<CommandStatusView> {
   const found: Found =
@@ -69,6 +84,7 @@ export async function commandStatus(db: Reader, account: string, c: CommandEntit
     orderId: found.orderId ?? null,
     outcome: found.outcome,
     detail: found.detail,
+    reason: found.reason ?? null,
   };
 }
 
@@ -92,19 +108,25 @@ async function outcomeOf(db: Reader, account: string, c: CommandEntity): Promise
 
 const byWhom = (by: string | null) => (by === null ? '' : ` by ${by}`);
 
+/** A command the governor did not apply: its own words. */
+async function notApplied(db: Reader, account: string, commandId: string): Promise<Found | null> {
+  const r = await getCommandResult(db, commandId);
+  if (r === null || r.account !== account || r.outcome === 'applied') return null;
+  return { outcome: r.outcome, detail: `${r.outcome}: ${r.detail}`, reason: r.reason };
+}
+
 async function approvalCommand(db: Reader, account: string, c: CommandEntity): Promise<Found> {
-  const a = c.target === null ? null : await getApproval(db, c.target);
+  const [a, rejected] = await Promise.all([c.target === null ? null : getApproval(db, c.target), notApplied(db, account, c.commandId)]);
+  const ids = a === null || a.account !== account ? {} : { correlationId: a.correlationId, approvalId: a.approvalId };
+  if (rejected !== null) return { ...ids, ...rejected };
   if (a === null || a.account !== account) return { outcome: 'pending', detail: 'the approval is not in the read models' };
-  const ids = { correlationId: a.correlationId, approvalId: a.approvalId };
-  if (a.status === 'requested') return { ...ids, outcome: 'pending', detail: 'the governor has not handled it yet' };
   if (a.decidedCauseId === c.commandId) {
-    if (a.status === 'expired') return { ...ids, outcome: 'ignored', detail: 'ignored: the approval had expired when the governor received it' };
     if (a.status === 'rejected' && c.type === 'ApproveOrder') return { ...ids, outcome: 'refused', detail: `refused by the governor: ${a.reason ?? ''}` };
-    return { ...ids, outcome: 'applied', detail: `approval ${a.status}` };
+    if (a.status === 'granted' || a.status === 'rejected') return { ...ids, outcome: 'applied', detail: `approval ${a.status}` };
   }
-  // Decided by something else: the governor ignores every later command on a decided approval.
-  const why = a.status === 'expired' ? 'ignored: approval already expired' : `ignored: approval already ${a.status}${byWhom(a.decidedBy)}${a.reason ? `: ${a.reason}` : ''}`;
-  return { ...ids, outcome: 'ignored', detail: why };
+  // Neither its decision nor a CommandRejected in the read models: the governor answers every
+  // command with one of them, so it has not handled this one yet.
+  return { ...ids, outcome: 'pending', detail: 'the governor has not handled it yet' };
 }
 
 async function manualOrder(db: Reader, account: string, chain: string): Promise<Found> {
@@ -150,14 +172,10 @@ async function cancel(db: Reader, account: string, c: CommandEntity): Promise<Fo
 }
 
 async function tradingCommand(db: Reader, account: string, c: CommandEntity): Promise<Found> {
-  const s = await getTradingState(db, account);
-  if (c.type === 'SetExecutionMode') {
-    if (s?.modeCauseId === c.commandId) return { outcome: 'applied', detail: `execution mode ${s.mode}` };
-  } else if (s?.stateCauseId === c.commandId) {
-    return { outcome: 'applied', detail: `trading ${s.state}` };
+  const r = await getCommandResult(db, c.commandId);
+  if (r !== null && r.account === account) {
+    return r.outcome === 'applied' ? { outcome: 'applied', detail: r.detail } : { outcome: r.outcome, detail: `${r.outcome}: ${r.detail}`, reason: r.reason };
   }
-  return {
-    outcome: 'unknown',
-    detail: 'the read model keeps only the latest change, and this command did not make it: the governor has not handled it yet, a later command replaced its change, or it changed nothing (a resume to the state in force)',
-  };
+  // The governor answers every halt, resume and mode change: no answer yet, not handled yet.
+  return { outcome: 'pending', detail: 'the governor has not handled it yet' };
 }

@@ -70,3 +70,54 @@ export interface ExecutionModeChangedData {
   readonly threshold: number;
   readonly by: string;
 }
+
+/** The commands a CommandRejected may answer. */
+export type RejectedCommandType = 'ApproveOrder' | 'RejectOrder' | 'HaltTrading' | 'ResumeTrading' | 'SetExecutionMode';
+
+/**
+ * Why a command was not applied. The ALREADY_/EXPIRED/IN_STATE codes mean the command came too
+ * late to matter (ignored: the approval was decided, trading already is in that state); the
+ * others that it was not allowed or not valid (refused).
+ */
+export type CommandRejectionReason =
+  | 'NOT_AN_APPROVER'
+  | 'UNKNOWN_APPROVAL'
+  | 'APPROVAL_ALREADY_GRANTED'
+  | 'APPROVAL_ALREADY_REJECTED'
+  | 'APPROVAL_EXPIRED'
+  | 'ALREADY_IN_STATE'
+  | 'INVALID_STATE'
+  | 'INVALID_MODE'
+  | 'INVALID_THRESHOLD';
+
+/** ignored: it came too late to have an effect; refused: it was not allowed or not valid. */
+export type CommandRejectionKind = 'ignored' | 'refused';
+
+export const COMMAND_REJECTION_KINDS: Readonly<Record<CommandRejectionReason, CommandRejectionKind>> = {
+  NOT_AN_APPROVER: 'refused',
+  UNKNOWN_APPROVAL: 'refused',
+  APPROVAL_ALREADY_GRANTED: 'ignored',
+  APPROVAL_ALREADY_REJECTED: 'ignored',
+  APPROVAL_EXPIRED: 'ignored',
+  ALREADY_IN_STATE: 'ignored',
+  INVALID_STATE: 'refused',
+  INVALID_MODE: 'refused',
+  INVALID_THRESHOLD: 'refused',
+};
+
+/**
+ * A command the governor did not apply, and why: every command gets an answer (the envelope's
+ * causationId is the command's id too). Changes no state.
+ */
+export interface CommandRejectedData {
+  /** The command's envelope id (what the gateway answered as commandId). */
+  readonly commandId: string;
+  readonly commandType: RejectedCommandType;
+  /** Who sent it (the command's `by`). */
+  readonly by: string;
+  readonly reason: CommandRejectionReason;
+  /** One sentence for a person: `approval already granted by alice`. */
+  readonly detail: string;
+  /** The approval an approve or reject named. */
+  readonly approvalId?: string;
+}

@@ -7,6 +7,8 @@ type DisplayReason = M.OrderDisplayedData['reason'];
 type ResumeState = M.ResumeTradingData['state'];
 type Liquidity = M.OrderFilledData['liquidity'];
 type RunMode = M.RunStartedData['mode'];
+type RejectedCommandType = M.CommandRejectedData['commandType'];
+type CommandRejectionReason = M.CommandRejectedData['reason'];
 
 /**
  * Value lists for the string unions that messages/*.ts declare only as types. Built from
@@ -33,3 +35,21 @@ export const EXIT_REASONS = membersOf<ExitReason>({
   reversal: true,
 });
 export const RUN_MODES = membersOf<RunMode>({ backtest: true, paper: true, replay: true, live: true });
+export const REJECTED_COMMAND_TYPES = membersOf<RejectedCommandType>({
+  ApproveOrder: true,
+  RejectOrder: true,
+  HaltTrading: true,
+  ResumeTrading: true,
+  SetExecutionMode: true,
+});
+export const COMMAND_REJECTION_REASONS = membersOf<CommandRejectionReason>({
+  NOT_AN_APPROVER: true,
+  UNKNOWN_APPROVAL: true,
+  APPROVAL_ALREADY_GRANTED: true,
+  APPROVAL_ALREADY_REJECTED: true,
+  APPROVAL_EXPIRED: true,
+  ALREADY_IN_STATE: true,
+  INVALID_STATE: true,
+  INVALID_MODE: true,
+  INVALID_THRESHOLD: true,
+});

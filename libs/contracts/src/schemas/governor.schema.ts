@@ -5,6 +5,7 @@ import {
   type ApprovalGrantedData,
   type ApprovalRejectedData,
   type ApprovalRequestedData,
+  type CommandRejectedData,
   type ExecutionMode,
   type ExecutionModeChangedData,
   type OrderApprovedData,
@@ -13,7 +14,7 @@ import {
   type TradingStateChangedData,
 } from '../messages';
 import { IsDecimalString, IsEpochMs, IsFlag, IsNonEmptyString, IsOneOf, IsQuality, IsText, Nested, OptionalField } from './decorators';
-import { DISPLAY_REASONS } from './enums';
+import { COMMAND_REJECTION_REASONS, DISPLAY_REASONS, REJECTED_COMMAND_TYPES } from './enums';
 import { OrderSpecSchema } from './risk.schema';
 
 export class OrderApprovedDataSchema implements OrderApprovedData {
@@ -72,4 +73,13 @@ export class ExecutionModeChangedDataSchema implements ExecutionModeChangedData 
   @IsOneOf(EXECUTION_MODES) readonly previous!: ExecutionMode;
   @IsQuality() readonly threshold!: number;
   @IsNonEmptyString() readonly by!: string;
+}
+
+export class CommandRejectedDataSchema implements CommandRejectedData {
+  @IsNonEmptyString() readonly commandId!: string;
+  @IsOneOf(REJECTED_COMMAND_TYPES) readonly commandType!: CommandRejectedData['commandType'];
+  @IsNonEmptyString() readonly by!: string;
+  @IsOneOf(COMMAND_REJECTION_REASONS) readonly reason!: CommandRejectedData['reason'];
+  @IsText() readonly detail!: string;
+  @OptionalField() @IsNonEmptyString() readonly approvalId?: string;
 }

@@ -35,6 +35,7 @@ const schemas = {
   OrderDisplayed: G.OrderDisplayedDataSchema,
   TradingStateChanged: G.TradingStateChangedDataSchema,
   ExecutionModeChanged: G.ExecutionModeChangedDataSchema,
+  CommandRejected: G.CommandRejectedDataSchema,
   OrderSubmitted: X.OrderSubmittedDataSchema,
   OrderAccepted: X.OrderAcceptedDataSchema,
   OrderRejected: X.OrderRejectedDataSchema,

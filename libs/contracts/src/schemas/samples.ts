@@ -239,6 +239,11 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
     { mode: 'quality_based', previous: 'fully_automated', threshold: 80, by: 'alice' },
     { id: 'mode-1', ts: T0 - 60 * MINUTE, source: 'governor', correlationId: 'cmd-mode-1', causationId: 'cmd-mode-1' },
   ),
+  CommandRejected: sample(
+    'CommandRejected',
+    { commandId: 'cmd-reject-2', commandType: 'RejectOrder', by: 'bob', reason: 'APPROVAL_ALREADY_GRANTED', detail: 'approval already granted by alice', approvalId: APPROVAL_ID },
+    { id: 'crej-1', ts: T0 + 2 * MINUTE, source: 'governor', correlationId: 'cmd-reject-2', causationId: 'cmd-reject-2' },
+  ),
   OrderSubmitted: sample(
     'OrderSubmitted',
     {

@@ -9,6 +9,7 @@ import {
   type OrderDisplayedData,
   type TradingStateChangedData,
   type ApprovalRequestedData,
+  type CommandRejectedData,
 } from '@tradeloop/contracts';
 import { type GovernorConfig, isThreshold, resolveGovernorConfig } from './governor.config';
 import { dueApprovals, earliestExpiry, type GovernorState, initialGovernorState } from './governor.state';
@@ -33,6 +34,7 @@ export type GovernorOutput = DraftOf<
   | 'OrderDisplayed'
   | 'TradingStateChanged'
   | 'ExecutionModeChanged'
+  | 'CommandRejected'
 >;
 
 // Read once: a property read through the package's re-export getter on every message showed in profiles.
@@ -46,9 +48,11 @@ export const GOVERNOR_ACTOR = 'governor';
  * ACTIVE / REDUCING / HALTED, and its OrderApproved is the only message the executor acts on.
  *
  * State changes only through the governor's own outputs, so folding its log rebuilds it.
- * Commands it must refuse but cannot answer (an approver not on the allow-list, an invalid
- * mode, an unknown or already decided approval id) produce no output and change nothing:
- * the gateway and notifier validate and report those before they reach this decider.
+ * Every command is answered: one it does not apply (an approver not on the allow-list, an
+ * unknown, already decided or expired approval, a resume to the state in force, an invalid
+ * mode or threshold) gets a CommandRejected with a reason code and a sentence, and changes
+ * nothing. The gateway validates what it can before sending, but only the governor knows what
+ * it did with a command that raced another.
  */
 export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<GovernorState, GovernorInput, GovernorOutput> {
   const cfg = resolveGovernorConfig(config);
@@ -67,6 +71,27 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
     const live = (id: string) => {
       const p = state.pending.get(id);
       return p !== undefined && p.expiresAt > input.ts ? p : undefined;
+    };
+    const rejectCommand = (
+      commandType: CommandRejectedData['commandType'],
+      by: string,
+      reason: CommandRejectedData['reason'],
+      detail: string,
+      approvalId?: string,
+    ) => {
+      const data: CommandRejectedData = { commandId: input.id, commandType, by, reason, detail };
+      out.push(draft('CommandRejected', approvalId === undefined ? data : { ...data, approvalId }));
+    };
+    /** An approve or reject of an approval that is not live: why it has no effect. */
+    const notLive = (commandType: 'ApproveOrder' | 'RejectOrder', approvalId: string, by: string) => {
+      if (!allowed(by)) return rejectCommand(commandType, by, 'NOT_AN_APPROVER', `${by} is not an approver`, approvalId);
+      // Expired by this very input (the expiry above), or earlier.
+      if (state.pending.has(approvalId)) return rejectCommand(commandType, by, 'APPROVAL_EXPIRED', 'approval already expired', approvalId);
+      const d = state.decided.get(approvalId);
+      if (d === undefined) return rejectCommand(commandType, by, 'UNKNOWN_APPROVAL', `no approval ${approvalId} is known`, approvalId);
+      if (d.status === 'expired') return rejectCommand(commandType, by, 'APPROVAL_EXPIRED', 'approval already expired', approvalId);
+      const code = d.status === 'granted' ? 'APPROVAL_ALREADY_GRANTED' : 'APPROVAL_ALREADY_REJECTED';
+      return rejectCommand(commandType, by, code, `approval already ${d.status}${d.by === undefined ? '' : ` by ${d.by}`}`, approvalId);
     };
 
     switch (input.type) {
@@ -102,7 +127,10 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
       case 'ApproveOrder': {
         const { approvalId, by } = input.data;
         const p = allowed(by) ? live(approvalId) : undefined;
-        if (p === undefined) break;
+        if (p === undefined) {
+          notLive('ApproveOrder', approvalId, by);
+          break;
+        }
         const chain = { correlationId: p.correlationId };
         const refuse = (reason: string) =>
           out.push(draft('ApprovalRejected', { approvalId, riskApprovalId: p.riskApprovalId, by: GOVERNOR_ACTOR, reason }, chain));
@@ -127,7 +155,7 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
         const p = allowed(by) ? live(approvalId) : undefined;
         if (p !== undefined) {
           out.push(draft('ApprovalRejected', { approvalId, riskApprovalId: p.riskApprovalId, by, reason }, { correlationId: p.correlationId }));
-        }
+        } else notLive('RejectOrder', approvalId, by);
         break;
       }
 
@@ -148,7 +176,12 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
 
       case 'ResumeTrading': {
         const d = input.data;
-        if ((d.state === 'ACTIVE' || d.state === 'REDUCING') && d.state !== state.tradingState) {
+        if (d.state !== 'ACTIVE' && d.state !== 'REDUCING') {
+          rejectCommand('ResumeTrading', d.by, 'INVALID_STATE', `cannot resume to ${String(d.state)}: only ACTIVE or REDUCING`);
+        } else if (d.state === state.tradingState) {
+          const why = state.tradingState === 'ACTIVE' ? 'not halted: trading is already ACTIVE' : 'trading is already REDUCING';
+          rejectCommand('ResumeTrading', d.by, 'ALREADY_IN_STATE', why);
+        } else {
           out.push(
             draft('TradingStateChanged', { state: d.state, previous: state.tradingState, reason: d.reason, by: d.by, cancelWorkingOrders: false }),
           );
@@ -158,8 +191,14 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
 
       case 'SetExecutionMode': {
         const d = input.data;
-        if (!EXECUTION_MODES.includes(d.mode)) break;
-        if (d.threshold !== undefined && !isThreshold(d.threshold)) break;
+        if (!EXECUTION_MODES.includes(d.mode)) {
+          rejectCommand('SetExecutionMode', d.by, 'INVALID_MODE', `unknown execution mode ${JSON.stringify(d.mode)}: one of ${EXECUTION_MODES.join(', ')}`);
+          break;
+        }
+        if (d.threshold !== undefined && !isThreshold(d.threshold)) {
+          rejectCommand('SetExecutionMode', d.by, 'INVALID_THRESHOLD', `threshold ${String(d.threshold)} is not a number in [0, 100]`);
+          break;
+        }
         const changed: ExecutionModeChangedData = {
           mode: d.mode,
           previous: state.mode,
@@ -206,10 +245,18 @@ export function evolveGovernor(state: GovernorState, m: Envelope): GovernorState
       return state;
     }
     case 'ApprovalGranted':
-    case 'ApprovalRejected':
-    case 'ApprovalExpired':
-      state.pending.delete((m.data as { approvalId: string }).approvalId);
+    case 'ApprovalRejected': {
+      const d = m.data as { approvalId: string; by: string };
+      state.pending.delete(d.approvalId);
+      state.decided.set(d.approvalId, { status: m.type === 'ApprovalGranted' ? 'granted' : 'rejected', by: d.by });
       return state;
+    }
+    case 'ApprovalExpired': {
+      const id = (m.data as { approvalId: string }).approvalId;
+      state.pending.delete(id);
+      state.decided.set(id, { status: 'expired' });
+      return state;
+    }
     case 'TradingStateChanged':
       state.tradingState = (m.data as TradingStateChangedData).state;
       return state;

@@ -8,7 +8,8 @@ import { createGovernor, type GovernorInput, type GovernorState } from './index'
 /*
  * Random interleavings of approvals from risk, people approving and rejecting (some not on
  * the allow-list, some twice, some late), halts, resumes, mode changes and the passage of
- * time. The governor's outputs are checked against the state its own outputs announced.
+ * time. The governor's outputs are checked against the state its own outputs announced, and
+ * every command gets an answer.
  */
 
 const T0 = Date.UTC(2024, 0, 2, 10, 0);
@@ -54,6 +55,12 @@ describe('governor under random interleavings', () => {
         const send = (m: GovernorInput) => {
           log.push(m);
           const out = host.handle(m);
+          // Every command is answered: applied, or a CommandRejected saying why not.
+          if (m.type !== 'RiskApproved' && m.type !== 'TimerFired') {
+            const answers = out.filter((o) => o.type !== 'ApprovalExpired');
+            expect(answers.length).toBeGreaterThan(0);
+            if (answers.some((o) => o.type === 'CommandRejected')) expect(answers.map((o) => o.type)).toEqual(['CommandRejected']);
+          }
           for (const o of out) {
             log.push(o);
             const d = o.data as any;

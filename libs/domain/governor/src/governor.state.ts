@@ -24,16 +24,28 @@ export interface PendingApproval {
   readonly correlationId: string;
 }
 
+/** How an approval left `pending`: what an approve or reject arriving later is told. */
+export interface DecidedApproval {
+  readonly status: 'granted' | 'rejected' | 'expired';
+  /** Who granted or rejected it (the governor when it refused it); absent when it expired. */
+  readonly by?: string;
+}
+
 export interface GovernorState {
   mode: ExecutionMode;
   threshold: number;
   tradingState: TradingState;
   /** By approval id (the ApprovalRequested envelope id). Decided or expired approvals leave. */
   readonly pending: Map<string, PendingApproval>;
+  /**
+   * Approvals no longer pending, by approval id, so a late approve or reject is answered
+   * "already granted by alice" rather than dropped. One small entry per approval ever requested.
+   */
+  readonly decided: Map<string, DecidedApproval>;
 }
 
 export function initialGovernorState(cfg: GovernorConfig): GovernorState {
-  return { mode: startingMode(cfg), threshold: cfg.threshold, tradingState: 'ACTIVE', pending: new Map() };
+  return { mode: startingMode(cfg), threshold: cfg.threshold, tradingState: 'ACTIVE', pending: new Map(), decided: new Map() };
 }
 
 /** Pending approvals due at `ts`, earliest expiry first, then by id (a stable replay order). */

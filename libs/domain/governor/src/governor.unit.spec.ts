@@ -123,8 +123,11 @@ describe('execution modes', () => {
     ['threshold above 100', setMode('quality_based', T0, 101)],
     ['threshold below 0', setMode('quality_based', T0, -1)],
     ['threshold not a number', setMode('quality_based', T0, Number.NaN)],
-  ])('set_mode_when_%s_then_nothing_and_mode_kept', (_why, input) => {
-    const t = after(manualCfg, []).when(input).thenNothing();
+  ])('set_mode_when_%s_then_command_rejected_as_invalid_and_mode_kept', (_why, input) => {
+    const t = after(manualCfg, []).when(input).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toMatchObject({ commandId: input.id, commandType: 'SetExecutionMode', by: 'ops' });
+    expect(t.first('CommandRejected').reason).toBe((input.data.mode as string) === 'yolo' ? 'INVALID_MODE' : 'INVALID_THRESHOLD');
+    expect(t.first('CommandRejected').detail).toMatch((input.data.mode as string) === 'yolo' ? /^unknown execution mode "yolo"/ : /^threshold .* is not a number in \[0, 100\]$/);
     expect(t.state).toMatchObject({ mode: 'fully_manual', threshold: 70 });
   });
 });
@@ -155,21 +158,59 @@ describe('approvals', () => {
     const { outputs } = runAll(createGovernor(manualCfg), [...pending(), approve(id, T0 + 1), approve(id, T0 + 2), approve(id, T0 + 3, 'bob')]);
     expect(outputs.filter((o) => o.type === 'OrderApproved')).toHaveLength(1);
   });
-  it('approve_when_unknown_id_then_nothing', () => {
-    after(manualCfg, pending()).when(approve('nope', T0 + 1)).thenNothing();
+  it('approve_when_unknown_id_then_command_rejected_unknown_approval', () => {
+    const command = approve('nope', T0 + 1);
+    const t = after(manualCfg, pending()).when(command).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toEqual({
+      commandId: command.id,
+      commandType: 'ApproveOrder',
+      by: 'alice',
+      reason: 'UNKNOWN_APPROVAL',
+      detail: 'no approval nope is known',
+      approvalId: 'nope',
+    });
+    expect(t.published[0]).toMatchObject({ causationId: command.id, correlationId: command.correlationId, source: 'governor' });
   });
-  it('reject_when_pending_then_approval_rejected_and_later_approve_ignored', () => {
+  it('reject_when_pending_then_approval_rejected_and_later_approve_answered_already_rejected', () => {
     const t = after(manualCfg, pending()).when(reject(id, T0 + 1)).thenTypes('ApprovalRejected');
     expect(t.first('ApprovalRejected')).toEqual({ approvalId: id, riskApprovalId: 'ra-1', by: 'alice', reason: 'not now' });
-    after(manualCfg, [...pending(), reject(id, T0 + 1)]).when(approve(id, T0 + 2)).thenNothing();
-    after(manualCfg, [...pending(), approve(id, T0 + 1)]).when(reject(id, T0 + 2)).thenNothing();
+    const late = after(manualCfg, [...pending(), reject(id, T0 + 1)]).when(approve(id, T0 + 2, 'bob')).thenTypes('CommandRejected');
+    expect(late.first('CommandRejected')).toMatchObject({
+      commandType: 'ApproveOrder',
+      by: 'bob',
+      reason: 'APPROVAL_ALREADY_REJECTED',
+      detail: 'approval already rejected by alice',
+      approvalId: id,
+    });
   });
-  it('approve_when_approver_not_on_allow_list_then_nothing_and_still_pending', () => {
+  it('reject_when_already_granted_then_command_rejected_already_granted_and_nothing_else', () => {
+    const command = reject(id, T0 + 2, 'bob');
+    const t = after(manualCfg, [...pending(), approve(id, T0 + 1)]).when(command).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toEqual({
+      commandId: command.id,
+      commandType: 'RejectOrder',
+      by: 'bob',
+      reason: 'APPROVAL_ALREADY_GRANTED',
+      detail: 'approval already granted by alice',
+      approvalId: id,
+    });
+    // The id derives from the command, as every output's: a redelivery is de-duplicated.
+    expect(t.published[0].id).toBe(deriveId(command.id, 'governor', 0));
+  });
+  it('approve_when_approver_not_on_allow_list_then_refused_not_an_approver_and_still_pending', () => {
     const cfg = { ...manualCfg, approvers: ['alice'] };
-    const t = after(cfg, pending()).when(approve(id, T0 + 1, 'mallory')).thenNothing();
+    const t = after(cfg, pending()).when(approve(id, T0 + 1, 'mallory')).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toMatchObject({ commandType: 'ApproveOrder', by: 'mallory', reason: 'NOT_AN_APPROVER', detail: 'mallory is not an approver' });
     expect(t.state.pending.has(id)).toBe(true);
-    after(cfg, pending()).when(reject(id, T0 + 1, 'mallory')).thenNothing();
+    expect(after(cfg, pending()).when(reject(id, T0 + 1, 'mallory')).first('CommandRejected').reason).toBe('NOT_AN_APPROVER');
+    // Not told whether an approval exists either.
+    expect(after(cfg, pending()).when(approve('nope', T0 + 1, 'mallory')).first('CommandRejected').reason).toBe('NOT_AN_APPROVER');
     after(cfg, pending()).when(approve(id, T0 + 1, 'alice')).thenTypes('ApprovalGranted', 'OrderApproved');
+  });
+  it('approve_when_rejected_by_governor_while_halted_then_later_approve_answered_already_rejected_by_governor', () => {
+    const past = [...pending(), halt(T0 + 1), approve(id, T0 + 2), resume('ACTIVE', T0 + 3)];
+    const t = after(manualCfg, past).when(approve(id, T0 + 4)).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toMatchObject({ reason: 'APPROVAL_ALREADY_REJECTED', detail: `approval already rejected by ${GOVERNOR_ACTOR}` });
   });
   it('restart_when_pending_rebuilt_by_folding_log_then_approval_still_works', () => {
     const { outputs } = runAll(createGovernor(manualCfg), pending());
@@ -207,10 +248,12 @@ describe('approval expiry', () => {
   });
   it('any_input_when_past_expiry_then_expires_first_and_never_grants', () => {
     const id = approvalFor('ra-1');
-    after(manualCfg, two()).when(approve(id, T0 + TTL)).thenTypes('ApprovalExpired');
+    const atExpiry = after(manualCfg, two()).when(approve(id, T0 + TTL)).thenTypes('ApprovalExpired', 'CommandRejected');
+    expect(atExpiry.first('CommandRejected')).toMatchObject({ reason: 'APPROVAL_EXPIRED', detail: 'approval already expired', approvalId: id });
     const t = after(manualCfg, two()).when(approved(50, T0 + TTL + 5000, 'ra-3')).thenTypes('ApprovalExpired', 'ApprovalExpired', 'ApprovalRequested');
     expect(t.state.pending.size).toBe(1);
-    after(manualCfg, [...two(), timer(T0 + TTL)]).when(approve(id, T0 + TTL + 1)).thenNothing();
+    const late = after(manualCfg, [...two(), timer(T0 + TTL)]).when(reject(id, T0 + TTL + 1)).thenTypes('CommandRejected');
+    expect(late.first('CommandRejected')).toMatchObject({ commandType: 'RejectOrder', reason: 'APPROVAL_EXPIRED', detail: 'approval already expired' });
   });
 });
 
@@ -235,7 +278,7 @@ describe('trading state', () => {
     const t = after(manualCfg, [approved(50, T0, 'ra-1'), halt(T0 + 1)]).when(approve(id, T0 + 2)).thenTypes('ApprovalRejected');
     expect(t.first('ApprovalRejected')).toMatchObject({ approvalId: id, riskApprovalId: 'ra-1', by: GOVERNOR_ACTOR });
     expect(t.first('ApprovalRejected').reason).toMatch(/^TRADING_HALTED: approval by alice refused/);
-    after(manualCfg, [approved(50, T0, 'ra-1'), halt(T0 + 1), approve(id, T0 + 2), resume('ACTIVE', T0 + 3)]).when(approve(id, T0 + 4)).thenNothing();
+    after(manualCfg, [approved(50, T0, 'ra-1'), halt(T0 + 1), approve(id, T0 + 2), resume('ACTIVE', T0 + 3)]).when(approve(id, T0 + 4)).thenTypes('CommandRejected');
   });
   it('reject_when_halted_then_rejected_normally', () => {
     const id = approvalFor('ra-1');
@@ -247,8 +290,30 @@ describe('trading state', () => {
     expect(t.first('TradingStateChanged')).toEqual({ state: 'ACTIVE', previous: 'HALTED', reason: 'ok', by: 'ops', cancelWorkingOrders: false });
     after({ autoExecute: true, mode: 'fully_automated' }, [halt(T0), resume('ACTIVE', T0 + 1)]).when(approved(10)).thenTypes('OrderApproved');
   });
-  it('resume_when_already_in_that_state_then_nothing', () => {
-    given(live('fully_automated')).when(resume('ACTIVE', T0)).thenNothing();
+  it('resume_when_not_halted_then_command_rejected_already_in_state_and_state_kept', () => {
+    const command = resume('ACTIVE', T0);
+    const t = given(live('fully_automated')).when(command).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toEqual({
+      commandId: command.id,
+      commandType: 'ResumeTrading',
+      by: 'ops',
+      reason: 'ALREADY_IN_STATE',
+      detail: 'not halted: trading is already ACTIVE',
+    });
+    expect(t.state.tradingState).toBe('ACTIVE');
+    const reducing = after(manualCfg, [resume('REDUCING', T0)]).when(resume('REDUCING', T0 + 1)).thenTypes('CommandRejected');
+    expect(reducing.first('CommandRejected')).toMatchObject({ reason: 'ALREADY_IN_STATE', detail: 'trading is already REDUCING' });
+  });
+  it('resume_when_to_halted_then_refused_invalid_state', () => {
+    const t = after(manualCfg, [halt(T0)]).when(msg('ResumeTrading', { by: 'ops', reason: 'x', state: 'HALTED' as never }, { ts: T0 + 1 })).thenTypes('CommandRejected');
+    expect(t.first('CommandRejected')).toMatchObject({ reason: 'INVALID_STATE', detail: 'cannot resume to HALTED: only ACTIVE or REDUCING' });
+  });
+  it('command_rejected_when_folded_then_state_unchanged', () => {
+    const cfg = { ...manualCfg, approvers: ['alice'] };
+    const { state, outputs } = runAll(createGovernor(cfg), [approved(50, T0, 'ra-1'), approve(approvalFor('ra-1'), T0 + 1, 'mallory'), resume('ACTIVE', T0 + 2)]);
+    expect(outputs.map((o) => o.type)).toEqual(['ApprovalRequested', 'CommandRejected', 'CommandRejected']);
+    const withoutRejections = runAll(createGovernor(cfg), [approved(50, T0, 'ra-1')]).state;
+    expect(state).toEqual(withoutRejections);
   });
   it('risk_approved_when_reducing_then_passes_only_if_risk_checked_under_reducing', () => {
     const past = [resume('REDUCING', T0)];

@@ -11,3 +11,4 @@ export { DenialEntity } from './denial.entity';
 export { RiskApprovalEntity } from './risk-approval.entity';
 export { DisplayedOrderEntity, type DisplayReason } from './displayed-order.entity';
 export { CommandEntity } from './command.entity';
+export { CommandResultEntity } from './command-result.entity';

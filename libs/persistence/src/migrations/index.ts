@@ -14,6 +14,7 @@ import { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 import { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 import { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
 import { Commands1700000015000 } from './1700000015000-Commands';
+import { CommandResults1700000016000 } from './1700000016000-CommandResults';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -31,6 +32,7 @@ export { ClosedPositions1700000012000 } from './1700000012000-ClosedPositions';
 export { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 export { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
 export { Commands1700000015000 } from './1700000015000-Commands';
+export { CommandResults1700000016000 } from './1700000016000-CommandResults';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -50,4 +52,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ApprovalChains1700000013000,
   ApprovalReferencePrices1700000014000,
   Commands1700000015000,
+  CommandResults1700000016000,
 ];
