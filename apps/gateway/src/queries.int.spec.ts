@@ -330,7 +330,8 @@ describe('gateway queries', () => {
           exitReason: 'take_profit',
           openedAt: T0 + 3 * MIN,
           closedAt: T0 + 45 * MIN,
-          holdingMs: 42 * MIN,
+          // From the open of the entry fill's bar (T0 + 2 min), not the fill's own time.
+          holdingMs: 43 * MIN,
           maxAdverseExcursion: 0.00061,
           maxFavorableExcursion: 0.00291,
           origin: 'strategy',
