@@ -105,6 +105,19 @@ export class ServiceEnv {
   APPROVAL_TTL_MS: number = defaultGovernorConfig.approvalTtlMs;
 
   /**
+   * Who may approve or reject an order the governor asks a person about: comma-separated names,
+   * as the gateway sends them (the API key's name) and the notifier (its person's id). Anyone else
+   * is answered CommandRejected NOT_AN_APPROVER. Unset: anyone the gateway lets through (the trade
+   * scope). Recorded with the governor's configuration, so replays apply the same list.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}(,[A-Za-z0-9][A-Za-z0-9._:@-]{0,63})*$/, {
+    message: 'must be comma-separated approver names (API key names: a letter or digit, then letters, digits and ._:@-, at most 64), such as alice,ops-desk',
+  })
+  APPROVERS?: string;
+
+  /**
    * The gateway: how long an Idempotency-Key is kept after its first use, in ms of WALL time
    * (Stripe keeps them 24 h). Within it a retry gets the same command and a different request is
    * refused; after it the key may name a new command, and expired keys are deleted.

@@ -28,6 +28,31 @@ function approvalUnder(cfg: ReturnType<typeof pipelineConfigFromEnv>, ttl: numbe
 }
 
 describe('loadServiceEnv', () => {
+  test('approvers_when_given_then_the_governor_takes_them_and_a_run_records_them_for_replays', () => {
+    const cfg = pipelineConfigFromEnv(loadServiceEnv({ APPROVERS: 'alice,ops-desk,alice' }));
+    expect(cfg.governor).toEqual({ approvers: ['alice', 'ops-desk'] });
+    // What ServiceStarted records reads back to the same list (replay --service).
+    expect(pipelineConfigFromFlat(flatPipelineConfig(cfg), (d) => new Error(d)).config.governor).toEqual({ approvers: ['alice', 'ops-desk'] });
+    // The governor built from it answers anyone else NOT_AN_APPROVER, and applies a listed name.
+    const manual = pipelineConfigFromEnv(loadServiceEnv({ APPROVERS: 'alice,ops-desk', EXECUTION_MODE: 'fully_manual' }));
+    const decide = (by: string): Envelope[] => {
+      const host = new DeciderHost(deciderFor('governor', manual));
+      const requested = host.handle({ ...SAMPLE_MESSAGES.RiskApproved, account: manual.account } as Envelope).find((e) => e.type === 'ApprovalRequested')!;
+      const approve = SAMPLE_MESSAGES.ApproveOrder as Envelope<'ApproveOrder', { approvalId: string; by: string }>;
+      return [...host.handle({ ...approve, account: manual.account, data: { approvalId: requested.id, by } } as Envelope)];
+    };
+    expect(decide('mallory').map((e) => [e.type, (e.data as { reason?: string }).reason])).toEqual([['CommandRejected', 'NOT_AN_APPROVER']]);
+    expect(decide('ops-desk').map((e) => e.type)).toContain('ApprovalGranted');
+    // Unset: no list, and nothing recorded (a deployment on the defaults records what it always did).
+    expect(pipelineConfigFromEnv(loadServiceEnv({})).governor).toBeUndefined();
+  });
+
+  test('approvers_when_malformed_then_refused_naming_the_variable', () => {
+    for (const bad of ['alice,', ',alice', 'alice, bob', 'al ice', '-x']) {
+      expect(() => loadServiceEnv({ APPROVERS: bad })).toThrow(/APPROVERS must be comma-separated approver names/);
+    }
+  });
+
   test('env_when_empty_then_paper_defaults_on_local_nats_and_postgres', () => {
     const env = loadServiceEnv({});
     expect(env).toMatchObject({

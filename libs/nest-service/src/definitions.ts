@@ -48,7 +48,7 @@ export const DEFAULT_NICE: Readonly<Record<ServiceName, number>> = {
  * INSTRUMENTS_FILE / INSTRUMENTS give the pipeline's `instruments` (recorded the same way), so
  * `tradeloop replay --service` applies the instruments a service traded with.
  *
- * APPROVAL_TTL_MS goes into the governor's section, which RunStarted and ServiceStarted record
+ * APPROVAL_TTL_MS and APPROVERS go into the governor's section, which RunStarted and ServiceStarted record
  * (flatPipelineConfig, as JSON) and replays read back (pipelineConfigFromFlat): a run or a
  * service segment replays under the TTL it decided with. Like every section setting it is
  * there only when it is not the governor's default, so a deployment on the default (and a
@@ -58,6 +58,11 @@ export const DEFAULT_NICE: Readonly<Record<ServiceName, number>> = {
 export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
   // `??`: a ServiceEnv put together by hand (tests, tools) may not have it.
   const approvalTtlMs = env.APPROVAL_TTL_MS ?? defaultGovernorConfig.approvalTtlMs;
+  const approvers = env.APPROVERS === undefined ? [] : [...new Set(env.APPROVERS.split(','))];
+  const governor = {
+    ...(approvalTtlMs !== defaultGovernorConfig.approvalTtlMs && { approvalTtlMs }),
+    ...(approvers.length > 0 && { approvers }),
+  };
   const risk = riskLimitsFromEnv(env);
   return pipelineConfig({
     account: env.ACCOUNT,
@@ -71,7 +76,7 @@ export function pipelineConfigFromEnv(env: ServiceEnv): PipelineConfig {
     feeBps: env.FEE_BPS,
     slippageBps: env.SLIPPAGE_BPS,
     ...(Object.keys(risk).length > 0 && { risk }),
-    ...(approvalTtlMs !== defaultGovernorConfig.approvalTtlMs && { governor: { approvalTtlMs } }),
+    ...(Object.keys(governor).length > 0 && { governor }),
     // As `tradeloop backtest --instruments` records it: only when set, last.
     ...(env.instruments !== undefined && { instruments: env.instruments }),
   });
