@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Envelope } from '@tradeloop/kernel';
 
@@ -59,6 +59,31 @@ export class EventLogFile {
       let off = 0;
       while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
       this.written += n;
+    } catch (e) {
+      this.error = e instanceof Error ? e : new Error(String(e));
+      this.closeFd();
+      this.onFailure?.(this.error);
+    }
+  }
+
+  /**
+   * Replaces the log's first `head.length` lines with `head` (written so far, and flushed first),
+   * in one rename so that a reader sees the old file or the new one, never half of each; the log
+   * then goes on appending. For a run that learns only at its end what its opening lines must say
+   * (the quickstart stopped early: the window it ran). Does nothing once the log has stopped.
+   */
+  replaceHead(head: readonly Envelope[]): void {
+    this.flush();
+    if (this.fd === undefined) return;
+    try {
+      const lines = readFileSync(this.path, 'utf8').split('\n');
+      if (lines.length <= head.length) throw new Error(`the log holds ${lines.length - 1} line(s), fewer than the ${head.length} to replace`);
+      lines.splice(0, head.length, ...head.map((m) => JSON.stringify(m)));
+      const tmp = `${this.path}.tmp`;
+      writeFileSync(tmp, lines.join('\n'), { mode: 0o600 });
+      renameSync(tmp, this.path);
+      this.closeFd();
+      this.fd = openSync(this.path, 'a', 0o600);
     } catch (e) {
       this.error = e instanceof Error ? e : new Error(String(e));
       this.closeFd();

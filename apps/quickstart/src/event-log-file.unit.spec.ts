@@ -45,6 +45,31 @@ describe('EventLogFile', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(decision)}\n`);
   });
 
+  it('head_replaced_then_the_first_lines_are_the_new_ones_the_rest_kept_and_appends_go_on_after_them', () => {
+    const log = new EventLogFile(join(dir, 'd.ndjson'));
+    log.append(signal);
+    log.append(decision);
+    log.append(signal);
+    const head = [{ ...decision, id: 'new-head' }];
+    log.replaceHead(head);
+    log.append(decision);
+    log.close();
+    expect(readFileSync(log.path, 'utf8')).toBe([head[0], decision, signal, decision].map((m) => `${JSON.stringify(m)}\n`).join(''));
+    expect(statSync(log.path).mode & 0o777).toBe(0o600);
+    expect(log.failure).toBeUndefined();
+  });
+
+  it('head_longer_than_the_log_when_replaced_then_the_log_stops_and_says_why', () => {
+    const reported: Error[] = [];
+    const log = new EventLogFile(join(dir, 'e.ndjson'), (e) => reported.push(e));
+    log.append(signal);
+    log.replaceHead([decision, decision]);
+    expect(log.failure?.message).toBe('the log holds 1 line(s), fewer than the 2 to replace');
+    expect(reported).toEqual([log.failure]);
+    log.close();
+    expect(readFileSync(log.path, 'utf8')).toBe(`${JSON.stringify(signal)}\n`);
+  });
+
   it('write_when_the_disk_refuses_then_the_log_stops_and_says_why', () => {
     // /dev/full accepts the open and fails every write with ENOSPC.
     const reported: Error[] = [];

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { Message } from '@tradeloop/contracts';
 import type { Envelope } from '@tradeloop/kernel';
 import { replayFeed } from '@tradeloop/market-data';
 import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persistence';
-import { createPipeline, isLoggedType, runMarkers, type Pipeline, type PipelineConfig } from '@tradeloop/runtime';
+import { createPipeline, isLoggedType, runMarkers, type Pipeline, type PipelineConfig, type RejectedInput } from '@tradeloop/runtime';
+import type { DataFileInfo, Message } from '@tradeloop/contracts';
 import type { ServiceEffects, ServiceMetrics } from '@tradeloop/service';
 import { NOTIFIED } from '@tradeloop/nest-service';
 import { quietWaitMs, skipQuietStretches, systemClock, type FeedSource } from '@tradeloop/market-data-app';
@@ -38,6 +38,12 @@ export interface InProcessOptions {
   readonly eventLog?: EventLogFile;
   /** How the source read its files, recorded in RunStarted as a backtest records it. */
   readonly readOptions?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** A run stopped before the end of the data: the bars it fed, and the end of its read window (epoch ms, exclusive, on bar open times). */
+export interface StoppedRun {
+  readonly bars: number;
+  readonly to: number;
 }
 
 interface QueuedCommand {
@@ -75,6 +81,7 @@ export class InProcessEngine implements Engine {
   private closed = false;
   private stored = 0;
   private readonly views = new Map<string, ServiceMetrics>();
+  private stop: StoppedRun | undefined;
 
   constructor(private readonly o: InProcessOptions) {
     this.pipeline = createPipeline(o.cfg);
@@ -97,6 +104,7 @@ export class InProcessEngine implements Engine {
     const files = source.files.map((f) => ({ name: f.file, sha256: f.sha256, rows: f.rows }));
     const markers = runMarkers({ files, readOptions: this.o.readOptions }, this.o.cfg);
     let firstTs: number | undefined;
+    let last: Envelope | undefined;
     let fed = 0;
     this.started = true;
     this.feeding = true;
@@ -104,19 +112,22 @@ export class InProcessEngine implements Engine {
       const clock = skipQuietStretches(systemClock(signal), quietWaitMs(this.o.maxQuietMs, speed));
       const batches = replayFeed(source.messages(), { speed, clock, signal, maxBatch: speed === 0 ? 200 : 500 });
       for await (const batch of batches) {
+        // Nothing is fed after the stop: the log's window ends at the last bar the run saw.
+        if (signal.aborted) break;
         this.throwIfFailed();
         if (firstTs === undefined) {
           firstTs = batch[0].ts;
           this.publish(markers.started(firstTs));
           // Refused rows as a backtest logs them: named by file and line, in the run's correlation.
           for (const { data: r } of source.rejected) {
-            this.publish(markers.rejected({ file: r.source, line: r.line, reason: r.reason, ...(r.field !== undefined ? { field: r.field } : {}) }, firstTs));
+            this.publish(markers.rejected(rejectedInput(r), firstTs));
           }
         }
         this.drainCommands();
         for (const bar of batch) this.publish(bar);
         fed += batch.length;
-        summary.fed(batch.length, batch[batch.length - 1].ts);
+        last = batch[batch.length - 1];
+        summary.fed(batch.length, last.ts);
         // Let HTTP requests and the store writer in; at speed 0 also keep the writer within reach.
         await new Promise<void>((r) => setImmediate(r));
         while (this.pending() > MAX_PENDING_WRITES && !signal.aborted) await this.nextWrite();
@@ -125,10 +136,16 @@ export class InProcessEngine implements Engine {
     } finally {
       this.feeding = false;
       this.drainCommands();
+      if (signal.aborted && firstTs !== undefined && last !== undefined) this.endStopped(files, firstTs, last, fed);
       this.o.eventLog?.flush();
     }
     // Stopped early: close() drops what the store has not taken yet.
     if (!signal.aborted) await this.flushed();
+  }
+
+  /** Where the run stopped, when it was stopped before the end of the data (after run() returns). */
+  get stopped(): StoppedRun | undefined {
+    return this.stop;
   }
 
   async health(): Promise<{ healthy: boolean } & Record<string, unknown>> {
@@ -157,6 +174,22 @@ export class InProcessEngine implements Engine {
   }
 
   // ------------------------------------------------------------------------------------------
+
+  /**
+   * Stopped before the end of the data: the run is a backtest of the file up to the last bar fed,
+   * and its log says so — RunStarted's window (`input.to`, so `tradeloop replay --log` reads just
+   * those bars; the run id changes with it, as a backtest's with `--to` does), the DataRejected
+   * lines in that run's correlation, and a RunEnded with the bars fed, after the commands that
+   * came in before the stop. The log is then the log of `tradeloop backtest --to <stop>`.
+   */
+  private endStopped(files: DataFileInfo[], firstTs: number, last: Envelope, fed: number): void {
+    const to = windowEndAfter(last);
+    const markers = runMarkers({ files, readOptions: { ...this.o.readOptions, to } }, this.o.cfg);
+    const head = [markers.started(firstTs), ...this.o.source.rejected.map(({ data: r }) => markers.rejected(rejectedInput(r), firstTs))];
+    this.publish(markers.ended(Math.max(this.pipeline.bus.now, firstTs), fed));
+    this.o.eventLog?.replaceHead(head);
+    this.stop = { bars: fed, to };
+  }
 
   private publish(m: Envelope): void {
     this.pipeline.bus.publish(m);
@@ -274,4 +307,19 @@ export class InProcessEngine implements Engine {
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }
+}
+
+/** A refused row as the run's markers log it. */
+function rejectedInput(r: { source: string; line: number; reason: string; field?: string }): RejectedInput {
+  return { file: r.source, line: r.line, reason: r.reason, ...(r.field !== undefined ? { field: r.field } : {}) };
+}
+
+/**
+ * The end of a read window ([from, to) on bar open times, as `--to` reads a file) that holds
+ * `last` and nothing after it: a bar's close (the next bar opens there or later), else just
+ * after its time.
+ */
+export function windowEndAfter(last: Envelope): number {
+  const openTime = (last.data as { openTime?: unknown }).openTime;
+  return typeof openTime === 'number' ? Math.max(last.ts, openTime + 1) : last.ts + 1;
 }

@@ -200,6 +200,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     const summary = new RunSummary(bars.length, env.STARTING_CASH, env.ACCOUNT_CURRENCY);
     const metrics = new ServiceMetrics('quickstart', { defaultMetrics: true });
     let engine: Engine;
+    let inProcessEngine: InProcessEngine | undefined;
     let eventLog: EventLogFile | undefined;
     if (nc) {
       const natsEngine = new NatsEngine({ nc, topo, env, ds, source, speed: settings.speed, maxQuietMs: settings.maxQuietMs, summary, log, metrics });
@@ -249,7 +250,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       // What the governor runs in before any command changes it (on NATS its service records it
       // once rebuilt): GET /v1/status shows it rather than no mode at all.
       await recordGovernorStart(ds, governorStartOf(inProcess.pipeline.hosts.governor.state as GovernorState, env.ACCOUNT, Date.now()));
-      engine = inProcess;
+      engine = inProcessEngine = inProcess;
     }
 
     // ---- one HTTP app: the gateway's API, /docs, /health, /metrics
@@ -315,7 +316,7 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       const logPath = shown(eventLog.path);
       print(`  audit      ${logPath} (every decision, order and fill; rewritten at every start)`);
       print(`             npx tradeloop explain --log ${logPath}`);
-      print(`             npx tradeloop replay --log ${logPath} --data ${shown(dataFile)}   (after the end of the data)`);
+      print(`             ${replayCommand(logPath, dataFile)}   (at the end of the data, or after Ctrl-C: the log then ends where the run stopped)`);
     }
     for (const n of notes) print(`  note       ${n}`);
     const every = options.summaryEveryMs ?? 5_000;
@@ -331,7 +332,19 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       } finally {
         clearInterval(ticker);
       }
-      if (abort.signal.aborted) throw new QuickstartError('stopped before the end of the data');
+      if (abort.signal.aborted) {
+        const stopped = inProcessEngine?.stopped;
+        if (stopped !== undefined && eventLog !== undefined && eventLog.failure === undefined) {
+          // The log is that of a backtest up to the stop: replayed, it is this run again.
+          const logPath = shown(eventLog.path);
+          print(
+            `stopped after ${stopped.bars} of ${bars.length} bars (data up to ${utcMinute(stopped.to)}): ${logPath} ends there (RunEnded; ` +
+              `RunStarted's input.to) and replays as this run: ${replayCommand(logPath, dataFile)}`,
+          );
+          log.info({ bars: stopped.bars, to: new Date(stopped.to).toISOString() }, 'stopped before the end of the data');
+        }
+        throw new QuickstartError('stopped before the end of the data');
+      }
       finished = true;
       const snap = summary.snapshot();
       for (const line of formatFinal(snap, dataRange, performance.now() - feedStarted)) print(line);
@@ -427,6 +440,10 @@ function resumeNote(markets: readonly MarketResume[]): string | undefined {
   return m.rule === 'resumed'
     ? `the replay goes on after ${utcMinute(m.stored!.ts)}, its last bar there (${m.skipped} bars of the file already published)`
     : `the replay continues the market's data there, which ends at ${utcMinute(m.stored!.ts)}, with the file from its start`;
+}
+
+function replayCommand(logPath: string, dataFile: string): string {
+  return `npx tradeloop replay --log ${logPath} --data ${shown(dataFile)}`;
 }
 
 /** A path relative to the working directory when it is inside it. */
