@@ -35,7 +35,7 @@ describe('trade-experience store (append-only)', () => {
       fees: '0.00',
       rMultiple: -1,
       win: false,
-      holdingMs: 42 * 60_000,
+      holdingMs: 43 * 60_000, // the sample's: from the entry bar's open
       openedAt: m.data.openedAt,
       closedAt: m.data.closedAt,
       recordedTs: 1_709_700_000_000,
