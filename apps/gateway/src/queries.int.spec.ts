@@ -151,7 +151,7 @@ describe('gateway queries', () => {
           governorStartedTs: null,
         },
         // equity needs mark prices the read models do not hold: null while positions are open
-        balance: { currency: 'USD', cash: '100028.40', equity: null, realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN },
+        balance: { currency: 'USD', cash: '100028.40', equity: null, realizedPnl: '28.40', fees: '0.00', updatedTs: T0 + 45 * MIN, source: 'account_updated', executorStartedTs: null },
         openOrders: 3, // q-o2 accepted, q-o3 partially filled, q-o4 submitted
         openPositions: 2,
       });

@@ -1,12 +1,13 @@
 /**
  * GET /v1/status and /v1/trading-state show the mode the governor is in from its start: the
  * governor publishes no event about the mode its configuration starts it in, so the read models
- * held no mode until a command changed it.
+ * held no mode until a command changed it. Likewise the balance the executor starts with: it
+ * publishes AccountUpdated only with a fill, so the status showed `balance: null` until the first.
  */
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
-import { getGovernorStart, projectMessage, recordGovernorStart } from '@tradeloop/persistence';
+import { getAccountStart, getGovernorStart, projectMessage, recordAccountStart, recordGovernorStart } from '@tradeloop/persistence';
 import { openTestDatabase, sampleOf, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, NATS_URL, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
@@ -60,6 +61,55 @@ describe('trading state before any command, from the governor start record', () 
   });
 });
 
+describe('balance before the first fill, from the executor start record', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('given_an_executor_start_record_and_no_AccountUpdated_when_status_is_read_then_the_start_balance_and_then_an_AccountUpdated_replaces_it', async () => {
+    await recordAccountStart(gw.db.ds, { account: ACCOUNT, currency: 'EUR', cash: '25000.00', realizedPnl: '0.00', fees: '0.00', sequence: 0, startedTs: STARTED });
+    await recordAccountStart(gw.db.ds, { account: 'someone-else', currency: 'USD', cash: '1.00', realizedPnl: '0.00', fees: '0.00', sequence: 0, startedTs: STARTED });
+    const before = await call(gw, 'GET', '/v1/status', { key: gw.keys.read });
+    expect(before.body.balance).toEqual({
+      currency: 'EUR',
+      cash: '25000.00',
+      equity: '25000.00',
+      realizedPnl: '0.00',
+      fees: '0.00',
+      updatedTs: null,
+      source: 'start',
+      executorStartedTs: STARTED,
+    });
+
+    await gw.db.ds.transaction((tx) =>
+      projectMessage(tx, sampleOf('AccountUpdated', { id: 'acct-1', ts: T0, account: ACCOUNT }, { currency: 'EUR', cash: '24990.50', realizedPnl: '-7.00', fees: '2.50', sequence: 1 })),
+    );
+    expect((await call(gw, 'GET', '/v1/status', { key: gw.keys.read })).body.balance).toEqual({
+      currency: 'EUR',
+      cash: '24990.50',
+      equity: '24990.50',
+      realizedPnl: '-7.00',
+      fees: '2.50',
+      updatedTs: T0,
+      source: 'account_updated',
+      executorStartedTs: STARTED,
+    });
+
+    // A start after that fill records what the fill left (the same sequence): the update stays shown.
+    await recordAccountStart(gw.db.ds, { account: ACCOUNT, currency: 'EUR', cash: '24990.50', realizedPnl: '-7.00', fees: '2.50', sequence: 1, startedTs: STARTED + 1 });
+    expect((await call(gw, 'GET', '/v1/status', { key: gw.keys.read })).body.balance).toMatchObject({ source: 'account_updated', updatedTs: T0, executorStartedTs: STARTED + 1 });
+    // A start with a later account than the read model holds (it missed updates) is the figure in force.
+    await recordAccountStart(gw.db.ds, { account: ACCOUNT, currency: 'EUR', cash: '24980.00', realizedPnl: '-15.00', fees: '5.00', sequence: 2, startedTs: STARTED + 2 });
+    expect((await call(gw, 'GET', '/v1/status', { key: gw.keys.read })).body.balance).toMatchObject({ cash: '24980.00', source: 'start', updatedTs: null });
+  });
+});
+
 describe('GET /v1/status with the governor service running on NATS and PostgreSQL', () => {
   let db: TestDatabase;
   let nc: NatsConnection;
@@ -69,9 +119,13 @@ describe('GET /v1/status with the governor service running on NATS and PostgreSQ
   const services: RunningService[] = [];
 
   /** The governor service as its container starts it, on this test's namespace and schema. */
-  async function startGovernor(env: Record<string, string>): Promise<RunningService> {
+  function startGovernor(env: Record<string, string>): Promise<RunningService> {
+    return startService('governor', env);
+  }
+
+  async function startService(name: 'governor' | 'executor', env: Record<string, string>): Promise<RunningService> {
     const svc = await bootstrapService({
-      name: 'governor',
+      name,
       env: {
         NATS_URL: `nats://${NATS_URL}`,
         NATS_NAMESPACE: topo.ns,
@@ -133,5 +187,20 @@ describe('GET /v1/status with the governor service running on NATS and PostgreSQ
   it('given_a_governor_without_AUTO_EXECUTE_when_no_command_was_sent_then_status_shows_display_only_whatever_EXECUTION_MODE_says', async () => {
     await startGovernor({ EXECUTION_MODE: 'fully_automated', AUTO_EXECUTE: 'false' });
     expect(await trading()).toMatchObject({ mode: 'display_only', threshold: 70, modeSource: 'start', modeBy: null, state: 'ACTIVE' });
+  });
+
+  it('given_an_executor_started_with_STARTING_CASH_25000_EUR_when_nothing_was_filled_then_status_shows_that_balance_from_its_start', async () => {
+    // Before: no executor has started, nothing is known about the account.
+    expect((await call(gw!, 'GET', '/v1/status', { key: gw!.keys.read })).body.balance).toBeNull();
+    const executor = await startService('executor', { STARTING_CASH: '25000', ACCOUNT_CURRENCY: 'EUR' });
+    const status = await call(gw!, 'GET', '/v1/status', { key: gw!.keys.read });
+    expect(status.body.balance).toMatchObject({ currency: 'EUR', cash: '25000.00', equity: '25000.00', realizedPnl: '0.00', fees: '0.00', updatedTs: null, source: 'start' });
+    expect(status.body.balance.executorStartedTs).toEqual(expect.any(Number));
+
+    // Restarted under another configuration without a fill in its inbox: its state is a fresh
+    // account again, so that is what it records.
+    await stop(executor);
+    await startService('executor', { STARTING_CASH: '30000', ACCOUNT_CURRENCY: 'EUR' });
+    expect(await getAccountStart(db.ds, ACCOUNT)).toMatchObject({ currency: 'EUR', cash: '30000.00', sequence: 0 });
   });
 });

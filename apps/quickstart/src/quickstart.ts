@@ -6,9 +6,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { createDataSource, getAccount, recordGovernorStart, runMigrations } from '@tradeloop/persistence';
-import { governorStartOf, ServiceMetrics } from '@tradeloop/service';
+import { createDataSource, getAccount, recordAccountStart, recordGovernorStart, runMigrations } from '@tradeloop/persistence';
+import { accountStartOf, governorStartOf, ServiceMetrics } from '@tradeloop/service';
 import type { GovernorState } from '@tradeloop/governor';
+import type { ExecutorState } from '@tradeloop/executor';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { ensureTopology, topology, type Topology } from '@tradeloop/transport-nats';
 import { unconvertibleInstruments } from '@tradeloop/runtime';
@@ -250,6 +251,10 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       // What the governor runs in before any command changes it (on NATS its service records it
       // once rebuilt): GET /v1/status shows it rather than no mode at all.
       await recordGovernorStart(ds, governorStartOf(inProcess.pipeline.hosts.governor.state as GovernorState, env.ACCOUNT, Date.now()));
+      // Likewise the account its fresh executor holds (STARTING_CASH in ACCOUNT_CURRENCY): the
+      // executor publishes AccountUpdated only with a fill, and the balance was null until then.
+      const accountStart = accountStartOf(inProcess.pipeline.hosts.executor.state as ExecutorState, env.ACCOUNT, Date.now());
+      if (accountStart) await recordAccountStart(ds, accountStart);
       engine = inProcessEngine = inProcess;
     }
 

@@ -19,6 +19,7 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { BrokerOrderEntity } from './entities/broker-order.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { GovernorStartEntity } from './entities/governor-start.entity';
+import { AccountStartEntity } from './entities/account-start.entity';
 import { PERSISTENCE_MIGRATIONS } from './migrations';
 import { assertIdentifier, quoteIdent, schemaOf } from './sql-names';
 
@@ -36,6 +37,7 @@ export const PERSISTENCE_ENTITIES = [
   IdempotencyKeyEntity,
   DenialEntity,
   GovernorStartEntity,
+  AccountStartEntity,
   RiskApprovalEntity,
   DisplayedOrderEntity,
   ClosedPositionEntity,

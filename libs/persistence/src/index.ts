@@ -30,6 +30,8 @@ export { ApiKeyEntity, type ApiKeyScope } from './entities/api-key.entity';
 export { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 export { GovernorStartEntity } from './entities/governor-start.entity';
 export { recordGovernorStart, getGovernorStart, type GovernorStart } from './governor-starts';
+export { AccountStartEntity } from './entities/account-start.entity';
+export { recordAccountStart, getAccountStart, type AccountStart } from './account-starts';
 export { recordCommand, markCommandSent, getCommand, getCommandResult, type CommandRecord } from './commands';
 export {
   claimIdempotencyKey,

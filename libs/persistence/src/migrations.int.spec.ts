@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 const MIGRATION_NAMES = PERSISTENCE_MIGRATIONS.map((M) => new M().name);
 
 const TABLES = [
+  'account_starts',
   'accounts',
   'api_keys',
   'approvals',

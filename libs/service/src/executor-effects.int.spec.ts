@@ -1,7 +1,7 @@
 import { DeciderHost, type Envelope } from '@tradeloop/kernel';
 import type { Message } from '@tradeloop/contracts';
 import { pipelineConfig, pipelineDeciders } from '@tradeloop/runtime';
-import { listBrokerOrders } from '@tradeloop/persistence';
+import { getAccount, getAccountStart, listBrokerOrders } from '@tradeloop/persistence';
 import { openTestDatabase, sampleOf, countRows, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
 import { quoteIdent } from '@tradeloop/persistence/src/sql-names';
 import { ExecutorEffects } from './executor-effects';
@@ -97,4 +97,39 @@ test('reconcile_when_broker_and_rebuilt_state_disagree_then_reports_by_client_or
   expect(after.find((r) => r.clientOrderId === filled.clientOrderId)!.status).toBe('filled');
   // Nothing was re-sent: the lost order stays absent until its own message is redelivered.
   expect(after.find((r) => r.clientOrderId === working.clientOrderId)).toBeUndefined();
+});
+
+test('account_start_when_the_executor_starts_before_any_fill_then_records_the_starting_cash_in_the_account_currency_once', async () => {
+  const host = new DeciderHost(pipelineDeciders(pipelineConfig({ startingCash: '50000', currency: 'EUR' })).executor());
+  const effects = new ExecutorEffects(db.ds, 'paper', undefined, () => 1_780_000_000_000);
+  await effects.afterRebuild(host);
+  // No fill yet: the executor has published no AccountUpdated, so this is the only balance there is.
+  expect(await getAccount(db.ds, 'paper')).toBeNull();
+  const start = { account: 'paper', currency: 'EUR', cash: '50000.00', realizedPnl: '0.00', fees: '0.00', sequence: 0, startedTs: 1_780_000_000_000 };
+  expect(await getAccountStart(db.ds, 'paper')).toEqual(start);
+  // Recorded again (a second start at the same instant, a start recorded late): one row, unchanged.
+  await effects.afterRebuild(host);
+  await new ExecutorEffects(db.ds, 'paper', undefined, () => 1_770_000_000_000).afterRebuild(host);
+  expect(await countRows(db.ds, db.schema, 'account_starts')).toBe(1);
+  expect(await getAccountStart(db.ds, 'paper')).toEqual(start);
+});
+
+test('account_start_when_restarted_after_fills_then_records_the_balance_the_fills_left_not_the_starting_cash', async () => {
+  const make = pipelineDeciders(pipelineConfig({ feeBps: 10 }));
+  const host = new DeciderHost(make.executor());
+  const effects = new ExecutorEffects(db.ds, 'paper', undefined, () => 1_780_000_000_000);
+  // One buy limit fills as the price drops, paying a fee: cash moves off the starting 100000.
+  const inputs: Envelope[] = [bar(0, 1.1), approved('appr-1', T0 + 61_000), bar(1, 1.1), bar(2, 1.04)];
+  const outs = await drive(host, effects, inputs);
+  const updates = outs.filter((o) => o.type === 'AccountUpdated') as Message<'AccountUpdated'>[];
+  expect(updates.length).toBeGreaterThan(0);
+  const last = updates[updates.length - 1].data;
+
+  const restarted = new DeciderHost(make.executor());
+  for (const m of inputs) restarted.handle(m as never); // the rebuild: same inputs, same state
+  await new ExecutorEffects(db.ds, 'paper', undefined, () => 1_780_000_100_000).afterRebuild(restarted);
+  const start = await getAccountStart(db.ds, 'paper');
+  expect(start).toEqual({ account: 'paper', currency: last.currency, cash: last.cash, realizedPnl: last.realizedPnl, fees: last.fees, sequence: last.sequence, startedTs: 1_780_000_100_000 });
+  expect(start!.cash).not.toBe('100000.00');
+  expect(await getAccount(db.ds, 'paper')).toMatchObject({ cash: last.cash, sequence: last.sequence });
 });

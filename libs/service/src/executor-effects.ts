@@ -1,8 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { Message, OrderStatus } from '@tradeloop/contracts';
-import type { DeciderHost, Envelope } from '@tradeloop/kernel';
+import { currencyDecimals, type Decimal, type DeciderHost, type Envelope } from '@tradeloop/kernel';
 import type { ExecutorState } from '@tradeloop/executor';
-import { handleEachOnce, listBrokerOrders, projectMessage, recordAtBroker, resolveBrokerOrder } from '@tradeloop/persistence';
+import {
+  handleEachOnce,
+  listBrokerOrders,
+  projectMessage,
+  recordAccountStart,
+  recordAtBroker,
+  resolveBrokerOrder,
+  type AccountStart,
+} from '@tradeloop/persistence';
 import type { EffectItem, InboxRef, ServiceEffects, ServiceLogger } from './runner';
 import { processedRef, projectedOf } from './effects';
 
@@ -21,10 +29,35 @@ export interface Reconciliation {
 const TERMINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['filled', 'cancelled', 'rejected', 'expired']);
 const BROKER_TYPES: ReadonlySet<string> = new Set(['OrderSubmitted', 'OrderAccepted', 'OrderFilled', 'OrderCancelled', 'OrderRejected', 'OrderExpired']);
 
+/** Money as AccountUpdated writes it: exact, with at least the currency's minor-unit decimals. */
+function money(d: Decimal, places: number): string {
+  return d.decimalPlaces() >= places ? d.toFixed() : d.toFixed(places);
+}
+
+/**
+ * The account as the executor's state holds it now, or undefined while it has no currency (none
+ * configured and no order accepted yet: there is no money to name).
+ */
+export function accountStartOf(state: ExecutorState, account: string, startedTs: number): AccountStart | undefined {
+  if (state.currency === undefined) return undefined;
+  const places = currencyDecimals(state.currency);
+  return {
+    account,
+    currency: state.currency,
+    cash: money(state.cash, places),
+    realizedPnl: money(state.realizedPnl, places),
+    fees: money(state.fees, places),
+    sequence: state.accountUpdates,
+    startedTs,
+  };
+}
+
 /**
  * The executor's effects: its read models and the paper broker's durable book, written in one
  * transaction with the processed-message record; at start, reconciliation of the rebuilt state
- * with the broker's book by client order id.
+ * with the broker's book by client order id, and the account it starts with (account_starts):
+ * it publishes AccountUpdated only with a fill, so without that record the read models showed
+ * no balance at all until the first one.
  */
 export class ExecutorEffects implements ServiceEffects {
   last?: Reconciliation;
@@ -33,6 +66,7 @@ export class ExecutorEffects implements ServiceEffects {
     private readonly ds: DataSource,
     private readonly account: string,
     private readonly log?: ServiceLogger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async apply(ref: InboxRef, inputs: readonly Envelope[], outputs: readonly Envelope[]): Promise<void> {
@@ -84,6 +118,12 @@ export class ExecutorEffects implements ServiceEffects {
           await resolveBrokerOrder(tx, r.clientOrderId, r.status, order.filledQuantity.toString(), order.submittedAt);
         }
       });
+    }
+    // The rebuilt state's account, not the configuration's: after fills it is what they left.
+    const start = accountStartOf(state, this.account, this.now());
+    if (start) {
+      await recordAccountStart(this.ds, start);
+      this.log?.info({ currency: start.currency, cash: start.cash, sequence: start.sequence }, 'executor started with this account');
     }
     this.last = { matched, unknownToExecutor, missingAtBroker, resolved };
     const level = unknownToExecutor.length > 0 || missingAtBroker.length > 0 ? 'error' : 'info';

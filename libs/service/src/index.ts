@@ -13,5 +13,5 @@ export {
 } from './runner';
 export { ServiceMetrics } from './metrics';
 export { projectionEffects } from './effects';
-export { ExecutorEffects, type Reconciliation } from './executor-effects';
+export { ExecutorEffects, accountStartOf, type Reconciliation } from './executor-effects';
 export { GovernorEffects, governorStartOf } from './governor-effects';

@@ -3,6 +3,7 @@ import {
   countOpenPositions,
   countWorkingOrders,
   getAccount,
+  getAccountStart,
   getApproval,
   getGovernorStart,
   getOrder,
@@ -113,17 +114,18 @@ export class ReadModels {
   }
 
   async status(): Promise<StatusView> {
-    const [trading, start, account, openOrders, openPositions] = await Promise.all([
+    const [trading, start, account, accountStart, openOrders, openPositions] = await Promise.all([
       getTradingState(this.db, this.account),
       getGovernorStart(this.db, this.account),
       getAccount(this.db, this.account),
+      getAccountStart(this.db, this.account),
       countWorkingOrders(this.db, this.account),
       countOpenPositions(this.db, this.account),
     ]);
     return {
       account: this.account,
       trading: tradingStateView(this.account, trading, start),
-      balance: account === null ? null : balanceView(account, openPositions),
+      balance: balanceView(account, accountStart, openPositions),
       openOrders,
       openPositions,
     };

@@ -29,6 +29,7 @@ import {
 import {
   ORDER_STATUS_RANK,
   type AccountEntity,
+  type AccountStartEntity,
   type ApprovalEntity,
   type ApprovalStatus,
   type DenialEntity,
@@ -509,6 +510,16 @@ export function tradingStateView(account: string, t: TradingStateEntity | null, 
   };
 }
 
+/** Where the balance comes from. */
+export const BALANCE_SOURCES = ['account_updated', 'start'] as const;
+export type BalanceSource = (typeof BALANCE_SOURCES)[number];
+
+/**
+ * The account as it is in force: the executor's last AccountUpdated (one follows every fill), or
+ * else the account it started with — STARTING_CASH in ACCOUNT_CURRENCY on a first start, what the
+ * fills left after a restart — recorded at each start. The executor publishes nothing about the
+ * account before a fill: without the start record the balance was null until the first one.
+ */
 export class BalanceView {
   @Str('USD') readonly currency!: string;
   @Decimal('100028.40', 'Start + realised P&L − fees.') readonly cash!: string;
@@ -519,24 +530,40 @@ export class BalanceView {
   readonly equity!: string | null;
   @Decimal('28.40', 'Realised P&L, before fees.') readonly realizedPnl!: string;
   @Decimal('0.00') readonly fees!: string;
-  @Ms() readonly updatedTs!: number;
+  @NullableMs("Event time of the AccountUpdated shown (the fill's); null while the balance is the one the executor started with.") readonly updatedTs!: number | null;
+  @OneOf(
+    BALANCE_SOURCES,
+    'account_updated: the last AccountUpdated (after a fill); start: the account the executor started with (STARTING_CASH in ACCOUNT_CURRENCY before any fill; after a restart, what the fills before it left), until an AccountUpdated replaces it.',
+  )
+  readonly source!: BalanceSource;
+  @NullableMs('When the executor last started (wall clock); null before its first start was recorded.') readonly executorStartedTs!: number | null;
 }
 
-export function balanceView(a: AccountEntity, openPositions: number): BalanceView {
+/**
+ * The balance in force: the last AccountUpdated, unless the executor started since with a later
+ * account than it (a read model that missed updates: it then shows the start's). Null only before
+ * the executor's first start and first fill.
+ */
+export function balanceView(a: AccountEntity | null, start: AccountStartEntity | null, openPositions: number): BalanceView | null {
+  const startIsLater = start !== null && (a === null || (a.sequence !== null && a.sequence < start.sequence));
+  const figures = startIsLater ? start : a;
+  if (figures === null) return null;
   return {
-    currency: a.currency,
-    cash: a.cash,
-    equity: openPositions === 0 ? a.cash : null,
-    realizedPnl: a.realizedPnl,
-    fees: a.fees,
-    updatedTs: a.updatedTs,
+    currency: figures.currency,
+    cash: figures.cash,
+    equity: openPositions === 0 ? figures.cash : null,
+    realizedPnl: figures.realizedPnl,
+    fees: figures.fees,
+    updatedTs: startIsLater ? null : a!.updatedTs,
+    source: startIsLater ? 'start' : 'account_updated',
+    executorStartedTs: start?.startedTs ?? null,
   };
 }
 
 export class StatusView {
   @Str('paper') readonly account!: string;
   @ApiProperty({ type: TradingStateView }) readonly trading!: TradingStateView;
-  @ApiProperty({ type: BalanceView, nullable: true, description: 'Null until the first AccountUpdated.' })
+  @ApiProperty({ type: BalanceView, nullable: true, description: "Null only before the executor's first start and first AccountUpdated." })
   readonly balance!: BalanceView | null;
   @ApiProperty({ type: Number, description: 'Orders submitted, accepted or partially filled.' }) readonly openOrders!: number;
   @ApiProperty({ type: Number }) readonly openPositions!: number;

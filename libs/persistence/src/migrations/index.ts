@@ -15,6 +15,7 @@ import { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 import { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
 import { Commands1700000015000 } from './1700000015000-Commands';
 import { CommandResults1700000016000 } from './1700000016000-CommandResults';
+import { AccountStarts1700000017000 } from './1700000017000-AccountStarts';
 
 export { Initial1700000000000, APPEND_ONLY_MESSAGE } from './1700000000000-Initial';
 export { ApiKeys1700000001000 } from './1700000001000-ApiKeys';
@@ -33,6 +34,7 @@ export { ApprovalChains1700000013000 } from './1700000013000-ApprovalChains';
 export { ApprovalReferencePrices1700000014000 } from './1700000014000-ApprovalReferencePrices';
 export { Commands1700000015000 } from './1700000015000-Commands';
 export { CommandResults1700000016000 } from './1700000016000-CommandResults';
+export { AccountStarts1700000017000 } from './1700000017000-AccountStarts';
 
 /** In timestamp order; TypeORM records each by name in `schema_migrations`. */
 export const PERSISTENCE_MIGRATIONS = [
@@ -53,4 +55,5 @@ export const PERSISTENCE_MIGRATIONS = [
   ApprovalReferencePrices1700000014000,
   Commands1700000015000,
   CommandResults1700000016000,
+  AccountStarts1700000017000,
 ];
