@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { Envelope } from '@tradeloop/kernel';
 import { createApiKey, revokeApiKey } from '@tradeloop/persistence';
 // Test fixtures of the persistence library (per-file schema, contract samples).
-import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { NATS_URL } from '@tradeloop/transport-nats/src/test-support';
 import { configureGateway, GatewayModule, setupOpenApi, type CommandSink } from './index';
 import type { MarketPrices } from './market-prices';
 
@@ -182,4 +183,21 @@ export async function call(gw: TestGateway, method: string, path: string, option
     // not JSON (the OpenAPI UI's HTML): keep the text
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * The environment a pipeline service (risk, governor, executor) starts with in the gateway's
+ * tests, as its container would: this test's NATS namespace and PostgreSQL schema, any free port,
+ * silent logs, then `extra`.
+ */
+export function serviceTestEnv(ns: string, schema: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NATS_URL: `nats://${NATS_URL}`,
+    NATS_NAMESPACE: ns,
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
 }

@@ -11,10 +11,10 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Envelope } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
-import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, NATS_URL, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
-import { call, startTestGateway, type TestGateway } from './gateway.test-support';
+import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, serviceTestEnv, startTestGateway, type TestGateway } from './gateway.test-support';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 200);
@@ -40,16 +40,10 @@ describe('positions of a market traded twice, with risk, the governor and the ex
       services.push(
         await bootstrapService({
           name,
-          env: {
-            NATS_URL: `nats://${NATS_URL}`,
-            NATS_NAMESPACE: topo.ns,
-            DATABASE_URL: TEST_DATABASE_URL,
-            DATABASE_SCHEMA: db.schema,
-            HTTP_PORT: '0',
-            LOG_LEVEL: 'silent',
+          env: serviceTestEnv(topo.ns, db.schema, {
             EXECUTION_MODE: 'fully_automated',
             ACCOUNT_CURRENCY: 'USD',
-          },
+          }),
         }),
       );
     }

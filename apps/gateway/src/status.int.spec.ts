@@ -8,10 +8,10 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { NatsConnection } from '@nats-io/nats-core';
 import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
 import { getAccountStart, getGovernorStart, projectMessage, recordAccountStart, recordGovernorStart } from '@tradeloop/persistence';
-import { openTestDatabase, sampleOf, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
+import { openTestDatabase, sampleOf, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
 import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, NATS_URL, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
-import { ACCOUNT, call, startTestGateway, type TestGateway } from './gateway.test-support';
+import { connectNats, deleteTopology, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { ACCOUNT, call, serviceTestEnv, startTestGateway, type TestGateway } from './gateway.test-support';
 
 const T0 = 1_709_649_000_000;
 const STARTED = 1_780_000_000_000;
@@ -126,15 +126,9 @@ describe('GET /v1/status with the governor service running on NATS and PostgreSQ
   async function startService(name: 'governor' | 'executor', env: Record<string, string>): Promise<RunningService> {
     const svc = await bootstrapService({
       name,
-      env: {
-        NATS_URL: `nats://${NATS_URL}`,
-        NATS_NAMESPACE: topo.ns,
-        DATABASE_URL: TEST_DATABASE_URL,
-        DATABASE_SCHEMA: db.schema,
-        HTTP_PORT: '0',
-        LOG_LEVEL: 'silent',
+      env: serviceTestEnv(topo.ns, db.schema, {
         ...env,
-      },
+      }),
     });
     services.push(svc);
     return svc;
