@@ -225,7 +225,13 @@ export class InProcessEngine implements Engine {
     while (this.commands.length > 0) {
       const c = this.commands.shift()!;
       try {
-        this.publish(c.command);
+        // The gateway stamped the command with the newest bar when the request came in; on a
+        // busy machine more batches may have been fed before it gets here. It enters the bus
+        // now, after those bars: stamped with their time, the log says where it entered, and a
+        // replay (which sends a recorded command after every bar at or before its time) sends
+        // it at the same place. Stamped earlier, the replay sent it bars before and diverged.
+        const now = this.pipeline.bus.now;
+        this.publish(c.command.ts < now ? { ...c.command, ts: now } : c.command);
         c.resolve();
       } catch (e) {
         c.reject(e);
