@@ -8,7 +8,7 @@ import type { DataFileInfo, Message } from '@tradeloop/contracts';
 import type { ServiceEffects, ServiceMetrics } from '@tradeloop/service';
 import { NOTIFIED } from '@tradeloop/nest-service';
 import { quietWaitMs, skipQuietStretches, systemClock, type FeedSource } from '@tradeloop/market-data-app';
-import type { CommandSink } from '@tradeloop/gateway';
+import { lastPriceOf, type CommandSink, type MarketPrices } from '@tradeloop/gateway';
 import { describeError, metricsView, sleep, type Engine } from './engine';
 import type { EventLogFile } from './event-log-file';
 import type { RunSummary } from './summary';
@@ -69,6 +69,8 @@ export class InProcessEngine implements Engine {
   readonly pipeline: Pipeline;
   readonly sink: CommandSink;
   private readonly commands: QueuedCommand[] = [];
+  /** The last bar of each market (venue, symbol) fed: the gateway's market prices. */
+  private readonly lastBars = new Map<string, Message<'BarClosed'>>();
   private writes: Envelope[] = [];
   private head = 0;
   private writing = false;
@@ -195,9 +197,22 @@ export class InProcessEngine implements Engine {
     this.pipeline.bus.publish(m);
   }
 
+  /**
+   * The last price of each market fed, as the gateway shows it to a person deciding an approval
+   * (the last bar's mid, as risk and the executor mark it; see lastPriceOf).
+   */
+  readonly marketPrices: MarketPrices = async (venue, symbol) => {
+    const bar = this.lastBars.get(`${venue}\u0000${symbol}`);
+    return bar === undefined ? null : lastPriceOf([bar]);
+  };
+
   private observed(m: Envelope): void {
     this.o.summary.count(m);
-    if (m.type === 'BarClosed') return;
+    if (m.type === 'BarClosed') {
+      const d = (m as Message<'BarClosed'>).data;
+      this.lastBars.set(`${d.venue}\u0000${d.symbol}`, m as Message<'BarClosed'>);
+      return;
+    }
     if (this.o.eventLog !== undefined && isLoggedType(m.type)) this.o.eventLog.append(m);
     let view = this.views.get(m.source);
     if (view === undefined) this.views.set(m.source, (view = metricsView(this.o.metrics, m.source)));

@@ -15,7 +15,7 @@ import { ensureTopology, topology, type Topology } from '@tradeloop/transport-na
 import { unconvertibleInstruments } from '@tradeloop/runtime';
 import { ConfigError, PinoNestLogger, notifierEffects, pipelineConfigFromEnv, redactUrl, withTimeout, type ServiceEnv } from '@tradeloop/nest-service';
 import { fileSource, quietWaitMs, type MarketResume } from '@tradeloop/market-data-app';
-import { GatewayModule, configureGateway, setupOpenApi } from '@tradeloop/gateway';
+import { GatewayModule, configureGateway, marketDataPrices, setupOpenApi } from '@tradeloop/gateway';
 import { ensureApiKey } from './api-key';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { describeError, type Engine } from './engine';
@@ -286,6 +286,9 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
       account: env.ACCOUNT,
       clock: () => summary.snapshot().replayTs ?? firstTs - 1,
       idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS,
+      // Where the market is now, shown with each pending approval: the MD stream's last batch of
+      // the market on NATS (as the gateway service reads it), the last bar fed in process.
+      marketPrices: inProcessEngine !== undefined ? inProcessEngine.marketPrices : nc !== undefined ? marketDataPrices(nc, topo) : undefined,
     });
     const app: INestApplication = await NestFactory.create(QuickstartHttpModule.forContext(ctx, [gateway]), { logger: new PinoNestLogger(log.child({ component: 'http' })) });
     cleanups.push(() => app.close());
