@@ -59,7 +59,7 @@ test('approval_when_a_person_polls_at_a_fast_pace_then_sees_the_request_approves
   );
   const approvalId = pending[0].approvalId;
   // Where the market is now, next to the price risk approved it at: the last bar fed.
-  const shown = pending[0] as { referencePrice: string | null; marketPrice: string | null; marketPriceTs: number | null };
+  const shown = pending[0] as unknown as { referencePrice: string | null; marketPrice: string | null; marketPriceTs: number | null };
   expect(shown.referencePrice).toMatch(/^\d+\.\d+$/);
   expect(shown.marketPrice).toMatch(/^\d+\.\d+$/);
   expect(shown.marketPriceTs).toBeGreaterThanOrEqual(0);
