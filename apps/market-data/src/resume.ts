@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { marketKey } from '@tradeloop/kernel';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { decodeBatch, marketDataSubject, readStoredMessages, subjectFor, type MarketDataMessage, type Topology } from '@tradeloop/transport-nats';
 import type { FeedSource, Market } from './sources';
@@ -79,13 +80,12 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
     `Use a NATS_NAMESPACE of its own for this feed, or, to replace the stored data, purge it (nats stream purge ${stream} --subject ${subject}) and start again`;
   const pending = new Map<string, Pending>();
   const resumes = new Map<string, MarketResume>();
-  const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`;
   let storedUpTo: number | undefined;
   for (const market of source.markets) {
     const subject = marketDataSubject(io.topo, market.venue, market.symbol);
     const stored = await io.jsm.streams.getMessage(stream, { last_by_subj: subject });
     if (stored === null) {
-      resumes.set(key(market.venue, market.symbol), { ...market, subject, rule: 'fresh', skipped: 0 });
+      resumes.set(marketKey(market.venue, market.symbol), { ...market, subject, rule: 'fresh', skipped: 0 });
       continue;
     }
     const batch = decodeBatch(stored.data);
@@ -96,14 +96,14 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
     }
     const last = messages[messages.length - 1];
     storedUpTo = Math.max(storedUpTo ?? Number.NEGATIVE_INFINITY, last.ts);
-    pending.set(key(venue, symbol), { market, subject, last, seen: 0 });
+    pending.set(marketKey(venue, symbol), { market, subject, last, seen: 0 });
   }
 
   // One pass over the source, as far as the furthest stored position.
   const firstOf = new Map<string, MarketDataMessage>();
   if (pending.size > 0) {
     for (const m of source.messages()) {
-      const k = key(m.data.venue, m.data.symbol);
+      const k = marketKey(m.data.venue, m.data.symbol);
       const p = pending.get(k);
       if (p === undefined) continue;
       if (!firstOf.has(k)) firstOf.set(k, m);
@@ -139,7 +139,7 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
     }
   }
   for (const p of pending.values()) {
-    const first = firstOf.get(key(p.market.venue, p.market.symbol));
+    const first = firstOf.get(marketKey(p.market.venue, p.market.symbol));
     throw new ResumeError(
       `${name(p.market)}: the MD stream already holds this market up to ${iso(p.last.ts)} (${p.last.id}), ` +
         `${first === undefined ? 'and this feed has none of its data' : `beyond the end of this feed's data (${p.seen} messages from ${iso(first.ts)})`}: ` +
@@ -147,15 +147,15 @@ export async function resumeFeed(source: FeedSource, io: { readonly js: JetStrea
     );
   }
 
-  const markets = source.markets.map((m) => resumes.get(key(m.venue, m.symbol))!);
+  const markets = source.markets.map((m) => resumes.get(marketKey(m.venue, m.symbol))!);
   const skip = new Map<string, number>();
-  for (const r of markets) if (r.skipped > 0) skip.set(key(r.venue, r.symbol), r.skipped);
+  for (const r of markets) if (r.skipped > 0) skip.set(marketKey(r.venue, r.symbol), r.skipped);
   const rejectedIds = await storedRejectedIds(source, io);
   const rejected = source.rejected.filter((r) => !rejectedIds.has(r.id));
   return {
     source: {
       ...source,
-      messages: skip.size === 0 ? source.messages : () => dropFirst(source.messages(), skip, key),
+      messages: skip.size === 0 ? source.messages : () => dropFirst(source.messages(), skip),
       rejected,
     },
     markets,
@@ -174,11 +174,11 @@ function describe(m: MarketDataMessage): string {
 }
 
 /** The source's messages without the first `skip` of each market (those already stored). */
-function* dropFirst(messages: Iterable<MarketDataMessage>, skip: ReadonlyMap<string, number>, key: (venue: string, symbol: string) => string): Generator<MarketDataMessage> {
+function* dropFirst(messages: Iterable<MarketDataMessage>, skip: ReadonlyMap<string, number>): Generator<MarketDataMessage> {
   const left = new Map(skip);
   for (const m of messages) {
     if (left.size > 0) {
-      const k = key(m.data.venue, m.data.symbol);
+      const k = marketKey(m.data.venue, m.data.symbol);
       const n = left.get(k);
       if (n !== undefined) {
         if (n > 1) left.set(k, n - 1);

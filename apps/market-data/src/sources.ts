@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Message } from '@tradeloop/contracts';
-import type { Timeframe } from '@tradeloop/kernel';
+import { marketKey, type Timeframe } from '@tradeloop/kernel';
 import {
   MarketCoverage,
   mergeByTime,
@@ -120,7 +120,7 @@ function marketsOf(messages: readonly MarketDataMessage[]): Market[] {
   const seen = new Map<string, Market>();
   for (const m of messages) {
     const { venue, symbol } = m.data;
-    const key = `${venue}\u0000${symbol}`;
+    const key = marketKey(venue, symbol);
     if (!seen.has(key)) seen.set(key, { venue, symbol });
   }
   return [...seen.values()];

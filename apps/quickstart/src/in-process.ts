@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import type { Envelope } from '@tradeloop/kernel';
+import { marketKey, type Envelope } from '@tradeloop/kernel';
 import { replayFeed } from '@tradeloop/market-data';
 import { PROJECTED_TYPES, handleOnce, projectMessage } from '@tradeloop/persistence';
 import { createPipeline, isLoggedType, runMarkers, type Pipeline, type PipelineConfig, type RejectedInput } from '@tradeloop/runtime';
@@ -202,7 +202,7 @@ export class InProcessEngine implements Engine {
    * (the last bar's mid, as risk and the executor mark it; see lastPriceOf).
    */
   readonly marketPrices: MarketPrices = async (venue, symbol) => {
-    const bar = this.lastBars.get(`${venue}\u0000${symbol}`);
+    const bar = this.lastBars.get(marketKey(venue, symbol));
     return bar === undefined ? null : lastPriceOf([bar]);
   };
 
@@ -210,7 +210,7 @@ export class InProcessEngine implements Engine {
     this.o.summary.count(m);
     if (m.type === 'BarClosed') {
       const d = (m as Message<'BarClosed'>).data;
-      this.lastBars.set(`${d.venue}\u0000${d.symbol}`, m as Message<'BarClosed'>);
+      this.lastBars.set(marketKey(d.venue, d.symbol), m as Message<'BarClosed'>);
       return;
     }
     if (this.o.eventLog !== undefined && isLoggedType(m.type)) this.o.eventLog.append(m);

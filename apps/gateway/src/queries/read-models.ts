@@ -21,7 +21,7 @@ import {
   type OrderEntity,
   type Page,
 } from '@tradeloop/persistence';
-import { dec } from '@tradeloop/kernel';
+import { dec, marketKey as kernelMarketKey } from '@tradeloop/kernel';
 import { GATEWAY_OPTIONS, type ResolvedGatewayOptions } from '../gateway.options';
 import type { MarketPrice } from '../market-prices';
 import { fieldProblem, RequestValidationError } from '../http/problems';
@@ -69,7 +69,7 @@ function mapPage<E, V>(page: Page<E>, view: (e: E) => V): { items: V[]; nextCurs
 }
 
 function marketKey(a: ApprovalEntity): string {
-  return `${a.order.venue}\u0000${a.order.symbol}`;
+  return kernelMarketKey(a.order.venue, a.order.symbol);
 }
 
 /** How far the market is from the price risk approved the order at. */
