@@ -64,6 +64,23 @@ test('broker_when_the_same_outputs_are_committed_again_then_it_still_holds_one_o
   expect(row).toMatchObject({ clientOrderId: (submitted[0].data as { clientOrderId: string }).clientOrderId, status: 'accepted' });
 });
 
+test('processed_when_an_inbox_made_anew_puts_a_new_message_at_a_recorded_position_then_its_outputs_are_written', async () => {
+  const host = new DeciderHost(pipelineDeciders(pipelineConfig()).executor());
+  const effects = new ExecutorEffects(db.ds, 'paper');
+  await drive(host, effects, [bar(0, 1.1), approved('appr-1', T0 + 61_000)]);
+  // The inbox stream was deleted and made again (NATS storage lost): it numbers from 1 again, and
+  // the next approved order sits at #2, where appr-1 sat. Its order is a new one all the same.
+  const outs = await drive(host, effects, [approved('appr-2', T0 + 62_000, '2000', '1.0100')], 2);
+  expect(outs.filter((o) => o.type === 'OrderSubmitted').length).toBe(1);
+  expect(await countRows(db.ds, db.schema, 'broker_orders')).toBe(2);
+  expect(await countRows(db.ds, db.schema, 'orders')).toBe(2);
+  // appr-2's outputs committed again, at another position: found recorded, nothing new recorded.
+  const recorded = await countRows(db.ds, db.schema, 'processed_messages');
+  await effects.apply({ stream: 'IN_EXECUTOR', seq: 7, ts: T0 + 62_000 }, [], outs);
+  expect(await countRows(db.ds, db.schema, 'processed_messages')).toBe(recorded);
+  expect(await countRows(db.ds, db.schema, 'broker_orders')).toBe(2);
+});
+
 test('reconcile_when_broker_and_rebuilt_state_disagree_then_reports_by_client_order_id_and_never_resends', async () => {
   const make = pipelineDeciders(pipelineConfig());
   const host = new DeciderHost(make.executor());

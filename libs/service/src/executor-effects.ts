@@ -3,6 +3,7 @@ import type { Message, OrderStatus } from '@tradeloop/contracts';
 import { currencyDecimals, type Decimal, type DeciderHost, type Envelope } from '@tradeloop/kernel';
 import type { ExecutorState } from '@tradeloop/executor';
 import {
+  PROJECTED_TYPES,
   handleEachOnce,
   listBrokerOrders,
   projectMessage,
@@ -12,7 +13,7 @@ import {
   type AccountStart,
 } from '@tradeloop/persistence';
 import type { EffectItem, InboxRef, ServiceEffects, ServiceLogger } from './runner';
-import { processedRef, projectedOf } from './effects';
+import { processedRef } from './effects';
 
 /** What the executor found when it compared its rebuilt state with the broker's book at start. */
 export interface Reconciliation {
@@ -54,10 +55,10 @@ export function accountStartOf(state: ExecutorState, account: string, startedTs:
 
 /**
  * The executor's effects: its read models and the paper broker's durable book, written in one
- * transaction with the processed-message record; at start, reconciliation of the rebuilt state
- * with the broker's book by client order id, and the account it starts with (account_starts):
- * it publishes AccountUpdated only with a fill, so without that record the read models showed
- * no balance at all until the first one.
+ * transaction with the processed-message records of the outputs written (see processedRef); at
+ * start, reconciliation of the rebuilt state with the broker's book by client order id, and the
+ * account it starts with (account_starts): it publishes AccountUpdated only with a fill, so
+ * without that record the read models showed no balance at all until the first one.
  */
 export class ExecutorEffects implements ServiceEffects {
   last?: Reconciliation;
@@ -73,21 +74,18 @@ export class ExecutorEffects implements ServiceEffects {
     await this.applyMany([{ ref, inputs, outputs }]);
   }
 
-  /** One transaction for the group; per message its processed record, read models and broker rows. */
+  /** One transaction for the group; per output its processed record, read model and broker row. */
   async applyMany(items: readonly EffectItem[]): Promise<void> {
-    const work = items
-      .map((i) => ({
-        ...processedRef(i.ref),
-        seq: i.ref.seq,
-        projected: projectedOf(i.outputs),
-        broker: i.outputs.filter((o) => BROKER_TYPES.has(o.type)),
-      }))
-      .filter((w) => w.projected.length > 0 || w.broker.length > 0);
+    const work = items.flatMap((i) =>
+      i.outputs
+        .filter((o) => PROJECTED_TYPES.has(o.type as Message['type']) || BROKER_TYPES.has(o.type))
+        .map((output) => ({ ...processedRef(i.ref, output), seq: i.ref.seq, output: output as Message })),
+    );
     await handleEachOnce(this.ds, 'executor', work, async (tx, w) => {
-      for (const o of w.projected) await projectMessage(tx, o as Message);
-      if (w.broker.length > 0) {
-        const sync = await recordAtBroker(tx, w.broker as Message[]);
-        if (sync.alreadyAtBroker > 0) this.log?.warn({ alreadyAtBroker: sync.alreadyAtBroker, seq: w.seq }, 'broker already held these client order ids: not sent again');
+      if (PROJECTED_TYPES.has(w.output.type)) await projectMessage(tx, w.output);
+      if (BROKER_TYPES.has(w.output.type)) {
+        const sync = await recordAtBroker(tx, [w.output]);
+        if (sync.alreadyAtBroker > 0) this.log?.warn({ alreadyAtBroker: sync.alreadyAtBroker, seq: w.seq, id: w.output.id }, 'broker already held these client order ids: not sent again');
       }
     });
   }
