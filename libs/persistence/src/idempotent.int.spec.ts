@@ -54,6 +54,19 @@ describe('handleOnce (idempotent consumer)', () => {
     expect(await handleEachOnce(db.ds, 'risk', [], bump('group'))).toEqual([]);
   });
 
+  it('handle_each_when_a_group_holds_the_same_message_twice_then_applies_it_once_at_its_first_place', async () => {
+    const order: string[] = [];
+    const outcomes = await handleEachOnce(db.ds, 'risk', [{ id: 'gd-1', ts: T0 }, { id: 'gd-2', ts: T0 }, { id: 'gd-1', ts: T0 + 1 }], async (tx, m) => {
+      order.push(m.id);
+      await bump('group-dup')(tx);
+    });
+    expect(outcomes).toEqual(['applied', 'applied', 'duplicate']);
+    expect(order).toEqual(['gd-1', 'gd-2']);
+    expect(await counter('group-dup')).toBe(2);
+    const row = await db.ds.getRepository(ProcessedMessageEntity).findOneByOrFail({ consumer: 'risk', messageId: 'gd-1' });
+    expect(row.processedTs).toBe(T0);
+  });
+
   it('handle_each_when_one_work_of_the_group_fails_then_nothing_of_the_group_is_recorded', async () => {
     await expect(
       handleEachOnce(db.ds, 'risk', [{ id: 'gf-1', ts: T0 }, { id: 'gf-2', ts: T0 }], async (tx, m) => {

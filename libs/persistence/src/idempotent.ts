@@ -26,9 +26,10 @@ export async function handleOnce(ds: DataSource, consumer: string, message: Mess
 }
 
 /**
- * handleOnce for several messages in one transaction (a group commit): each message's record
- * and work in order, duplicates skipped one by one, all committed together or not at all.
- * Returns each message's outcome, in order.
+ * handleOnce for several messages in one transaction (a group commit): the records of all of
+ * them first, in one statement, then the work of each message whose record is new, in order (a
+ * message recorded before, or earlier in the same group, is a 'duplicate'); all committed
+ * together or not at all. Returns each message's outcome, in order.
  */
 export async function handleEachOnce<M extends MessageRef>(
   ds: DataSource,
@@ -38,8 +39,24 @@ export async function handleEachOnce<M extends MessageRef>(
 ): Promise<HandleOutcome[]> {
   if (messages.length === 0) return [];
   return ds.transaction(async (manager) => {
+    // One round trip for the group's records instead of one per message. A record another
+    // transaction holds uncommitted blocks this insert until that one ends, as in handleOnce.
+    const inserted: { message_id: string }[] = await manager.query(
+      `INSERT INTO ${tablesOf(ds).processedMessages} ("consumer", "message_id", "processed_ts")
+       SELECT $1, m."id", m."ts" FROM unnest($2::text[], $3::bigint[]) AS m("id", "ts")
+       ON CONFLICT DO NOTHING RETURNING "message_id"`,
+      [consumer, messages.map((m) => m.id), messages.map((m) => m.ts)],
+    );
+    const fresh = new Set(inserted.map((r) => r.message_id));
     const outcomes: HandleOutcome[] = [];
-    for (const m of messages) outcomes.push(await recordThenWork(manager, ds, consumer, m, (tx) => work(tx, m)));
+    for (const m of messages) {
+      if (!fresh.delete(m.id)) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      await work(manager, m);
+      outcomes.push('applied');
+    }
     return outcomes;
   });
 }
