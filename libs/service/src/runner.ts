@@ -158,7 +158,7 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  * its series), handle, publish the outputs (Nats-Msg-Id = envelope id, so a repeat after a
  * crash is stored once) without waiting for their PubAcks. A commit lane then takes the
  * messages in inbox order, in groups gathered for `commitLingerMs`: it waits for their PubAcks,
- * commits their effects (read models with a processed-message record per message) in one
+ * commits their effects (read models with a processed-message record per output written) in one
  * transaction and only then acks them — while the loop already decides and publishes the next
  * messages (at most `maxPendingCommits` ahead). A crash loses nothing: every message
  * after the ack floor is handled again on restart, its outputs de-duplicated by id, its
@@ -450,7 +450,7 @@ export class ServiceRunner {
     const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
     if (outcome.dead && !this.recalled?.ids.has(dlqMsgId(this.inbox.stream, this.inbox.durable, m.seq))) await this.deadLetter(m, outcome.dead);
     // Publish first: downstream stages do not wait for this one's read models. Both steps are
-    // idempotent (Nats-Msg-Id; the processed-message record), and the ack waits for both, so a
+    // idempotent (Nats-Msg-Id; the processed-message records), and the ack waits for both, so a
     // crash between them repeats the message and completes whichever did not happen. The
     // publish is not awaited here (the commit lane waits for its PubAcks before committing):
     // the next message is decided while these outputs travel. The server stores one
