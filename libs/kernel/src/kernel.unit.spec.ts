@@ -1,5 +1,5 @@
 import { clientOrderIdFor, deriveId, flat, nextBeta, nextFloat, seedPrng, clonePrng } from './index';
-import { dec, roundMoney, roundToStep, moneyStr } from './money';
+import { currencyDecimals, dec, roundMoney, roundToStep, moneyStr } from './money';
 import { instrumentFor } from './instruments';
 import { utcHour, utcWeekday, utcDayStart } from './time';
 import { EMA } from 'trading-signals';
@@ -55,6 +55,15 @@ describe('exact money', () => {
     expect(roundMoney('2.355', 'USD').toFixed()).toBe('2.36');
     expect(roundMoney('1234.5', 'JPY').toFixed()).toBe('1234');
     expect(moneyStr('5', 'USD')).toBe('5.00');
+  });
+  it('round_money_when_a_coin_then_to_its_smallest_unit_not_to_cents', () => {
+    // A BTC account booked in hundredths of a bitcoin lost every fee and most P&L below 0.005 BTC.
+    expect(currencyDecimals('BTC')).toBe(8);
+    expect(roundMoney('0.000228523', 'BTC').toFixed()).toBe('0.00022852');
+    expect(moneyStr('20', 'ETH')).toBe('20.00000000');
+    expect(roundMoney('1.2345675', 'XRP').toFixed()).toBe('1.234568');
+    // Fiat and the USD stablecoins keep their cents; a code nobody knows too.
+    expect(['USD', 'USDT', 'EUR', 'JPY', 'XYZ'].map(currencyDecimals)).toEqual([2, 2, 2, 0, 2]);
   });
   it('decimal_sum_when_floats_would_drift_then_exact', () => {
     let total = dec(0);

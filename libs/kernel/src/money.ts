@@ -41,7 +41,12 @@ export function roundToStep(value: DecimalLike, step: DecimalLike, mode: Roundin
   return n.mul(s);
 }
 
-/** Minor-unit decimals of the currencies we price in; unknown currencies default to 2. */
+/**
+ * Minor-unit decimals of the currencies we price in; unknown currencies default to 2. A coin's is
+ * its smallest unit as exchanges book it (the satoshi for BTC, as NautilusTrader's currencies):
+ * an account or a quote currency in BTC booked in hundredths would round away every fee and most
+ * P&L. The USD stablecoins count as USD, to the cent.
+ */
 const CURRENCY_DECIMALS: Readonly<Record<string, number>> = {
   USD: 2,
   EUR: 2,
@@ -54,6 +59,14 @@ const CURRENCY_DECIMALS: Readonly<Record<string, number>> = {
   USDT: 2,
   USDC: 2,
   BUSD: 2,
+  BTC: 8,
+  ETH: 8,
+  SOL: 8,
+  BNB: 8,
+  LTC: 8,
+  DOGE: 8,
+  XRP: 6,
+  ADA: 6,
 };
 
 export function currencyDecimals(currency: string): number {

@@ -3,7 +3,7 @@ import { given } from '@tradeloop/testing';
 import { createExecutor } from './executor.decider';
 import type { ExecutorInput } from './executor.outputs';
 import { accountRateOf, equityOf } from './executor.read';
-import { approved, closeOf, logOf, quoteBar } from './test-support';
+import { approved, closeOf, logOf, quoteBar, tradeBar } from './test-support';
 
 /**
  * An instrument quoted in another currency than the account's: its position, fills and fees
@@ -73,6 +73,25 @@ describe('an instrument quoted in another currency than the account', () => {
     // Marked in dollars at the GBPUSD rate: long 100000 at 0.8501, bid close 0.8505.
     expect(accountRateOf(then.state, 'TEST', 'EURGBP')?.toFixed()).toBe('1.25005');
     expect(equityOf(then.state)).toBeCloseTo(100000 - 21.25 + 100000 * (0.8505 - 0.8501) * 1.25005, 6);
+  });
+
+  it('ethusd_in_a_btc_account_after_btcusd_bars_then_fee_and_pnl_are_booked_to_the_satoshi', () => {
+    // Before, a coin account was booked in hundredths: this fee of 0.00006 BTC and the P&L below
+    // became 0.00, and the account never moved however much it traded.
+    const btc = createExecutor({ currency: 'BTC', startingCash: '2', takerFeeBps: 10, makerFeeBps: 10, slippageBps: 0 });
+    const btcusd = (i: number) => tradeBar(i, 40000, 40000, 40000, 40000, 'BTCUSD');
+    const ethusd = (i: number, price: number) => tradeBar(i, price, price, price, price, 'ETHUSD');
+    const buyEth = approved({ side: 'buy', quantity: '1', symbol: 'ETHUSD' }, 'eb', closeOf(0));
+    const sellEth = approved({ side: 'sell', quantity: '1', symbol: 'ETHUSD' }, 'es', closeOf(1));
+    const then = given(btc, logOf(btc, [btcusd(0), buyEth, ethusd(1, 2400), btcusd(1), sellEth])).when(ethusd(2, 2500));
+    expect(then.first('OrderFilled')).toMatchObject({
+      fee: '2.50', // 1 × 2500 × 0.001 USD
+      conversionRate: '0.000025', // 1 / the BTCUSD close
+      accountRealizedPnl: '0.00250000', // 100 USD
+      accountFee: '0.00006250',
+    });
+    // 2 − 0.00006 (2.40 USD) + 0.0025 − 0.0000625, to the satoshi.
+    expect(then.first('AccountUpdated')).toEqual({ currency: 'BTC', cash: '2.00237750', realizedPnl: '0.00250000', fees: '0.00012250', sequence: 2 });
   });
 
   it('a_converted_run_when_its_log_is_folded_then_the_same_account_as_live', () => {
