@@ -114,12 +114,24 @@ export interface LedgerRules {
   readonly rounding: Rounding;
   /** README "Positions": a reversal's fee is split pro rata between the closed and the new position. */
   readonly reversalFee: 'pro-rata' | 'all-to-close';
-  /** README "Account": amounts in another currency reach the account converted, fill by fill. */
-  readonly conversion: 'per-fill' | 'none';
+  /**
+   * README "Account": amounts in another currency reach the account converted, fill by fill —
+   * the realised P&L as booked in the quote currency (to its minor unit) times the fill's rate.
+   */
+  readonly conversion: 'per-fill' | 'none' | 'unrounded-pnl';
   /** README "Account": open positions are marked on their exit side (longs at the bid, shorts at the ask). */
   readonly markSide: 'exit-side' | 'mid';
   /** A won trade: a closed position whose net P&L (after its fees) is above zero. */
   readonly win: 'net' | 'gross';
+  /** README "Account": an instrument quoted in the account's money under another name (USD in a USDT account) is booked under the account's name. */
+  readonly sameMoneyLabel: 'account' | 'quote';
+  /**
+   * README "Account": a linking pair's last bar is the one the run processed last before the fill,
+   * bars of equal time in the order of their files — not only the bars that closed before the fill's.
+   */
+  readonly linkBar: 'last-processed' | 'closed-before';
+  /** README "Account": open positions are marked at the last bar mid of a linking pair, the instrument itself included — not at the rate of its last fill. */
+  readonly markRate: 'last-mid' | 'last-fill';
 }
 
 export const README_RULES: LedgerRules = {
@@ -129,6 +141,9 @@ export const README_RULES: LedgerRules = {
   conversion: 'per-fill',
   markSide: 'exit-side',
   win: 'net',
+  sameMoneyLabel: 'account',
+  linkBar: 'last-processed',
+  markRate: 'last-mid',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -235,6 +250,8 @@ interface Book {
   exitQty: Rat;
   exitNotional: Rat;
   positionId?: string;
+  /** The account-currency rate of the book's last fill, when converted. */
+  lastRate?: Rat;
 }
 
 function qtyOf(b: Book): Rat {
@@ -306,7 +323,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
    * The bar of `symbol` (at any venue) the run processed last before a fill at `ts` on a bar of
    * file `file`: bars are processed in time order, bars of equal time in the order of their files.
    */
-  const before = (a: BarClose, ts: number, file: number) => a.closeTs < ts || (a.closeTs === ts && a.file <= file);
+  const before = (a: BarClose, ts: number, file: number) => a.closeTs < ts || (a.closeTs === ts && a.file <= file && rules.linkBar === 'last-processed');
   const lastBarOf = (symbol: string, ts: number, file: number): BarClose | undefined => {
     let best: BarClose | undefined;
     for (const [key, bars] of inputs.bars) {
@@ -413,7 +430,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
     const cs = Rat.parse(inst.contractSize);
     // The position's money: its quote currency, or the account's when the two count as the same
     // money (BTC-PERP, quoted in USD, in a USDT account is booked in USDT).
-    const quote = sameMoney(inst.quoteCurrency, account) ? account : inst.quoteCurrency;
+    const quote = sameMoney(inst.quoteCurrency, account) && rules.sameMoneyLabel === 'account' ? account : inst.quoteCurrency;
     const qMinor = minorUnit(quote);
     const q = Rat.parse(d['quantity']);
     const p = Rat.parse(d['price']);
@@ -428,6 +445,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
 
     let book = books.get(key);
     let realized = Rat.ZERO;
+    let rawRealized = Rat.ZERO;
     if (book === undefined || book.lots.length === 0) {
       book = openBook(venue, symbol, sign, q, p, fee);
       books.set(key, book);
@@ -466,6 +484,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
         if (lot.qty.isZero()) book.lots.shift();
       }
       raw = raw.times(cs).times(Rat.of(BigInt(book.sign)));
+      rawRealized = raw;
       realized = round(raw, qMinor);
       book.gross = book.gross.plus(realized);
       book.exitQty = book.exitQty.plus(closing);
@@ -521,9 +540,10 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
         say(`${where}: nothing converts ${quote} into ${account}, yet the fill was booked`);
       } else {
         compare(`${where} conversionRate`, d['conversionRate'], rate);
+        book.lastRate = rate;
         compare(`${where} accountCurrency`, d['accountCurrency'], account);
-        if (rules.conversion === 'per-fill') {
-          accRealized = round(realized.times(rate), accMinor);
+        if (rules.conversion !== 'none') {
+          accRealized = round((rules.conversion === 'unrounded-pnl' ? rawRealized : realized).times(rate), accMinor);
           accFee = round(fee.times(rate), accMinor);
         }
         compare(`${where} accountRealizedPnl`, d['accountRealizedPnl'], accRealized);
@@ -597,7 +617,9 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
     const mark = rules.markSide === 'mid' ? last.bid.plus(last.ask).div(Rat.of(2n)) : b.sign === 1 ? last.bid : last.ask;
     const inQuote = mark.minus(averageOf(b)).times(qty).times(Rat.parse(inst.contractSize)).times(Rat.of(BigInt(b.sign)));
     let rate: Rat | undefined = Rat.ONE;
-    if (!sameMoney(inst.quoteCurrency, account) && rules.conversion === 'per-fill') rate = midRate(inst.quoteCurrency, Infinity, Infinity);
+    if (!sameMoney(inst.quoteCurrency, account) && rules.conversion !== 'none') {
+      rate = rules.markRate === 'last-fill' ? b.lastRate : midRate(inst.quoteCurrency, Infinity, Infinity);
+    }
     if (rate === undefined) {
       say(`open ${b.symbol}@${b.venue}: nothing converts ${inst.quoteCurrency} into ${account}`);
       continue;

@@ -255,8 +255,12 @@ describe('ledger oracle over real backtests', () => {
     ['halves rounded up, not to even', { rounding: 'half-up' }],
     ["a reversal's whole fee on the closed position", { reversalFee: 'all-to-close' }],
     ['foreign amounts booked unconverted', { conversion: 'none' }],
+    ['foreign P&L converted before its rounding to the quote currency', { conversion: 'unrounded-pnl' }],
     ['open positions marked at the mid', { markSide: 'mid' }],
     ['a win judged before fees', { win: 'gross' }],
+    ['a USD-quoted instrument in a USDT account labelled USD', { sameMoneyLabel: 'quote' }],
+    ["a linking pair's bar of the fill's own time left out", { linkBar: 'closed-before' }],
+    ['open foreign positions marked at their last fill rate', { markRate: 'last-fill' }],
   ];
   it.each(WRONG_RULES)('given_a_wrong_rule_%s_when_checked_then_the_oracle_disagrees_with_the_runs', (_name, rule) => {
     const disagreements = runs.flatMap((r) => checkLedger({ ...r.inputs, rules: rule }).disagreements);
