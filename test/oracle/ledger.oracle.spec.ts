@@ -13,6 +13,7 @@ import { checkLedger, readRun, readRunBars, runStartedOf, type InstrumentFacts, 
 const DATA = resolve(__dirname, '../../../shared/data');
 const FILES = {
   eurusd: 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv',
+  eurusdFxcm: 'forex/EURUSD_FXCM_1m_quotebars_2014-05-01_2014-05-15.csv',
   xauusd: 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv',
   usdjpy: 'forex/USDJPY_FXCM_1m_quotebars_2013-02-01_2013-03-01.csv',
   btcPerp: 'crypto/BTC-PERP_FTX_1m_2021-12-31_2022-02-01.csv',
@@ -56,6 +57,13 @@ const CASES: readonly Case[] = [
     name: 'xauusd strategies in 100-ounce contracts, USD',
     files: [FILES.xauusd],
     args: ['--fee-bps', '1.3', '--slippage-bps', '0.9'],
+  },
+  {
+    // Two books of EURUSD (OANDA and FXCM), and gold converted at the EURUSD mid of whichever
+    // venue's bar came last.
+    name: 'eurusd at two venues and gold, strategies, EUR account',
+    files: [FILES.eurusd, FILES.eurusdFxcm, FILES.xauusd],
+    args: ['--from', '2014-05-05', '--to', '2014-05-10', '--currency', 'EUR', '--fee-bps', '1.1', '--slippage-bps', '0.5'],
   },
   {
     name: 'usdjpy strategies, USD account',
