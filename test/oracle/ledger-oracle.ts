@@ -252,6 +252,17 @@ interface Book {
   positionId?: string;
   /** The account-currency rate of the book's last fill, when converted. */
   lastRate?: Rat;
+  /** The position's share of every fill it saw (a reversal's quantity and fee split), in order. */
+  fills: PositionFill[];
+}
+
+interface PositionFill {
+  readonly side: string;
+  readonly quantity: Rat;
+  readonly price: Rat;
+  readonly fee: Rat;
+  /** As the fill reports it (the fills oracle's business); for the experience's slippage cost. */
+  readonly slippage: Rat;
 }
 
 function qtyOf(b: Book): Rat {
@@ -264,7 +275,7 @@ function averageOf(b: Book): Rat {
 }
 
 type Expected =
-  | { kind: 'PositionClosed'; fields: Record<string, string | number>; exact: Record<string, Rat>; approx: Record<string, Rat> }
+  | { kind: 'PositionClosed'; fields: Record<string, string | number>; exact: Record<string, Rat>; approx: Record<string, Rat>; close: OracleClose }
   | { kind: 'PositionOpened' | 'PositionChanged'; fields: Record<string, string | number>; exact: Record<string, Rat>; approx: Record<string, Rat>; book: Book }
   | { kind: 'AccountUpdated'; fields: Record<string, string | number>; exact: Record<string, Rat>; approx: Record<string, Rat> };
 
@@ -272,6 +283,10 @@ export interface OracleClose {
   readonly venue: string;
   readonly symbol: string;
   readonly currency: string;
+  readonly contractSize: Rat;
+  readonly fills: readonly PositionFill[];
+  /** Learnt from the PositionClosed the oracle matched it with. */
+  positionId?: string;
   readonly gross: Rat;
   readonly fees: Rat;
   readonly net: Rat;
@@ -381,7 +396,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
   let fillIndex = 0;
   const fills: LoggedEvent[] = [];
 
-  const compare = (what: string, reported: unknown, oracle: Rat | string | number) => {
+  const compare = (what: string, reported: unknown, oracle: Rat | string | number | boolean) => {
     if (oracle instanceof Rat) {
       if (typeof reported !== 'string') return say(`${what}: reported ${JSON.stringify(reported)}, oracle ${oracle.toString()}`);
       if (!Rat.parse(reported).eq(oracle)) say(`${what}: reported ${reported}, oracle ${oracle.toString()}`);
@@ -404,21 +419,24 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
     if (next.kind === 'PositionOpened') {
       next.book.positionId = String(e.data['positionId']);
       byPositionId.set(next.book.positionId, next.book);
+    } else if (next.kind === 'PositionClosed') {
+      next.close.positionId = String(e.data['positionId']);
     } else if (next.kind === 'PositionChanged' && e.data['positionId'] !== next.book.positionId) {
       say(`${where}: position ${String(e.data['positionId'])}, the oracle's book is ${String(next.book.positionId)}`);
     }
   };
 
-  const openBook = (venue: string, symbol: string, sign: 1 | -1, qty: Rat, price: Rat, fee: Rat): Book => ({
+  const openBook = (venue: string, symbol: string, sign: 1 | -1, first: PositionFill): Book => ({
     venue,
     symbol,
     sign,
-    lots: [{ qty, price }],
-    maxQty: qty,
+    lots: [{ qty: first.quantity, price: first.price }],
+    maxQty: first.quantity,
     gross: Rat.ZERO,
-    fees: fee,
+    fees: first.fee,
     exitQty: Rat.ZERO,
     exitNotional: Rat.ZERO,
+    fills: [first],
   });
 
   const applyFill = (e: LoggedEvent) => {
@@ -435,6 +453,8 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
     const q = Rat.parse(d['quantity']);
     const p = Rat.parse(d['price']);
     const sign: 1 | -1 = d['side'] === 'buy' ? 1 : -1;
+    const slippage = Rat.parse(d['slippage'] ?? '0');
+    const share = (quantity: Rat, shareFee: Rat): PositionFill => ({ side: d['side'], quantity, price: p, fee: shareFee, slippage });
     const where = `fill ${fillIndex + 1} (${d['side']} ${d['quantity']} ${symbol}@${venue} at ${d['price']}, ${d['role']})`;
 
     // README "Fees": quantity × price × contractSize × bps / 10 000, half-even to the quote currency's minor unit.
@@ -447,7 +467,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
     let realized = Rat.ZERO;
     let rawRealized = Rat.ZERO;
     if (book === undefined || book.lots.length === 0) {
-      book = openBook(venue, symbol, sign, q, p, fee);
+      book = openBook(venue, symbol, sign, share(q, fee));
       books.set(key, book);
       expected.push({
         kind: 'PositionOpened',
@@ -458,6 +478,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
       });
     } else if (book.sign === sign) {
       book.lots.push({ qty: q, price: p });
+      book.fills.push(share(q, fee));
       if (rules.costBasis === 'average') book.lots = [{ qty: qtyOf(book), price: averageOf(book) }];
       const held = qtyOf(book);
       if (held.cmp(book.maxQty) > 0) book.maxQty = held;
@@ -471,6 +492,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
       });
     } else {
       const held = qtyOf(book);
+      const entryPrice = averageOf(book);
       const closing = q.cmp(held) < 0 ? q : held;
       // Realised = (exit − cost) × quantity × contract size, × −1 for shorts; FIFO walks the lots.
       let left = closing;
@@ -493,6 +515,7 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
       const reversal = !remainder.isZero();
       const closeFee = !reversal ? fee : rules.reversalFee === 'pro-rata' ? round(fee.times(closing).div(q), qMinor) : fee;
       book.fees = book.fees.plus(closeFee);
+      book.fills.push(share(closing, closeFee));
       const flat = closing.eq(held);
       if (!flat) {
         expected.push({
@@ -506,19 +529,21 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
         const role = d['role'];
         const exitReason = reversal ? 'reversal' : role === 'stop_loss' ? 'stop_loss' : role === 'take_profit' ? 'take_profit' : 'manual';
         const net = book.gross.minus(book.fees);
-        closes.push({ venue, symbol, currency: quote, gross: book.gross, fees: book.fees, net, exitReason });
-        // The entry price is the average over the position's entries: with FIFO, every entry's.
+        const closed: OracleClose = { venue, symbol, currency: quote, contractSize: cs, fills: book.fills, gross: book.gross, fees: book.fees, net, exitReason };
+        closes.push(closed);
         expected.push({
           kind: 'PositionClosed',
+          close: closed,
           fields: { venue, symbol, direction: book.sign === 1 ? 'long' : 'short', currency: quote, exitReason },
           exact: { quantity: book.maxQty, grossPnl: book.gross, fees: book.fees, realizedPnl: net },
-          approx: { exitPrice: book.exitNotional.div(book.exitQty) },
+          // The average entry is the running average the reductions left unchanged.
+          approx: { entryPrice, exitPrice: book.exitNotional.div(book.exitQty) },
         });
         const closedBook = book;
         if (closedBook.positionId !== undefined) byPositionId.delete(closedBook.positionId);
         book.lots = [];
         if (reversal) {
-          book = openBook(venue, symbol, sign, remainder, p, fee.minus(closeFee));
+          book = openBook(venue, symbol, sign, share(remainder, fee.minus(closeFee)));
           books.set(key, book);
           expected.push({
             kind: 'PositionOpened',
@@ -595,6 +620,33 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
       if (r[k] !== d[k]) say(`report.fills[${i}] ${k}: ${JSON.stringify(r[k])}, the log's fill ${JSON.stringify(d[k])}`);
     }
   });
+  // Every closed position's experience (README "The learning loop"): learning rebuilds the
+  // position's fills on its own, and they must be the oracle's — each fill, a reversal's closing
+  // part with its share of the fee — with the P&L, fees and win of the close, and
+  // slippageCost = Σ slippage × quantity × contract size.
+  const closeById = new Map(closes.map((c) => [c.positionId, c]));
+  for (const e of events) {
+    if (e.type !== 'ExperienceRecorded') continue;
+    const x = e.data as Record<string, unknown>;
+    const c = closeById.get(String(x['positionId']));
+    const where = `ExperienceRecorded ${e.id} (${String(x['symbol'])})`;
+    if (c === undefined) {
+      say(`${where}: no position the oracle closed has id ${String(x['positionId'])}`);
+      continue;
+    }
+    closeById.delete(c.positionId);
+    compare(`${where} pnl`, x['pnl'], c.net);
+    compare(`${where} fees`, x['fees'], c.fees);
+    compare(`${where} currency`, x['currency'], c.currency);
+    compare(`${where} win`, x['win'], (rules.win === 'net' ? c.net : c.gross).sign() > 0);
+    const fills = (x['fills'] ?? []) as Array<Record<string, string>>;
+    const got = fills.map((f) => `${f['side']} ${Rat.parse(f['quantity']).toString()} at ${Rat.parse(f['price']).toString()} fee ${Rat.parse(f['fee']).toString()}`);
+    const want = c.fills.map((f) => `${f.side} ${f.quantity.toString()} at ${f.price.toString()} fee ${f.fee.toString()}`);
+    if (got.join('; ') !== want.join('; ')) say(`${where} fills: reported [${got.join('; ')}], oracle [${want.join('; ')}]`);
+    compare(`${where} slippageCost`, x['slippageCost'], Rat.sum(c.fills.map((f) => f.slippage.times(f.quantity))).times(c.contractSize));
+  }
+  for (const c of closeById.values()) say(`position ${String(c.positionId)} (${c.symbol}) closed without an experience`);
+
   const reportClosed = events.filter((e) => e.type === 'PositionClosed').map((e) => e.data);
   if (JSON.stringify(report.closedPositions) !== JSON.stringify(reportClosed)) say(`report.closedPositions differ from the log's PositionClosed events`);
 
