@@ -385,7 +385,6 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
   const fileOf = (market: string): number => inputs.bars.get(market)?.[0]?.file ?? Infinity;
 
   const books = new Map<string, Book>();
-  const byPositionId = new Map<string, Book>();
   const expected: Expected[] = [];
   const closes: OracleClose[] = [];
   const cashAfterFill: Rat[] = [];
@@ -418,7 +417,6 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
     for (const [k, v] of Object.entries(next.approx)) close(`${where} ${k}`, e.data[k], v);
     if (next.kind === 'PositionOpened') {
       next.book.positionId = String(e.data['positionId']);
-      byPositionId.set(next.book.positionId, next.book);
     } else if (next.kind === 'PositionClosed') {
       next.close.positionId = String(e.data['positionId']);
     } else if (next.kind === 'PositionChanged' && e.data['positionId'] !== next.book.positionId) {
@@ -539,8 +537,6 @@ export function checkLedger(inputs: OracleInputs): OracleVerdict {
           // The average entry is the running average the reductions left unchanged.
           approx: { entryPrice, exitPrice: book.exitNotional.div(book.exitQty) },
         });
-        const closedBook = book;
-        if (closedBook.positionId !== undefined) byPositionId.delete(closedBook.positionId);
         book.lots = [];
         if (reversal) {
           book = openBook(venue, symbol, sign, share(remainder, fee.minus(closeFee)));

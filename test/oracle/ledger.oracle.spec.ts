@@ -56,7 +56,7 @@ const CASES: readonly Case[] = [
   {
     name: 'xauusd strategies in 100-ounce contracts, USD',
     files: [FILES.xauusd],
-    args: ['--fee-bps', '1.3', '--slippage-bps', '0.9'],
+    args: ['--to', '2014-05-09', '--fee-bps', '1.3', '--slippage-bps', '0.9'],
   },
   {
     // Two books of EURUSD (OANDA and FXCM), and gold converted at the EURUSD mid of whichever
