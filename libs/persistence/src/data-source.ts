@@ -82,6 +82,11 @@ export function createDataSource(options: PersistenceOptions): DataSource {
   });
 }
 
+async function schemaExists(qr: QueryRunner, schema: string): Promise<boolean> {
+  const rows: unknown[] = await qr.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  return rows.length > 0;
+}
+
 /**
  * Holds a session advisory lock (per schema) on one connection for the duration of `fn`, so
  * replicas starting together run migrations one after another instead of racing on
@@ -97,7 +102,9 @@ async function withMigrationLock<T>(ds: DataSource, fn: (qr: QueryRunner) => Pro
     const key = `tradeloop.migrations:${schema ?? ''}`;
     await qr.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
     try {
-      if (schema) await qr.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      // Only when missing: CREATE SCHEMA checks the database's CREATE privilege before IF NOT
+      // EXISTS, so it would fail for an owner role given a schema a DBA created for it.
+      if (schema && !(await schemaExists(qr, schema))) await qr.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       return await fn(qr);
     } finally {
       await qr.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);

@@ -7,6 +7,23 @@ export {
   type PersistenceOptions,
 } from './data-source';
 export {
+  APP_ROLE_PRIVILEGES,
+  EXPERIENCE_TABLE,
+  appRoleGrantStatements,
+  grantAppRole,
+  resolveSchema,
+  AppRoleError,
+  type TablePrivilege,
+} from './app-role';
+export {
+  checkSchema,
+  assertSchemaReady,
+  describeSchemaProblems,
+  migrationNames,
+  SchemaNotReadyError,
+  type SchemaCheck,
+} from './schema-check';
+export {
   OrderEntity,
   FillEntity,
   PositionEntity,

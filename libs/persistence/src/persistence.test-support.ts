@@ -64,3 +64,59 @@ export async function countRows(ds: DataSource, schema: string, table: string): 
   const rows: { n: string }[] = await ds.query(`SELECT count(*) AS n FROM ${quoteIdent(schema)}.${quoteIdent(table)}`);
   return Number(rows[0].n);
 }
+
+/**
+ * A least-privilege setup as an operator makes it, with names of its own (roles are
+ * cluster-wide): an owner role that may not create schemas, a schema a DBA created for it, and
+ * an app role with a password (trust auth ignores it; it is there so tests can check it never
+ * reaches a log or a message). Nothing is granted: that is `tradeloop migrate --grant-app-role`'s job.
+ */
+export interface TestRoles {
+  readonly schema: string;
+  readonly owner: string;
+  readonly app: string;
+  readonly appPassword: string;
+  /** A superuser connection (the DBA). */
+  readonly admin: DataSource;
+  /** TEST_DATABASE_URL as another role. */
+  urlAs(role: string, password?: string): string;
+  /** Drops the schema, what the roles were granted, and the roles. Close their connections first. */
+  close(): Promise<void>;
+}
+
+export async function createTestRoles(): Promise<TestRoles> {
+  const id = randomUUID().replace(/-/g, '').slice(0, 12);
+  const schema = `tl_test_${id}`;
+  const owner = `tl_owner_${id}`;
+  const app = `tl_app_${id}`;
+  const appPassword = `pw-${randomUUID()}`;
+  const admin = createDataSource({ url: TEST_DATABASE_URL, poolSize: 1, applicationName: 'persistence-test-admin' });
+  await admin.initialize();
+  await admin.query(`CREATE ROLE ${quoteIdent(owner)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+  await admin.query(`CREATE ROLE ${quoteIdent(app)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${appPassword}'`);
+  await admin.query(`CREATE SCHEMA ${quoteIdent(schema)} AUTHORIZATION ${quoteIdent(owner)}`);
+  return {
+    schema,
+    owner,
+    app,
+    appPassword,
+    admin,
+    urlAs(role, password) {
+      const u = new URL(TEST_DATABASE_URL);
+      u.username = role;
+      u.password = password ?? '';
+      return u.toString();
+    },
+    async close() {
+      try {
+        await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+        for (const role of [app, owner]) {
+          await admin.query(`DROP OWNED BY ${quoteIdent(role)}`);
+          await admin.query(`DROP ROLE ${quoteIdent(role)}`);
+        }
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
