@@ -4,6 +4,7 @@ import { backtestCommand, Io } from './backtest.command';
 import { apikeyCommand } from './commands/apikey';
 import { explainCommand } from './commands/explain';
 import { exportCommand } from './commands/export';
+import { migrateCommand } from './commands/migrate';
 import { replayCommand } from './commands/replay';
 import { CommandExit } from './exit';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(explainCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   program.addCommand(exportCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   program.addCommand(apikeyCommand(io));
+  program.addCommand(migrateCommand(io).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }));
   return program;
 }
 

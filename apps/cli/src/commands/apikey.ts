@@ -5,6 +5,7 @@ import type { ApiKeyInfo, ApiKeyScope } from '@tradeloop/persistence';
 // with every `tradeloop` start (cli.e2e.spec.ts checks it).
 import { API_KEY_NAME_PATTERN, API_KEY_SCOPES, normalizeScopes } from '@tradeloop/persistence/src/api-key-rules';
 import type { Io } from '../backtest.command';
+import { describeUrl } from './database';
 
 const persistence = (): Promise<typeof import('@tradeloop/persistence')> => import('@tradeloop/persistence');
 
@@ -60,16 +61,6 @@ function parseName(value: string): string {
   return value;
 }
 
-/** host:port/database, for messages: never the user's password. */
-function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
 function iso(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString();
 }
@@ -120,7 +111,7 @@ async function withDatabase<T>(ctx: Context, opts: DatabaseOptions, work: (ds: D
   } catch (e) {
     if (sqlStateOf(e) === UNDEFINED_TABLE) {
       throw new Error(
-        `no api_keys table${schema ? ` in schema "${schema}"` : ''}: the migrations have not run there (start a service, or pass --migrate)`,
+        `no api_keys table${schema ? ` in schema "${schema}"` : ''}: the migrations have not run there (run \`tradeloop migrate\`, or pass --migrate)`,
       );
     }
     throw e;
