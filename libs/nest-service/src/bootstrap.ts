@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { createDataSource, runMigrations } from '@tradeloop/persistence';
+import { assertSchemaReady, createDataSource, runMigrations, SchemaNotReadyError, sqlStateOf } from '@tradeloop/persistence';
 import { NATS_CLIENT_DEFAULTS, topology, type Topology } from '@tradeloop/transport-nats';
 import { ExecutorEffects, ServiceMetrics, ServiceRunner } from '@tradeloop/service';
 import { equityOf, type ExecutorState } from '@tradeloop/executor';
@@ -46,7 +46,13 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Connects NATS (and PostgreSQL, running migrations, for services that write read models). */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/**
+ * Connects NATS, and PostgreSQL for services that use it: with DATABASE_MIGRATIONS=apply it runs
+ * the pending migrations, with check it only checks that the schema is at the latest and that
+ * its role holds the services' privileges, and refuses to start otherwise.
+ */
 export async function connectInfrastructure(name: ServiceName, env: ServiceEnv): Promise<Infrastructure> {
   const log = pino({ name: `tradeloop-${name}`, level: env.LOG_LEVEL });
   let nc: NatsConnection;
@@ -56,18 +62,34 @@ export async function connectInfrastructure(name: ServiceName, env: ServiceEnv):
     throw new Error(`${name}: NATS at ${redactUrl(env.NATS_URL)} is unreachable: ${e instanceof Error ? e.message : String(e)}`);
   }
   let ds: DataSource | undefined;
+  let migrations: Record<string, unknown> | undefined;
   if (writesReadModels(name)) {
     ds = createDataSource({ url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, applicationName: `tradeloop-${name}`, poolSize: 5 });
+    const where = `PostgreSQL at ${redactUrl(env.DATABASE_URL)}`;
     try {
-      await runMigrations(ds);
+      if (env.DATABASE_MIGRATIONS === 'check') {
+        const check = await assertSchemaReady(ds);
+        migrations = { migrations: 'checked', schema: check.schema, role: check.role };
+        // A newer release migrated the schema (a rollback of the services): they run on it, but say so.
+        if (check.unknown.length > 0) log.warn({ unknown: check.unknown }, `schema "${check.schema}" has migrations this release does not know: a newer release migrated it`);
+      } else {
+        migrations = { migrations: 'applied', applied: await runMigrations(ds) };
+      }
     } catch (e) {
       await nc.close();
-      throw new Error(`${name}: PostgreSQL at ${redactUrl(env.DATABASE_URL)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      await ds.destroy().catch(() => undefined);
+      if (e instanceof SchemaNotReadyError) throw new Error(`${name}: ${where} is not ready and DATABASE_MIGRATIONS=check: ${e.message}`);
+      const why = e instanceof Error ? e.message : String(e);
+      const hint =
+        sqlStateOf(e) === INSUFFICIENT_PRIVILEGE
+          ? ' — this role may not change the schema: run `tradeloop migrate` as the tables\' owner and start the services with DATABASE_MIGRATIONS=check'
+          : '';
+      throw new Error(`${name}: ${where} failed: ${why}${hint}`);
     }
   }
   const topo = topology({ ns: env.NATS_NAMESPACE, replicas: env.NATS_STREAM_REPLICAS });
   const metrics = new ServiceMetrics(name, { defaultMetrics: true });
-  log.info({ nats: redactUrl(env.NATS_URL), postgres: ds ? redactUrl(env.DATABASE_URL) : undefined, ns: env.NATS_NAMESPACE || undefined }, 'connected');
+  log.info({ nats: redactUrl(env.NATS_URL), postgres: ds ? redactUrl(env.DATABASE_URL) : undefined, ...migrations, ns: env.NATS_NAMESPACE || undefined }, 'connected');
   return { env, log, nc, ds, topo, metrics };
 }
 

@@ -50,6 +50,9 @@ function NumberIn(min: number, max: number, message: string, integer = false): P
   };
 }
 
+export const DATABASE_MIGRATIONS_MODES = ['apply', 'check'] as const;
+export type DatabaseMigrations = (typeof DATABASE_MIGRATIONS_MODES)[number];
+
 /**
  * Every variable a Tradeloop service reads, validated once at start (DESIGN: "each service
  * reads and validates its variables once at boot"). Defaults give the paper setup on this
@@ -67,6 +70,18 @@ export class ServiceEnv {
 
   @IsOptional() @IsString() @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a PostgreSQL schema name' })
   DATABASE_SCHEMA?: string;
+
+  /**
+   * What a service that uses PostgreSQL does with the migrations at start. `apply` (the default):
+   * it runs the pending ones itself (advisory-locked), so it must connect as the tables' owner.
+   * `check`: it changes nothing and refuses to start unless the schema is at this release's latest
+   * migration and its role holds the services' privileges, naming what is missing; the migrations
+   * then run once per release as a step of their own (`tradeloop migrate`, as the owner) and the
+   * services connect as a least-privilege role.
+   */
+  @IsOptional()
+  @IsIn(DATABASE_MIGRATIONS_MODES, { message: 'must be apply (the service runs the migrations at start) or check (it only checks them: run `tradeloop migrate` first)' })
+  DATABASE_MIGRATIONS: DatabaseMigrations = 'apply';
 
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]*$/, { message: 'may contain only letters, digits, _ and -' })
   NATS_NAMESPACE: string = '';

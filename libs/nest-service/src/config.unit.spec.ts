@@ -93,6 +93,16 @@ describe('loadServiceEnv', () => {
     }
   });
 
+  test('database_migrations_when_unset_then_apply_as_before_check_when_asked_and_anything_else_refused_naming_the_variable', () => {
+    expect(loadServiceEnv({}).DATABASE_MIGRATIONS).toBe('apply');
+    expect(loadServiceEnv({ DATABASE_MIGRATIONS: 'check' }).DATABASE_MIGRATIONS).toBe('check');
+    for (const bad of ['false', 'skip', 'CHECK']) {
+      expect(() => loadServiceEnv({ DATABASE_MIGRATIONS: bad })).toThrow(
+        `DATABASE_MIGRATIONS must be apply (the service runs the migrations at start) or check (it only checks them: run \`tradeloop migrate\` first) (got "${bad}")`,
+      );
+    }
+  });
+
   test('env_when_stream_replicas_given_then_an_integer_from_1_to_5_or_an_error_naming_it', () => {
     expect(loadServiceEnv({}).NATS_STREAM_REPLICAS).toBe(1);
     expect(loadServiceEnv({ NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);

@@ -1,4 +1,4 @@
-export { ServiceEnv, ConfigError, loadServiceEnv, redactUrl } from './config';
+export { ServiceEnv, ConfigError, loadServiceEnv, redactUrl, DATABASE_MIGRATIONS_MODES, type DatabaseMigrations } from './config';
 export {
   DECIDER_SERVICES,
   DEFAULT_PORTS,
