@@ -20,6 +20,15 @@ export const SECRET = 'tradeloop-secrets';
 export const PIPELINE_CONFIG = 'tradeloop-pipeline';
 export const MARKET_DATA_CONFIG = 'tradeloop-market-data';
 export const OUTPUT = resolve(__dirname, '../k8s/tradeloop.yaml');
+/**
+ * The least-privilege role the services connect as (the user of the Secret's DATABASE_URL): the
+ * migrate Job, connecting as the tables' owner (DATABASE_OWNER_URL), grants it exactly the
+ * services' privileges. The services only check the schema (DATABASE_MIGRATIONS=check).
+ */
+export const APP_ROLE = 'tradeloop_app';
+export const MIGRATE_JOB = 'migrate';
+/** What the Job runs: the image's entrypoint runs its arguments (deploy/entrypoint.sh). */
+export const MIGRATE_ARGS: readonly string[] = ['npx', 'tradeloop', 'migrate'];
 
 /** Every service of a deployment, in the order the manifests list them (the feed last). */
 export const SERVICES: readonly ServiceName[] = ['gateway', 'scanner', 'rl-decision', 'risk', 'governor', 'executor', 'notifier', 'learning', 'market-data'];
@@ -65,7 +74,7 @@ export const MARKET_DATA_SETTINGS: Readonly<Record<string, string>> = {
 
 type Manifest = Record<string, unknown>;
 
-function labels(service: ServiceName): Record<string, string> {
+function labels(service: ServiceName | typeof MIGRATE_JOB): Record<string, string> {
   return { 'app.kubernetes.io/name': 'tradeloop', 'app.kubernetes.io/component': service, 'app.kubernetes.io/part-of': 'tradeloop' };
 }
 
@@ -74,11 +83,16 @@ export function usesDatabase(service: ServiceName): boolean {
   return service === 'gateway' || writesReadModels(service);
 }
 
+const secretEnv = (name: string, optional = false, key = name): Manifest => ({ name, valueFrom: { secretKeyRef: { name: SECRET, key, ...(optional ? { optional: true } : {}) } } });
+
+const POD_SECURITY = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } };
+const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+
 function deployment(service: ServiceName): Manifest {
   const port = DEFAULT_PORTS[service];
-  const secretEnv = (name: string, optional = false) => ({ name, valueFrom: { secretKeyRef: { name: SECRET, key: name, ...(optional ? { optional: true } : {}) } } });
   const env: Manifest[] = [{ name: 'TRADELOOP_SERVICE', value: service }, { name: 'HTTP_PORT', value: String(port) }, secretEnv('NATS_URL')];
-  if (usesDatabase(service)) env.push(secretEnv('DATABASE_URL'));
+  // As the least-privilege role; the migrate Job has brought the schema to this release's latest.
+  if (usesDatabase(service)) env.push(secretEnv('DATABASE_URL'), { name: 'DATABASE_MIGRATIONS', value: 'check' });
   if (service === 'notifier') env.push(secretEnv('NOTIFIER_WEBHOOK_URL', true));
   // The gateway's own setting: how long an Idempotency-Key is kept (wall time; the default, shown to be changed).
   if (service === 'gateway') env.push({ name: 'IDEMPOTENCY_KEY_TTL_MS', value: GATEWAY_SETTINGS.IDEMPOTENCY_KEY_TTL_MS });
@@ -103,7 +117,7 @@ function deployment(service: ServiceName): Manifest {
         spec: {
           // SIGTERM stops a service after the message in hand is committed and acked.
           terminationGracePeriodSeconds: 30,
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: POD_SECURITY,
           containers: [
             {
               name: service,
@@ -121,8 +135,49 @@ function deployment(service: ServiceName): Manifest {
               livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 },
               // No CPU limit: throttling adds latency to every hop; requests reserve the share.
               resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              securityContext: CONTAINER_SECURITY,
               // The TypeScript transform cache (SWC_NODE_CACHE_DIR) is the only thing written.
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The migrations of a release, run once as the tables' owner, then the app role's privileges
+ * granted (`tradeloop migrate`, DATABASE_APP_ROLE). Services that start before it has finished
+ * refuse to start (the schema lacks migrations) and are restarted until it has. A Job's pod
+ * cannot be changed: delete the finished Job before applying a new release (k8s/README.md).
+ */
+function migrationJob(): Manifest {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: MIGRATE_JOB, namespace: NAMESPACE, labels: labels(MIGRATE_JOB) },
+    spec: {
+      // On a first install PostgreSQL may still be starting: retried with backoff.
+      backoffLimit: 6,
+      activeDeadlineSeconds: 900,
+      template: {
+        metadata: { labels: labels(MIGRATE_JOB) },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: POD_SECURITY,
+          containers: [
+            {
+              name: MIGRATE_JOB,
+              image: IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              args: [...MIGRATE_ARGS],
+              env: [secretEnv('DATABASE_URL', false, 'DATABASE_OWNER_URL'), { name: 'DATABASE_APP_ROLE', value: APP_ROLE }],
+              // The services' ConfigMap: a DATABASE_SCHEMA patched into it is the Job's schema too.
+              envFrom: [{ configMapRef: { name: PIPELINE_CONFIG } }],
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+              securityContext: CONTAINER_SECURITY,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             },
           ],
@@ -152,6 +207,7 @@ export function k8sManifests(): Manifest[] {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'tradeloop' } } },
     configMap(PIPELINE_CONFIG, PIPELINE_SETTINGS),
     configMap(MARKET_DATA_CONFIG, MARKET_DATA_SETTINGS),
+    migrationJob(),
     ...SERVICES.flatMap((s) => [deployment(s), service(s)]),
   ];
 }

@@ -11,7 +11,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORTS, loadServiceEnv, pipelineConfigFromEnv, type ServiceName } from '@tradeloop/nest-service';
 import { ServiceMetrics } from '@tradeloop/service';
 import { FeedMetrics } from '../../apps/market-data/src/feed-metrics';
-import { GATEWAY_SETTINGS, OUTPUT, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
+import { APP_ROLE, GATEWAY_SETTINGS, MIGRATE_ARGS, MIGRATE_JOB, OUTPUT, PIPELINE_CONFIG as PIPELINE_CONFIG_NAME, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
+import { buildProgram } from '../../apps/cli/src/main';
 
 const REPO = resolve(__dirname, '../..');
 const read = (p: string): string => readFileSync(resolve(REPO, p), 'utf8');
@@ -82,9 +83,12 @@ describe('k8s', () => {
       expect(env.TRADELOOP_SERVICE).toBe(name);
       const cfg = loadServiceEnv(env);
       expect(cfg.HTTP_PORT).toBe(DEFAULT_PORTS[name]);
-      // Connection strings come from the Secret, and only services that use PostgreSQL get one.
+      // Connection strings come from the Secret, and only services that use PostgreSQL get one:
+      // the least-privilege role's, with the migrations left to the migrate Job.
       expect(env.NATS_URL).toBe(secret.stringData.NATS_URL);
       expect(env.DATABASE_URL !== undefined).toBe(usesDatabase(name));
+      expect(env.DATABASE_OWNER_URL).toBeUndefined();
+      if (usesDatabase(name)) expect([new URL(env.DATABASE_URL).username, cfg.DATABASE_MIGRATIONS]).toEqual([APP_ROLE, 'check']);
       pipelines.add(JSON.stringify(pipelineConfigFromEnv(cfg)));
     }
     expect(pipelines.size).toBe(1);
@@ -112,16 +116,58 @@ describe('k8s', () => {
     expect(nats.config.jetstream).toMatchObject({ enabled: true, fileStore: { enabled: true, pvc: { enabled: true } }, merge: { sync_interval: 'always' } });
     expect(nats.container.image.tag).toMatch(/^2\.(1[0-9])\.\d+-alpine$/);
     expect(new URL(secret.stringData.NATS_URL).host).toBe('nats.nats.svc:4222');
-    // The example DATABASE_URL names the database, user and service of k8s/postgres.yaml.
+    // The example URLs name the database, roles and service of k8s/postgres.yaml: the owner
+    // (POSTGRES_USER) for the migrate Job, the role its init script creates for the services.
     const pg = parseAllDocuments(read('k8s/postgres.yaml')).map((d) => d.toJS() as Obj);
     const sts = pg.find((d) => d.kind === 'StatefulSet')!;
-    const env = Object.fromEntries(sts.spec.template.spec.containers[0].env.filter((e: Obj) => e.value !== undefined).map((e: Obj) => [e.name, e.value]));
-    const url = new URL(secret.stringData.DATABASE_URL);
-    const svc = pg.find((d) => d.kind === 'Service' && d.metadata.name === url.hostname.split('.')[0])!;
-    expect(`${svc.metadata.name}.${svc.metadata.namespace}.svc:${svc.spec.ports[0].port}`).toBe(url.host);
-    expect(url.username).toBe(env.POSTGRES_USER);
-    expect(url.pathname).toBe(`/${env.POSTGRES_DB}`);
+    const pod = sts.spec.template.spec;
+    const env = Object.fromEntries(pod.containers[0].env.filter((e: Obj) => e.value !== undefined).map((e: Obj) => [e.name, e.value]));
+    const owner = new URL(secret.stringData.DATABASE_OWNER_URL);
+    const app = new URL(secret.stringData.DATABASE_URL);
+    const svc = pg.find((d) => d.kind === 'Service' && d.metadata.name === owner.hostname.split('.')[0])!;
+    for (const url of [owner, app]) {
+      expect(`${svc.metadata.name}.${svc.metadata.namespace}.svc:${svc.spec.ports[0].port}`).toBe(url.host);
+      expect(url.pathname).toBe(`/${env.POSTGRES_DB}`);
+    }
+    expect([owner.username, app.username]).toEqual([env.POSTGRES_USER, APP_ROLE]);
+    expect(env.TRADELOOP_APP_ROLE).toBe(APP_ROLE);
+    // The init script is deploy/postgres/app-role.sh (tested against PostgreSQL in app-role-script.int.spec.ts),
+    // executed by the image's entrypoint on the first start of an empty volume.
+    const init = pg.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'postgres-init')!;
+    expect(init.data).toEqual({ 'app-role.sh': read('deploy/postgres/app-role.sh') });
+    expect(pod.volumes).toEqual([{ name: 'init', configMap: { name: 'postgres-init', defaultMode: 0o755 } }]);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBeDefined();
+  });
+
+  test('k8s_when_applied_then_a_migrate_job_runs_tradeloop_migrate_as_the_owner_and_grants_the_role_the_services_connect_as', () => {
+    const jobs = of('Job');
+    expect(jobs.map((j) => j.metadata.name)).toEqual([MIGRATE_JOB]);
+    const job = jobs[0];
+    const pod = job.spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.restartPolicy).toBe('Never');
+    expect(job.spec.backoffLimit).toBeGreaterThan(0);
+    // The image's entrypoint runs the arguments (tested below: 'entrypoint_when_given_a_command…'),
+    // and `tradeloop migrate` is a command of the CLI the image installs.
+    expect(c.command).toBeUndefined();
+    expect(c.args).toEqual([...MIGRATE_ARGS]);
+    expect(MIGRATE_ARGS.slice(0, 2)).toEqual(['npx', 'tradeloop']);
+    expect(buildProgram({ out: () => undefined, err: () => undefined, isTty: false }).commands.map((cmd) => cmd.name())).toContain(MIGRATE_ARGS[2]);
+    // As the owner (the Secret's DATABASE_OWNER_URL), granting the role of the services' DATABASE_URL.
+    expect(c.env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: SECRET, key: 'DATABASE_OWNER_URL' } } });
+    const env = podEnv(job);
+    expect(env.DATABASE_URL).toBe(secret.stringData.DATABASE_OWNER_URL);
+    expect(env.DATABASE_APP_ROLE).toBe(new URL(secret.stringData.DATABASE_URL).username);
+    expect(new URL(env.DATABASE_URL).username).not.toBe(env.DATABASE_APP_ROLE);
+    // The schema the services use (the pipeline ConfigMap), and the services' hardening.
+    expect(c.envFrom).toEqual([{ configMapRef: { name: PIPELINE_CONFIG_NAME } }]);
+    const service = of('Deployment').find((d) => d.metadata.name === 'executor')!.spec.template.spec;
+    expect(pod.securityContext).toEqual(service.securityContext);
+    expect(c.securityContext).toEqual(service.containers[0].securityContext);
+    expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    // Applied before the services (kubectl applies in file order).
+    expect(docs.indexOf(job)).toBeLessThan(Math.min(...of('Deployment').map((d) => docs.indexOf(d))));
   });
 
   test('k8s_when_kustomized_then_it_applies_the_generated_manifests', () => {
@@ -150,6 +196,36 @@ describe('docker compose', () => {
     // Compose and Kubernetes deploy the same pipeline.
     expect([...pipelines]).toEqual([JSON.stringify(pipelineConfigFromEnv(loadServiceEnv({ ...PIPELINE_SETTINGS })))]);
     expect(existsSync(resolve(REPO, 'data', services['market-data'].environment.MARKET_DATA_FILES))).toBe(true);
+  });
+
+  test('compose_when_up_then_the_app_role_is_created_and_migrate_runs_as_the_owner_before_the_services_connect_as_that_role_with_check', () => {
+    const services = compose.services as Record<string, Obj>;
+    const roles = services['postgres-roles'];
+    const migrate = services.migrate;
+    // postgres-roles: deploy/postgres/app-role.sh against the postgres service, once it is healthy.
+    expect(roles.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(roles.volumes).toEqual(['./postgres/app-role.sh:/app-role.sh:ro']);
+    expect(roles.entrypoint).toEqual(['/bin/sh', '/app-role.sh']);
+    expect(roles.restart).toBe('no');
+    const role = roles.environment.TRADELOOP_APP_ROLE as string;
+    expect(role).toBe(APP_ROLE);
+    // migrate: the image, as the owner (the postgres service's superuser), granting that role.
+    expect(migrate.depends_on).toEqual({ 'postgres-roles': { condition: 'service_completed_successfully' } });
+    expect(migrate.build).toEqual({ context: '..', dockerfile: 'deploy/Dockerfile' });
+    expect(migrate.command).toEqual([...MIGRATE_ARGS]);
+    expect(migrate.restart).toBe('no');
+    expect(migrate.environment.DATABASE_APP_ROLE).toBe(role);
+    const owner = new URL(migrate.environment.DATABASE_URL);
+    expect([owner.username, owner.password]).toEqual(['postgres', services.postgres.environment.POSTGRES_PASSWORD]);
+    expect([roles.environment.PGUSER, roles.environment.PGPASSWORD, roles.environment.PGHOST]).toEqual([owner.username, owner.password, owner.hostname]);
+    // Every service: after migrate succeeded, as the app role (its password the one the role was made with), checking only.
+    for (const name of ALL) {
+      const s = services[name];
+      expect(s.depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
+      const url = new URL(s.environment.DATABASE_URL);
+      expect([url.username, url.password, url.host, url.pathname]).toEqual([role, roles.environment.TRADELOOP_APP_PASSWORD, owner.host, owner.pathname]);
+      expect(loadServiceEnv(s.environment).DATABASE_MIGRATIONS).toBe('check');
+    }
   });
 
   test('given_the_gateways_own_settings_when_compose_starts_it_then_they_are_those_of_k8s_and_the_gateway_reads_them', () => {
