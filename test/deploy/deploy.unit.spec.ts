@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORTS, loadServiceEnv, pipelineConfigFromEnv, type ServiceName } from '@tradeloop/nest-service';
 import { ServiceMetrics } from '@tradeloop/service';
+import { appRoleGrantStatements } from '@tradeloop/persistence';
 import { FeedMetrics } from '../../apps/market-data/src/feed-metrics';
 import { APP_ROLE, GATEWAY_SETTINGS, MIGRATE_ARGS, MIGRATE_JOB, OUTPUT, PIPELINE_CONFIG as PIPELINE_CONFIG_NAME, PIPELINE_SETTINGS, renderK8s, SECRET, SERVICES, usesDatabase } from '../../tools/k8s-manifests';
 import { buildProgram } from '../../apps/cli/src/main';
@@ -174,6 +175,14 @@ describe('k8s', () => {
     const k = parse(read('k8s/kustomization.yaml')) as Obj;
     expect(k.resources).toEqual(['tradeloop.yaml']);
     expect(k.images[0].name).toBe('tradeloop');
+  });
+});
+
+describe('README', () => {
+  test('readme_when_it_shows_the_least_privilege_grants_then_they_are_what_migrate_grant_app_role_runs', () => {
+    // The SQL a DBA may apply by hand must not drift from the code's grant set.
+    const sql = appRoleGrantStatements('public', APP_ROLE).join(';\n') + ';\n';
+    expect(read('README.md')).toContain('```sql\n' + sql + '```');
   });
 });
 
