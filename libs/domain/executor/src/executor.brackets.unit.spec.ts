@@ -79,6 +79,45 @@ describe('entry bar', () => {
     expect(then.first('OrderCancelled')).toMatchObject({ reason: 'oco', clientOrderId: clientOrderIdFor('a', 'T') });
   });
 
+  it('entry_bar_when_a_buy_stop_fills_inside_a_bar_that_opened_below_its_stop_loss_then_the_stop_loss_fills_at_its_stop_not_at_the_open', () => {
+    // Opens at 96, rises through the stop at 102 (the entry), falls to 94 through the
+    // stop-loss at 99. The stop-loss was placed at 102; the open came before it existed.
+    const stopEntry = approved({ side: 'buy', quantity: '1', type: 'stop', stopPrice: '102', stopLoss: '99', takeProfit: '110' }, 'a', closeOf(0));
+    const then = given(ex, logOf(ex, [stopEntry])).when(tradeBar(1, 96, 103, 94, 95));
+    const fills = then.published.filter((e) => e.type === 'OrderFilled').map((e) => e.data as { price: string; role: string });
+    expect(fills.map((f) => [f.role, f.price])).toEqual([
+      ['entry', '102'],
+      ['stop_loss', '99'],
+    ]);
+  });
+
+  it('entry_bar_when_a_sell_stop_fills_inside_a_quote_bar_whose_ask_opened_above_its_stop_loss_then_the_stop_loss_fills_at_its_stop_with_slippage', () => {
+    const slip = createExecutor({ slippageBps: 10 });
+    const stopEntry = approved(
+      { side: 'sell', quantity: '10000', symbol: 'EURUSD', type: 'stop', stopPrice: '1.07900', stopLoss: '1.08100' },
+      'a',
+      closeOf(0),
+    );
+    const then = given(slip, logOf(slip, [stopEntry])).when(quoteBar(1, [1.0812, 1.0814, 1.0785, 1.08], [1.0813, 1.0815, 1.0786, 1.0801]));
+    const fills = then.published.filter((e) => e.type === 'OrderFilled').map((e) => e.data as { price: string; role: string });
+    // Entry: 1.079 × 0.999 = 1.077921 ↓ 1.07792. Stop-loss: 1.081 × 1.001 = 1.082081 ↑ 1.08209, not the ask open 1.0813 × 1.001.
+    expect(fills.map((f) => [f.role, f.price])).toEqual([
+      ['entry', '1.07792'],
+      ['stop_loss', '1.08209'],
+    ]);
+  });
+
+  it('entry_bar_when_the_entry_filled_at_the_open_of_a_bar_that_opened_through_its_stop_loss_then_the_stop_loss_fills_at_the_open', () => {
+    // A buy limit at 99 on a bar opening at 96: the entry is at the open, and so is the stop-loss at 97.
+    const limit = approved({ side: 'buy', quantity: '1', type: 'limit', limitPrice: '99', stopLoss: '97' }, 'a', closeOf(0));
+    const then = given(ex, logOf(ex, [limit])).when(tradeBar(1, 96, 100, 95, 99));
+    const fills = then.published.filter((e) => e.type === 'OrderFilled').map((e) => e.data as { price: string; role: string });
+    expect(fills.map((f) => [f.role, f.price])).toEqual([
+      ['entry', '96'],
+      ['stop_loss', '96'],
+    ]);
+  });
+
   it('entry_bar_when_limit_entry_and_both_stop_and_target_inside_then_only_the_stop_counts', () => {
     const limit = approved({ side: 'buy', quantity: '1', type: 'limit', limitPrice: '99', stopLoss: '95', takeProfit: '110' }, 'a', closeOf(0));
     const then = given(ex, logOf(ex, [limit])).when(tradeBar(1, 100, 111, 94, 105));

@@ -17,7 +17,9 @@ import {
   slippageOf,
   spreadAtOpen,
   stopFill,
+  stopFillInside,
   stopTriggered,
+  stopTriggeredAtOpen,
   triggers,
 } from './paper-broker';
 
@@ -268,7 +270,19 @@ function fillEntry(run: BarRun, o: OrderRecord, quote: FillQuote): void {
   if (out.closed !== undefined) cancelProtective(run, CANCEL_REASONS.positionClosed);
   // openedQuantity is never negative, so > 0 is ≠ 0.
   if (!out.openedQuantity.isZero() && (o.stopLoss !== undefined || o.takeProfit !== undefined)) {
-    placeBracket(run, o, out.openedQuantity);
+    placeBracket(run, o, out.openedQuantity, filledAtOpen(run, o));
+  }
+}
+
+/** Whether an entry filled at the bar's open: a market order, or a limit or stop the bar opened through. */
+function filledAtOpen(run: BarRun, o: OrderRecord): boolean {
+  switch (o.type) {
+    case 'market':
+      return true;
+    case 'limit':
+      return limitMarketableAtOpen(o.side, o.priceF, run.bar, run.cfg.limitFillRule);
+    case 'stop':
+      return stopTriggeredAtOpen(o.side, o.priceF, run.bar);
   }
 }
 
@@ -509,10 +523,13 @@ function applyToRun(
 /**
  * Attaches the entry's bracket for the quantity it opened: a stop-loss (stop) and a
  * take-profit (limit) on the exit side, one OCO group. On the entry's own bar only the stop
- * is checked: the path after an intrabar entry is unknown, so the target is not assumed
- * reached, but the stop is (conservative).
+ * is checked, at once: the path after an intrabar entry is unknown, so the target is not assumed
+ * reached, but the stop is (conservative). It fills at the bar's open only when the entry did
+ * (`entryAtOpen`): the stop-loss of an entry inside the bar did not exist at the open, so the bar
+ * did not gap through it (a buy stop at 102 on a bar opening at 96 whose stop-loss at 99 the bar
+ * then reaches sells at 99, not 96).
  */
-function placeBracket(run: BarRun, parent: OrderRecord, qty: Decimal): void {
+function placeBracket(run: BarRun, parent: OrderRecord, qty: Decimal, entryAtOpen: boolean): void {
   const exitSide: Side = parent.side === 'buy' ? 'sell' : 'buy';
   const ocoGroup = parent.stopLoss !== undefined && parent.takeProfit !== undefined ? `OCO-${parent.orderId}` : undefined;
   const quantity = qty.toFixed();
@@ -521,7 +538,9 @@ function placeBracket(run: BarRun, parent: OrderRecord, qty: Decimal): void {
   if (parent.takeProfit !== undefined) placeChild(run, parent, 'take_profit', exitSide, qty, quantity, parent.takeProfit, ocoGroup);
   if (sl !== undefined && stopTriggered(sl.side, sl.priceF, run.bar)) {
     const b = run.book;
-    fillProtective(run, sl, stopFill(sl.side, sl.price as Decimal, run.bar, b.tick, run.cfg.slippageRate, sl.priceF, b.tickPlaces));
+    const stop = sl.price as Decimal;
+    const rate = run.cfg.slippageRate;
+    fillProtective(run, sl, entryAtOpen ? stopFill(sl.side, stop, run.bar, b.tick, rate, sl.priceF, b.tickPlaces) : stopFillInside(sl.side, stop, b.tick, rate, b.tickPlaces));
   }
 }
 

@@ -56,6 +56,12 @@ export function stopTriggered(side: Side, stop: number, bar: BarClosedData): boo
   return side === 'buy' ? highFor('buy', bar) >= stop : bar.low <= stop;
 }
 
+/** The bar opens at or beyond the stop: the stop triggers at the open, and fills there. */
+export function stopTriggeredAtOpen(side: Side, stop: number, bar: BarClosedData): boolean {
+  const open = openFor(side, bar);
+  return side === 'buy' ? open >= stop : open <= stop;
+}
+
 /** `powerOfTenPlaces` of each tick seen, so callers without a precomputed value pay for it once. */
 const TICK_PLACES = new WeakMap<Decimal, number>();
 
@@ -163,6 +169,15 @@ export function stopFill(
   if (side === 'buy') base = quick && openF < stopF ? stop : Decimal.max(stop, dec(openF));
   else base = quick && openF > stopF ? stop : Decimal.min(stop, dec(openF));
   return { price: withSlippage(side, base, tick, slippageRate, tickPlaces), reference: stop, liquidity: 'taker' };
+}
+
+/**
+ * A stop placed inside the bar (the stop-loss of an entry filled inside it) that the bar then
+ * reached: it fills at its stop plus slippage. The bar's open came before it existed, so the bar
+ * cannot have gapped through it.
+ */
+export function stopFillInside(side: Side, stop: Decimal, tick: Decimal, slippageRate: Decimal, tickPlaces = tickPlacesOf(tick)): FillQuote {
+  return { price: withSlippage(side, stop, tick, slippageRate, tickPlaces), reference: stop, liquidity: 'taker' };
 }
 
 /** The minimal order shape matching needs; `priceF` is the limit or stop as a float (NaN for market). */
