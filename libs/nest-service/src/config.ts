@@ -28,6 +28,9 @@ const toBool = ({ value }: { value: unknown }): unknown => {
  * Number.MAX_SAFE_INTEGER, with a message that names no variable.
  */
 const MAX_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** pino's levels. Every rule below gives its own message: class-validator's defaults start with the variable's name, which the error already says. */
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 /**
  * IDEMPOTENCY_KEY_TTL_MS is at least a minute, so a client's retry after a timed-out request
  * (the gateway waits 10 s for the bus) finds its key and cannot become a second command.
@@ -93,7 +96,7 @@ export class ServiceEnv {
   @NumberIn(0, 65535, PORT_PROBLEM, true)
   HTTP_PORT?: number;
 
-  @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  @IsOptional() @IsIn([...LOG_LEVELS], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: string = 'info';
 
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, _ and -' })
@@ -195,7 +198,7 @@ export class ServiceEnv {
   @IsOptional() @Transform(toNumber) @IsInt({ message: 'must be an integer' })
   SEED: number = 42;
 
-  @IsOptional() @IsIn(['event', 'wall'])
+  @IsOptional() @IsIn(['event', 'wall'], { message: 'must be event (the newest event time in the inbox) or wall (the wall clock)' })
   TIMER_CLOCK: 'event' | 'wall' = 'event';
 
   // Parsed in full at start: a URL that only looked like one would fail at the first delivery,

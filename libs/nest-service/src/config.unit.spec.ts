@@ -85,6 +85,22 @@ describe('loadServiceEnv', () => {
     expect((error as Error).message).toMatch(/EXECUTION_MODE must be one of fully_automated, quality_based, fully_manual, display_only \(got "yolo"\)/);
   });
 
+  test('env_when_log_level_or_timer_clock_is_bad_then_the_error_names_the_variable_once_and_the_values_it_takes', () => {
+    let error: unknown;
+    try {
+      loadServiceEnv({ LOG_LEVEL: 'loud', TIMER_CLOCK: 'sundial' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(
+      'invalid configuration: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "loud"); ' +
+        'TIMER_CLOCK must be event (the newest event time in the inbox) or wall (the wall clock) (got "sundial")',
+    );
+    // No variable's problem repeats its name ("LOG_LEVEL LOG_LEVEL must be …").
+    for (const p of (error as ConfigError).problems) expect(p.problem).not.toContain(p.variable);
+  });
+
   test('env_when_process_nice_given_then_an_integer_from_minus_20_to_19_or_an_error_naming_it', () => {
     expect(loadServiceEnv({ PROCESS_NICE: '5' }).PROCESS_NICE).toBe(5);
     expect(loadServiceEnv({}).PROCESS_NICE).toBeUndefined();
