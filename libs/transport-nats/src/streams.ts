@@ -34,9 +34,11 @@ const MS = 1_000_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Market data and system chatter are re-creatable (files, venues) and dominate volume;
- * decisions, orders, commands and experiences are the audit trail that replay reads (DESIGN §6),
- * so they are kept until an operator sets a limit.
+ * Market data is re-creatable (files, venues) and dominates volume; decisions, orders, commands
+ * and experiences are the audit trail that replay reads (DESIGN §6), so they are kept until an
+ * operator sets a limit. So is SYS: its ServiceStarted records are the configurations
+ * `tradeloop replay --service` audits each inbox segment under (inboxes keep every input without
+ * age limit), and it is small — those, timers and run markers.
  */
 const DEFAULT_MAX_AGE_MS: Readonly<Record<Area, number>> = {
   MD: 7 * DAY_MS,
@@ -45,7 +47,7 @@ const DEFAULT_MAX_AGE_MS: Readonly<Record<Area, number>> = {
   EXE: 0,
   LRN: 0,
   CMD: 0,
-  SYS: 7 * DAY_MS,
+  SYS: 0,
   DLQ: 30 * DAY_MS,
 };
 

@@ -22,6 +22,17 @@ describe('topology', () => {
     expect(topology().streams.MD.config.max_age).toBe(7 * 86_400_000 * 1_000_000);
   });
 
+  it('topology_defaults_then_the_stream_of_service_starts_keeps_them_without_age_limit_so_replay_service_can_audit_any_deployment', () => {
+    // `tradeloop replay --service` decides each inbox segment under the configuration its
+    // ServiceStarted recorded: one aged out of its stream leaves the segment unaudited, and a
+    // service not restarted within the age limit cannot be audited at all ("no ServiceStarted").
+    // The inboxes keep every input without age limit; the configurations must last as long.
+    const t = topology();
+    const area = AREAS.find((a) => t.streams[a].name === streamOf(t, 'ServiceStarted'))!;
+    expect(area).toBe('SYS');
+    expect(t.streams[area].config.max_age).toBe(0);
+  });
+
   it('topology_with_custom_window_and_max_age_then_in_nanoseconds', () => {
     const c = topology({ duplicateWindowMs: 30_000, maxAgeMs: { EXE: 3_600_000 } }).streams.EXE.config;
     expect(c.duplicate_window).toBe(30_000_000_000);
