@@ -377,6 +377,37 @@ describe('decodeMessage: bad envelopes and input', () => {
   });
 });
 
+describe('SubmitManualOrder time in force', () => {
+  test.each(['GTC', 'DAY', 'IOC', 'FOK'])('decode_when_time_in_force_is_%s_then_ok', (timeInForce) => {
+    const input = withData('SubmitManualOrder', { timeInForce });
+    expect(decodeMessage(JSON.stringify(input))).toEqual({ ok: true, value: input });
+  });
+
+  test('decode_when_time_in_force_absent_as_in_logs_written_before_it_then_ok_and_unchanged', () => {
+    const input = withData('SubmitManualOrder', { timeInForce: undefined });
+    const wire = JSON.stringify(input);
+    expect(wire).not.toContain('timeInForce');
+    const r = decodeMessage(wire);
+    expect(r.ok && encodeMessage(r.value)).toBe(wire);
+  });
+
+  test.each([
+    ['GTD', 'must be one of GTC, IOC, FOK, DAY'],
+    ['day', 'must be one of GTC, IOC, FOK, DAY'],
+    ['', 'must be one of GTC, IOC, FOK, DAY'],
+    [1, 'must be one of GTC, IOC, FOK, DAY'],
+    [null, 'must be one of GTC, IOC, FOK, DAY'],
+  ])('decode_when_time_in_force_is_%j_then_rejected_naming_the_field', (timeInForce, message) => {
+    const errors = errorsOf(JSON.stringify(withData('SubmitManualOrder', { timeInForce })));
+    expect(errors).toEqual([{ path: 'data.timeInForce', message: expect.stringContaining(message) }]);
+  });
+
+  test('decode_data_when_http_body_has_a_bad_time_in_force_then_path_is_the_field', () => {
+    const r = decodeData('SubmitManualOrder', { ...SAMPLE_MESSAGES.SubmitManualOrder.data, timeInForce: 'GTX' });
+    expect(r.ok ? [] : paths(r.error)).toEqual(['timeInForce']);
+  });
+});
+
 describe('decodeData', () => {
   test('decode_data_when_valid_payload_then_ok_with_same_value', () => {
     const data = { ...SAMPLE_MESSAGES.SubmitManualOrder.data };

@@ -1,4 +1,4 @@
-import type { DecimalString, ExecutionMode, OrderType, Side } from './common';
+import type { DecimalString, ExecutionMode, OrderType, Side, TimeInForce } from './common';
 
 /** Manual order (API, Telegram, MCP, CSV replay): enters at risk like every other order. */
 export interface SubmitManualOrderData {
@@ -11,6 +11,12 @@ export interface SubmitManualOrderData {
   readonly price?: DecimalString;
   readonly stopLoss?: DecimalString;
   readonly takeProfit?: DecimalString;
+  /**
+   * GTC when absent (as every manual order was before the field existed, so older logs replay
+   * unchanged). Risk refuses IOC and FOK on a stop order (INVALID_ORDER): a stop waits for its
+   * trigger, and the paper broker would cancel it on its first bar. README, "Time in force".
+   */
+  readonly timeInForce?: TimeInForce;
   readonly requestedBy: string;
 }
 

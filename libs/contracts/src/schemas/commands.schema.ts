@@ -2,6 +2,7 @@ import {
   EXECUTION_MODES,
   ORDER_TYPES,
   SIDES,
+  TIME_IN_FORCE,
   type ApproveOrderData,
   type CancelOrderData,
   type DecimalString,
@@ -13,6 +14,7 @@ import {
   type SetExecutionModeData,
   type Side,
   type SubmitManualOrderData,
+  type TimeInForce,
 } from '../messages';
 import { IsDecimalString, IsFlag, IsNonEmptyString, IsOneOf, IsQuality, IsText, OptionalField } from './decorators';
 import { RESUME_STATES } from './enums';
@@ -26,6 +28,7 @@ export class SubmitManualOrderDataSchema implements SubmitManualOrderData {
   @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly price?: DecimalString;
   @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly stopLoss?: DecimalString;
   @OptionalField() @IsDecimalString({ sign: 'positive' }) readonly takeProfit?: DecimalString;
+  @OptionalField() @IsOneOf(TIME_IN_FORCE) readonly timeInForce?: TimeInForce;
   @IsNonEmptyString() readonly requestedBy!: string;
 }
 

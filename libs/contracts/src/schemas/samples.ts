@@ -455,6 +455,7 @@ export const SAMPLE_MESSAGES: { readonly [K in MessageType]: Message<K> } = {
       price: '1.08290',
       stopLoss: '1.08390',
       takeProfit: '1.08090',
+      timeInForce: 'DAY',
       requestedBy: 'telegram:alice',
     },
     { id: 'cmd-manual-1', ts: T0, source: 'api', correlationId: 'cmd-manual-1' },
