@@ -21,7 +21,10 @@ export const DENIAL_REASONS = [
   'INSUFFICIENT_CASH',
   'MESSAGE_RATE',
   'UNKNOWN_INSTRUMENT',
-  /** Malformed request: bad number, quantity off the lot grid, price missing or off the tick grid. */
+  /**
+   * Malformed request: bad number, quantity off the lot grid, price missing or off the tick grid,
+   * a time in force the order type cannot take (IOC or FOK on a stop).
+   */
   'INVALID_ORDER',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];

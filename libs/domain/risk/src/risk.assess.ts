@@ -13,6 +13,8 @@ import {
   sideOf,
   SIDES,
   type StrategyId,
+  TIME_IN_FORCE,
+  type TimeInForce,
 } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { RATE_WINDOW_MS } from './risk.evolve';
@@ -82,6 +84,8 @@ interface Candidate {
   readonly stopPrice?: Decimal;
   readonly stopLoss?: Decimal;
   readonly takeProfit?: Decimal;
+  /** GTC when absent (every strategy entry, and a manual order that names none). */
+  readonly timeInForce?: TimeInForce;
   /** Price used for notional, collars and the position cap: the last price, or the order's own. */
   readonly ref: Decimal;
   /** Quote-currency loss per unit if the stop is hit; undefined without a stop. */
@@ -273,6 +277,13 @@ export function assessManual(env: Message<'SubmitManualOrder'>, state: RiskState
   const inst = facts.inst;
   if (!SIDES.includes(d.side)) return no('INVALID_ORDER', `side must be buy or sell, got ${String(d.side)}`);
   if (!ORDER_TYPES.includes(d.type)) return no('INVALID_ORDER', `type must be market, limit or stop, got ${String(d.type)}`);
+  const tif = d.timeInForce;
+  if (tif !== undefined && !TIME_IN_FORCE.includes(tif)) return no('INVALID_ORDER', `time in force must be GTC, DAY, IOC or FOK, got ${String(tif)}`);
+  // A stop waits for its trigger; the paper broker cancels an IOC or FOK order its first bar does
+  // not fill, so such a stop would live one bar. Venues refuse the pair too (README, "Time in force").
+  if (d.type === 'stop' && (tif === 'IOC' || tif === 'FOK')) {
+    return no('INVALID_ORDER', `a stop order cannot be ${tif}: it waits for its trigger, and ${tif} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`);
+  }
 
   const qty = parseDecimal(d.quantity);
   if (qty === undefined || qty.lte(0)) return no('INVALID_ORDER', `quantity must be a positive decimal, got ${String(d.quantity)}`);
@@ -327,6 +338,7 @@ export function assessManual(env: Message<'SubmitManualOrder'>, state: RiskState
       ...(d.type === 'limit' ? { limitPrice: price } : d.type === 'stop' ? { stopPrice: price } : {}),
       ...(stopLoss === undefined ? {} : { stopLoss, riskPerUnit: ref.minus(stopLoss).abs().mul(cs) }),
       ...(takeProfit === undefined ? {} : { takeProfit }),
+      ...(tif === undefined ? {} : { timeInForce: tif }),
       ref,
       quality: 100,
     },
@@ -499,7 +511,7 @@ function orderSpec(c: Candidate, inst: Instrument): OrderSpec {
     side: c.side,
     type: c.type,
     quantity: c.qty.toFixed(),
-    timeInForce: 'GTC',
+    timeInForce: c.timeInForce ?? 'GTC',
     origin: c.origin,
   };
   if (c.limitPrice !== undefined) spec.limitPrice = s(c.limitPrice);

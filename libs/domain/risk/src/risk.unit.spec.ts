@@ -178,6 +178,41 @@ describe('manual orders', () => {
   });
 });
 
+describe('manual orders: time in force', () => {
+  it('manual_when_no_time_in_force_then_approved_gtc_as_before', () => {
+    const t = after([btc()]).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', type: 'limit', price: '48000' }, T0));
+    expect(t.first('RiskApproved').order.timeInForce).toBe('GTC');
+  });
+  it.each([
+    ['market', 'GTC', undefined],
+    ['market', 'DAY', undefined],
+    ['market', 'IOC', undefined],
+    ['market', 'FOK', undefined],
+    ['limit', 'GTC', '48000'],
+    ['limit', 'DAY', '48000'],
+    ['limit', 'IOC', '48000'],
+    ['limit', 'FOK', '48000'],
+    ['stop', 'GTC', '51000'],
+    ['stop', 'DAY', '51000'],
+  ] as const)('manual_%s_when_time_in_force_%s_then_the_approved_order_carries_it', (type, timeInForce, price) => {
+    const t = after([btc()]).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', type, price, timeInForce }, T0));
+    expect(t.first('RiskApproved').order).toMatchObject({ type, timeInForce, origin: 'manual' });
+  });
+  it.each(['IOC', 'FOK'] as const)('manual_stop_when_%s_then_denies_invalid_order_saying_why', (timeInForce) => {
+    const t = after([btc()]).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', type: 'stop', price: '51000', timeInForce }, T0)).thenTypes('OrderDenied');
+    expect(t.first('OrderDenied')).toMatchObject({
+      reason: 'INVALID_ORDER',
+      detail: `a stop order cannot be ${timeInForce}: it waits for its trigger, and ${timeInForce} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`,
+      origin: 'manual',
+    });
+  });
+  it('manual_when_time_in_force_not_a_known_value_then_denies_invalid_order', () => {
+    // A command built in code (not decoded from the bus) can carry anything.
+    const t = after([btc()]).when(manual({ symbol: 'BTCUSDT', side: 'buy', quantity: '0.1', timeInForce: 'GTD' as never }, T0)).thenTypes('OrderDenied');
+    expect(t.first('OrderDenied')).toMatchObject({ reason: 'INVALID_ORDER', detail: 'time in force must be GTC, DAY, IOC or FOK, got GTD' });
+  });
+});
+
 describe('denials', () => {
   const denied = (inputs: Envelope[], input: Envelope, config = {}) => {
     const t = after(inputs, config).when(input).thenTypes('OrderDenied');
