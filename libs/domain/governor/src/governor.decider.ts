@@ -1,4 +1,4 @@
-import { type Decider, type Envelope, NO_OUTPUTS } from '@tradeloop/kernel';
+import { type Decider, type Envelope, MS_PER_DAY, NO_OUTPUTS, utcDayStart } from '@tradeloop/kernel';
 import {
   draft,
   type DraftOf,
@@ -10,6 +10,7 @@ import {
   type TradingStateChangedData,
   type ApprovalRequestedData,
   type CommandRejectedData,
+  type OrderSpec,
 } from '@tradeloop/contracts';
 import { type GovernorConfig, isThreshold, resolveGovernorConfig } from './governor.config';
 import { dueApprovals, earliestExpiry, type GovernorState, initialGovernorState } from './governor.state';
@@ -36,6 +37,17 @@ export type GovernorOutput = DraftOf<
   | 'ExecutionModeChanged'
   | 'CommandRejected'
 >;
+
+/**
+ * When a person's answer comes too late. A DAY order is good for the UTC day it was asked for
+ * on: granted after midnight it would be placed, and live, for the next day (the paper broker's
+ * DAY runs to the end of the day it places the order on). So its request expires at the end of
+ * its day, or earlier by the TTL.
+ */
+function approvalDeadline(order: OrderSpec, requestedAt: number, ttlMs: number): number {
+  const byTtl = requestedAt + ttlMs;
+  return order.timeInForce === 'DAY' ? Math.min(byTtl, utcDayStart(requestedAt) + MS_PER_DAY) : byTtl;
+}
 
 // Read once: a property read through the package's re-export getter on every message showed in profiles.
 const NONE: readonly never[] = NO_OUTPUTS;
@@ -116,7 +128,7 @@ export function createGovernor(config: Partial<GovernorConfig> = {}): Decider<Go
             quality: d.quality,
             threshold: state.threshold,
             mode: state.mode,
-            expiresAt: input.ts + cfg.approvalTtlMs,
+            expiresAt: approvalDeadline(d.order, input.ts, cfg.approvalTtlMs),
             referencePrice: d.referencePrice,
           };
           out.push(draft('ApprovalRequested', request));

@@ -257,6 +257,33 @@ describe('approval expiry', () => {
   });
 });
 
+describe('approvals of DAY orders', () => {
+  const dayOrder = (ts: number, id: string) => msg('RiskApproved', { ...approved(50, ts).data, order: { ...ORDER, type: 'limit', limitPrice: '49000', timeInForce: 'DAY' } }, { ts, id });
+  const lateEvening = Date.UTC(2024, 0, 2, 22, 0);
+  const midnight = Date.UTC(2024, 0, 3);
+  const hours = (n: number) => n * 3_600_000;
+
+  it('day_order_when_the_ttl_runs_past_midnight_then_the_request_expires_at_the_end_of_its_utc_day', () => {
+    const t = given(createGovernor({ ...manualCfg, approvalTtlMs: hours(10) })).when(dayOrder(lateEvening, 'ra-day')).thenTypes('ApprovalRequested');
+    expect(t.first('ApprovalRequested').expiresAt).toBe(midnight);
+  });
+  it('day_order_when_the_ttl_ends_within_its_day_then_the_ttl_decides', () => {
+    const t = given(createGovernor(manualCfg)).when(dayOrder(T0, 'ra-day')).thenTypes('ApprovalRequested');
+    expect(t.first('ApprovalRequested').expiresAt).toBe(T0 + TTL);
+  });
+  it('gtc_order_when_the_ttl_runs_past_midnight_then_the_ttl_decides', () => {
+    const t = given(createGovernor({ ...manualCfg, approvalTtlMs: hours(10) })).when(approved(50, lateEvening, 'ra-gtc')).thenTypes('ApprovalRequested');
+    expect(t.first('ApprovalRequested').expiresAt).toBe(lateEvening + hours(10));
+  });
+  it('day_order_when_approved_just_before_midnight_then_placed_and_at_midnight_then_expired_and_refused', () => {
+    const cfg = { ...manualCfg, approvalTtlMs: hours(10) };
+    const id = approvalFor('ra-day');
+    after(cfg, [dayOrder(lateEvening, 'ra-day')]).when(approve(id, midnight - 1)).thenTypes('ApprovalGranted', 'OrderApproved');
+    const late = after(cfg, [dayOrder(lateEvening, 'ra-day')]).when(approve(id, midnight)).thenTypes('ApprovalExpired', 'CommandRejected');
+    expect(late.first('CommandRejected')).toMatchObject({ reason: 'APPROVAL_EXPIRED', approvalId: id });
+  });
+});
+
 describe('trading state', () => {
   it('halt_when_active_then_halted_with_kill_switch_flag_from_command', () => {
     const t = given(live('fully_automated')).when(halt(T0, true)).thenTypes('TradingStateChanged');
