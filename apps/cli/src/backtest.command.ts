@@ -89,7 +89,7 @@ export function backtestCommand(io: Io): Command {
     .option('--currency <code>', "account currency (default: the first file's quote currency); instruments quoted in another are booked converted", parseCurrency)
     .option('--fee-bps <n>', 'fee in basis points of notional, per fill', parseNumber('--fee-bps', 0, 1000), 0)
     .option('--slippage-bps <n>', 'slippage in basis points on market and stop fills', parseNumber('--slippage-bps', 0, 1000), 0)
-    .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price[,stop_loss,take_profit]) instead of the strategies')
+    .option('--orders <csv>', 'replay manual orders (timestamp,symbol,side,quantity,type,price[,stop_loss,take_profit][,time_in_force]) instead of the strategies')
     .option(
       '--instruments <file>',
       'instrument metadata over the built-in instruments, JSON or YAML by symbol: tickSize, lotSize, minQuantity, contractSize, priceTolerance, assetClass, baseCurrency, quoteCurrency (README "Instruments")',

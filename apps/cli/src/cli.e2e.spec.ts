@@ -240,6 +240,40 @@ describe('tradeloop backtest — runs', () => {
     );
   });
 
+  it('orders_csv_with_a_time_in_force_column_when_backtested_then_ioc_is_cancelled_day_expires_and_the_log_replays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-orders-tif-'));
+    const orders = join(dir, 'orders.csv');
+    // EURUSD trades near 1.392 on 6 May 2014: a buy limit at 1.38 is not reached that day or the next.
+    writeFileSync(
+      orders,
+      'timestamp,symbol,side,quantity,type,price,time_in_force\n' +
+        '2014-05-06T09:00:00Z,EURUSD,buy,5000,limit,1.38000,IOC\n' +
+        '2014-05-06T09:01:00Z,EURUSD,buy,5000,limit,1.38000,day\n' +
+        '2014-05-06T09:02:00Z,EURUSD,buy,10000,market,,FOK\n' +
+        '2014-05-06T09:03:00Z,EURUSD,sell,10000,market,,\n',
+    );
+    const window = ['--data', EURUSD, '--from', '2014-05-06', '--to', '2014-05-08', '--no-progress'];
+    const r = await run(['backtest', ...window, '--orders', orders, '--mode', 'fully_automated', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/orders +4 submitted, 2 filled, 1 cancelled, 0 rejected, 1 expired \(2 fills\)/);
+    const events = readFileSync(join(dir, 'out', 'events.ndjson'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const submitted = events.filter((e) => e.type === 'OrderSubmitted').map((e) => e.data.timeInForce);
+    expect(submitted).toEqual(['IOC', 'DAY', 'FOK', 'GTC']);
+    // The IOC's first eligible bar is the one opening at 09:00, when it was placed; it closes at 09:01.
+    const cancelled = events.find((e) => e.type === 'OrderCancelled');
+    expect([cancelled.ts, cancelled.data.reason]).toEqual([Date.parse('2014-05-06T09:01:00Z'), 'ioc_unfilled']);
+    // The DAY order expires on the first bar of 7 May.
+    expect(events.find((e) => e.type === 'OrderExpired').ts).toBe(Date.parse('2014-05-07T00:01:00Z'));
+    const replay = await run(['replay', '--log', join(dir, 'out', 'events.ndjson'), '--data', EURUSD, '--orders', orders]);
+    expect(replay.out).toMatch(/replay identical: \d+ events, byte for byte/);
+
+    writeFileSync(orders, 'timestamp,symbol,side,quantity,type,price,time_in_force\n2014-05-06T09:00:00Z,EURUSD,buy,10000,limit,1.38000,GTD\n2014-05-06T09:01:00Z,EURUSD,buy,10000,stop,1.40000,IOC\n');
+    const bad = await run(['backtest', ...window, '--orders', orders]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('orders.csv:2 [time_in_force]: time_in_force must be GTC, DAY, IOC or FOK (or empty for GTC), got "GTD"');
+    expect(bad.err).toContain('orders.csv:3 [time_in_force]: a stop order cannot be IOC');
+  });
+
   it('bad_orders_csv_then_exit_2_listing_lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-badorders-'));
     const orders = join(dir, 'orders.csv');

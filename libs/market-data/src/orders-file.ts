@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CATALOG, Message, OrderType, Side } from '@tradeloop/contracts';
+import { CATALOG, Message, OrderType, Side, TIME_IN_FORCE, TimeInForce } from '@tradeloop/contracts';
 import { CsvError, parse } from 'csv-parse/sync';
 import { isPositiveDecimalString, parseZonedTimestamp } from './fields';
 import { baseName } from './file-name';
@@ -18,12 +18,20 @@ export interface OrdersFileOptions {
 }
 
 const BASE_COLUMNS = ['timestamp', 'symbol', 'side', 'quantity', 'type', 'price'];
-const WITH_PROTECTION = [...BASE_COLUMNS, 'stop_loss', 'take_profit'];
+const PROTECTION = ['stop_loss', 'take_profit'];
+const TIME_IN_FORCE_COLUMN = 'time_in_force';
+/** The headers an orders file may have: the base columns, then optionally the bracket, then optionally the time in force. */
+const HEADERS: readonly (readonly string[])[] = [
+  BASE_COLUMNS,
+  [...BASE_COLUMNS, ...PROTECTION],
+  [...BASE_COLUMNS, TIME_IN_FORCE_COLUMN],
+  [...BASE_COLUMNS, ...PROTECTION, TIME_IN_FORCE_COLUMN],
+];
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
 /**
  * A manual trade log for replay: `timestamp,symbol,side,quantity,type,price` with optional
- * trailing `stop_loss,take_profit`, as CSV (RFC 4180: quoted fields, `""` inside them, CRLF, a
+ * trailing `stop_loss,take_profit` and then `time_in_force` (GTC, DAY, IOC, FOK; empty is GTC), as CSV (RFC 4180: quoted fields, `""` inside them, CRLF, a
  * BOM — what spreadsheets and trade-log exports write). Timestamps carry their zone (`Z` or an
  * offset) and become UTC. Quantities and prices stay decimal strings exactly as written.
  * Unlike market data this is not best-effort: any bad row fails the whole file, listing every
@@ -68,12 +76,19 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
   const rawHeader = lines[0] ?? '';
   const headerFields = csvFields(rawHeader).fields;
   const header = headerFields === undefined ? undefined : headerFields.map((c) => c.toLowerCase()).join(',');
-  const columns = header === WITH_PROTECTION.join(',') ? WITH_PROTECTION : header === BASE_COLUMNS.join(',') ? BASE_COLUMNS : undefined;
+  const columns = HEADERS.find((h) => h.join(',') === header);
   if (columns === undefined) {
     throw new OrdersFileError(file, [
-      { file, line: 1, reason: `header must be "${BASE_COLUMNS.join(',')}" (optionally ",stop_loss,take_profit"), got "${rawHeader}"` },
+      {
+        file,
+        line: 1,
+        reason: `header must be "${BASE_COLUMNS.join(',')}" (optionally followed by ",${PROTECTION.join(',')}", then ",${TIME_IN_FORCE_COLUMN}"), got "${rawHeader}"`,
+      },
     ]);
   }
+  const stopLossAt = columns.indexOf('stop_loss');
+  const takeProfitAt = columns.indexOf('take_profit');
+  const timeInForceAt = columns.indexOf(TIME_IN_FORCE_COLUMN);
   const account = options.account ?? 'paper';
   const version = CATALOG.SubmitManualOrder.version;
   const problems: RejectedRow[] = [];
@@ -142,19 +157,27 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
       bad('price', price === '' ? `${type} orders need a price` : `price must be a positive decimal, got "${price}"`);
       continue;
     }
-    let stopLoss = '';
-    let takeProfit = '';
-    if (columns === WITH_PROTECTION) {
-      stopLoss = f[6];
-      takeProfit = f[7];
-      if (stopLoss !== '' && !isPositiveDecimalString(stopLoss)) {
-        bad('stop_loss', `stop_loss must be a positive decimal or empty, got "${stopLoss}"`);
-        continue;
-      }
-      if (takeProfit !== '' && !isPositiveDecimalString(takeProfit)) {
-        bad('take_profit', `take_profit must be a positive decimal or empty, got "${takeProfit}"`);
-        continue;
-      }
+    const stopLoss = stopLossAt < 0 ? '' : f[stopLossAt];
+    const takeProfit = takeProfitAt < 0 ? '' : f[takeProfitAt];
+    if (stopLoss !== '' && !isPositiveDecimalString(stopLoss)) {
+      bad('stop_loss', `stop_loss must be a positive decimal or empty, got "${stopLoss}"`);
+      continue;
+    }
+    if (takeProfit !== '' && !isPositiveDecimalString(takeProfit)) {
+      bad('take_profit', `take_profit must be a positive decimal or empty, got "${takeProfit}"`);
+      continue;
+    }
+    // Empty is GTC, and then the order carries no time in force at all: a file without the
+    // column, or with it left empty, gives the very commands it gave before the column existed.
+    const rawTif = timeInForceAt < 0 ? '' : f[timeInForceAt];
+    const tif = rawTif.toUpperCase() as TimeInForce;
+    if (rawTif !== '' && !TIME_IN_FORCE.includes(tif)) {
+      bad(TIME_IN_FORCE_COLUMN, `time_in_force must be GTC, DAY, IOC or FOK (or empty for GTC), got "${rawTif}"`);
+      continue;
+    }
+    if (type === 'stop' && (tif === 'IOC' || tif === 'FOK')) {
+      bad(TIME_IN_FORCE_COLUMN, `a stop order cannot be ${tif}: it waits for its trigger, and ${tif} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`);
+      continue;
     }
     const symbol = rawSymbol.toUpperCase();
     const held = options.venues?.get(symbol) ?? [];
@@ -181,6 +204,7 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
         ...(type !== 'market' && { price }),
         ...(stopLoss !== '' && { stopLoss }),
         ...(takeProfit !== '' && { takeProfit }),
+        ...(rawTif !== '' && { timeInForce: tif }),
         requestedBy: `csv:${file}`,
       },
     });

@@ -73,6 +73,59 @@ describe('readOrdersFile', () => {
     expect('stopLoss' in plain.data || 'takeProfit' in plain.data).toBe(false);
   });
 
+  it('optional_time_in_force_column_when_given_then_carried_in_upper_case_and_empty_means_none', () => {
+    const file = fixture('tif.csv', [
+      'timestamp,symbol,side,quantity,type,price,time_in_force',
+      '2014-05-01T08:00:00Z,EURUSD,buy,1000,limit,1.38000,DAY',
+      '2014-05-01T08:01:00Z,EURUSD,buy,1000,market,,ioc',
+      '2014-05-01T08:02:00Z,EURUSD,sell,1000,limit,1.39000,Fok',
+      '2014-05-01T08:03:00Z,EURUSD,sell,1000,stop,1.37000,gtc',
+      '2014-05-01T08:04:00Z,EURUSD,buy,1000,market,,',
+    ]);
+    const orders = readOrdersFile(file, { venue: 'OANDA' });
+    expect(orders.map((o) => o.data.timeInForce)).toEqual(['DAY', 'IOC', 'FOK', 'GTC', undefined]);
+    // Empty: the command is the one a file without the column gives (so its run, and its hash, are too).
+    expect('timeInForce' in orders[4].data).toBe(false);
+    const without = parseOrders('timestamp,symbol,side,quantity,type,price\n\n\n\n\n2014-05-01T08:04:00Z,EURUSD,buy,1000,market,\n', 'tif.csv', { venue: 'OANDA' });
+    expect(without).toEqual([orders[4]]);
+  });
+
+  it('bracket_and_time_in_force_columns_when_both_given_then_both_carried', () => {
+    const file = fixture('bracket-tif.csv', [
+      'timestamp,symbol,side,quantity,type,price,stop_loss,take_profit,time_in_force',
+      '2014-05-01T08:00:00Z,EURUSD,buy,1000,limit,1.38000,1.37500,1.39000,DAY',
+      '2014-05-01T08:01:00Z,EURUSD,buy,1000,market,,,,',
+    ]);
+    const [day, plain] = readOrdersFile(file, { venue: 'OANDA' });
+    expect(day.data).toMatchObject({ price: '1.38000', stopLoss: '1.37500', takeProfit: '1.39000', timeInForce: 'DAY' });
+    expect(Object.keys(plain.data).sort()).toEqual(['quantity', 'requestedBy', 'side', 'symbol', 'type', 'venue']);
+  });
+
+  it('bad_time_in_force_when_read_then_rejected_with_file_line_and_field', () => {
+    const file = fixture('bad-tif.csv', [
+      'timestamp,symbol,side,quantity,type,price,time_in_force',
+      '2014-05-01T08:00:00Z,EURUSD,buy,1000,limit,1.38000,DAY', // 2 good
+      '2014-05-01T08:01:00Z,EURUSD,buy,1000,limit,1.38000,GTD', // 3 not a time in force
+      '2014-05-01T08:02:00Z,EURUSD,buy,1000,stop,1.39000,IOC', // 4 a stop cannot be IOC
+      '2014-05-01T08:03:00Z,EURUSD,sell,1000,stop,1.37000,fok', // 5 nor FOK
+      '2014-05-01T08:04:00Z,EURUSD,buy,1000,market,', // 6 column count
+    ]);
+    expect(() => readOrdersFile(file, { venue: 'OANDA' })).toThrow(
+      'bad-tif.csv: 4 bad order row(s), nothing replayed\n' +
+        '  bad-tif.csv:3 [time_in_force]: time_in_force must be GTC, DAY, IOC or FOK (or empty for GTC), got "GTD"\n' +
+        '  bad-tif.csv:4 [time_in_force]: a stop order cannot be IOC: it waits for its trigger, and IOC would cancel it on its first bar unless that bar already reached it; use GTC or DAY\n' +
+        '  bad-tif.csv:5 [time_in_force]: a stop order cannot be FOK: it waits for its trigger, and FOK would cancel it on its first bar unless that bar already reached it; use GTC or DAY\n' +
+        '  bad-tif.csv:6: wrong column count: 6, expected 7',
+    );
+  });
+
+  it('time_in_force_column_when_not_last_then_the_header_is_refused_saying_the_order', () => {
+    const file = fixture('tif-first.csv', ['timestamp,symbol,side,quantity,type,price,time_in_force,stop_loss,take_profit', '2014-05-01T08:00:00Z,EURUSD,buy,1000,market,,DAY,,']);
+    expect(() => readOrdersFile(file, { venue: 'OANDA' })).toThrow(
+      'tif-first.csv:1: header must be "timestamp,symbol,side,quantity,type,price" (optionally followed by ",stop_loss,take_profit", then ",time_in_force")',
+    );
+  });
+
   it('bad_rows_when_read_then_one_error_listing_every_bad_line_and_nothing_returned', () => {
     const file = fixture('bad-trades.csv', [
       'timestamp,symbol,side,quantity,type,price',
