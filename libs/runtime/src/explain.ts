@@ -293,7 +293,7 @@ export function describeEvent(e: Envelope, exit?: ExitEffect): string {
     }
     case 'SubmitManualOrder': {
       const m = d as unknown as SubmitManualOrderData;
-      return `manual order by ${m.requestedBy}: ${m.side} ${m.quantity} ${m.symbol} ${m.type}${m.price !== undefined ? ` ${m.price}` : ''}`;
+      return `manual order by ${m.requestedBy}: ${m.side} ${m.quantity} ${m.symbol} ${m.type}${m.price !== undefined ? ` ${m.price}` : ''}${m.timeInForce !== undefined ? `, ${m.timeInForce}` : ''}`;
     }
     case 'RiskApproved': {
       const r = d as unknown as RiskApprovedData;
