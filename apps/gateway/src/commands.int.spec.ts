@@ -88,6 +88,19 @@ describe('gateway commands', () => {
     expect(gw.sink.last().data).toEqual({ ...body, requestedBy: 'trader-bot' });
   });
 
+  it.each([
+    ['limit', 'DAY'],
+    ['limit', 'IOC'],
+    ['market', 'FOK'],
+    ['stop', 'GTC'],
+  ])('post_%s_order_with_time_in_force_%s_then_the_command_carries_it', async (type, timeInForce) => {
+    const body = { ...LIMIT_ORDER, type, ...(type === 'market' && { price: undefined }), timeInForce };
+    expect((await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body })).status).toBe(202);
+    const e = gw.sink.last();
+    expect(e.data).toMatchObject({ type, timeInForce });
+    expectDecodable(e);
+  });
+
   it('post_order_in_lower_case_then_the_market_named_as_the_data_names_it', async () => {
     // The data's markets come from file names, upper-cased (as the CLI and the orders CSV do):
     // 'eurusd' at 'oanda' would otherwise be denied NO_MARKET_PRICE.
@@ -326,6 +339,15 @@ describe('gateway commands', () => {
       [{ quantity: null }, 'quantity', expect.stringMatching(/^must be a positive decimal string/)],
       [{ stopLoss: null }, 'stopLoss', expect.stringMatching(/^must be a positive decimal string/)],
       [{ quantity: '1'.repeat(41) }, 'quantity', expect.stringMatching(/at most 40 characters/)],
+      [{ timeInForce: 'GTD' }, 'timeInForce', 'must be one of GTC, IOC, FOK, DAY'],
+      [{ timeInForce: 'day' }, 'timeInForce', 'must be one of GTC, IOC, FOK, DAY'],
+      [{ timeInForce: null }, 'timeInForce', 'must be one of GTC, IOC, FOK, DAY'],
+      [
+        { type: 'stop', timeInForce: 'IOC' },
+        'timeInForce',
+        'a stop order cannot be IOC: it waits for its trigger, and IOC would cancel it on its first bar unless that bar already reached it; use GTC or DAY',
+      ],
+      [{ type: 'stop', timeInForce: 'FOK' }, 'timeInForce', expect.stringMatching(/^a stop order cannot be FOK/)],
     ])('order_body_%j_then_400_naming_the_field', async (change, field, problem) => {
       const r = await call(gw, 'POST', '/v1/orders', { key: gw.keys.trade, body: { ...LIMIT_ORDER, ...change } });
       expect(r.status).toBe(400);

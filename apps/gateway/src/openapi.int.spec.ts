@@ -78,9 +78,13 @@ describe('gateway OpenAPI', () => {
     const ref = doc.paths['/v1/orders'].post.requestBody.content['application/json'].schema.$ref;
     const body = doc.components.schemas[ref.split('/').pop()];
     expect(body.required.sort()).toEqual(['quantity', 'side', 'symbol', 'type', 'venue']);
-    expect(Object.keys(body.properties).sort()).toEqual(['price', 'quantity', 'side', 'stopLoss', 'symbol', 'takeProfit', 'type', 'venue']);
+    expect(Object.keys(body.properties).sort()).toEqual(['price', 'quantity', 'side', 'stopLoss', 'symbol', 'takeProfit', 'timeInForce', 'type', 'venue']);
     expect(body.properties.quantity).toMatchObject({ type: 'string' });
     expect(body.properties.side).toMatchObject({ enum: ['buy', 'sell'] });
+    expect(body.properties.timeInForce).toMatchObject({ enum: ['GTC', 'IOC', 'FOK', 'DAY'], default: 'GTC' });
+    for (const said of [/DAY: until the end of the UTC day/, /IOC and FOK: fill on the first bar/, /A stop order takes GTC or DAY only/]) {
+      expect(body.properties.timeInForce.description).toMatch(said);
+    }
     for (const [path, method, dto] of [
       ['/v1/trading/halt', 'post', 'HaltTradingBody'],
       ['/v1/trading/resume', 'post', 'ResumeTradingBody'],

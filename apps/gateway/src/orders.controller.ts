@@ -68,6 +68,7 @@ export class OrdersController {
         price: body.price,
         stopLoss: body.stopLoss,
         takeProfit: body.takeProfit,
+        timeInForce: body.timeInForce,
         requestedBy: caller.name,
       },
       { caller, idempotencyKey },

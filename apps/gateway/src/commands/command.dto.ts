@@ -6,9 +6,11 @@ import {
   OptionalField,
   RESUME_STATES,
   SIDES,
+  TIME_IN_FORCE,
   type ExecutionMode,
   type OrderType,
   type Side,
+  type TimeInForce,
 } from '@tradeloop/contracts';
 import {
   IsBooleanValue,
@@ -42,6 +44,30 @@ function IsPriceForOrderType(): PropertyDecorator {
     },
   });
 }
+
+/** A stop waits for its trigger: IOC or FOK (cancelled when the first bar does not fill them) make no sense on it. */
+function IsTimeInForceForOrderType(): PropertyDecorator {
+  const fits = (value: unknown, type: unknown) => TIME_IN_FORCE.includes(value as TimeInForce) && !(type === 'stop' && (value === 'IOC' || value === 'FOK'));
+  return ValidateBy({
+    name: 'isTimeInForceForOrderType',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => fits(value, (args?.object as { type?: unknown } | undefined)?.type),
+      defaultMessage: (args?: ValidationArguments) =>
+        TIME_IN_FORCE.includes(args?.value as TimeInForce)
+          ? `a stop order cannot be ${String(args?.value)}: it waits for its trigger, and ${String(args?.value)} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`
+          : `must be one of ${TIME_IN_FORCE.join(', ')}`,
+    },
+  });
+}
+
+export const TIME_IN_FORCE_DOC =
+  'How long the order works (README "Time in force"). GTC (the default): until it fills or is cancelled. ' +
+  'DAY: until the end of the UTC day the executor places it on — it expires on the first bar that opens at or after midnight UTC, ' +
+  'so a DAY market order sent in the last minute of a day (or before a weekend) expires instead of filling the next day; ' +
+  'a DAY order waiting for a person\'s approval also expires at the end of the day it was sent on. ' +
+  'IOC and FOK: fill on the first bar that opens after the order is placed, or are cancelled (ioc_unfilled, fok_unfilled); ' +
+  'bar fills are all-or-nothing, so the two behave alike, and a market order fills on that bar whatever its time in force. ' +
+  'A stop order takes GTC or DAY only: IOC or FOK on a stop is refused (400).';
 
 /** POST /v1/orders: a person's order. It enters at risk like every other order. */
 export class ManualOrderBody {
@@ -88,6 +114,11 @@ export class ManualOrderBody {
   @OptionalField()
   @IsPositiveDecimal()
   readonly takeProfit?: string;
+
+  @ApiPropertyOptional({ enum: TIME_IN_FORCE, default: 'GTC', example: 'DAY', description: TIME_IN_FORCE_DOC })
+  @OptionalField()
+  @IsTimeInForceForOrderType()
+  readonly timeInForce?: TimeInForce;
 }
 
 export class RejectApprovalBody {
