@@ -19,11 +19,14 @@ export function differences(oracle: OracleResult, product: ProductRun, orders: r
     // A refusal the oracle names by risk's reason code (STALE_PRICE, …) or as the broker's
     // "market moved" must be that refusal; its other refusals (off the tick or the lot) are
     // refused by risk or the broker, whichever comes first.
+    // A cancellation must give the README's reason (ioc_unfilled, fok_unfilled).
     const sameWhy =
-      a?.kind !== 'refused' ||
-      (/^[A-Z_]+$/.test(a.why) ? b?.why?.startsWith(`${a.why}:`) === true : a.why.startsWith('market moved') ? b?.why?.startsWith('market moved') === true : true);
+      a?.kind === 'cancelled'
+        ? b?.why === a.why
+        : a?.kind !== 'refused' ||
+          (/^[A-Z_]+$/.test(a.why) ? b?.why?.startsWith(`${a.why}:`) === true : a.why.startsWith('market moved') ? b?.why?.startsWith('market moved') === true : true);
     if (a?.kind !== b?.kind || !sameWhy) {
-      out.push(`${describe(o.line)}: oracle ${a?.kind}${a?.kind === 'refused' ? ` (${a.why})` : ''}, product ${b?.kind}${b?.why !== undefined ? ` (${b.why})` : ''}`);
+      out.push(`${describe(o.line)}: oracle ${a?.kind}${a?.kind === 'refused' || a?.kind === 'cancelled' ? ` (${a.why})` : ''}, product ${b?.kind}${b?.why !== undefined ? ` (${b.why})` : ''}`);
     }
   }
   const key = (f: { line: number; role: string }) => `${f.line}/${f.role}`;

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { BarTimestamp, Ohlc, OracleBar } from './oracle-bars';
-import type { OrderType, Side } from './paper-oracle';
+import type { OrderType, Side, TimeInForce } from './paper-oracle';
 
 /**
  * Hand-written edge cases of the fill rules. Each names its moment in the real data and takes
@@ -29,6 +29,7 @@ export interface EdgeOrder {
   readonly price?: string;
   readonly stopLoss?: string;
   readonly takeProfit?: string;
+  readonly timeInForce?: TimeInForce;
 }
 
 export interface EdgeCase {
@@ -122,6 +123,27 @@ const highest = (m: Bars, side: Side, from: number, to: number): Decimal => {
   let v = m.px(from, side).high;
   for (let i = from + 1; i <= to; i++) v = Decimal.max(v, m.px(i, side).high);
   return v;
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The first bar (index `b`) that opens at midnight UTC, after ten contiguous bars of the day
+ * before, and that trades through both the lowest ask and the lowest bid of those ten bars: a
+ * buy limit at that ask and a sell stop a tick under that bid, placed ten minutes before midnight,
+ * are not reached before midnight and would be on the next day's first bar.
+ */
+const nextDayReaches = (m: Bars): { b: number; limit: string; stop: string } => {
+  const b = m.find(
+    'a midnight whose first bar trades below the ten minutes before it on both sides',
+    (i) =>
+      i >= 10 &&
+      m.open(i) % DAY_MS === 0 &&
+      m.open(i) - m.open(i - 10) === 600_000 &&
+      m.px(i, 'buy').low.lt(lowest(m, 'buy', i - 10, i - 1)) &&
+      m.px(i, 'sell').low.lte(lowest(m, 'sell', i - 10, i - 1).minus(m.ticks(1))),
+  );
+  return { b, limit: lowest(m, 'buy', b - 10, b - 1).toFixed(), stop: lowest(m, 'sell', b - 10, b - 1).minus(m.ticks(1)).toFixed() };
 };
 
 /** Contiguous bars (no missing minute): the cases below that count bars need them. */
@@ -533,6 +555,103 @@ export const EDGE_CASES: readonly EdgeCase[] = [
       ];
     },
     covers: ['stop', 'stop-loss on the entry bar, at its stop: the bar opened beyond it before the entry'],
+  },
+  {
+    name: 'IOC and FOK limits fill when their first eligible bar trades through them, and are cancelled on it when it only touches them: a later bar that trades through fills the GTC twin only; one placed inside a bar counts from the next',
+    market: EURUSD,
+    from: '2014-05-06T10:00:00Z',
+    to: '2014-05-06T16:00:00Z',
+    feeBps: '1',
+    slippageBps: '1',
+    orders: (m) => {
+      // Bar i's ask opens 3 ticks and more above its low. Bar k's ask low is traded through by the
+      // bar before it (which an order placed inside that bar must not count) and by a bar within
+      // the 30 after it, but not by the one right after it.
+      const i = m.find('an ask opening 3 ticks above its low', (x) => m.px(x, 'buy').open.minus(m.px(x, 'buy').low).gte(m.ticks(3)));
+      const k = m.find(
+        'an ask low the bar before and a later bar trade below',
+        (x) =>
+          x > i + 5 &&
+          contiguous(m, x - 1, x) &&
+          m.px(x - 1, 'buy').low.lt(m.px(x, 'buy').low) &&
+          m.px(x + 1, 'buy').low.gte(m.px(x, 'buy').low) &&
+          lowest(m, 'buy', x + 2, x + 30).lt(m.px(x, 'buy').low),
+      );
+      const reached = m.px(i, 'buy').low.plus(m.ticks(1)).toFixed();
+      const touched = m.px(k, 'buy').low.toFixed();
+      return [
+        { at: m.open(i), side: 'buy', quantity: '1000', type: 'limit', price: reached, timeInForce: 'IOC' },
+        { at: m.open(i), side: 'buy', quantity: '1000', type: 'limit', price: reached, timeInForce: 'FOK' },
+        { at: m.open(i), side: 'sell', quantity: '1000', type: 'limit', price: m.px(i, 'sell').high.toFixed(), timeInForce: 'IOC' },
+        { at: m.open(k) - 30_000, side: 'buy', quantity: '1000', type: 'limit', price: touched, timeInForce: 'IOC' },
+        { at: m.open(k), side: 'buy', quantity: '1000', type: 'limit', price: touched, timeInForce: 'FOK' },
+        { at: m.open(k), side: 'buy', quantity: '1000', type: 'limit', price: touched, timeInForce: 'GTC' },
+      ];
+    },
+    covers: [
+      'IOC limit filled',
+      'FOK limit filled',
+      'IOC limit cancelled: its first eligible bar did not fill it',
+      'FOK limit cancelled: its first eligible bar did not fill it',
+      'limit only touched: no fill',
+      'limit',
+    ],
+  },
+  {
+    name: 'DAY limit and stop placed ten minutes before midnight: the first bar of the next day expires them though it trades through both; their GTC twins fill on it',
+    market: EURUSD,
+    from: '2014-05-01T00:00:00Z',
+    to: '2014-05-15T00:00:00Z',
+    feeBps: '1',
+    slippageBps: '1',
+    orders: (m) => {
+      const { b, limit, stop } = nextDayReaches(m);
+      const at = m.open(b - 10);
+      return [
+        { at, side: 'buy', quantity: '1000', type: 'limit', price: limit, timeInForce: 'DAY' },
+        { at, side: 'buy', quantity: '1000', type: 'limit', price: limit },
+        { at, side: 'sell', quantity: '1000', type: 'stop', price: stop, timeInForce: 'DAY' },
+        { at, side: 'sell', quantity: '1000', type: 'stop', price: stop, timeInForce: 'GTC' },
+      ];
+    },
+    covers: ['DAY limit expired at the first bar of the next day', 'DAY stop expired at the first bar of the next day', 'limit', 'stop'],
+  },
+  {
+    name: 'DAY market orders: at the open of a day’s last bar one fills there, 30 s into it one expires on the next day’s first bar, where GTC, IOC and FOK market orders placed with it fill',
+    market: EURUSD,
+    from: '2014-05-01T00:00:00Z',
+    to: '2014-05-15T00:00:00Z',
+    feeBps: '1',
+    slippageBps: '1',
+    orders: (m) => {
+      const { b } = nextDayReaches(m);
+      const last = b - 1;
+      return [
+        { at: m.open(last), side: 'buy', quantity: '1000', type: 'market', timeInForce: 'DAY' },
+        { at: m.open(last) + 30_000, side: 'buy', quantity: '1000', type: 'market', timeInForce: 'DAY' },
+        { at: m.open(last) + 30_000, side: 'sell', quantity: '1000', type: 'market' },
+        { at: m.open(last) + 30_000, side: 'sell', quantity: '2000', type: 'market', timeInForce: 'IOC' },
+        { at: m.open(last) + 30_000, side: 'buy', quantity: '2000', type: 'market', timeInForce: 'FOK' },
+      ];
+    },
+    covers: ['DAY market order at the open', 'DAY market order expired: its first eligible bar is on the next day', 'IOC market order at the open', 'FOK market order at the open'],
+  },
+  {
+    name: 'a DAY buy limit placed on Friday, between Friday’s close and Sunday’s lower open, expires on Sunday’s first bar; its GTC twin fills there at the open',
+    market: EURUSD,
+    from: '2014-05-09T18:00:00Z',
+    to: '2014-05-12T00:00:00Z',
+    feeBps: '1',
+    slippageBps: '1',
+    orders: (m) => {
+      const { before, after } = m.gapAfter('2014-05-09T00:00:00Z');
+      const price = m.str(m.px(before, 'buy').close.plus(m.px(after, 'buy').open).div(2));
+      return [
+        { at: m.open(before) + 30_000, side: 'buy', quantity: '1000', type: 'limit', price, timeInForce: 'DAY' },
+        { at: m.open(before) + 30_000, side: 'buy', quantity: '1000', type: 'limit', price },
+      ];
+    },
+    covers: ['DAY limit expired at the first bar of the next day', 'limit gapped through'],
   },
   {
     name: 'fees round half to even: a fill whose fee is exactly half a cent',

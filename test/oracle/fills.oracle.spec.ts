@@ -48,6 +48,8 @@ interface Scenario {
   readonly cash: string;
   /** An instruments file's entry for the symbol (`--instruments`), over the built-in instrument. */
   readonly instrument?: Readonly<Partial<Record<'tickSize' | 'lotSize' | 'minQuantity' | 'contractSize', string>>>;
+  /** Share of orders with a time_in_force (README "Time in force"); none: the file has no such column. */
+  readonly timeInForceShare?: number;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -85,6 +87,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 220,
     quantities: ['1000', '2500', '7777', '10000'],
     seed: 3,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -97,6 +100,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 220,
     quantities: ['1000', '3333', '10000'],
     seed: 4,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -109,6 +113,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 200,
     quantities: ['1', '3', '7', '10'],
     seed: 5,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -121,6 +126,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 150,
     quantities: ['1000', '2345', '10000'],
     seed: 6,
+    timeInForceShare: 0.3,
     cash: '100000000',
   },
   {
@@ -133,6 +139,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 120,
     quantities: ['1', '2', '5'],
     seed: 7,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -145,6 +152,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 100,
     quantities: ['0.1', '0.25', '1.2345'],
     seed: 8,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -157,6 +165,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 150,
     quantities: ['1', '3'],
     seed: 9,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -169,6 +178,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 150,
     quantities: ['1000', '5000'],
     seed: 11,
+    timeInForceShare: 0.3,
     cash: '1000000',
   },
   {
@@ -181,6 +191,7 @@ const SCENARIOS: readonly Scenario[] = [
     count: 200,
     quantities: ['0.01', '0.05', '0.1'],
     seed: 10,
+    timeInForceShare: 0.3,
     cash: '10000000',
     instrument: { contractSize: '100', tickSize: '0.01', lotSize: '0.01', minQuantity: '0.01' },
   },
@@ -200,7 +211,7 @@ describe('paper broker fills against the oracle, on real data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tl-fill-oracle-'));
     const instruments = join(dir, 'instruments.json');
     writeFileSync(instruments, JSON.stringify({ [s.symbol]: s.instrument ?? {} }));
-    const orders = generateOrders(bars, { seed: s.seed, count: s.count, instrument, quantities: s.quantities, bracketShare: 0.3 });
+    const orders = generateOrders(bars, { seed: s.seed, count: s.count, instrument, quantities: s.quantities, bracketShare: 0.3, timeInForceShare: s.timeInForceShare });
     const oracle = runOracle(bars, orders, { instrument, feeBps: s.feeBps, slippageBps: s.slippageBps, barMs: barMsOf(file) });
     const product = await runProduct({
       data: file,
@@ -214,7 +225,7 @@ describe('paper broker fills against the oracle, on real data', () => {
     expect(product.dataRejected).toBe(0);
     note(oracle.rules);
     if (process.env['ORACLE_STATS'] !== undefined) {
-      const kinds = [...oracle.outcomes.values()].map((o) => (o.kind === 'refused' ? `refused ${o.why}` : o.kind));
+      const kinds = [...oracle.outcomes.values()].map((o) => (o.kind === 'refused' || o.kind === 'cancelled' ? `${o.kind} ${o.why}` : o.kind));
       const count = (xs: string[]) => Object.fromEntries([...new Set(xs)].map((k) => [k, xs.filter((x) => x === k).length]));
       process.stderr.write(`${s.name}: ${orders.length} orders ${JSON.stringify(count(kinds))}, rules ${JSON.stringify(Object.fromEntries(oracle.rules))}\n`);
     }
@@ -305,6 +316,18 @@ describe('paper broker fills against the oracle, coverage', () => {
       'refused: tick',
       'refused: quantity',
       'refused: market moved (stop-loss)',
+      'IOC market order at the open',
+      'FOK market order at the open',
+      'DAY market order at the open',
+      'DAY market order expired: its first eligible bar is on the next day',
+      'IOC limit filled',
+      'FOK limit filled',
+      'IOC limit cancelled: its first eligible bar did not fill it',
+      'FOK limit cancelled: its first eligible bar did not fill it',
+      'DAY limit filled',
+      'DAY limit expired at the first bar of the next day',
+      'DAY stop filled',
+      'DAY stop expired at the first bar of the next day',
     ];
     expect(rules.filter((r) => !applied.has(r))).toEqual([]);
     // And nothing the oracle did is missing from the list above.

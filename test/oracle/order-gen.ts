@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { OracleBar, Ohlc } from './oracle-bars';
-import type { Instrument, OracleOrder, OrderType, Side } from './paper-oracle';
+import type { Instrument, OracleOrder, OrderType, Side, TimeInForce } from './paper-oracle';
 
 /**
  * Orders drawn from the data itself, deterministically (a seeded generator): bar times, and
@@ -28,6 +28,12 @@ export interface GenOptions {
   readonly quantities: readonly string[];
   /** Share of orders given a stop-loss and/or take-profit. */
   readonly bracketShare: number;
+  /**
+   * Share of orders given a time in force other than an empty column (DAY, IOC or FOK; now and
+   * then GTC written out). Drawn from a generator of its own, so the orders are otherwise the
+   * ones the same seed gave before there was a time in force.
+   */
+  readonly timeInForceShare?: number;
   /** Only bars opening in [from, to) are chosen. */
   readonly from?: number;
   readonly to?: number;
@@ -68,8 +74,16 @@ function lastBarAt(bars: readonly OracleBar[], ts: number): number {
   return found;
 }
 
+/** The CSV refuses IOC and FOK on a stop order: a stop is GTC or DAY. */
+const TIF_BY_TYPE: Record<OrderType, readonly TimeInForce[]> = {
+  market: ['DAY', 'IOC', 'FOK', 'GTC'],
+  limit: ['DAY', 'IOC', 'FOK', 'DAY', 'IOC', 'FOK', 'GTC'],
+  stop: ['DAY', 'DAY', 'GTC'],
+};
+
 export function generateOrders(bars: readonly OracleBar[], o: GenOptions): GeneratedOrder[] {
   const r = seeded(o.seed);
+  const rt = seeded(o.seed + 0x5eed);
   const tick = o.instrument.tickSize;
   const first = Math.max(2, bars.findIndex((b) => b.openMs >= (o.from ?? -Infinity)));
   let end = o.to === undefined ? bars.length : bars.findIndex((b) => b.openMs >= (o.to as number));
@@ -165,6 +179,7 @@ export function generateOrders(bars: readonly OracleBar[], o: GenOptions): Gener
       if (which > 0.2) takeProfit = buy ? toTick(high.plus(tpDist), tick, 'up') : toTick(low.minus(tpDist), tick, 'down');
       how += ' +bracket';
     }
+    const timeInForce = rt() < (o.timeInForceShare ?? 0) ? pick(rt, TIF_BY_TYPE[type]) : undefined;
     out.push({
       ts,
       side: s,
@@ -173,17 +188,32 @@ export function generateOrders(bars: readonly OracleBar[], o: GenOptions): Gener
       ...(price !== undefined && { price: price.toFixed() }),
       ...(stopLoss !== undefined && { stopLoss: stopLoss.toFixed() }),
       ...(takeProfit !== undefined && { takeProfit: takeProfit.toFixed() }),
-      how,
+      ...(timeInForce !== undefined && { timeInForce }),
+      how: timeInForce === undefined ? how : `${how} ${timeInForce}`,
     });
   }
   out.sort((a, b) => a.ts - b.ts);
   return out.map((x, k) => ({ ...x, line: k + 2 }));
 }
 
-/** The orders CSV the CLI reads (with the bracket columns). */
+/**
+ * The orders CSV the CLI reads: with the bracket columns, and the time_in_force column when an
+ * order has a time in force (else without it, the file every run wrote before the column existed).
+ */
 export function ordersCsv(symbol: string, orders: readonly OracleOrder[]): string {
+  const tif = orders.some((x) => x.timeInForce !== undefined);
   const rows = orders.map((x) =>
-    [new Date(x.ts).toISOString(), symbol, x.side, x.quantity, x.type, x.price ?? '', x.stopLoss ?? '', x.takeProfit ?? ''].join(','),
+    [
+      new Date(x.ts).toISOString(),
+      symbol,
+      x.side,
+      x.quantity,
+      x.type,
+      x.price ?? '',
+      x.stopLoss ?? '',
+      x.takeProfit ?? '',
+      ...(tif ? [x.timeInForce ?? ''] : []),
+    ].join(','),
   );
-  return ['timestamp,symbol,side,quantity,type,price,stop_loss,take_profit', ...rows].join('\n') + '\n';
+  return [`timestamp,symbol,side,quantity,type,price,stop_loss,take_profit${tif ? ',time_in_force' : ''}`, ...rows].join('\n') + '\n';
 }

@@ -9,12 +9,15 @@ import type { OracleBar, Ohlc } from './oracle-bars';
  * either the product does not do what the README says or the README does not say what it does.
  *
  * One market per run (one symbol at one venue, one bar series), orders as the backtest's orders
- * CSV gives them: GTC (risk gives every manual order GTC; the CSV has no time-in-force column).
+ * CSV gives them, with the time in force of its `time_in_force` column (README "Time in force";
+ * GTC when the column is absent or empty). The CSV refuses IOC and FOK on a stop order, so the
+ * oracle is never given one.
  */
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit' | 'stop';
 export type Role = 'entry' | 'stop_loss' | 'take_profit';
+export type TimeInForce = 'GTC' | 'DAY' | 'IOC' | 'FOK';
 
 export interface OracleOrder {
   /** Line of the orders CSV (the header is line 1): the product names the order by it. */
@@ -26,6 +29,8 @@ export interface OracleOrder {
   readonly price?: string;
   readonly stopLoss?: string;
   readonly takeProfit?: string;
+  /** Absent: GTC. */
+  readonly timeInForce?: TimeInForce;
 }
 
 export interface Instrument {
@@ -72,8 +77,17 @@ export interface OracleFill {
   readonly rule: string;
 }
 
-/** Refused: risk denied it or the broker rejected it (never working). */
-export type Outcome = { readonly kind: 'refused'; readonly why: string } | { readonly kind: 'filled' } | { readonly kind: 'working' };
+/**
+ * Refused: risk denied it or the broker rejected it (never working). Cancelled: an IOC or FOK
+ * its first eligible bar did not fill (`why` is the reason the README gives). Expired: a DAY
+ * order whose day ended.
+ */
+export type Outcome =
+  | { readonly kind: 'refused'; readonly why: string }
+  | { readonly kind: 'filled' }
+  | { readonly kind: 'working' }
+  | { readonly kind: 'cancelled'; readonly why: 'ioc_unfilled' | 'fok_unfilled' }
+  | { readonly kind: 'expired' };
 
 export interface OracleResult {
   readonly fills: OracleFill[];
@@ -97,6 +111,9 @@ interface Working {
   readonly takeProfit?: Decimal;
   /** An entry may fill only on a bar that opens at or after this moment. */
   readonly submittedAt: number;
+  readonly timeInForce: TimeInForce;
+  /** DAY: midnight UTC after the moment it was placed; it expires on the first bar opening at or after it. */
+  readonly dayEnd: number;
   /** Protective orders: the bar their entry filled on (only the stop-loss is checked there). */
   readonly entryBarOpen?: number;
   /** The other order of the OCO pair. */
@@ -109,6 +126,7 @@ const Decimal = BaseDecimal.clone({ precision: 80 });
 type Decimal = InstanceType<typeof Decimal>;
 
 const FIFTEEN_MINUTES = 15 * 60_000;
+const ONE_DAY = 86_400_000;
 const COLLAR = new Decimal('0.05');
 const TEN_THOUSAND = new Decimal(10_000);
 
@@ -203,8 +221,19 @@ export function runOracle(bars: readonly OracleBar[], orders: readonly OracleOrd
       stopLoss: sl,
       takeProfit: tp,
       submittedAt: o.ts,
+      timeInForce: o.timeInForce ?? 'GTC',
+      dayEnd: (Math.floor(o.ts / ONE_DAY) + 1) * ONE_DAY,
       done: false,
     });
+  };
+
+  /** A DAY order whose day has ended by the open of `bar` (checked before it could fill there). */
+  const dayOver = (w: Working, bar: OracleBar): boolean => w.timeInForce === 'DAY' && bar.openMs >= w.dayEnd;
+
+  const end = (w: Working, outcome: Outcome, rule: string): void => {
+    w.done = true;
+    saw(rule);
+    outcomes.set(w.line, outcome);
   };
 
   const cancelProtective = (): void => {
@@ -257,6 +286,9 @@ export function runOracle(bars: readonly OracleBar[], orders: readonly OracleOrd
         type,
         price: p,
         submittedAt: bar.closeMs,
+        // "Protective children are always GTC."
+        timeInForce: 'GTC',
+        dayEnd: Infinity,
         entryBarOpen: bar.openMs,
         done: false,
       });
@@ -319,9 +351,16 @@ export function runOracle(bars: readonly OracleBar[], orders: readonly OracleOrd
   };
 
   const processBar = (bar: OracleBar): void => {
-    // 1. Market orders, at the open.
+    // 1. Market orders, at the open (IOC and FOK alike: a market order fills on its first
+    // eligible bar), unless a DAY order's day has ended by then.
     for (const w of working) {
-      if (w.done || w.type !== 'market' || w.submittedAt > bar.openMs) continue;
+      if (w.done || w.type !== 'market') continue;
+      if (dayOver(w, bar)) {
+        end(w, { kind: 'expired' }, 'DAY market order expired: its first eligible bar is on the next day');
+        continue;
+      }
+      if (w.submittedAt > bar.openMs) continue;
+      if (w.timeInForce !== 'GTC') saw(`${w.timeInForce} market order at the open`);
       fill(w, bar, slipped(sideOf(bar, w.side).open, w.side), w.quantity, 'market at the open', true);
     }
     // 2. The other working orders in the order they were submitted. Protective orders placed
@@ -332,8 +371,18 @@ export function runOracle(bars: readonly OracleBar[], orders: readonly OracleOrd
       if (w.role !== 'entry' && w.entryBarOpen === bar.openMs) continue;
       if (w.role === 'take_profit' && w.sibling !== undefined && !w.sibling.done) continue; // checked with its stop-loss
       if (w.role === 'entry') {
+        if (dayOver(w, bar)) {
+          end(w, { kind: 'expired' }, `DAY ${w.type} expired at the first bar of the next day`);
+          continue;
+        }
         if (w.submittedAt > bar.openMs) continue;
         const p = w.type === 'limit' ? limitFill(w, bar) : stopFill(w, bar);
+        if (p === undefined && (w.timeInForce === 'IOC' || w.timeInForce === 'FOK')) {
+          const why = w.timeInForce === 'IOC' ? 'ioc_unfilled' : 'fok_unfilled';
+          end(w, { kind: 'cancelled', why }, `${w.timeInForce} ${w.type} cancelled: its first eligible bar did not fill it`);
+          continue;
+        }
+        if (p !== undefined && w.timeInForce !== 'GTC') saw(`${w.timeInForce} ${w.type} filled`);
         const q = sideOf(bar, w.side);
         const price = w.price as Decimal;
         if (w.type === 'limit' && (w.side === 'buy' ? q.low : q.high).eq(price)) saw('limit only touched: no fill');

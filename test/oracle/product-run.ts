@@ -22,8 +22,11 @@ export interface ProductFill {
 
 export interface ProductRun {
   readonly fills: ProductFill[];
-  /** By CSV line: refused (risk denied it or the broker rejected it, with the reason), filled, or still working. */
-  readonly outcomes: Map<number, { kind: 'refused' | 'filled' | 'working'; why?: string }>;
+  /**
+   * By CSV line: refused (risk denied it or the broker rejected it, with the reason), filled,
+   * cancelled (with the reason), expired, or still working.
+   */
+  readonly outcomes: Map<number, { kind: 'refused' | 'filled' | 'working' | 'cancelled' | 'expired'; why?: string }>;
   readonly workingOrders: number;
   readonly dataRejected: number;
   readonly stderr: string;
@@ -108,6 +111,15 @@ export async function runProduct(a: ProductArgs): Promise<ProductRun> {
         const o = byClientId.get(String(e.data['clientOrderId']));
         if (o?.role === 'entry') outcomes.set(o.line, { kind: 'refused', why: String(e.data['reason']) });
         else throw new Error(`a protective order was rejected: ${JSON.stringify(e.data)}`);
+      } else if (e.type === 'OrderCancelled' || e.type === 'OrderExpired') {
+        // Protective orders are cancelled (oco, position_closed, reduce_only) as their fills say.
+        const o = byClientId.get(String(e.data['clientOrderId']));
+        if (o === undefined) throw new Error(`${e.type} of an order never submitted: ${JSON.stringify(e.data)}`);
+        if (o.role === 'entry') {
+          outcomes.set(o.line, e.type === 'OrderExpired' ? { kind: 'expired' } : { kind: 'cancelled', why: String(e.data['reason']) });
+        } else if (e.type === 'OrderExpired') {
+          throw new Error(`a protective order expired: ${JSON.stringify(e.data)}`);
+        }
       }
     }
     const fills = report.fills.map((f): ProductFill => {
