@@ -73,7 +73,7 @@ export class OrderView {
   @Str() readonly approvedOrderId!: string;
   @Str() readonly riskApprovalId!: string;
   @Str('paper') readonly account!: string;
-  @Str('oanda') readonly venue!: string;
+  @Str('OANDA') readonly venue!: string;
   @Str('EURUSD') readonly symbol!: string;
   @OneOf(SIDES) readonly side!: Side;
   @OneOf(ORDER_TYPES) readonly type!: OrderType;
@@ -129,7 +129,7 @@ export class FillView {
   @Str('fill-1') readonly fillId!: string;
   @Str() readonly orderId!: string;
   @Str() readonly clientOrderId!: string;
-  @Str('oanda') readonly venue!: string;
+  @Str('OANDA') readonly venue!: string;
   @Str('EURUSD') readonly symbol!: string;
   @OneOf(SIDES) readonly side!: Side;
   @Decimal('10000') readonly quantity!: string;
@@ -401,7 +401,7 @@ export class ExperienceView {
   @Str() readonly experienceId!: string;
   @Str() readonly positionId!: string;
   @Str('structure_break') readonly strategy!: string;
-  @Str('oanda') readonly venue!: string;
+  @Str('OANDA') readonly venue!: string;
   @Str('EURUSD') readonly symbol!: string;
   @OneOf(DIRECTIONS) readonly direction!: Direction;
   @OneOf(ORDER_ORIGINS) readonly origin!: OrderOrigin;
