@@ -63,4 +63,16 @@ export {
   type RunningConsumer,
 } from './consumer';
 export { Semaphore, KeyedSerializer } from './concurrency';
-export { readStoredMessages, streamStoredMessages, storedIdsSince, StreamReadError, type StoredMessage, type ReadStoredOptions } from './read';
+export {
+  readStoredMessages,
+  streamStoredMessages,
+  storedIdsSince,
+  nextStoredMessage,
+  sourcedFrom,
+  STREAM_SOURCE_HEADER,
+  StreamReadError,
+  type StoredMessage,
+  type ReadStoredOptions,
+  type StoredIdsOptions,
+  type SourcedFrom,
+} from './read';

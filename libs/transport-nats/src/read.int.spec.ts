@@ -1,7 +1,7 @@
 /** Reading a stream back for audits and exports: all at once, or one message at a time (real NATS). */
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ensureTopology, JetStreamPublisher, readStoredMessages, storedIdsSince, streamStoredMessages, StreamReadError, topology, type Topology } from './index';
+import { ensureTopology, JetStreamPublisher, nextStoredMessage, readStoredMessages, sourcedFrom, storedIdsSince, streamStoredMessages, StreamReadError, topology, type Topology } from './index';
 import { bar, connectNats, deleteTopology, sleep, uniqueNs, waitFor } from './test-support';
 
 let nc: NatsConnection;
@@ -76,7 +76,36 @@ test('stored_ids_since_a_time_then_the_ids_of_the_messages_stored_from_then_on_a
   // After the last message: nothing, at once (not after the idle timeout).
   const later = new Date(Number(all[29].nanos / 1_000_000n) + 1_000).toISOString();
   const t0 = performance.now();
-  expect((await storedIdsSince(js, jsm, md, later, 5_000)).size).toBe(0);
+  expect((await storedIdsSince(js, jsm, md, later, { idleMs: 5_000 })).size).toBe(0);
   expect(performance.now() - t0).toBeLessThan(2_000);
   await noConsumerLeft(md);
+});
+
+test('a_sourced_copy_then_its_header_names_the_source_and_its_sequence_there_and_reads_by_subject_find_it', async () => {
+  const a = `${topo.ns}_SRC_A`;
+  const b = `${topo.ns}_SRC_B`;
+  const copy = `${topo.ns}_SRC_COPY`;
+  await jsm.streams.add({ name: a, subjects: [`${topo.ns}.srca.>`] });
+  await jsm.streams.add({ name: b, subjects: [`${topo.ns}.srcb.>`] });
+  try {
+    for (let i = 1; i <= 3; i++) await js.publish(`${topo.ns}.srca.x`, `a${i}`, { msgID: `a${i}` });
+    for (let i = 1; i <= 2; i++) await js.publish(`${topo.ns}.srcb.y`, `b${i}`, { msgID: `b${i}` });
+    await jsm.streams.add({ name: copy, sources: [{ name: a, filter_subject: `${topo.ns}.srca.>` }, { name: b, filter_subject: `${topo.ns}.srcb.>` }] });
+    await waitFor('the copy holds all five', async () => (await jsm.streams.info(copy)).state.messages === 5);
+    const fromB = await nextStoredMessage(jsm, copy, `${topo.ns}.srcb.>`, 1);
+    expect(fromB?.subject).toBe(`${topo.ns}.srcb.y`);
+    expect(sourcedFrom(fromB!.header)).toEqual({ stream: b, seq: 1 });
+    const second = await nextStoredMessage(jsm, copy, `${topo.ns}.srcb.>`, fromB!.seq + 1);
+    expect(sourcedFrom(second!.header)).toEqual({ stream: b, seq: 2 });
+    expect(await nextStoredMessage(jsm, copy, `${topo.ns}.srcb.>`, second!.seq + 1)).toBeNull();
+    expect(await nextStoredMessage(jsm, a, `${topo.ns}.srca.>`, 3)).toMatchObject({ seq: 3 });
+    // The ids on some subjects only; none, at once, when nothing is on them.
+    expect([...(await storedIdsSince(js, jsm, copy, undefined, { filter: `${topo.ns}.srcb.>` }))].sort()).toEqual(['b1', 'b2']);
+    expect([...(await storedIdsSince(js, jsm, copy, undefined))].sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    const t0 = performance.now();
+    expect((await storedIdsSince(js, jsm, copy, undefined, { filter: `${topo.ns}.nothing.>`, idleMs: 5_000 })).size).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  } finally {
+    for (const s of [copy, a, b]) await jsm.streams.delete(s).catch(() => undefined);
+  }
 });

@@ -1,4 +1,4 @@
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, MsgRequest, StoredMsg } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/nats-core';
 
 /** One stored message, as an audit reads it back. */
@@ -96,26 +96,46 @@ export async function* streamStoredMessages(
   if (timedOut) throw new StreamReadError(`${stream}: read ${read} messages, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
 }
 
+export interface StoredIdsOptions {
+  /** Only messages on subjects matching this pattern (namespace included). */
+  readonly filter?: string;
+  /** Give up when nothing arrives for this long. Default 10 s. */
+  readonly idleMs?: number;
+}
+
 /**
  * The Nats-Msg-Ids of the messages a stream stored at or after `sinceIso` (an RFC 3339 time on
- * the server's clock, as a stored message's `timestamp`), up to its last message at the start
- * of the read: headers only, through an ordered consumer that is removed afterwards. What a
- * restarted service checks its re-handled outputs against once JetStream's de-duplication window
- * may have passed.
+ * the server's clock, as a stored message's `timestamp`; undefined: from its first message), up
+ * to its last message at the start of the read: headers only, through an ordered consumer that is
+ * removed afterwards. What a starting service checks the outputs it is about to make again
+ * against, once JetStream's de-duplication window may have passed.
  */
-export async function storedIdsSince(js: JetStreamClient, jsm: JetStreamManager, stream: string, sinceIso: string, idleMs = 10_000): Promise<Set<string>> {
+export async function storedIdsSince(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  sinceIso: string | undefined,
+  options: StoredIdsOptions = {},
+): Promise<Set<string>> {
   const ids = new Set<string>();
+  const { filter, idleMs = 10_000 } = options;
   const info = await jsm.streams.info(stream).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     throw new StreamReadError(/not found/i.test(msg) ? `no stream ${stream}` : `stream ${stream}: ${msg}`);
   });
-  const toSeq = info.state.last_seq;
   if (info.state.messages === 0) return ids;
+  // The last message to read: with a filter, the last on its subjects.
+  const last = filter === undefined ? await jsm.streams.getMessage(stream, { seq: info.state.last_seq }).catch(() => null) : await jsm.streams.getMessage(stream, { last_by_subj: filter });
+  if (filter !== undefined && last === null) return ids;
+  const toSeq = last?.seq ?? info.state.last_seq;
   // Nothing stored since then: a consumer from that time would deliver nothing, and the read
   // would only end at the idle timeout.
-  const last = await jsm.streams.getMessage(stream, { seq: toSeq }).catch(() => null);
-  if (last !== null && last.time.getTime() < Date.parse(sinceIso)) return ids;
-  const consumer = await js.consumers.get(stream, { opt_start_time: sinceIso, headers_only: true });
+  if (sinceIso !== undefined && last !== null && last.time.getTime() < Date.parse(sinceIso)) return ids;
+  const consumer = await js.consumers.get(stream, {
+    headers_only: true,
+    ...(sinceIso === undefined ? {} : { opt_start_time: sinceIso }),
+    ...(filter === undefined ? {} : { filter_subjects: filter }),
+  });
   const it = await consumer.consume({ max_messages: 1_000 });
   let idle: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
@@ -141,6 +161,42 @@ export async function storedIdsSince(js: JetStreamClient, jsm: JetStreamManager,
     await consumer.delete().catch(() => undefined);
   }
   // Within the millisecond of the last message: the consumer may start past the end.
-  if (timedOut && ids.size > 0) throw new StreamReadError(`${stream}: read ${ids.size} ids since ${sinceIso}, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
+  if (timedOut && ids.size > 0) throw new StreamReadError(`${stream}: read ${ids.size} ids since ${sinceIso ?? 'its first message'}, then nothing for ${idleMs} ms (the stream ends at #${toSeq})`);
   return ids;
+}
+
+/** Where a message a stream copied from another (a source) was stored first. */
+export interface SourcedFrom {
+  /** The source stream's name. */
+  readonly stream: string;
+  /** Its sequence there. */
+  readonly seq: number;
+}
+
+/** The header the server puts on every message a stream copies from a source. */
+export const STREAM_SOURCE_HEADER = 'Nats-Stream-Source';
+
+/**
+ * The source stream and sequence of a sourced message, from its Nats-Stream-Source header:
+ * `<stream> <seq>` on nats-server 2.9, with the source's filter and transform after them on
+ * 2.10 and later, and `<stream>:<hash>` for a source in another domain. Undefined when the
+ * header is absent or not of that form.
+ */
+export function sourcedFrom(headers: MsgHdrs | undefined): SourcedFrom | undefined {
+  const value = headers?.get(STREAM_SOURCE_HEADER);
+  if (!value) return undefined;
+  const [name, seq] = value.split(' ');
+  const n = Number(seq);
+  if (!name || !Number.isSafeInteger(n) || n < 1) return undefined;
+  const colon = name.indexOf(':');
+  return { stream: colon < 0 ? name : name.slice(0, colon), seq: n };
+}
+
+/**
+ * The first message at or after `seq` on a subject (wildcards allowed), or null. The server's
+ * message-get API takes `next_by_subj` (nats-server 2.9 on), though nats.js types it for direct
+ * gets only, which need allow_direct on the stream.
+ */
+export function nextStoredMessage(jsm: JetStreamManager, stream: string, subject: string, seq: number): Promise<StoredMsg | null> {
+  return jsm.streams.getMessage(stream, { seq, next_by_subj: subject } as MsgRequest);
 }
