@@ -416,4 +416,21 @@ describe('ServiceRunner restarted after the de-duplication window', () => {
     expect(await signalsIn(expected.length)).toEqual(expected);
     expect(second.status().notRepublished).toBe(storedBefore);
   });
+  test('runner_when_started_again_after_the_deduplication_window_with_nothing_handled_between_then_its_service_started_is_stored_once', async () => {
+    topo = topology({ ns: uniqueNs('svc'), duplicateWindowMs: 1_000 });
+    const config = { scanner: 'defaults' };
+    const first = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, startedConfig: config });
+    await start(first);
+    await first.stop();
+    runners.splice(runners.indexOf(first), 1);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const second = new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, startedConfig: config });
+    await start(second);
+    await second.stop();
+    // The same configuration from the same inbox message: the same record, already there.
+    expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(1);
+    // Another configuration from there is a record of its own.
+    await start(new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, startedConfig: { scanner: 'other' } }));
+    expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(2);
+  });
 });

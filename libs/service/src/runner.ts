@@ -9,6 +9,7 @@ import {
   dlqMsgId,
   storedIdsSince,
   streamStoredMessages,
+  subjectFor,
   type Topology,
 } from '@tradeloop/transport-nats';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
@@ -579,6 +580,12 @@ export class ServiceRunner {
       source: service,
       data: { service, inbox: this.inbox.stream, fromSeq, dedupWindow, config },
     };
+    // Recorded already, maybe longer ago than the de-duplication window: a start again before
+    // anything was handled, or an inbox made anew, which starts at #1 again as the first did.
+    // One message per start on this subject: a short read.
+    const jsm = this.jsm ?? (await jetstreamManager(this.options.nc));
+    const recorded = await storedIdsSince(this.js, jsm, this.options.topo.streams.SYS.name, undefined, { filter: subjectFor(this.options.topo, started) });
+    if (recorded.has(id)) return;
     await this.publishAll([started], []);
   }
 
