@@ -151,7 +151,8 @@ export async function storedIdsSince(
       clearTimeout(idle);
       if (m.seq > toSeq) break;
       const id = m.headers?.get('Nats-Msg-Id');
-      if (id) ids.add(id);
+      // A copy of its own: the header's substring would keep the whole header text alive.
+      if (id) ids.add(Buffer.from(id).toString());
       if (m.seq >= toSeq || m.info.pending === 0) break;
       arm();
     }
