@@ -4,7 +4,7 @@ import { DeciderHost, NO_OUTPUTS, type Decider, type Envelope } from '@tradeloop
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { createScanner } from '@tradeloop/scanner';
 import { createGovernor } from '@tradeloop/governor';
-import { BATCH_TS_HEADER, JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { BATCH_TS_HEADER, JetStreamPublisher, readStoredMessages, topology, type Topology } from '@tradeloop/transport-nats';
 import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
@@ -432,5 +432,150 @@ describe('ServiceRunner restarted after the de-duplication window', () => {
     // Another configuration from there is a record of its own.
     await start(new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, startedConfig: { scanner: 'other' } }));
     expect((await jsm.streams.info(topo.streams.SYS.name)).state.messages).toBe(2);
+  });
+});
+
+describe('ServiceRunner reset: its inbox or its consumer made anew after the de-duplication window', () => {
+  const half = 3_000;
+  const config = { scanner: 'defaults' };
+  const signalsOf = (list: readonly Message<'BarClosed'>[]): Envelope[] => {
+    const host = new DeciderHost(createScanner({}));
+    return list.flatMap((b) => host.handle(b));
+  };
+  const expected = signalsOf(bars);
+  const beforeReset = signalsOf(bars.slice(0, half));
+
+  /** Every message a stream holds, decoded. */
+  async function stored(area: 'SIG' | 'SYS'): Promise<Envelope[]> {
+    const msgs = await readStoredMessages(jetstream(nc), jsm, topo.streams[area].name);
+    return msgs.map((m) => JSON.parse(new TextDecoder().decode(m.data)) as Envelope);
+  }
+
+  function scanner(): ServiceRunner {
+    return new ServiceRunner({ service: 'scanner', decider: createScanner({}), nc, topo, startedConfig: config });
+  }
+
+  /** The first runner handles the first half of the bars and stops; the window then passes. */
+  async function runFirstHalf(): Promise<ServiceRunner> {
+    topo = topology({ ns: uniqueNs('svc'), duplicateWindowMs: 1_000 });
+    const first = scanner();
+    await start(first);
+    await publishBars(bars.slice(0, half), 100);
+    await waitFor('first half handled', () => first.status().clock === bars[half - 1].ts);
+    await waitFor('first half acked', async () => (await first.lag()) === 0);
+    await first.stop();
+    runners.splice(runners.indexOf(first), 1);
+    expect(beforeReset.length).toBeGreaterThan(10);
+    expect((await stored('SIG')).map((e) => e.id)).toEqual(beforeReset.map((e) => e.id));
+    await new Promise((r) => setTimeout(r, 1_500));
+    return first;
+  }
+
+  /** After the reset: the second half arrives, and the second runner handles everything. */
+  async function runSecondHalf(second: ServiceRunner): Promise<void> {
+    await start(second);
+    await publishBars(bars.slice(half), 100);
+    await waitFor('every bar handled', () => second.status().clock === bars[bars.length - 1].ts);
+    await waitFor('every bar acked', async () => (await second.lag()) === 0);
+  }
+
+  test('runner_when_its_inbox_is_deleted_and_made_again_from_the_area_streams_then_each_output_is_stored_once_and_new_bars_are_handled', async () => {
+    const first = await runFirstHalf();
+    // An operator resets the service: its inbox is deleted; the start makes it anew from MD.
+    await jsm.streams.delete(first.inbox.stream);
+    const second = scanner();
+    await runSecondHalf(second);
+    // The new inbox is a new log: everything MD holds, handled from a fresh state.
+    expect(second.status()).toMatchObject({ rebuilt: 0, handled: bars.length / 100 });
+    const sig = await stored('SIG');
+    expect(sig.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+    expect(sig).toEqual(expected);
+    expect(second.status().notRepublished).toBe(beforeReset.length);
+    // ServiceStarted from inbox #1 with the same configuration: stored once too.
+    expect((await stored('SYS')).map((e) => e.type)).toEqual(['ServiceStarted']);
+  });
+
+  test('runner_when_its_consumer_is_deleted_then_the_inbox_is_handled_again_from_its_first_message_and_each_output_is_stored_once', async () => {
+    const first = await runFirstHalf();
+    await jsm.consumers.delete(first.inbox.stream, first.inbox.durable);
+    const second = scanner();
+    await runSecondHalf(second);
+    expect(second.status()).toMatchObject({ rebuilt: 0, handled: bars.length / 100 });
+    const sig = await stored('SIG');
+    expect(sig.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+    expect(sig).toEqual(expected);
+    expect(second.status().notRepublished).toBe(beforeReset.length);
+    expect((await stored('SYS')).map((e) => e.type)).toEqual(['ServiceStarted']);
+  });
+
+  test('runner_when_its_inbox_is_made_again_after_market_data_dropped_its_oldest_bars_then_nothing_is_stored_twice_and_only_new_ids_are_published', async () => {
+    const first = await runFirstHalf();
+    // MD has dropped its oldest 1 000 bars (as its 7-day limit does), then the inbox is reset:
+    // the state is rebuilt from the 2 000 bars MD still holds, so its indicators warm up again.
+    await jsm.streams.purge(topo.streams.MD.name, { keep: (half - 1_000) / 100 });
+    await jsm.streams.delete(first.inbox.stream);
+    const second = scanner();
+    await runSecondHalf(second);
+    expect(second.status().handled).toBe((bars.length - 1_000) / 100);
+    // What a fresh scanner makes of the bars MD held: those of its signals already stored are
+    // not stored again; those with ids of their own (a shorter warm-up) are published.
+    const rederived = signalsOf(bars.slice(1_000));
+    const before = new Set(beforeReset.map((e) => e.id));
+    const sig = await stored('SIG');
+    expect(new Set(sig.map((e) => e.id)).size).toBe(sig.length);
+    expect(sig).toEqual([...beforeReset, ...rederived.filter((e) => !before.has(e.id))]);
+    expect(second.status().notRepublished).toBe(rederived.filter((e) => before.has(e.id)).length);
+    expect(second.status().notRepublished).toBeGreaterThan(0);
+  });
+});
+
+describe('ServiceRunner timers after a reset', () => {
+  const STEP = 10 * 60_000;
+  const T0 = bars[0].ts;
+  interface Beat {
+    readonly last: number;
+  }
+  /** Wants a timer every 10 minutes of event time; its state only moves forward. */
+  const heartbeat: Decider<Beat, Message<'TimerFired'>, never> = {
+    name: 'heartbeat',
+    consumes: ['TimerFired'],
+    initialState: () => ({ last: T0 }),
+    evolve: (s, m) => (m.type === 'TimerFired' ? { last: Math.max(s.last, (m.data as { at: number }).at) } : s),
+    decide: () => NO_OUTPUTS,
+    wakeAt: (s) => s.last + STEP,
+  };
+
+  test('runner_when_its_consumer_is_deleted_after_the_deduplication_window_then_timers_already_stored_are_not_stored_again', async () => {
+    topo = topology({ ns: uniqueNs('svc'), duplicateWindowMs: 1_000 });
+    const first = new ServiceRunner({ service: 'heartbeat', decider: heartbeat, nc, topo });
+    await start(first);
+    await publishBars(bars.slice(0, 2_000), 100);
+    const dueBy = (ts: number): number => Math.floor((ts - T0) / STEP);
+    const timers = async (): Promise<Envelope[]> =>
+      (await readStoredMessages(jetstream(nc), jsm, topo.streams.SYS.name)).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as Envelope);
+    const timerCount = async (): Promise<number> => (await jsm.streams.info(topo.streams.SYS.name)).state.messages;
+    const firstTimers = dueBy(bars[1_999].ts);
+    await waitFor('first timers', async () => (await timerCount()) === firstTimers);
+    await waitFor('first part acked', async () => (await first.lag()) === 0);
+    const inboxLength = (await jsm.streams.info(first.inbox.stream)).state.last_seq;
+    expect(inboxLength).toBe(20 + firstTimers);
+    await first.stop();
+    runners.splice(runners.indexOf(first), 1);
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    // The inbox from its first message, from a fresh state: each bar batch moves the clock past
+    // wake times whose timers the first runner published.
+    await jsm.consumers.delete(first.inbox.stream, first.inbox.durable);
+    const second = new ServiceRunner({ service: 'heartbeat', decider: heartbeat, nc, topo });
+    await start(second);
+    await waitFor('the inbox handled again', async () => second.status().lastSeq === inboxLength && (await second.lag()) === 0);
+    expect((await timers()).map((t) => t.id)).toEqual(Array.from({ length: firstTimers }, (_, k) => `timer:heartbeat:${T0 + (k + 1) * STEP}`));
+    expect(second.status().notRepublished).toBe(firstTimers);
+
+    // New bars: new timers, each once.
+    await publishBars(bars.slice(2_000, 3_000), 100);
+    const due = dueBy(bars[2_999].ts);
+    await waitFor('timers up to the last bar', async () => (await timerCount()) >= due);
+    expect((await timers()).map((t) => t.ts)).toEqual(Array.from({ length: due }, (_, k) => T0 + (k + 1) * STEP));
   });
 });

@@ -17,6 +17,7 @@ import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import { ensureInbox, handledFloor, inboxFor, type InboxSpec } from './inbox';
 import type { ServiceMetrics } from './metrics';
 import { DEFAULT_DEDUP_WINDOW, InboxFold, type Dead, type FoldHooks, type Outcome } from './inbox-fold';
+import { recallStoredOutputs, type StoredOutputs } from './stored-outputs';
 
 /** The log methods the runner uses (pino's signature: object first, then the message). */
 export interface ServiceLogger {
@@ -124,7 +125,10 @@ export interface RunnerStatus {
   readonly rebuilt: number;
   readonly handled: number;
   readonly deadLettered: number;
-  /** Outputs of messages handled again after a restart that were already stored, so not published again. */
+  /**
+   * Outputs (timers included) of inputs handled again that were already stored, so not published
+   * again: after a restart, or after the inbox or its consumer was made anew.
+   */
   readonly notRepublished: number;
   /** Event time of the newest input seen. */
   readonly clock: number;
@@ -150,8 +154,11 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  *
  * Start: ensure the area streams, the service's inbox and its durable consumer; rebuild the
  * decider's state by replaying the inbox up to the consumer's ack floor through the same
- * code path as live handling (outputs discarded: they were published the first time); let the
- * effects reconcile; then consume.
+ * code path as live handling (outputs discarded: they were published the first time); read the
+ * ids already stored downstream for inputs stored before the start and not yet handled (an
+ * earlier process, or an earlier inbox of the same name, may have published their outputs: see
+ * recallStoredOutputs), so that handling them again publishes nothing twice; let the effects
+ * reconcile; then consume.
  *
  * Each message, in inbox order, one at a time: decode (an undecodable message goes to the
  * DLQ with its field errors — replay decodes the same bytes and skips it the same way),
@@ -162,8 +169,8 @@ const silent: ServiceLogger = { info: noop, warn: noop, error: noop };
  * commits their effects (read models with a processed-message record per output written) in one
  * transaction and only then acks them — while the loop already decides and publishes the next
  * messages (at most `maxPendingCommits` ahead). A crash loses nothing: every message
- * after the ack floor is handled again on restart, its outputs de-duplicated by id, its
- * effects idempotent. Failures of effects or publishes are retried in place, never skipped:
+ * after the ack floor is handled again on restart, its outputs already stored not published
+ * again, its effects idempotent. Failures of effects or publishes are retried in place, never skipped:
  * order is the state's correctness; a commit that keeps failing stops the runner with the
  * message unacked.
  */
@@ -193,11 +200,11 @@ export class ServiceRunner {
   private commitError?: unknown;
   private rebuilt = 0;
   /**
-   * After a restart: the ids already stored downstream since the first message an earlier
-   * process may have handled without acking (up to `toSeq`, the last one it was handed).
-   * Their outputs are not published again (see recallPublished); cleared past `toSeq`.
+   * From the start until the inbox has handed out every input stored before it: the ids already
+   * stored downstream that an earlier process may have published for them (see
+   * recallStoredOutputs). Those outputs are not published again.
    */
-  private recalled?: { readonly ids: ReadonlySet<string>; readonly toSeq: number };
+  private stored?: StoredOutputs;
   /** Outputs of re-handled messages found already stored and not published again. */
   private republishSkipped = 0;
   private handled = 0;
@@ -267,11 +274,10 @@ export class ServiceRunner {
     }
     this.state = 'rebuilding';
     await this.rebuild(jsm);
-    const delivered = existing?.delivered.stream_seq ?? 0;
-    if (delivered > this.lastSeq) await this.recallPublished(jsm, delivered);
+    await this.recallStored(jsm, existing === undefined);
     await this.resync(jsm);
     if (this.options.effects?.afterRebuild) {
-      const extra = await this.options.effects.afterRebuild(this.host);
+      const extra = this.unpublished(await this.options.effects.afterRebuild(this.host));
       if (extra.length > 0) await this.publishAll(extra, []);
     }
     if (this.options.startedConfig) await this.publishStarted(this.options.startedConfig);
@@ -340,38 +346,43 @@ export class ServiceRunner {
   }
 
   /**
-   * An earlier process was handed inbox messages up to `toSeq` but acked only up to the floor:
-   * it may have published the outputs of some of them (outputs go out before the commit and
-   * the ack) and stopped before acking. Handled again, they produce the same outputs with the
-   * same ids; JetStream drops such a re-publish only inside its de-duplication window (2 min by
-   * default), and a restart after a longer outage would store them twice. So the ids stored in
-   * the area streams (all but MD, where no service's outputs go) since the first unacked
-   * message was stored are read once, here, and those outputs are not published again.
+   * Inputs stored before this start that the inbox has yet to hand out may have been handled by
+   * an earlier process that published their outputs: one that stopped before acking them (its
+   * outputs go out before the commit and the ack), or one that read an earlier inbox of the same
+   * name, or the same inbox through a consumer since deleted. Handled again, they make the same
+   * outputs with the same ids, which JetStream drops only inside its de-duplication window (2 min
+   * by default). The ids stored downstream since the first of those inputs was stored are read
+   * once, here (see recallStoredOutputs), and such outputs are not published again; the state
+   * still folds them, and their effects still commit before the ack.
    */
-  private async recallPublished(jsm: JetStreamManager, toSeq: number): Promise<void> {
-    const first = await jsm.streams.getMessage(this.inbox.stream, { seq: this.lastSeq + 1 }).catch(() => null);
-    if (first === null) return;
-    const ids = new Set<string>();
-    for (const spec of Object.values(this.options.topo.streams)) {
-      if (spec.area === 'MD') continue;
-      for (const id of await storedIdsSince(this.js, jsm, spec.name, first.timestamp)) ids.add(id);
-    }
-    this.recalled = { ids, toSeq };
+  private async recallStored(jsm: JetStreamManager, newConsumer: boolean): Promise<void> {
+    const fromSeq = this.lastSeq + 1;
+    const stored = await recallStoredOutputs(this.js, jsm, this.options.topo, this.inbox, fromSeq);
+    if (stored === undefined) return;
+    this.stored = stored;
     this.log.info(
-      { service: this.options.service, fromSeq: this.lastSeq + 1, toSeq, since: first.timestamp, storedIds: ids.size },
-      'restart: outputs of unacked messages already stored downstream are not published again',
+      { service: this.options.service, newConsumer, fromSeq, since: stored.since ?? 'first messages', storedIds: stored.size },
+      'start: outputs of inputs stored before it that are already stored downstream are not published again',
     );
   }
 
-  /** The outputs of a message still to publish: after a restart, those not already stored. */
-  private unpublished(seq: number, outputs: readonly Envelope[]): readonly Envelope[] {
-    const recalled = this.recalled;
-    if (recalled === undefined) return outputs;
-    if (seq > recalled.toSeq) {
-      this.recalled = undefined;
-      return outputs;
+  /** The ids stored before the start, while the inbox may still hand out an input they answer. */
+  private storedFor(m: JsMsg): StoredOutputs | undefined {
+    const stored = this.stored;
+    if (stored === undefined) return undefined;
+    if (stored.done) {
+      this.stored = undefined;
+      this.log.info({ service: this.options.service, seq: m.seq }, 'every input stored before the start handed out');
+      return undefined;
     }
-    const rest = outputs.filter((o) => !recalled.ids.has(o.id));
+    stored.see(m.headers);
+    return stored;
+  }
+
+  /** The outputs still to publish: those not already stored. */
+  private unpublished(outputs: readonly Envelope[], stored = this.stored): readonly Envelope[] {
+    if (stored === undefined || outputs.length === 0) return outputs;
+    const rest = outputs.filter((o) => !stored.has(o.id));
     this.republishSkipped += outputs.length - rest.length;
     return rest;
   }
@@ -449,7 +460,8 @@ export class ServiceRunner {
     const started = performance.now();
     const outcome = this.handleMessage(m.subject, m.data, m.seq, m.headers);
     const ref: InboxRef = { stream: this.inbox.stream, seq: m.seq, ts: outcome.inputs[0]?.ts ?? 0 };
-    if (outcome.dead && !this.recalled?.ids.has(dlqMsgId(this.inbox.stream, this.inbox.durable, m.seq))) await this.deadLetter(m, outcome.dead);
+    const stored = this.storedFor(m);
+    if (outcome.dead && !stored?.has(dlqMsgId(this.inbox.stream, this.inbox.durable, m.seq))) await this.deadLetter(m, outcome.dead);
     // Publish first: downstream stages do not wait for this one's read models. Both steps are
     // idempotent (Nats-Msg-Id; the processed-message records), and the ack waits for both, so a
     // crash between them repeats the message and completes whichever did not happen. The
@@ -460,7 +472,7 @@ export class ServiceRunner {
     const metrics = this.options.metrics;
     const type = outcome.inputs.length > 1 ? 'MarketDataBatch' : (outcome.inputs[0]?.type ?? 'none');
     let published: Promise<void> | undefined;
-    const toPublish = this.unpublished(m.seq, outcome.outputs);
+    const toPublish = this.unpublished(outcome.outputs, stored);
     // Everything already stored (a re-handled message): nothing to publish, but the effects
     // still commit through the lane before the ack.
     if (toPublish.length === 0 && outcome.outputs.length > 0) published = Promise.resolve();
@@ -598,6 +610,12 @@ export class ServiceRunner {
     if (at === undefined || at > now || at === this.timerSent) return;
     const name = this.options.service;
     const id = `timer:${name}:${at}`;
+    if (this.stored?.has(id)) {
+      // Published by an earlier process and sourced into the inbox: the decider gets it from there.
+      this.timerSent = at;
+      this.republishSkipped++;
+      return;
+    }
     const timer: Envelope = {
       id,
       type: 'TimerFired',
