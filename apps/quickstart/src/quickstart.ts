@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { isAbsolute, join, relative } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
@@ -110,6 +111,9 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
   const cleanup = async (): Promise<void> => {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
   };
+  // Before anything is made (state folder, streams, schema): a busy port found only at listen
+  // would leave a namespace's streams and a schema behind for a run that never started.
+  await checkPortFree(settings.httpPort, settings.httpHost);
   try {
     prepareStateDir(stateDir);
     cleanups.push(lockStateDir(stateDir));
@@ -297,8 +301,8 @@ export async function startQuickstart(options: QuickstartOptions = {}): Promise<
     try {
       await app.listen(settings.httpPort, settings.httpHost);
     } catch (e) {
-      const inUse = (e as { code?: string }).code === 'EADDRINUSE';
-      throw new QuickstartError(`HTTP_PORT ${settings.httpPort} on ${settings.httpHost}: ${inUse ? 'the port is in use; set HTTP_PORT to another port' : describeError(e)}`);
+      // Taken since checkPortFree, or another failure to listen.
+      throw portError(settings.httpPort, settings.httpHost, e);
     }
     const port = (app.getHttpServer().address() as { port: number }).port;
     const host = settings.httpHost === '0.0.0.0' || settings.httpHost === '::' ? '127.0.0.1' : settings.httpHost;
@@ -517,3 +521,33 @@ async function emptyEmbeddedStore(ds: DataSource, schema: string | undefined): P
   await ds.query(`CREATE SCHEMA "${name}"`);
 }
 
+/** HTTP_PORT on QUICKSTART_HTTP_HOST cannot be listened on: the message names both settings. */
+function portError(port: number, host: string, e: unknown): QuickstartError {
+  const code = (e as { code?: string }).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'the port is in use; set HTTP_PORT to another port'
+      : code === 'EADDRNOTAVAIL'
+        ? 'no interface of this machine has that address; set QUICKSTART_HTTP_HOST to one of its addresses'
+        : describeError(e);
+  return new QuickstartError(`HTTP_PORT ${port} on ${host}: ${why}`);
+}
+
+/**
+ * Binds `port` on `host` and releases it at once: throws the QuickstartError of a busy port (or
+ * an address that is not this machine's) before the quickstart makes anything. Port 0 (any free
+ * port) is always free.
+ */
+async function checkPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host, exclusive: true }, () => resolve());
+    });
+  } catch (e) {
+    throw portError(port, host, e);
+  }
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
