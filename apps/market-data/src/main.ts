@@ -10,12 +10,21 @@ import { JetStreamPublisher, ensureTopology } from '@tradeloop/transport-nats';
 import { runServiceMain } from '@tradeloop/nest-service';
 import { quietWaitMs, resumeFeed, runFeed, skipQuietStretches, systemClock, type FeedRunReport, type MarketResume } from './index';
 import { FeedMetrics } from './feed-metrics';
-import { feedSettings } from './settings';
+import { feedSettings, type FeedSettings } from './settings';
+import type { FeedSource } from './sources';
+
+// Read before anything connects (see `validate`): a bad variable, a missing, unreadable or
+// invalid data file is reported as itself whether NATS answers or not.
+let settings: FeedSettings;
+let feed: FeedSource;
 
 runServiceMain({
   name: 'market-data',
+  validate: (env) => {
+    settings = feedSettings(process.env, resolve(__dirname, '../../../../shared/data'));
+    feed = settings.source(env.ACCOUNT);
+  },
   worker: (infra) => {
-    const settings = feedSettings(process.env, resolve(__dirname, '../../../../shared/data'));
     const abort = new AbortController();
     const publisher = new JetStreamPublisher(jetstream(infra.nc), infra.topo);
     const metrics = new FeedMetrics(infra.metrics);
@@ -30,7 +39,7 @@ runServiceMain({
         await ensureTopology(jsm, infra.topo);
         // What an earlier run stored is not published again: each market goes on after its last
         // stored message (a ResumeError, another file's data in the stream, stops the start).
-        const plan = await resumeFeed(settings.source(infra.env.ACCOUNT), { js: jetstream(infra.nc), jsm, topo: infra.topo });
+        const plan = await resumeFeed(feed, { js: jetstream(infra.nc), jsm, topo: infra.topo });
         const source = plan.source;
         resumed = Object.fromEntries(plan.markets.map((m) => [`${m.symbol}@${m.venue}`, resumeText(m)]));
         if (plan.storedUpTo !== undefined) metrics.storedUpTo(plan.storedUpTo);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { decodeBatch, topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { connectNats, deleteTopology, freePort, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
 
 const REPO = resolve(__dirname, '../../..');
 const NATS_URL = process.env['TRADELOOP_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -126,4 +126,46 @@ describe("the market-data service playing a user's own file, named mydata.csv", 
     child.kill('SIGTERM');
     expect(await new Promise((r) => child.once('exit', r))).toBe(0);
   }, 90_000);
+});
+
+describe('the market-data service with NATS down: settings are checked before it connects', () => {
+  let unusedNats: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    unusedNats = `nats://127.0.0.1:${await freePort()}`;
+    dir = mkdtempSync(join(tmpdir(), 'tradeloop-md-settings-'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the service to its exit; its exit code and everything it wrote. */
+  async function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    let output = '';
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(REPO, 'apps/market-data/src/main.ts')], {
+      cwd: REPO,
+      env: { ...process.env, NATS_URL: unusedNats, HTTP_PORT: '0', MARKET_DATA_DIR: dir, MARKET_DATA_SPEED: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    clearTimeout(timer);
+    return { code, output };
+  }
+
+  test('given_a_bad_speed_when_NATS_does_not_answer_then_it_exits_1_naming_MARKET_DATA_SPEED_not_the_connection', async () => {
+    const { code, output } = await run({ MARKET_DATA_SYNTHETIC: 'EURUSD', MARKET_DATA_SPEED: 'fast' });
+    expect(code).toBe(1);
+    expect(output).toContain('tradeloop market-data: invalid configuration: MARKET_DATA_SPEED must be a number ≥ 0 (got "fast")');
+    expect(output).not.toContain('unreachable');
+  }, 60_000);
+
+  test('given_a_data_file_that_does_not_exist_when_NATS_does_not_answer_then_it_exits_1_naming_the_file_not_the_connection', async () => {
+    const { code, output } = await run({ MARKET_DATA_FILES: 'EURUSD_OANDA_1m_missing.csv' });
+    expect(code).toBe(1);
+    expect(output).toContain(`tradeloop market-data: fileSource: market-data file not found: ${join(dir, 'EURUSD_OANDA_1m_missing.csv')} (given as EURUSD_OANDA_1m_missing.csv)`);
+    expect(output).not.toContain('unreachable');
+  }, 60_000);
 });

@@ -33,6 +33,12 @@ export interface BootstrapOptions {
   readonly worker?: (infra: Infrastructure) => ServiceWorker | undefined;
   /** Extra Nest modules (the gateway's API). */
   readonly imports?: (infra: Infrastructure) => (DynamicModule | Type)[];
+  /**
+   * The service's own settings, checked before anything connects: a bad one throws (a
+   * ConfigError naming the variable) and is reported the same whether NATS and PostgreSQL answer
+   * or not.
+   */
+  readonly validate?: (env: ServiceEnv) => void;
   /** Called with the Nest app before it listens (global pipes, OpenAPI). */
   readonly configure?: (app: INestApplication, infra: Infrastructure) => void;
 }
@@ -151,12 +157,13 @@ export function runnerWorker(runner: ServiceRunner): ServiceWorker {
 }
 
 /**
- * Starts one service: validated configuration, NATS (+ PostgreSQL), its worker, and a Nest HTTP
+ * Starts one service: validated configuration (`validate` too), NATS (+ PostgreSQL), its worker, and a Nest HTTP
  * app with /health and /metrics (plus the gateway's API). SIGTERM/SIGINT stop it cleanly: the
  * worker finishes the message in hand, then connections close.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<RunningService> {
   const env = loadServiceEnv(options.env ?? process.env);
+  options.validate?.(env);
   const infra = await connectInfrastructure(options.name, env);
   applyNice(options.name, env.PROCESS_NICE ?? DEFAULT_NICE[options.name], infra.log);
   const worker = options.worker
