@@ -102,87 +102,75 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
     // Spreadsheet exports end with blank lines (or rows of empty cells); they carry no order,
     // so they are not errors.
     if (line.trim() === '') continue;
-    const bad = (field: string | undefined, reason: string): void => {
+    const unreadable = (field: string | undefined, reason: string): void => {
       problems.push(field === undefined ? { file, line: lineNo, reason } : { file, line: lineNo, field, reason });
     };
     const csv = csvFields(line);
     if (csv.problem !== undefined) {
-      bad(columns[csv.at], csv.problem);
+      unreadable(columns[csv.at], csv.problem);
       continue;
     }
     const f = csv.fields;
     if (f.every((x) => x === '')) continue;
     if (f.length !== columns.length) {
-      bad(undefined, columnCountReason(false, f.length, columns.length));
+      unreadable(undefined, columnCountReason(false, f.length, columns.length));
       continue;
     }
+    // Every column is checked, so a row with several problems lists them all at once (as the
+    // contracts' decoding names every bad field) instead of one per run of the replay.
+    const wrong: { field: string; reason: string }[] = [];
+    const bad = (field: string, reason: string): void => void wrong.push({ field, reason });
     const [rawTs, rawSymbol, rawSide, quantity, rawType, price] = f;
     const { ts, problem } = parseZonedTimestamp(rawTs);
     if (ts === undefined) {
       bad('timestamp', problem);
-      continue;
-    }
-    // Replay feeds orders in file order; a row earlier than one above it is more likely a typo
-    // in the date than an intended reordering, so it is refused, not sorted. The row above
-    // counts even when it is bad for another reason, so one pass lists both.
-    if (ts < latestTs) {
+    } else if (ts < latestTs) {
+      // Replay feeds orders in file order; a row earlier than one above it is more likely a typo
+      // in the date than an intended reordering, so it is refused, not sorted. The row above
+      // counts even when it is bad for another reason, so one pass lists both.
       bad('timestamp', `out of order: ${rawTs} is earlier than line ${latestLine}`);
-      continue;
+    } else {
+      latestTs = ts;
+      latestLine = lineNo;
     }
-    latestTs = ts;
-    latestLine = lineNo;
-    if (!SYMBOL.test(rawSymbol)) {
-      bad('symbol', rawSymbol === '' ? 'empty value' : `invalid symbol "${rawSymbol}"`);
-      continue;
-    }
+    const symbolOk = SYMBOL.test(rawSymbol);
+    if (!symbolOk) bad('symbol', rawSymbol === '' ? 'empty value' : `invalid symbol "${rawSymbol}"`);
     const side = rawSide.toLowerCase();
-    if (side !== 'buy' && side !== 'sell') {
-      bad('side', `side must be buy or sell, got "${rawSide}"`);
-      continue;
-    }
-    if (!isPositiveDecimalString(quantity)) {
-      bad('quantity', `quantity must be a positive decimal like 0.5, got "${quantity}"`);
-      continue;
-    }
+    if (side !== 'buy' && side !== 'sell') bad('side', `side must be buy or sell, got "${rawSide}"`);
+    if (!isPositiveDecimalString(quantity)) bad('quantity', `quantity must be a positive decimal like 0.5, got "${quantity}"`);
     const type = rawType.toLowerCase();
-    if (type !== 'market' && type !== 'limit' && type !== 'stop') {
+    const typeOk = type === 'market' || type === 'limit' || type === 'stop';
+    if (!typeOk) {
       bad('type', `type must be market, limit or stop, got "${rawType}"`);
-      continue;
-    }
-    if (type === 'market' && price !== '') {
+    } else if (type === 'market' && price !== '') {
       bad('price', `market orders take no price, got "${price}"`);
-      continue;
-    }
-    if (type !== 'market' && !isPositiveDecimalString(price)) {
+    } else if (type !== 'market' && !isPositiveDecimalString(price)) {
       bad('price', price === '' ? `${type} orders need a price` : `price must be a positive decimal, got "${price}"`);
-      continue;
     }
     const stopLoss = stopLossAt < 0 ? '' : f[stopLossAt];
     const takeProfit = takeProfitAt < 0 ? '' : f[takeProfitAt];
-    if (stopLoss !== '' && !isPositiveDecimalString(stopLoss)) {
-      bad('stop_loss', `stop_loss must be a positive decimal or empty, got "${stopLoss}"`);
-      continue;
-    }
-    if (takeProfit !== '' && !isPositiveDecimalString(takeProfit)) {
-      bad('take_profit', `take_profit must be a positive decimal or empty, got "${takeProfit}"`);
-      continue;
-    }
+    if (stopLoss !== '' && !isPositiveDecimalString(stopLoss)) bad('stop_loss', `stop_loss must be a positive decimal or empty, got "${stopLoss}"`);
+    if (takeProfit !== '' && !isPositiveDecimalString(takeProfit)) bad('take_profit', `take_profit must be a positive decimal or empty, got "${takeProfit}"`);
     // Empty is GTC, and then the order carries no time in force at all: a file without the
     // column, or with it left empty, gives the very commands it gave before the column existed.
     const rawTif = timeInForceAt < 0 ? '' : f[timeInForceAt];
     const tif = rawTif.toUpperCase() as TimeInForce;
     if (rawTif !== '' && !TIME_IN_FORCE.includes(tif)) {
       bad(TIME_IN_FORCE_COLUMN, `time_in_force must be GTC, DAY, IOC or FOK (or empty for GTC), got "${rawTif}"`);
-      continue;
-    }
-    if (type === 'stop' && (tif === 'IOC' || tif === 'FOK')) {
+    } else if (type === 'stop' && (tif === 'IOC' || tif === 'FOK')) {
       bad(TIME_IN_FORCE_COLUMN, `a stop order cannot be ${tif}: it waits for its trigger, and ${tif} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`);
-      continue;
     }
     const symbol = rawSymbol.toUpperCase();
     const held = options.venues?.get(symbol) ?? [];
-    if (held.length > 1) {
-      bad('symbol', `${symbol} is in the data at ${held.join(' and ')}, and an orders file names no venue: trade one of them (--venue)`);
+    if (symbolOk && held.length > 1) bad('symbol', `${symbol} is in the data at ${held.join(' and ')}, and an orders file names no venue: trade one of them (--venue)`);
+    // (ts undefined is among `wrong`.)
+    if (wrong.length > 0 || ts === undefined) {
+      // One row, one entry: with several problems, its columns, then each column with what is wrong.
+      problems.push(
+        wrong.length === 1
+          ? { file, line: lineNo, field: wrong[0].field, reason: wrong[0].reason }
+          : { file, line: lineNo, field: wrong.map((w) => w.field).join(', '), reason: wrong.map((w) => `${w.field}: ${w.reason}`).join('; ') },
+      );
       continue;
     }
     const id = `cmd:orders:${file}:${lineNo}`;

@@ -171,6 +171,23 @@ describe('readOrdersFile', () => {
     expect(message).toContain('out of order');
   });
 
+  it('given_a_row_with_several_bad_columns_when_read_then_one_entry_names_each_column_and_what_is_wrong', () => {
+    const file = fixture('several.csv', [
+      'timestamp,symbol,side,quantity,type,price,stop_loss,take_profit,time_in_force',
+      '2014-05-01T08:00:00Z,EURUSD,buy,0,limit,,,,', // 2 quantity and the limit price
+      '2014-05-01T08:01:00,EURUSD,hold,-1,stop,1.39,x,,IOC', // 3 timestamp, side, quantity, stop_loss, time_in_force
+      '2014-05-01T08:02:00Z,EURUSD,buy,1000,market,,,,', // 4 good
+    ]);
+    expect(() => readOrdersFile(file, { venue: 'OANDA' })).toThrow(
+      'several.csv: 2 bad order row(s), nothing replayed\n' +
+        '  several.csv:2 [quantity, price]: quantity: quantity must be a positive decimal like 0.5, got "0"; price: limit orders need a price\n' +
+        '  several.csv:3 [timestamp, side, quantity, stop_loss, time_in_force]: timestamp: ' +
+        'no time zone in "2014-05-01T08:01:00": ambiguous; add Z for UTC or the offset it was written in, such as +02:00; side: side must be buy or sell, got "hold"; ' +
+        'quantity: quantity must be a positive decimal like 0.5, got "-1"; stop_loss: stop_loss must be a positive decimal or empty, got "x"; ' +
+        'time_in_force: a stop order cannot be IOC: it waits for its trigger, and IOC would cancel it on its first bar unless that bar already reached it; use GTC or DAY',
+    );
+  });
+
   it('given_a_bad_row_followed_by_an_earlier_one_when_read_then_both_are_listed_in_one_pass', () => {
     const file = fixture('swapped.csv', [
       'timestamp,symbol,side,quantity,type,price',
