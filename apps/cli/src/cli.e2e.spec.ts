@@ -5,26 +5,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readMarketDataFile } from '@tradeloop/market-data';
 import { parseEventLog, runBacktest, runSpecOf } from '@tradeloop/runtime';
-import { main } from './main';
+import { runCli } from './test-support';
 
 const REPO = resolve(__dirname, '../../..');
 const DATA = resolve(REPO, '../shared/data');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'tradeloop', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    isTty: false,
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('tradeloop backtest — arguments', () => {
   it.each([

@@ -3,27 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dec } from '@tradeloop/kernel';
 import type { ExperienceRecordedData, Message, OrderFilledData, PositionClosedData, RiskApprovedData } from '@tradeloop/contracts';
-import { main } from './main';
+import { runCli } from './test-support';
 
 const REPO = resolve(__dirname, '../../..');
 const DATA = resolve(REPO, '../shared/data');
 const XAUUSD = resolve(DATA, 'metals/XAUUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
 const EURUSD = resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv');
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'tradeloop', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    isTty: false,
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 const GOLD_100_YAML = `# Gold as a broker trades it: 100-ounce contracts, in hundredths of one.
 XAUUSD:

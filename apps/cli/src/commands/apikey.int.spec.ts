@@ -1,20 +1,9 @@
 import { verifyApiKey } from '@tradeloop/persistence';
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
-import { main } from '../main';
+import { runCli } from '../test-support';
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'tradeloop', 'apikey', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    isTty: false,
-  });
-  return { code, out, err };
+function run(args: string[]) {
+  return runCli(['apikey', ...args]);
 }
 
 describe('tradeloop apikey', () => {

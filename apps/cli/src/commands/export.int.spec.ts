@@ -10,14 +10,9 @@ import { SAMPLE_MESSAGES } from '@tradeloop/contracts/src/schemas/samples';
 import { ensureTopology, JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the test sets up streams itself; the command loads this library lazily (CLI start time), which is not a bundle split
 import { connectNats, deleteTopology, NATS_URL, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
-import { main } from '../main';
+import { runCli } from '../test-support';
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'tradeloop', ...args], { out: (s) => (out += s), err: (s) => (err += s), isTty: false });
-  return { code, out, err };
-}
+const run = runCli;
 
 let nc: NatsConnection;
 let jsm: JetStreamManager;

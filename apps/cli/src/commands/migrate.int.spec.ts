@@ -1,20 +1,9 @@
 import { migrationNames } from '@tradeloop/persistence';
 import { createTestRoles, type TestRoles } from '@tradeloop/persistence/src/persistence.test-support';
-import { main } from '../main';
+import { runCli } from '../test-support';
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'tradeloop', 'migrate', ...args], {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    isTty: false,
-  });
-  return { code, out, err };
+function run(args: string[]) {
+  return runCli(['migrate', ...args]);
 }
 
 /** Runs with these variables set (and DATABASE_URL, DATABASE_SCHEMA, DATABASE_APP_ROLE unset otherwise). */
