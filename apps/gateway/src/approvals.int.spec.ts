@@ -4,16 +4,11 @@
  * risk its prices, and the gateway sending its commands onto the bus.
  */
 import { resolve } from 'node:path';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { dec, type Envelope } from '@tradeloop/kernel';
+import { dec } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
-import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
-import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
-import { marketDataPrices } from './market-prices';
-import { call, serviceTestEnv, startTestGateway, type TestGateway } from './gateway.test-support';
+import type { JetStreamPublisher } from '@tradeloop/transport-nats';
+import { waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, startTestFleet, type TestFleet, type TestGateway } from './gateway.test-support';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const FILE = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars;
@@ -27,61 +22,31 @@ function midOf(bar: (typeof FILE)[number]): string {
 }
 
 describe('approvals through the API, with risk and the governor running on NATS and PostgreSQL in fully_manual mode', () => {
-  let db: TestDatabase;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let topo: Topology;
-  let publisher: JetStreamPublisher;
+  let fleet: TestFleet;
   let gw: TestGateway;
-  const services: RunningService[] = [];
-
-  async function start(name: 'risk' | 'governor'): Promise<void> {
-    services.push(
-      await bootstrapService({
-        name,
-        env: serviceTestEnv(topo.ns, db.schema, {
-          EXECUTION_MODE: 'fully_manual',
-          // Requests stay open through the test, whatever the event clock does.
-          APPROVAL_TTL_MS: String(24 * 3_600_000),
-        }),
-      }),
-    );
-  }
+  let publisher: JetStreamPublisher;
 
   beforeAll(async () => {
-    db = await openTestDatabase({ poolSize: 4 });
-    nc = await connectNats();
-    jsm = await jetstreamManager(nc);
-    topo = topology({ ns: uniqueNs('approvals') });
-    publisher = new JetStreamPublisher(jetstream(nc), topo);
-    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)), marketPrices: marketDataPrices(nc, topo) });
-    await start('risk');
-    await start('governor');
+    fleet = await startTestFleet({
+      ns: 'approvals',
+      services: ['risk', 'governor'],
+      // Requests stay open through the test, whatever the event clock does.
+      env: { EXECUTION_MODE: 'fully_manual', APPROVAL_TTL_MS: String(24 * 3_600_000) },
+      marketPrices: true,
+    });
+    ({ gw, publisher } = fleet);
     for (let i = 0; i < BARS.length; i += 30) await publisher.publishBatch(BARS.slice(i, i + 30));
     await publisher.flush();
     // Commands carry the replay's time, as a deployment on recorded data stamps them.
     gw.setNow(LAST_BAR_TS);
   });
 
-  afterAll(async () => {
-    for (const svc of services.splice(0)) await svc.close();
-    await gw?.close();
-    if (jsm) {
-      await deleteTopology(jsm, topo);
-      for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
-    }
-    await nc?.close();
-    await db?.close();
-  });
+  afterAll(async () => fleet?.close());
 
   const read = (path: string) => call(gw, 'GET', path, { key: gw.keys.read });
 
   /** Every message of the decision stream so far. */
-  async function decisions(): Promise<Envelope[]> {
-    const name = topo.streams.DEC.name;
-    const n = (await jsm.streams.info(name)).state.messages;
-    return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
-  }
+  const decisions = () => fleet.streamMessages('DEC');
 
   /** POSTs a manual order and waits for the governor's approval request of it in the read model. */
   async function orderAwaitingApproval(body: Record<string, string>): Promise<{ commandId: string; approval: any }> {
@@ -179,14 +144,13 @@ describe('approvals through the API, with risk and the governor running on NATS 
     // Both are accepted: the read model still says "requested" when each arrives. (The governor
     // is stopped while they are sent, so the second surely comes before the first's effect; it
     // then reads both from its inbox, in order, as after any moment it lags.)
-    const governor = services.splice(1, 1)[0];
-    await governor.close();
+    await fleet.stopService('governor');
     const approve = await call(gw, 'POST', `/v1/approvals/${approval.approvalId}/approve`, { key: gw.keys.trade });
     const reject = await call(gw, 'POST', `/v1/approvals/${approval.approvalId}/reject`, { key: gw.keys.admin, body: { reason: 'too late in the day' } });
     expect([approve.status, reject.status]).toEqual([202, 202]);
     // Sent, not yet handled.
     expect((await read(`/v1/commands/${reject.body.commandId}`)).body).toMatchObject({ outcome: 'pending', detail: 'the governor has not handled it yet' });
-    await start('governor');
+    await fleet.startService('governor');
     let decided: any;
     await waitFor('the decision in the read model', async () => {
       decided = (await read(`/v1/approvals?correlationId=${orderCommand}`)).body.items[0];

@@ -6,15 +6,11 @@
  * nowhere in the API: not in /v1/orders, /v1/denials or /v1/approvals.
  */
 import { resolve } from 'node:path';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
 import type { Envelope } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
-import { countRows, openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
-import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
-import { call, serviceTestEnv, startTestGateway, type TestGateway } from './gateway.test-support';
+import { countRows } from '@tradeloop/persistence/src/persistence.test-support';
+import { waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, startTestFleet, type TestFleet, type TestGateway } from './gateway.test-support';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 // Two hours of real EURUSD quote bars: enough for risk to price an order, little to publish.
@@ -22,57 +18,23 @@ const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2
 const LAST_BAR_TS = BARS[BARS.length - 1].ts;
 
 describe('orders the governor does not place, with risk and the governor running on NATS and PostgreSQL', () => {
-  let db: TestDatabase;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let topo: Topology;
-  let publisher: JetStreamPublisher;
+  let fleet: TestFleet;
   let gw: TestGateway;
-  const services: RunningService[] = [];
-
-  async function start(name: 'risk' | 'governor'): Promise<void> {
-    services.push(
-      await bootstrapService({
-        name,
-        env: serviceTestEnv(topo.ns, db.schema, {
-          EXECUTION_MODE: 'fully_automated',
-        }),
-      }),
-    );
-  }
 
   beforeAll(async () => {
-    db = await openTestDatabase({ poolSize: 4 });
-    nc = await connectNats();
-    jsm = await jetstreamManager(nc);
-    topo = topology({ ns: uniqueNs('displayed') });
-    publisher = new JetStreamPublisher(jetstream(nc), topo);
-    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)) });
-    await start('risk');
-    await start('governor');
+    fleet = await startTestFleet({ ns: 'displayed', services: ['risk', 'governor'], env: { EXECUTION_MODE: 'fully_automated' } });
+    gw = fleet.gw;
+    const { publisher } = fleet;
     for (let i = 0; i < BARS.length; i += 30) await publisher.publishBatch(BARS.slice(i, i + 30));
     await publisher.flush();
     // Commands carry the replay's time, as a deployment on recorded data stamps them.
     gw.setNow(LAST_BAR_TS);
   });
 
-  afterAll(async () => {
-    for (const svc of services.splice(0)) await svc.close();
-    await gw?.close();
-    if (jsm) {
-      await deleteTopology(jsm, topo);
-      for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
-    }
-    await nc?.close();
-    await db?.close();
-  });
+  afterAll(async () => fleet?.close());
 
   /** Every message of the decision stream so far. */
-  async function decisions(): Promise<Envelope[]> {
-    const name = topo.streams.DEC.name;
-    const n = (await jsm.streams.info(name)).state.messages;
-    return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
-  }
+  const decisions = () => fleet.streamMessages('DEC');
 
   it('given_display_only_mode_when_a_market_order_is_posted_then_it_is_listed_as_displayed_with_what_would_have_been_ordered_and_why', async () => {
     const mode = await call(gw, 'PUT', '/v1/trading/mode', { key: gw.keys.admin, body: { mode: 'display_only' } });
@@ -140,6 +102,6 @@ describe('orders the governor does not place, with risk and the governor running
     expect((await call(gw, 'GET', '/v1/displayed-orders?symbol=GBPUSD', { key: gw.keys.read })).body.items).toEqual([]);
     expect((await call(gw, 'GET', '/v1/displayed-orders?reason=TRADING_HALTED', { key: gw.keys.read })).body.items).toEqual([]);
     // Written once, whatever redeliveries the services saw.
-    expect(await countRows(db.ds, db.schema, 'displayed_orders')).toBe(1);
+    expect(await countRows(fleet.db.ds, fleet.db.schema, 'displayed_orders')).toBe(1);
   });
 });

@@ -4,9 +4,13 @@ import type { Envelope } from '@tradeloop/kernel';
 import { createApiKey, revokeApiKey } from '@tradeloop/persistence';
 // Test fixtures of the persistence library (per-file schema, contract samples).
 import { openTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
-import { NATS_URL } from '@tradeloop/transport-nats/src/test-support';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
+import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
+import { connectNats, deleteTopology, NATS_URL, readStream, uniqueNs } from '@tradeloop/transport-nats/src/test-support';
 import { configureGateway, GatewayModule, setupOpenApi, type CommandSink } from './index';
-import type { MarketPrices } from './market-prices';
+import { marketDataPrices, type MarketPrices } from './market-prices';
 
 export const ACCOUNT = 'paper';
 export const NOW = 1_709_660_000_000;
@@ -199,5 +203,89 @@ export function serviceTestEnv(ns: string, schema: string, extra: Record<string,
     HTTP_PORT: '0',
     LOG_LEVEL: 'silent',
     ...extra,
+  };
+}
+
+/**
+ * The pipeline services a gateway test needs, running on NATS and PostgreSQL as their containers
+ * start them, with the gateway sending its commands onto the same bus. Bars are the test's to
+ * publish (`publisher`); `close` stops everything and deletes the namespace's streams.
+ */
+export interface TestFleet {
+  readonly db: TestDatabase;
+  readonly nc: NatsConnection;
+  readonly topo: Topology;
+  readonly publisher: JetStreamPublisher;
+  readonly gw: TestGateway;
+  /** Every message of an area stream so far. */
+  streamMessages(area: 'DEC' | 'EXE'): Promise<Envelope[]>;
+  /** Stops one of the services (to let commands queue in its inbox) and starts it again. */
+  stopService(name: FleetService): Promise<void>;
+  startService(name: FleetService): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type FleetService = 'risk' | 'governor' | 'executor';
+
+export interface TestFleetOptions {
+  /** Prefix of the test's own NATS namespace. */
+  readonly ns: string;
+  /** Started in this order. */
+  readonly services: readonly FleetService[];
+  /** Over serviceTestEnv, for every service. */
+  readonly env: Record<string, string>;
+  /** The gateway looks up market prices on the MD stream, as the gateway service does. */
+  readonly marketPrices?: boolean;
+}
+
+export async function startTestFleet(options: TestFleetOptions): Promise<TestFleet> {
+  const db = await openTestDatabase({ poolSize: 4 });
+  const nc = await connectNats();
+  const jsm = await jetstreamManager(nc);
+  const topo = topology({ ns: uniqueNs(options.ns) });
+  const publisher = new JetStreamPublisher(jetstream(nc), topo);
+  const services = new Map<FleetService, RunningService>();
+  const startService = async (name: FleetService): Promise<void> => {
+    services.set(name, await bootstrapService({ name, env: serviceTestEnv(topo.ns, db.schema, options.env) }));
+  };
+  const stopService = async (name: FleetService): Promise<void> => {
+    const svc = services.get(name);
+    services.delete(name);
+    await svc?.close();
+  };
+  let gw: TestGateway | undefined;
+  const close = async (): Promise<void> => {
+    for (const name of [...services.keys()]) await stopService(name);
+    await gw?.close();
+    await deleteTopology(jsm, topo);
+    for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
+    await nc.close();
+    await db.close();
+  };
+  try {
+    gw = await startTestGateway({
+      db,
+      forward: async (command) => void (await publisher.publish(command)),
+      ...(options.marketPrices ? { marketPrices: marketDataPrices(nc, topo) } : {}),
+    });
+    for (const name of options.services) await startService(name);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    db,
+    nc,
+    topo,
+    publisher,
+    gw,
+    async streamMessages(area) {
+      const name = topo.streams[area].name;
+      const n = (await jsm.streams.info(name)).state.messages;
+      return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
+    },
+    stopService,
+    startService,
+    close,
   };
 }

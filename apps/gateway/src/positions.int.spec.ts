@@ -6,74 +6,40 @@
  * overwrote the one closed before it.
  */
 import { resolve } from 'node:path';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
 import type { Envelope } from '@tradeloop/kernel';
 import { readMarketDataFile } from '@tradeloop/market-data';
-import { bootstrapService, type RunningService } from '@tradeloop/nest-service';
-import { openTestDatabase, type TestDatabase } from '@tradeloop/persistence/src/persistence.test-support';
-import { JetStreamPublisher, topology, type Topology } from '@tradeloop/transport-nats';
-import { connectNats, deleteTopology, readStream, uniqueNs, waitFor } from '@tradeloop/transport-nats/src/test-support';
-import { call, serviceTestEnv, startTestGateway, type TestGateway } from './gateway.test-support';
+import { waitFor } from '@tradeloop/transport-nats/src/test-support';
+import { call, startTestFleet, type TestFleet, type TestGateway } from './gateway.test-support';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const BARS = readMarketDataFile(resolve(DATA, 'forex/EURUSD_OANDA_1m_quotebars_2014-05-01_2014-05-15.csv'), {}).bars.slice(0, 200);
 
 describe('positions of a market traded twice, with risk, the governor and the executor on NATS and PostgreSQL', () => {
-  let db: TestDatabase;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
-  let topo: Topology;
-  let publisher: JetStreamPublisher;
+  let fleet: TestFleet;
   let gw: TestGateway;
   let fed = 0;
-  const services: RunningService[] = [];
 
   beforeAll(async () => {
-    db = await openTestDatabase({ poolSize: 4 });
-    nc = await connectNats();
-    jsm = await jetstreamManager(nc);
-    topo = topology({ ns: uniqueNs('positions') });
-    publisher = new JetStreamPublisher(jetstream(nc), topo);
-    gw = await startTestGateway({ db, forward: async (command) => void (await publisher.publish(command)) });
-    for (const name of ['risk', 'governor', 'executor'] as const) {
-      services.push(
-        await bootstrapService({
-          name,
-          env: serviceTestEnv(topo.ns, db.schema, {
-            EXECUTION_MODE: 'fully_automated',
-            ACCOUNT_CURRENCY: 'USD',
-          }),
-        }),
-      );
-    }
+    fleet = await startTestFleet({
+      ns: 'positions',
+      services: ['risk', 'governor', 'executor'],
+      env: { EXECUTION_MODE: 'fully_automated', ACCOUNT_CURRENCY: 'USD' },
+    });
+    gw = fleet.gw;
     await feed(60);
   });
 
-  afterAll(async () => {
-    for (const svc of services.splice(0)) await svc.close();
-    await gw?.close();
-    if (jsm) {
-      await deleteTopology(jsm, topo);
-      for (const s of await jsm.streams.names().next()) if (s.startsWith(`${topo.ns}_IN_`)) await jsm.streams.delete(s);
-    }
-    await nc?.close();
-    await db?.close();
-  });
+  afterAll(async () => fleet?.close());
 
   /** The next `n` bars; commands then carry the last one's time, as a deployment on recorded data stamps them. */
   async function feed(n: number): Promise<void> {
-    await publisher.publishBatch(BARS.slice(fed, fed + n));
-    await publisher.flush();
+    await fleet.publisher.publishBatch(BARS.slice(fed, fed + n));
+    await fleet.publisher.flush();
     fed += n;
     gw.setNow(BARS[fed - 1].ts);
   }
 
-  async function executions(): Promise<Envelope[]> {
-    const name = topo.streams.EXE.name;
-    const n = (await jsm.streams.info(name)).state.messages;
-    return (await readStream(jetstream(nc), name, n)).map((m) => m.json<Envelope>());
-  }
+  const executions = () => fleet.streamMessages('EXE');
 
   /** A market order through the gateway, filled on the bars that follow it. */
   async function trade(side: 'buy' | 'sell'): Promise<void> {
