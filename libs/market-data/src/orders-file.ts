@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CATALOG, Message, OrderType, Side, TIME_IN_FORCE, TimeInForce } from '@tradeloop/contracts';
+import { CATALOG, Message, OrderType, Side, TIME_IN_FORCE, TimeInForce, timeInForceProblem } from '@tradeloop/contracts';
 import { CsvError, parse } from 'csv-parse/sync';
 import { isPositiveDecimalString, parseZonedTimestamp } from './fields';
 import { baseName } from './file-name';
@@ -157,8 +157,9 @@ export function parseOrders(text: string, fileName: string, options: OrdersFileO
     const tif = rawTif.toUpperCase() as TimeInForce;
     if (rawTif !== '' && !TIME_IN_FORCE.includes(tif)) {
       bad(TIME_IN_FORCE_COLUMN, `time_in_force must be GTC, DAY, IOC or FOK (or empty for GTC), got "${rawTif}"`);
-    } else if (type === 'stop' && (tif === 'IOC' || tif === 'FOK')) {
-      bad(TIME_IN_FORCE_COLUMN, `a stop order cannot be ${tif}: it waits for its trigger, and ${tif} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`);
+    } else if (typeOk) {
+      const problem = timeInForceProblem(type as OrderType, tif);
+      if (problem !== undefined) bad(TIME_IN_FORCE_COLUMN, problem);
     }
     const symbol = rawSymbol.toUpperCase();
     const held = options.venues?.get(symbol) ?? [];

@@ -7,6 +7,7 @@ import {
   RESUME_STATES,
   SIDES,
   TIME_IN_FORCE,
+  timeInForceProblem,
   type ExecutionMode,
   type OrderType,
   type Side,
@@ -47,7 +48,8 @@ function IsPriceForOrderType(): PropertyDecorator {
 
 /** A stop waits for its trigger: IOC or FOK (cancelled when the first bar does not fill them) make no sense on it. */
 function IsTimeInForceForOrderType(): PropertyDecorator {
-  const fits = (value: unknown, type: unknown) => TIME_IN_FORCE.includes(value as TimeInForce) && !(type === 'stop' && (value === 'IOC' || value === 'FOK'));
+  const fits = (value: unknown, type: unknown) =>
+    TIME_IN_FORCE.includes(value as TimeInForce) && (typeof type !== 'string' || timeInForceProblem(type as OrderType, value as TimeInForce) === undefined);
   return ValidateBy({
     name: 'isTimeInForceForOrderType',
     validator: {

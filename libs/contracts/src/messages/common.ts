@@ -23,3 +23,13 @@ export const ORDER_ORIGINS: readonly OrderOrigin[] = ['strategy', 'manual', 'pla
 export function sideOf(direction: Direction): Side {
   return direction === 'long' ? 'buy' : 'sell';
 }
+
+/**
+ * Why an order of `type` cannot take `timeInForce`, or undefined when it can. A stop waits for
+ * its trigger, and IOC or FOK is cancelled when its first bar does not fill it, so such a stop
+ * would live one bar; venues refuse the pair too (README, "Time in force").
+ */
+export function timeInForceProblem(type: OrderType, timeInForce: TimeInForce): string | undefined {
+  if (type !== 'stop' || (timeInForce !== 'IOC' && timeInForce !== 'FOK')) return undefined;
+  return `a stop order cannot be ${timeInForce}: it waits for its trigger, and ${timeInForce} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`;
+}

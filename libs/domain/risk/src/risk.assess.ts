@@ -15,6 +15,7 @@ import {
   type StrategyId,
   TIME_IN_FORCE,
   type TimeInForce,
+  timeInForceProblem,
 } from '@tradeloop/contracts';
 import type { RiskConfig } from './risk.config';
 import { RATE_WINDOW_MS } from './risk.evolve';
@@ -279,11 +280,8 @@ export function assessManual(env: Message<'SubmitManualOrder'>, state: RiskState
   if (!ORDER_TYPES.includes(d.type)) return no('INVALID_ORDER', `type must be market, limit or stop, got ${String(d.type)}`);
   const tif = d.timeInForce;
   if (tif !== undefined && !TIME_IN_FORCE.includes(tif)) return no('INVALID_ORDER', `time in force must be GTC, DAY, IOC or FOK, got ${String(tif)}`);
-  // A stop waits for its trigger; the paper broker cancels an IOC or FOK order its first bar does
-  // not fill, so such a stop would live one bar. Venues refuse the pair too (README, "Time in force").
-  if (d.type === 'stop' && (tif === 'IOC' || tif === 'FOK')) {
-    return no('INVALID_ORDER', `a stop order cannot be ${tif}: it waits for its trigger, and ${tif} would cancel it on its first bar unless that bar already reached it; use GTC or DAY`);
-  }
+  const tifProblem = tif === undefined ? undefined : timeInForceProblem(d.type, tif);
+  if (tifProblem !== undefined) return no('INVALID_ORDER', tifProblem);
 
   const qty = parseDecimal(d.quantity);
   if (qty === undefined || qty.lte(0)) return no('INVALID_ORDER', `quantity must be a positive decimal, got ${String(d.quantity)}`);
