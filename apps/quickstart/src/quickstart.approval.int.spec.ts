@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import type { ApprovalGrantedData, ApprovalRequestedData, OrderApprovedData, RunStartedData } from '@tradeloop/contracts';
 import { MARKET_DATA_SOURCE, readMarketDataFile } from '@tradeloop/market-data';
 import { compareEventLogs, parseEventLog, recordedCommands, runBacktest, runSpecOf } from '@tradeloop/runtime';
-import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
-import { bundledDataHead, call, eventually, tempStateDir } from './quickstart.test-support';
+import { bundledDataHead, call, eventually, inProcessDefaults, tempStateDir } from './quickstart.test-support';
 
 const BARS = 2_400;
 const SPEED = 20_000;
@@ -26,12 +25,10 @@ const printed: string[] = [];
 beforeAll(async () => {
   stateDir = tempStateDir('approval');
   dataFile = bundledDataHead(stateDir, BARS);
-  const [natsPort, pgPort] = [await freePort(), await freePort()];
   qs = await startQuickstart({
     // A bar every 3 ms of wall time; APPROVAL_TTL_MS not set.
     env: { HTTP_PORT: '0', MARKET_DATA_SPEED: String(SPEED), LOG_LEVEL: 'warn' },
-    defaultNatsUrl: `nats://127.0.0.1:${natsPort}`,
-    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+    ...(await inProcessDefaults()),
     stateDir,
     dataFile,
     print: (line) => printed.push(line),

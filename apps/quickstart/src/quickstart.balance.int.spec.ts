@@ -4,9 +4,8 @@
  * so the status showed `balance: null` (no money at all) until one.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
-import { bundledDataHead, call, tempStateDir } from './quickstart.test-support';
+import { bundledDataHead, call, inProcessDefaults, tempStateDir } from './quickstart.test-support';
 
 let stateDir: string;
 let qs: Quickstart | undefined;
@@ -23,8 +22,7 @@ test('given_the_in_process_quickstart_with_STARTING_CASH_25000_when_status_is_re
   // bar every 10 s: nothing can have filled when the status is read.
   qs = await startQuickstart({
     env: { HTTP_PORT: '0', LOG_LEVEL: 'warn', MARKET_DATA_SPEED: '6', STARTING_CASH: '25000' },
-    defaultNatsUrl: `nats://127.0.0.1:${await freePort()}`,
-    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
+    ...(await inProcessDefaults()),
     stateDir,
     dataFile: bundledDataHead(stateDir, 30),
     print: () => undefined,

@@ -9,10 +9,9 @@ import type { PositionClosedData } from '@tradeloop/contracts';
 import { loadServiceEnv, pipelineConfigFromEnv } from '@tradeloop/nest-service';
 import { MARKET_DATA_SOURCE, readMarketDataFile } from '@tradeloop/market-data';
 import { compareEventLogs, parseEventLog, recordedCommands, runBacktest, runSpecOf, traceTrade } from '@tradeloop/runtime';
-import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
 import { BUNDLED_DATA_FILE } from './settings';
-import { call, eventually, tempStateDir } from './quickstart.test-support';
+import { call, eventually, inProcessDefaults, tempStateDir } from './quickstart.test-support';
 import type { SummarySnapshot } from './summary';
 
 const ENV = { HTTP_PORT: '0', MARKET_DATA_SPEED: '0', LOG_LEVEL: 'warn' };
@@ -25,11 +24,9 @@ const printed: string[] = [];
 
 beforeAll(async () => {
   stateDir = tempStateDir('fallback');
-  const [natsPort, pgPort] = [await freePort(), await freePort()];
   qs = await startQuickstart({
     env: ENV,
-    defaultNatsUrl: `nats://127.0.0.1:${natsPort}`,
-    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+    ...(await inProcessDefaults()),
     stateDir,
     print: (line) => printed.push(line),
     summaryEveryMs: 1_000,

@@ -5,9 +5,8 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
-import { bundledDataHead, eventually, tempStateDir } from './quickstart.test-support';
+import { bundledDataHead, eventually, inProcessDefaults, tempStateDir } from './quickstart.test-support';
 import { BUNDLED_DATA_FILE } from './settings';
 
 let stateDir: string;
@@ -32,8 +31,7 @@ async function start(env: Record<string, string>, printed: string[], data: (dir:
   stateDir = tempStateDir('pace');
   return startQuickstart({
     env: { HTTP_PORT: '0', LOG_LEVEL: 'warn', ...env },
-    defaultNatsUrl: `nats://127.0.0.1:${await freePort()}`,
-    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
+    ...(await inProcessDefaults()),
     stateDir,
     dataFile: data(stateDir),
     print: (line) => printed.push(line),

@@ -8,9 +8,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MARKET_DATA_SOURCE, readMarketDataFile } from '@tradeloop/market-data';
 import { compareEventLogs, parseEventLog, recordedCommands, runBacktest, runSpecOf } from '@tradeloop/runtime';
-import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
-import { bundledDataHead, call, eventually, tempStateDir } from './quickstart.test-support';
+import { bundledDataHead, call, eventually, inProcessDefaults, tempStateDir } from './quickstart.test-support';
 
 const BARS = 2_400;
 
@@ -22,12 +21,10 @@ let key: string;
 beforeAll(async () => {
   stateDir = tempStateDir('replay');
   dataFile = bundledDataHead(stateDir, BARS);
-  const [natsPort, pgPort] = [await freePort(), await freePort()];
   qs = await startQuickstart({
     // A bar every 3 ms of wall time: the run takes about 7 s, long enough to act in.
     env: { HTTP_PORT: '0', MARKET_DATA_SPEED: '20000', LOG_LEVEL: 'warn' },
-    defaultNatsUrl: `nats://127.0.0.1:${natsPort}`,
-    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+    ...(await inProcessDefaults()),
     stateDir,
     dataFile,
     print: () => undefined,

@@ -9,9 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEventLog, runSpecOf } from '@tradeloop/runtime';
-import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { startQuickstart, type Quickstart } from './quickstart';
-import { bundledDataHead, call, eventually, tempStateDir } from './quickstart.test-support';
+import { bundledDataHead, call, eventually, inProcessDefaults, tempStateDir } from './quickstart.test-support';
 
 const REPO = resolve(__dirname, '../../..');
 const BARS = 2_400;
@@ -24,12 +23,10 @@ const printed: string[] = [];
 beforeAll(async () => {
   stateDir = tempStateDir('stop-replay');
   dataFile = bundledDataHead(stateDir, BARS);
-  const [natsPort, pgPort] = [await freePort(), await freePort()];
   qs = await startQuickstart({
     // A bar every 3 ms of wall time: stopped long before the end of the data.
     env: { HTTP_PORT: '0', MARKET_DATA_SPEED: '20000', LOG_LEVEL: 'warn' },
-    defaultNatsUrl: `nats://127.0.0.1:${natsPort}`,
-    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+    ...(await inProcessDefaults()),
     stateDir,
     dataFile,
     print: (line) => void printed.push(line),

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@tradeloop/transport-nats/src/test-support';
 import { BUNDLED_DATA_FILE } from './settings';
 
 /** A state folder of the test's own, so a test never touches the developer's `.tradeloop`. */
@@ -51,4 +52,15 @@ export async function eventually<T>(what: string, probe: () => Promise<T>, cond:
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Default addresses where nothing listens, so the quickstart falls back to the in-process bus and
+ * the embedded store whatever runs on this machine.
+ */
+export async function inProcessDefaults(): Promise<{ readonly defaultNatsUrl: string; readonly defaultDatabaseUrl: string }> {
+  return {
+    defaultNatsUrl: `nats://127.0.0.1:${await freePort()}`,
+    defaultDatabaseUrl: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
+  };
 }
